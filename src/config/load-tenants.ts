@@ -1,0 +1,155 @@
+/**
+ * Reads tenants/*.yaml into validated Tenant objects, or fails with every problem named:
+ * file, field, and what is allowed. Nothing is synthesized from a directory with a broken file.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseDocument } from "yaml";
+import type { ZodIssue } from "zod";
+import { tenantSchema, type TenantFile } from "./tenant-schema";
+
+export interface Tenant extends TenantFile {
+  /** File name without extension; also the stack name (`cdktf deploy <name>`). */
+  readonly name: string;
+  /** Path of the tenant file, relative to the working directory, for messages. */
+  readonly file: string;
+}
+
+export interface ConfigProblem {
+  file: string;
+  /** Dotted path such as "claims.id_token[2]", or "" for the whole file. */
+  field: string;
+  message: string;
+}
+
+export class TenantConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "TenantConfigError";
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+
+const TENANT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+const CREDENTIAL_KEY = /^(auth0_)?(client_?secret|client_?id|api_?token|management_?token|password|private_?key|credentials?|client_assertion\w*)$/i;
+const CREDENTIAL_VALUE = /^(eyJ[\w-]+\.[\w-]+\.[\w-]*|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
+
+/** Loads every tenant file in `dir`, sorted by name. Throws TenantConfigError listing every problem. */
+export function loadTenants(dir = "tenants"): Tenant[] {
+  const display = (file: string) => relative(process.cwd(), join(dir, file)) || file;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((f) => !f.startsWith(".")).sort();
+  } catch {
+    throw new TenantConfigError([{ file: dir, field: "", message: "tenant directory not found; create it with one <tenant>.yaml per tenant" }]);
+  }
+  const problems: ConfigProblem[] = [];
+  const tenants: Tenant[] = [];
+  const byName = new Map<string, string>();
+  for (const entry of entries) {
+    const file = display(entry);
+    const match = /^(.*)\.(ya?ml)$/.exec(entry);
+    if (!match) {
+      problems.push({ file, field: "", message: 'tenant files are YAML: name it "<tenant>.yaml"' });
+      continue;
+    }
+    const name = match[1];
+    if (!TENANT_NAME.test(name)) {
+      problems.push({ file, field: "", message: "the file name is the tenant and stack name: lowercase letters, digits and -, starting with a letter" });
+      continue;
+    }
+    if (byName.has(name)) {
+      problems.push({ file, field: "", message: `duplicate tenant "${name}": ${byName.get(name)} already defines it` });
+      continue;
+    }
+    byName.set(name, file);
+    const result = parseTenantFile(file, readFileSync(join(dir, entry), "utf8"));
+    if ("problems" in result) problems.push(...result.problems);
+    else tenants.push({ ...result.tenant, name, file });
+  }
+  problems.push(...crossTenantProblems(tenants));
+  if (problems.length > 0) throw new TenantConfigError(problems);
+  if (tenants.length === 0) throw new TenantConfigError([{ file: dir, field: "", message: "no tenant files found" }]);
+  return tenants;
+}
+
+/** Parses and validates one tenant file's text. `file` is used only in messages. */
+export function parseTenantFile(file: string, text: string): { tenant: TenantFile } | { problems: ConfigProblem[] } {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => ({ file, field: "", message: `not valid YAML at line ${e.linePos?.[0].line ?? "?"}: ${e.message.split("\n")[0]}` })),
+    };
+  }
+  const raw: unknown = doc.toJS();
+  const credentialProblems = findCredentials(raw).map((field) => ({
+    file,
+    field,
+    message: "looks like a credential; tenant files hold no credentials. The deploy reads AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) from the environment",
+  }));
+  if (credentialProblems.length > 0) return { problems: credentialProblems };
+  const parsed = tenantSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.flatMap((issue) =>
+        issue.code === "unrecognized_keys"
+          ? issue.keys.map((key) => ({ file, field: fieldPath([...issue.path, key]), message: 'unknown field; see README "Tenant files" for the fields allowed here' }))
+          : [{ file, field: fieldPath(issue.path), message: describe(issue) }],
+      ),
+    };
+  }
+  return { tenant: parsed.data };
+}
+
+function crossTenantProblems(tenants: Tenant[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const byDomain = new Map<string, Tenant>();
+  const names = new Set(tenants.map((t) => t.name));
+  for (const t of tenants) {
+    const other = byDomain.get(t.domain);
+    if (other) problems.push({ file: t.file, field: "domain", message: `"${t.domain}" is already the domain of ${other.file}: one file per tenant` });
+    byDomain.set(t.domain, t);
+    if (t.promotes_from !== undefined && !names.has(t.promotes_from)) {
+      problems.push({ file: t.file, field: "promotes_from", message: `no tenant "${t.promotes_from}"; must be one of: ${[...names].join(", ")}` });
+    }
+  }
+  for (const t of tenants) {
+    const seen = new Set<string>([t.name]);
+    for (let cur = t.promotes_from; cur !== undefined; cur = tenants.find((x) => x.name === cur)?.promotes_from) {
+      if (seen.has(cur)) {
+        problems.push({ file: t.file, field: "promotes_from", message: "promotion order has a cycle" });
+        break;
+      }
+      seen.add(cur);
+    }
+  }
+  return problems;
+}
+
+/** Paths of keys or values that look like pasted credentials. */
+function findCredentials(value: unknown, path: (string | number)[] = []): string[] {
+  if (typeof value === "string") return CREDENTIAL_VALUE.test(value.trim()) ? [fieldPath(path)] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => findCredentials(v, [...path, i]));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => (CREDENTIAL_KEY.test(k) ? [fieldPath([...path, k])] : findCredentials(v, [...path, k])));
+  }
+  return [];
+}
+
+function fieldPath(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function describe(issue: ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.received === "undefined" ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${issue.received}`;
+    case "invalid_enum_value":
+      return `must be one of ${issue.options.map((o) => `"${String(o)}"`).join(", ")}, not "${String(issue.received)}"`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The shape of a tenant file (tenants/<name>.yaml), as a zod schema. Every rule a tenant
+ * file must obey lives here, so that a broken file stops before synth with the field named.
+ * Field names are snake_case, like Terraform and Auth0's Management API.
+ */
+import { z } from "zod";
+import { droppedClaimReason, claimName, usesReservedNamespace } from "../../actions/lib/claim-rules";
+
+/** A name usable as a Terraform identifier fragment, env var suffix and Action secret name. */
+const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
+const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+/** Host name with an optional port: Auth0 domains, custom domains, or the local tenant (localhost:8443). */
+const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
+/** app_metadata field names that make a sensible claim suffix. */
+const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+const HANDLER = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const claimField = z.string().regex(FIELD, "must be an app_metadata field name: letters, digits, _ . - (starting with a letter or _)");
+
+export const claimsSchema = z
+  .object({
+    namespace: z
+      .string()
+      .transform((ns) => ns.replace(/\/+$/, ""))
+      .refine((ns) => ns === "" || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(ns), {
+        message: 'must be "" (claims named /usertype, as the Rule did) or an http(s) URL such as "https://claims.example.com"',
+      })
+      .refine((ns) => !usesReservedNamespace(ns), {
+        message: "must not be under auth0.com, webtask.io or webtask.run: Auth0 silently drops such claims",
+      }),
+    id_token: z.array(claimField).max(50),
+    access_token: z.array(claimField).max(50).default([]),
+  })
+  .strict()
+  .superRefine((claims, ctx) => {
+    for (const token of ["id_token", "access_token"] as const) {
+      const seen = new Set<string>();
+      claims[token].forEach((field, index) => {
+        if (seen.has(field)) ctx.addIssue({ code: "custom", path: [token, index], message: `"${field}" is listed twice` });
+        seen.add(field);
+        // With an empty namespace the claim is "/field"; whether Auth0 strips the slash is not
+        // documented, so the bare field name must be acceptable too.
+        const reason = droppedClaimReason(claimName(claims.namespace, field)) ?? (claims.namespace === "" ? droppedClaimReason(field) : undefined);
+        if (reason) ctx.addIssue({ code: "custom", path: [token, index], message: `${reason}; choose another field or a namespace` });
+      });
+    }
+  });
+
+const localBackend = z
+  .object({
+    type: z.literal("local"),
+    /** Relative to the repository root; state/ is ignored by git. */
+    path: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+\.tfstate$/, 'must be a relative path inside the repository ending in ".tfstate", e.g. "state/dev.tfstate"')
+      .optional(),
+  })
+  .strict();
+
+const s3Backend = z
+  .object({
+    type: z.literal("s3"),
+    bucket: z.string().min(3),
+    key: z.string().min(1),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
+    /** S3-native state locking (Terraform >= 1.10); no DynamoDB table needed. */
+    use_lockfile: z.literal(true, { errorMap: () => ({ message: "must be true: two applies to one tenant must never overlap" }) }).default(true),
+  })
+  .strict();
+
+const cloudBackend = z
+  .object({
+    type: z.literal("cloud"),
+    organization: z.string().min(1),
+    workspace: z.string().min(1),
+    hostname: z.string().regex(DOMAIN).default("app.terraform.io"),
+  })
+  .strict();
+
+export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend], {
+  errorMap: (issue, ctx) =>
+    issue.code === "invalid_union_discriminator" ? { message: 'type must be one of "local", "s3", "cloud"' } : { message: ctx.defaultError },
+});
+
+/** A secret the Action reads from event.secrets; its value comes from an environment variable at plan/apply time. */
+const secretFromEnv = z.object({ env: z.string().regex(ENV_VAR, "must be an environment variable name such as AUTH0_SECRET_API_KEY") }).strict();
+
+export const extraActionSchema = z
+  .object({
+    /** actions/post-login/<handler>.ts */
+    handler: z.string().regex(HANDLER, 'must be a handler file name under actions/post-login/ without ".ts", in kebab-case'),
+    name: z.string().min(1).max(100).optional(),
+    secrets: z.record(z.string().regex(SECRET_NAME, "secret names are UPPER_SNAKE_CASE"), secretFromEnv).default({}),
+    dependencies: z
+      .record(z.string().min(1), z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, "must be an exact version such as 1.2.3"))
+      .refine((deps) => Object.keys(deps).length <= 10, { message: "Auth0 allows at most 10 dependencies per Action" })
+      .default({}),
+  })
+  .strict();
+
+export const tenantSchema = z
+  .object({
+    domain: z.string().regex(DOMAIN, 'must be a host name such as "coop-dev.eu.auth0.com" (a port is allowed, e.g. "localhost:8443"); no scheme, no path'),
+    claims: claimsSchema,
+    /**
+     * append: one auth0_trigger_action binding, other bindings are left alone (safe default).
+     * authoritative: auth0_trigger_actions owns the whole post-login flow, in the order declared here.
+     */
+    post_login_flow: z.enum(["append", "authoritative"]).default("append"),
+    /** Further post-login Actions (e.g. converted Rules), bound after the claims Action, in this order. */
+    actions: z.array(extraActionSchema).max(19).default([]),
+    backend: backendSchema.default({ type: "local" }),
+    /** The tenant whose deployed code must match before this one may be deployed by `npm run promote`. */
+    promotes_from: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  })
+  .strict();
+
+export type TenantFile = z.infer<typeof tenantSchema>;
+export type ClaimsConfig = z.infer<typeof claimsSchema>;
+export type BackendConfig = z.infer<typeof backendSchema>;
+export type ExtraActionConfig = z.infer<typeof extraActionSchema>;

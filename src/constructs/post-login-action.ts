@@ -1,0 +1,110 @@
+/**
+ * One deployed post-login Action built from a TypeScript handler under actions/post-login/.
+ * The code is identical for every tenant; per-tenant values arrive as Action secrets through
+ * `secrets_wo` (write-only: never stored in Terraform state):
+ *   - `settings`: non-secret configuration, written literally into the synthesized Terraform;
+ *   - `secretsFromEnv`: secret values read from Terraform variables (TF_VAR_<ENV>) at plan/apply.
+ */
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { createHash } from "node:crypto";
+import { Action } from "../../.gen/providers/auth0/action";
+import { bundlePostLoginHandler } from "../bundle/bundle-action";
+import { escapeTerraformTemplate } from "../terraform/template-escape";
+
+export interface PostLoginActionProps {
+  /** File name under actions/post-login/ without ".ts", e.g. "add-metadata-claims". */
+  readonly handler: string;
+  /** The Action's name in Auth0 (unique per tenant). */
+  readonly name: string;
+  /** Non-secret values the handler reads from event.secrets. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Secret name → environment variable; the value is read from TF_VAR_<variable> at plan/apply. */
+  readonly secretsFromEnv?: Readonly<Record<string, string>>;
+  /** Bump to push new secret values when only the values (not the names) changed. Default 1. */
+  readonly secretsVersion?: number;
+  /** npm packages Auth0 installs for the Action, name → exact version (kept out of the bundle). */
+  readonly dependencies?: Readonly<Record<string, string>>;
+}
+
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+export class PostLoginAction extends Construct {
+  /** The underlying auth0_action resource. */
+  readonly action: Action;
+  /** The JavaScript deployed as the Action's code. */
+  readonly code: string;
+  /** sha256 (hex) of `code`. */
+  readonly codeSha256: string;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: PostLoginActionProps) {
+    super(scope, id);
+    const settings = props.settings ?? {};
+    const secretsFromEnv = props.secretsFromEnv ?? {};
+    for (const secret of [...Object.keys(settings), ...Object.keys(secretsFromEnv)]) {
+      if (!SECRET_NAME.test(secret)) throw new Error(`${this.node.path}: secret name "${secret}" must match ${SECRET_NAME}`);
+      if (secret in settings && secret in secretsFromEnv) throw new Error(`${this.node.path}: "${secret}" is both a setting and a secret; pick one`);
+    }
+    const secretCount = Object.keys(settings).length + Object.keys(secretsFromEnv).length;
+    if (secretCount > 30) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows 30 per Action`);
+
+    const bundle = bundlePostLoginHandler(props.handler, Object.keys(props.dependencies ?? {}));
+    this.code = bundle.code;
+    this.codeSha256 = bundle.sha256;
+    this.name = props.name;
+
+    const secretValues: Array<{ name: string; value: string }> = [
+      ...Object.entries(settings).map(([name, value]) => ({ name, value })),
+      ...Object.entries(secretsFromEnv).map(([name, env]) => ({ name, value: secretVariable(this, env).stringValue })),
+    ].sort((a, b) => a.name.localeCompare(b.name));
+
+    this.action = new Action(this, "action", {
+      name: props.name,
+      code: escapeTerraformTemplate(bundle.code),
+      runtime: "node22",
+      deploy: true,
+      supportedTriggers: { id: "post-login", version: "v3" },
+      ...(props.dependencies && Object.keys(props.dependencies).length > 0
+        ? {
+            dependencies: Object.entries(props.dependencies)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([name, version]) => ({ name, version })),
+          }
+        : {}),
+      ...(secretValues.length > 0
+        ? {
+            secretsWo: secretValues,
+            // Write-only values are invisible to Terraform, so a change must show as a version bump:
+            // derived from the settings (visible in review) plus the explicit secrets version.
+            secretsWoVersion: secretsWoVersion(settings, Object.keys(secretsFromEnv), props.secretsVersion ?? 1),
+          }
+        : {}),
+    });
+    // A readable, stable address for plans and state: auth0_action.<handler>.
+    this.action.overrideLogicalId(props.handler.replace(/-/g, "_"));
+  }
+}
+
+/** A sensitive, ephemeral Terraform variable per secret, shared by every Action of the stack. */
+function secretVariable(scope: Construct, env: string): TerraformVariable {
+  const stackScope = TerraformStack.of(scope);
+  const existing = stackScope.node.tryFindChild(`secret-${env}`);
+  if (existing) return existing as TerraformVariable;
+  const variable = new TerraformVariable(stackScope, `secret-${env}`, {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description: `Action secret value; set TF_VAR_${env} at plan/apply time`,
+  });
+  variable.overrideLogicalId(env);
+  // Ephemeral: Terraform keeps the value out of plan files and state (Terraform >= 1.10).
+  variable.addOverride("ephemeral", true);
+  return variable;
+}
+
+function secretsWoVersion(settings: Readonly<Record<string, string>>, secretNames: string[], secretsVersion: number): number {
+  const fingerprint = JSON.stringify({ settings: Object.entries(settings).sort(), secretNames: [...secretNames].sort(), secretsVersion });
+  // 48 bits: a safe integer, and a collision between two consecutive configurations is negligible.
+  return parseInt(createHash("sha256").update(fingerprint).digest("hex").slice(0, 12), 16);
+}
