@@ -2,10 +2,11 @@
  * Reads tenants/*.yaml into validated Tenant objects, or fails with every problem named:
  * file, field, and what is allowed. Nothing is synthesized from a directory with a broken file.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { ZodIssue } from "zod";
+import { REPO_ROOT } from "../bundle/bundle-action";
 import { tenantSchema, type TenantFile } from "./tenant-schema";
 
 export interface Tenant extends TenantFile {
@@ -78,10 +79,11 @@ export function loadTenants(dir = "tenants"): Tenant[] {
 
 /** Parses and validates one tenant file's text. `file` is used only in messages. */
 export function parseTenantFile(file: string, text: string): { tenant: TenantFile } | { problems: ConfigProblem[] } {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     return {
-      problems: doc.errors.map((e) => ({ file, field: "", message: `not valid YAML at line ${e.linePos?.[0].line ?? "?"}: ${e.message.split("\n")[0]}` })),
+      problems: doc.errors.map((e) => ({ file, field: "", message: `not valid YAML at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
     };
   }
   const raw: unknown = doc.toJS();
@@ -101,6 +103,12 @@ export function parseTenantFile(file: string, text: string): { tenant: TenantFil
       ),
     };
   }
+  const missingHandlers = parsed.data.actions.flatMap((action, index) =>
+    existsSync(join(REPO_ROOT, "actions", "post-login", `${action.handler}.ts`))
+      ? []
+      : [{ file, field: `actions[${index}].handler`, message: `actions/post-login/${action.handler}.ts does not exist; write the handler or run "npm run migrate-rule"` }],
+  );
+  if (missingHandlers.length > 0) return { problems: missingHandlers };
   return { tenant: parsed.data };
 }
 

@@ -79,7 +79,7 @@ const cloudBackend = z
 
 export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend], {
   errorMap: (issue, ctx) =>
-    issue.code === "invalid_union_discriminator" ? { message: 'type must be one of "local", "s3", "cloud"' } : { message: ctx.defaultError },
+    issue.code === "invalid_union_discriminator" ? { message: 'must be one of "local", "s3", "cloud"' } : { message: ctx.defaultError },
 });
 
 /** A secret the Action reads from event.secrets; its value comes from an environment variable at plan/apply time. */

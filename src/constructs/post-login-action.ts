@@ -55,7 +55,7 @@ export class PostLoginAction extends Construct {
     this.name = props.name;
 
     const secretValues: Array<{ name: string; value: string }> = [
-      ...Object.entries(settings).map(([name, value]) => ({ name, value })),
+      ...Object.entries(settings).map(([name, value]) => ({ name, value: escapeTerraformTemplate(value) })),
       ...Object.entries(secretsFromEnv).map(([name, env]) => ({ name, value: secretVariable(this, env).stringValue })),
     ].sort((a, b) => a.name.localeCompare(b.name));
 

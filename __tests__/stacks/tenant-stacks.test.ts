@@ -1,0 +1,92 @@
+/**
+ * What `cdktf synth` produces for every tenant file: one snapshot per stack, and the
+ * properties that matter asserted directly (the snapshot alone would accept any change).
+ */
+import { Testing } from "cdktf";
+import { Action } from "../../.gen/providers/auth0/action";
+import { Auth0Provider } from "../../.gen/providers/auth0/provider";
+import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
+import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
+import { createHash } from "node:crypto";
+import { actionResource, deployedAction, synthRepositoryTenants } from "../support/synth";
+
+const stacks = synthRepositoryTenants();
+
+it("has one stack per tenant file, named after it, including local, dev, staging and prod", () => {
+  expect(stacks.map((s) => s.stack.node.id)).toEqual(expect.arrayContaining(["local", "dev", "staging", "prod"]));
+  expect(stacks.map((s) => s.stack.node.id)).toEqual(stacks.map((s) => s.tenant.name));
+});
+
+describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name, { json, parsed, tenant }) => {
+  it("matches its snapshot, which holds no absolute path", () => {
+    expect(json).not.toMatch(/"\/(home|root|tmp|work|Users|var)\//);
+    expect(json).toMatchSnapshot();
+  });
+
+  it("declares the provider for the tenant's domain and no credential", () => {
+    expect(json).toHaveProviderWithProperties(Auth0Provider, { domain: tenant.domain });
+    const provider = parsed.provider.auth0[0];
+    expect(Object.keys(provider)).toEqual(["domain"]);
+  });
+
+  it("declares the Action as post-login v3 on node22, deployed", () => {
+    expect(json).toHaveResourceWithProperties(Action, {
+      name: "Add metadata to user profile",
+      runtime: "node22",
+      deploy: true,
+      supported_triggers: { id: "post-login", version: "v3" },
+    });
+  });
+
+  it("passes the tenant's claim configuration as a write-only secret", () => {
+    const { secrets } = deployedAction(parsed);
+    expect(JSON.parse(secrets.CLAIMS_CONFIG)).toEqual({ namespace: tenant.claims.namespace, id_token: tenant.claims.id_token, access_token: tenant.claims.access_token });
+    expect(actionResource(parsed).secrets).toBeUndefined(); // `secrets` would store values in state
+    expect(typeof actionResource(parsed).secrets_wo_version).toBe("number");
+  });
+
+  it("binds that Action to the post-login flow by its id", () => {
+    const actionRef = "${auth0_action.add_metadata_claims.id}";
+    if (tenant.post_login_flow === "authoritative") {
+      expect(json).toHaveResourceWithProperties(TriggerActions, { trigger: "post-login", actions: [{ id: actionRef, display_name: "Add metadata to user profile" }] });
+      expect(json).not.toHaveResource(TriggerAction);
+    } else {
+      expect(json).toHaveResourceWithProperties(TriggerAction, { trigger: "post-login", action_id: actionRef });
+      expect(json).not.toHaveResource(TriggerActions);
+    }
+  });
+
+  it("outputs the sha256 of the code as Terraform sends it", () => {
+    expect(parsed.output.post_login_code_sha256.value).toEqual({ "Add metadata to user profile": "${sha256(auth0_action.add_metadata_claims.code)}" });
+  });
+
+  it("keeps state where the tenant file says", () => {
+    const backend = (parsed.terraform.backend ?? {}) as Record<string, Record<string, unknown>>;
+    if (tenant.backend.type === "local") expect(backend.local.path).toBe(`../../../${tenant.backend.path ?? `state/${tenant.name}.tfstate`}`);
+    if (tenant.backend.type === "s3") expect(backend.s3).toMatchObject({ bucket: tenant.backend.bucket, key: tenant.backend.key, use_lockfile: true, encrypt: true });
+  });
+});
+
+it("deploys byte-identical code to every tenant", () => {
+  const hashes = new Set(stacks.map((s) => createHash("sha256").update(deployedAction(s.parsed).code).digest("hex")));
+  expect(hashes.size).toBe(1);
+});
+
+it("is deterministic: a second synth gives the same bytes", () => {
+  const again = synthRepositoryTenants();
+  expect(again.map((s) => s.json)).toEqual(stacks.map((s) => s.json));
+});
+
+it("keeps the deployed code far below Auth0's ~100 kB limit and free of runtime requires", () => {
+  const { code } = deployedAction(stacks[0].parsed);
+  expect(Buffer.byteLength(code)).toBeLessThan(20 * 1024);
+  expect(code).not.toMatch(/\brequire\(/);
+});
+
+it("rejects invalid construct props with a message that says what to change", () => {
+  const { PostLoginClaimsAction } = jest.requireActual("../../src/constructs/post-login-claims-action");
+  const stack = new (require("cdktf").TerraformStack)(Testing.app(), "bad");
+  expect(() => new PostLoginClaimsAction(stack, "claims", { claims: { namespace: "", id_token: ["roles"], access_token: [] } })).toThrow(
+    /claims\.id_token\.0: "roles" is a claim name Auth0 reserves/,
+  );
+});
