@@ -3,6 +3,7 @@
  * properties that matter asserted directly (the snapshot alone would accept any change).
  */
 import { Testing } from "cdktf";
+import "cdktf/lib/testing/adapters/jest"; // types of the cdktf jest matchers (registered in setup.js)
 import { Action } from "../../.gen/providers/auth0/action";
 import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
