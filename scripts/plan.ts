@@ -1,0 +1,65 @@
+/**
+ * npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <ref>]
+ *
+ * Synthesizes every tenant stack into cdktf.out/, plans the named tenants with the real provider
+ * and prints each review (Markdown) on stdout; progress and errors go to stderr. Reviews are also
+ * written to cdktf.out/review/<tenant>.md. Exit code: 0 no changes, 2 changes, 1 error.
+ */
+import { parseArgs } from "node:util";
+import { planTenants } from "../src/plan/run-plan";
+
+const USAGE = "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <git ref>]";
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        all: { type: "boolean", default: false },
+        "local-state": { type: "string" },
+        refresh: { type: "string", default: "true" },
+        base: { type: "string" },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.error(USAGE);
+    return 0;
+  }
+  if (values.all === positionals.length > 0 || !["true", "false"].includes(values.refresh)) {
+    console.error(USAGE);
+    return 1;
+  }
+  const outcome = await planTenants({
+    selection: values.all ? "all" : positionals,
+    localStateDir: values["local-state"],
+    refresh: values.refresh !== "false",
+    base: values.base,
+    log: (line) => console.error(`plan: ${line}`),
+  });
+  if (outcome.error) console.error(`plan: ${outcome.error}`);
+  for (const t of outcome.tenants) {
+    if (t.error) {
+      if (!outcome.error) console.error(`plan: ${t.tenant}: ${t.error}`);
+    } else {
+      process.stdout.write(`${t.markdown}\n`);
+    }
+  }
+  const summary = outcome.tenants.map((t) => `${t.tenant}: ${["no changes", "error", "changes"][t.exitCode]}`).join(", ");
+  if (summary) console.error(`plan: ${summary} (reviews in cdktf.out/review/)`);
+  return outcome.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`plan: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

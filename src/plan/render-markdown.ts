@@ -1,0 +1,131 @@
+/**
+ * Review model -> Markdown (GitHub-flavoured, also readable in a terminal). Only formatting
+ * here: every decision about what to show was made in review.ts and warnings.ts.
+ */
+import { formatUnifiedDiff } from "./code-diff";
+import type { ChangeKind } from "./plan-json";
+import { isCodeSummary, type AttributeChange, type CodeChange, type CodeSummary, type PlanReview } from "./review";
+import { isPlaceholder, type Shown } from "./shown-value";
+
+const VERB: Record<ChangeKind, string> = {
+  create: "create",
+  update: "update in place",
+  delete: "destroy",
+  replace: "replace (destroy, then create)",
+  read: "read",
+  forget: "forget (remove from state, keep in Auth0)",
+  "no-op": "no change",
+};
+
+export function renderReviewMarkdown(review: PlanReview): string {
+  const { add, change, destroy } = review.counts;
+  const out: string[] = [`## Plan for tenant \`${review.tenant}\``, ""];
+  out.push(`Tenant file \`${review.tenantFile}\` · post-login flow: ${review.postLoginFlow} · **${add} to add, ${change} to change, ${destroy} to destroy.**`, "");
+  if (review.stateNote) out.push("> [!NOTE]", `> ${escapeText(review.stateNote)}`, "");
+  if (review.warnings.length > 0) {
+    out.push("> [!CAUTION]", `> **${review.warnings.length} change${review.warnings.length > 1 ? "s" : ""} to the login flow need${review.warnings.length > 1 ? "" : "s"} a careful look:**`, ">");
+    for (const w of review.warnings) out.push(`> - ⚠️ ${escapeText(w.message)}`);
+    out.push("");
+  }
+  if (review.resources.length === 0 && review.outputs.length === 0) {
+    out.push("**No changes.** The tenant already matches this configuration.", "");
+  }
+  if (review.resources.length > 0) {
+    out.push("### Resource changes", "");
+    for (const r of review.resources) {
+      out.push(`- **${VERB[r.kind]}** \`${r.address}\`: ${escapeText(r.subject)}${r.reason ? ` (${escapeText(r.reason)})` : ""}`);
+      for (const a of r.attributes) out.push(`  - ${renderAttribute(a, r.kind)}`);
+    }
+    out.push("");
+  }
+  if (review.codeChanges.length > 0) {
+    out.push("### Action code", "");
+    for (const c of review.codeChanges) out.push(...renderCodeChange(c), "");
+  }
+  out.push(...renderSources(review), "");
+  if (review.outputs.length > 0) {
+    out.push("### Outputs", "");
+    for (const o of review.outputs) {
+      out.push(o.kind === "create" ? `- \`${o.name}\`: ${renderShown(o.after)}` : `- \`${o.name}\`: ${renderShown(o.before)} → ${renderShown(o.after)}`);
+    }
+    out.push("");
+  }
+  return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+}
+
+function renderAttribute(a: AttributeChange, kind: ChangeKind): string {
+  const forces = a.forcesReplacement ? " **(forces replacement)**" : "";
+  if (kind === "create" || a.before === undefined) return `${a.name}: ${renderValue(a.after)}${forces}`;
+  if (a.name === "code") return `code: changed, see the diff below (${renderValue(a.before)} → ${renderValue(a.after)})${forces}`;
+  return `${a.name}: ${renderValue(a.before)} → ${renderValue(a.after)}${forces}`;
+}
+
+function renderCodeChange(c: CodeChange): string[] {
+  const title = `#### Action "${escapeText(c.actionName)}" (\`${c.address}\`)`;
+  if (c.diff && c.before && c.after) {
+    const body = formatUnifiedDiff(c.diff, `deployed (sha256 ${short(c.before)})`, `this change (sha256 ${short(c.after)})`);
+    return [title, "", `Code changes: +${c.diff.added} −${c.diff.removed} lines (${c.before.lines} → ${c.after.lines} lines).`, "", ...fenced("diff", body)];
+  }
+  if (c.after) return [title, "", `New code: ${renderCode(c.after)}.`];
+  if (c.before) return [title, "", `Code removed with the Action: ${renderCode(c.before)}.`];
+  return [title];
+}
+
+function renderSources(review: PlanReview): string[] {
+  const s = review.changedSources;
+  if (!s.known) return ["### Action sources", "", `Could not tell which files under \`actions/\` changed: ${escapeText(s.reason)}.`];
+  const head = `### Action sources changed since \`${s.base}\``;
+  if (s.files.length === 0) return [head, "", "None."];
+  return [head, "", ...s.files.map((f) => `- \`${f}\``)];
+}
+
+function renderValue(value: Shown | CodeSummary | undefined): string {
+  if (value === undefined) return "(none)";
+  if (isCodeSummary(value)) return renderCode(value);
+  return renderShown(value);
+}
+
+function renderCode(c: CodeSummary): string {
+  return `${c.lines} lines, ${c.bytes} bytes, sha256 \`${short(c)}\``;
+}
+
+function short(c: CodeSummary): string {
+  return c.sha256.slice(0, 12);
+}
+
+const PLACEHOLDER_TEXT = { sensitive: "(sensitive value)", "write-only": "(write-only attribute)", unknown: "(known after apply)" } as const;
+
+/** A value as inline code, with placeholders left as plain words so they never look like data. */
+export function renderShown(value: Shown): string {
+  if (isPlaceholder(value)) return PLACEHOLDER_TEXT[value.placeholder];
+  if (value === null) return "(none)";
+  if (Array.isArray(value) || typeof value === "object") {
+    const parts = Array.isArray(value)
+      ? value.map((v) => renderShown(v))
+      : Object.entries(value).map(([k, v]) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : inlineCode(JSON.stringify(k))} = ${renderShown(v)}`);
+    return Array.isArray(value) ? `[${parts.join(", ")}]` : `{ ${parts.join(", ")} }`;
+  }
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return inlineCode(text.length > 200 ? `${text.slice(0, 199)}…` : text);
+}
+
+function inlineCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = "`".repeat(longest + 1);
+  return longest > 0 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
+}
+
+/** A fenced block whose fence is longer than any run of backticks in the content. */
+function fenced(lang: string, body: string): string[] {
+  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}${lang}`, body, fence];
+}
+
+/** Escapes Markdown in free text, keeping `code spans` as they are. */
+function escapeText(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/([\\*_[\]<>|#])/g, "\\$1")))
+    .join("");
+}

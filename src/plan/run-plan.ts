@@ -1,0 +1,109 @@
+/**
+ * `npm run plan`: for each selected tenant, plan the synthesized stack, turn the saved plan's JSON
+ * into a review and write it as Markdown to <outdir>/review/<tenant>.md. Exit code as
+ * `terraform plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../bundle/bundle-action";
+import { baseCandidates, changedActionSources } from "./action-sources";
+import { redactSecrets } from "./credentials";
+import { renderReviewMarkdown } from "./render-markdown";
+import { buildReview, type ChangedSources, type PlanReview } from "./review";
+import { openStackWorkdir } from "./stack-workdir";
+import { savedPlan, terraformInit, TerraformStepError } from "./terraform-plan";
+import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "./tenant-run";
+
+export interface PlanOptions extends TenantRunOptions {
+  /** false: plan against recorded state without asking Auth0 (`-refresh=false`). Default true. */
+  refresh?: boolean;
+  /** Base branch for "Action sources changed since"; default the PR base, origin/main, main. */
+  base?: string;
+  /** Given by tests to keep reviews independent of the checkout's git history. */
+  changedSources?: ChangedSources;
+}
+
+export interface TenantPlanOutcome {
+  tenant: string;
+  exitCode: 0 | 1 | 2;
+  /** The review (or the error) as Markdown, as written to reviewFile. */
+  markdown: string;
+  reviewFile: string;
+  review?: PlanReview;
+  error?: string;
+}
+
+export interface PlanOutcome {
+  exitCode: 0 | 1 | 2;
+  tenants: TenantPlanOutcome[];
+  /** Set when nothing could be planned (bad tenant files, no credentials, ...). */
+  error?: string;
+}
+
+export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
+  const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
+  const env = options.env ?? process.env;
+  let run;
+  try {
+    run = prepareRun(options);
+  } catch (error) {
+    if (!(error instanceof RunSetupError)) throw error;
+    const tenants = error.requested.map((tenant) => recordFailure(outdir, tenant, error.message));
+    return { exitCode: 1, tenants, error: error.message };
+  }
+  const changedSources = options.changedSources ?? changedActionSources(REPO_ROOT, baseCandidates(options.base, env));
+  const notes = [
+    ...(options.localStateDir ? ["Planned against a local state file (--local-state), not the backend in the tenant file."] : []),
+    ...(options.refresh === false ? ["Planned with -refresh=false: compared with the recorded state, not with what is in Auth0 now."] : []),
+  ];
+  const outcomes: TenantPlanOutcome[] = [];
+  for (const prepared of run.tenants) {
+    const { tenant } = prepared;
+    const workdir = openStackWorkdir(prepared.stackDir, tenant.name, { localStateDir: options.localStateDir });
+    try {
+      options.log?.(`${tenant.name}: terraform init`);
+      await terraformInit(workdir.dir, run.env);
+      options.log?.(`${tenant.name}: terraform plan`);
+      const { exitCode, plan } = await savedPlan(workdir.dir, options.refresh === false ? ["-refresh=false"] : [], run.env);
+      const review = buildReview(plan, {
+        tenant: tenant.name,
+        tenantFile: prepared.tenantFile,
+        postLoginFlow: tenant.post_login_flow,
+        declaredActions: prepared.declaredActions,
+        changedSources,
+        ...(notes.length > 0 ? { stateNote: notes.join(" ") } : {}),
+      });
+      // Defence in depth: the review never holds secret values, and this makes sure of it.
+      const markdown = redactSecrets(renderReviewMarkdown(review), env);
+      outcomes.push({ tenant: tenant.name, exitCode, markdown, reviewFile: writeReview(outdir, tenant.name, markdown), review });
+    } catch (error) {
+      if (!(error instanceof TerraformStepError)) throw error;
+      outcomes.push(recordFailure(outdir, tenant.name, error.message));
+    } finally {
+      workdir.dispose();
+    }
+  }
+  return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
+}
+
+/** A review file that says the plan failed, so a pull request comment shows it instead of nothing. */
+function recordFailure(outdir: string, tenant: string, message: string): TenantPlanOutcome {
+  const markdown = renderFailureMarkdown(tenant, message);
+  return { tenant, exitCode: 1, markdown, reviewFile: writeReview(outdir, tenant, markdown), error: message };
+}
+
+export function renderFailureMarkdown(tenant: string, message: string): string {
+  const body = message.split("\n");
+  return [`## Plan for tenant \`${tenant}\``, "", "> [!CAUTION]", `> **The plan failed:** ${body[0]}`, ...(body.length > 1 ? [">", "> ```text", ...body.slice(1).map((l) => `> ${l}`), "> ```"] : []), ""].join("\n");
+}
+
+export function reviewFilePath(outdir: string, tenant: string): string {
+  return join(outdir, "review", `${tenant}.md`);
+}
+
+function writeReview(outdir: string, tenant: string, markdown: string): string {
+  const file = reviewFilePath(outdir, tenant);
+  mkdirSync(join(outdir, "review"), { recursive: true });
+  writeFileSync(file, markdown);
+  return file;
+}

@@ -1,0 +1,115 @@
+/**
+ * What the plan review and the drift check share before Terraform runs: load and validate the
+ * tenant files, pick the requested tenants, check the environment, synthesize every stack once.
+ * Anything wrong here is a clear, single message and exit code 1.
+ */
+import { basename, join } from "node:path";
+import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
+import { REPO_ROOT } from "../bundle/bundle-action";
+import { synthTenants } from "../synth/synth-tenants";
+import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
+import { TerraformSetupError } from "../terraform/terraform-env";
+import { terraformProcessEnv } from "./terraform-plan";
+
+export interface TenantRunOptions {
+  /** Tenant names, or "all". */
+  selection: readonly string[] | "all";
+  /** Default: <repo>/tenants. */
+  tenantsDir?: string;
+  /** Where stacks are synthesized; default <repo>/cdktf.out. State of local backends lands in <outdir>/../state. */
+  outdir?: string;
+  /** Credentials and TF_VAR_* come from here; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Use `<dir>/<tenant>.tfstate` instead of each tenant's backend (see stack-workdir.ts). */
+  localStateDir?: string;
+  /** Progress lines (to stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export interface PreparedTenant {
+  tenant: Tenant;
+  /** "tenants/dev.yaml": the tenant file as a reviewer knows it (no absolute paths). */
+  tenantFile: string;
+  stackDir: string;
+  declaredActions: string[];
+}
+
+export interface PreparedRun {
+  tenants: PreparedTenant[];
+  /** The environment Terraform runs with. */
+  env: NodeJS.ProcessEnv;
+  outdir: string;
+}
+
+export class RunSetupError extends Error {
+  constructor(
+    message: string,
+    /** Tenants the user asked for, so their review files can record the failure. */
+    readonly requested: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function prepareRun(options: TenantRunOptions): PreparedRun {
+  const tenantsDir = options.tenantsDir ?? join(REPO_ROOT, "tenants");
+  const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
+  const env = options.env ?? process.env;
+  const requested = options.selection === "all" ? [] : [...options.selection];
+  let all: Tenant[];
+  try {
+    all = loadTenants(tenantsDir);
+  } catch (error) {
+    if (error instanceof TenantConfigError) throw new RunSetupError(`invalid tenant configuration:\n${error.message}`, requested);
+    throw error;
+  }
+  const names = all.map((t) => t.name);
+  const unknown = requested.filter((n) => !names.includes(n));
+  if (unknown.length > 0) {
+    throw new RunSetupError(`no tenant named ${unknown.map((n) => `"${n}"`).join(", ")}; tenants are: ${names.join(", ")} (one file per tenant in ${basename(tenantsDir)}/)`, requested);
+  }
+  const selected = options.selection === "all" ? all : all.filter((t) => requested.includes(t.name));
+  if (selected.length === 0) throw new RunSetupError("no tenant selected: name one (e.g. dev) or pass --all");
+
+  const noCredentials = missingCredentials(env);
+  if (noCredentials) throw new RunSetupError(noCredentials, requested);
+  const missingVars = selected.flatMap((t) => missingSecretVariables(t, env).map((v) => `${displayFile(tenantsDir, t)}: ${v}`));
+  if (missingVars.length > 0) {
+    throw new RunSetupError(`Action secrets without a value; set these environment variables:\n${missingVars.map((m) => `  ${m}`).join("\n")}`, requested);
+  }
+  let terraformEnvironment: NodeJS.ProcessEnv;
+  try {
+    terraformEnvironment = terraformProcessEnv(env);
+  } catch (error) {
+    if (error instanceof TerraformSetupError) throw new RunSetupError(error.message, requested);
+    throw error;
+  }
+
+  options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
+  let stacks;
+  try {
+    stacks = synthTenants(all, outdir);
+  } catch (error) {
+    throw new RunSetupError(`synthesis failed: ${redactSecrets((error as Error).message, env)}`, requested);
+  }
+  const byName = new Map(stacks.map((s) => [s.tenant.name, s]));
+  return {
+    env: terraformEnvironment,
+    outdir,
+    tenants: selected.map((tenant) => {
+      const stack = byName.get(tenant.name)!;
+      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredActions: stack.stack.actions.map((a) => a.name) };
+    }),
+  };
+}
+
+/** "tenants/dev.yaml", whatever directory the tenants were read from. */
+function displayFile(tenantsDir: string, tenant: Tenant): string {
+  return `${basename(tenantsDir)}/${basename(tenant.file)}`;
+}
+
+/** Combines per-tenant exit codes the way -detailed-exitcode does: any error wins, then any change. */
+export function combinedExitCode(codes: ReadonlyArray<0 | 1 | 2>): 0 | 1 | 2 {
+  if (codes.includes(1)) return 1;
+  return codes.includes(2) ? 2 : 0;
+}

@@ -1,0 +1,172 @@
+/**
+ * The changes a reviewer must not miss, because they change who gets which claims at the next
+ * login: an Action deleted or replaced, a post-login binding removed or re-ordered, bindings made
+ * outside this repository overwritten, a runtime change. Worded to say what happens to logins.
+ */
+import { changeKind, type PlanResourceChange } from "./plan-json";
+import type { ReviewContext } from "./review";
+
+export type WarningKind =
+  | "action-deleted"
+  | "action-replaced"
+  | "binding-removed"
+  | "binding-recreated"
+  | "flow-reordered"
+  | "flow-replaces-bindings"
+  | "undeclared-bindings-removed"
+  | "runtime-changed";
+
+export interface ReviewWarning {
+  kind: WarningKind;
+  /** The resource the warning is about. */
+  address: string;
+  message: string;
+}
+
+type Values = Record<string, unknown>;
+interface FlowEntry {
+  id?: string;
+  name: string;
+}
+
+export function collectWarnings(changes: readonly PlanResourceChange[], context: Pick<ReviewContext, "tenantFile" | "declaredActions">): ReviewWarning[] {
+  const warnings: ReviewWarning[] = [];
+  const unboundIds = unboundActionIds(changes);
+  for (const rc of changes) {
+    const kind = changeKind(rc.change.actions);
+    const before = (rc.change.before ?? {}) as Values;
+    const after = (rc.change.after ?? {}) as Values;
+    const add = (k: WarningKind, message: string) => warnings.push({ kind: k, address: rc.address, message });
+    switch (rc.type) {
+      case "auth0_action": {
+        const name = quote(before.name ?? after.name);
+        if (kind === "delete") {
+          const stillBound = typeof before.id === "string" && !unboundIds.has(before.id);
+          add(
+            "action-deleted",
+            `Deletes Action ${name} (\`${rc.address}\`): logins stop running it and its deployed versions are lost.` +
+              (stillBound
+                ? " No binding to it is removed by this plan: if it is still bound (in the dashboard or by another tool), Auth0 refuses the delete (HTTP 409) and the apply fails; unbind it first."
+                : ""),
+          );
+        }
+        if (kind === "replace") {
+          add(
+            "action-replaced",
+            `Replaces Action ${name} (\`${rc.address}\`): it is deleted and created again with a new id${because(rc)}; its bindings are re-created and its version history is lost.`,
+          );
+        }
+        if ((kind === "update" || kind === "replace") && typeof before.runtime === "string" && typeof after.runtime === "string" && before.runtime !== after.runtime) {
+          add(
+            "runtime-changed",
+            `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
+          );
+        }
+        break;
+      }
+      case "auth0_trigger_action": {
+        const name = quote(before.display_name ?? after.display_name);
+        if (kind === "delete") add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
+        if (kind === "replace") {
+          add(
+            "binding-recreated",
+            `Re-creates the ${trigger(before)} binding of ${name} (\`${rc.address}\`)${because(rc)}: it is unbound, then appended to the end of the flow, so the order Actions run in can change.`,
+          );
+        }
+        break;
+      }
+      case "auth0_trigger_actions":
+        warnings.push(...flowWarnings(rc, kind, before, after, context));
+        break;
+    }
+  }
+  return warnings;
+}
+
+function flowWarnings(
+  rc: PlanResourceChange,
+  kind: ReturnType<typeof changeKind>,
+  before: Values,
+  after: Values,
+  context: Pick<ReviewContext, "tenantFile" | "declaredActions">,
+): ReviewWarning[] {
+  const out: ReviewWarning[] = [];
+  const add = (k: WarningKind, message: string) => out.push({ kind: k, address: rc.address, message });
+  const flow = trigger(after.trigger ? after : before);
+  if (kind === "delete") {
+    add("binding-removed", `Deletes the authoritative ${flow} flow (\`${rc.address}\`): every Action bound to ${flow} is unbound, including bindings made outside this repository.`);
+    return out;
+  }
+  if (kind !== "create" && kind !== "update" && kind !== "replace") return out;
+  const declared = context.declaredActions.map((n) => `"${n}"`).join(", ");
+  add(
+    "flow-replaces-bindings",
+    `Authoritative ${flow} flow (\`${rc.address}\`): applying sets the ${flow} bindings to exactly the ${context.declaredActions.length} declared in ${context.tenantFile} (${declared}). ` +
+      "Any binding made outside this repository (in the dashboard, by a Marketplace integration or another tool) will be removed.",
+  );
+  if (kind === "create") return out;
+  const old = flowEntries(before.actions);
+  const next = flowEntries(after.actions);
+  const removed = old.filter((o) => !next.some((n) => sameEntry(o, n)));
+  if (removed.length > 0) {
+    const undeclared = removed.filter((r) => !context.declaredActions.includes(r.name));
+    const names = removed.map((r) => `"${r.name}"`).join(", ");
+    add(
+      undeclared.length > 0 ? "undeclared-bindings-removed" : "binding-removed",
+      `Removes ${flow} binding${removed.length > 1 ? "s" : ""} ${names}: logins stop running ${removed.length > 1 ? "those Actions" : "that Action"}.` +
+        (undeclared.length > 0 ? ` Not declared in ${context.tenantFile}: ${undeclared.map((r) => `"${r.name}"`).join(", ")} (bound outside this repository).` : ""),
+    );
+  }
+  const kept = old.filter((o) => next.some((n) => sameEntry(o, n)));
+  const keptNext = next.filter((n) => kept.some((o) => sameEntry(o, n)));
+  if (kept.some((o, i) => !sameEntry(o, keptNext[i]))) {
+    add(
+      "flow-reordered",
+      `Re-orders the ${flow} flow: ${kept.map((e) => `"${e.name}"`).join(" → ")} becomes ${keptNext.map((e) => `"${e.name}"`).join(" → ")}. ` +
+        "Actions run in this order, and a later Action sees what earlier ones set.",
+    );
+  }
+  return out;
+}
+
+/** Action ids whose binding this plan removes (so deleting the Action itself will not hit a 409). */
+function unboundActionIds(changes: readonly PlanResourceChange[]): Set<string> {
+  const ids = new Set<string>();
+  for (const rc of changes) {
+    const kind = changeKind(rc.change.actions);
+    const before = (rc.change.before ?? {}) as Values;
+    if (rc.type === "auth0_trigger_action" && (kind === "delete" || kind === "replace") && typeof before.action_id === "string") ids.add(before.action_id);
+    if (rc.type === "auth0_trigger_actions") {
+      const next = flowEntries(((rc.change.after ?? {}) as Values).actions);
+      for (const entry of flowEntries(before.actions)) if (entry.id && !next.some((n) => n.id === entry.id)) ids.add(entry.id);
+    }
+  }
+  return ids;
+}
+
+function flowEntries(value: unknown): FlowEntry[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((v: Values) => ({
+    ...(typeof v?.id === "string" ? { id: v.id } : {}),
+    name: typeof v?.display_name === "string" ? v.display_name : "(unnamed)",
+  }));
+}
+
+/** Same binding: by Action id when both are known (ids are unknown until a new Action exists), else by name. */
+function sameEntry(a: FlowEntry | undefined, b: FlowEntry | undefined): boolean {
+  if (!a || !b) return false;
+  return a.id && b.id ? a.id === b.id : a.name === b.name;
+}
+
+function because(rc: PlanResourceChange): string {
+  const paths = (rc.change.replace_paths ?? []).map((p) => p.join("."));
+  return paths.length > 0 ? ` (because ${paths.map((p) => `\`${p}\``).join(", ")} cannot change in place)` : "";
+}
+
+function trigger(values: Values): string {
+  return typeof values.trigger === "string" ? values.trigger : "post-login";
+}
+
+function quote(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : "(unnamed)";
+}
