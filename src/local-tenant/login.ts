@@ -1,0 +1,175 @@
+/**
+ * A login on the local tenant, the way Auth0's post-login flow runs it:
+ *   1. the user comes from the fixture directory (plus what earlier logins' Actions stored);
+ *   2. the deployed version of each post-login Action bound to the flow runs, in binding order,
+ *      each in a fresh vm context with the v3 `event` and `api` (src/actions-runtime);
+ *   3. api.access.deny, a thrown error or the flow's 20 s limit fails the login with access_denied;
+ *   4. Auth0's claim rules apply: restricted names and auth0.com/webtask.io/webtask.run namespaces
+ *      are dropped silently, more than 100 KB of custom claims in one token fails the login;
+ *   5. the ID token is signed RS256 with the tenant key published at /.well-known/jwks.json.
+ */
+import type { Event } from "../../actions/types/post-login-v3";
+import { claimBytes, isRestrictedClaimName, MAX_CUSTOM_CLAIMS_BYTES, usesReservedNamespace } from "../../actions/lib/claim-rules";
+import { ACTION_TIME_LIMIT_MS, runPostLogin, type PostLoginOutcome } from "../actions-runtime/run-post-login";
+import type { TenantModel } from "./model";
+import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
+import { eventUser, type UserDirectory } from "./users";
+
+/** The application users log in to; the ID token's audience. */
+export const LOCAL_APP = { client_id: "local-app", name: "Local App" } as const;
+
+export interface LoginRequest {
+  /** Login name (fixture file name), user_id or email. */
+  user: string;
+  client_id?: string;
+  nonce?: string;
+}
+
+export interface LoginResult {
+  id_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  /** Names of claims Actions set that Auth0's rules dropped, for the log (never their values). */
+  dropped_claims: string[];
+  /** Which Action versions ran, in order: "<action name> v<number>". */
+  executed: string[];
+}
+
+/** An OAuth-style login failure: {"error": ..., "error_description": ...}. */
+export class LoginError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(`${error}: ${description}`);
+    this.name = "LoginError";
+  }
+}
+
+export interface LoginOptions {
+  /** Time limit of the whole post-login flow. Default: Auth0's 20 s. */
+  flowTimeoutMs?: number;
+}
+
+export class LoginService {
+  constructor(
+    private readonly model: TenantModel,
+    private readonly users: UserDirectory,
+    private readonly tokens: TokenIssuer,
+    private readonly options: LoginOptions = {},
+  ) {}
+
+  async login(request: LoginRequest): Promise<LoginResult> {
+    const fixture = this.users.find(request.user);
+    if (!fixture) throw new LoginError(403, "invalid_grant", `Wrong email or password. (no user "${request.user}"; known: ${this.users.logins().join(", ")})`);
+    const clientId = request.client_id ?? LOCAL_APP.client_id;
+    const stored = this.model.userOverlay(fixture.user_id);
+    const user = eventUser(fixture, stored);
+    const baseEvent = this.event(user, clientId, (stored?.logins_count ?? 0) + 1);
+
+    const deadline = Date.now() + (this.options.flowTimeoutMs ?? ACTION_TIME_LIMIT_MS);
+    const idClaims: Record<string, unknown> = {};
+    const accessClaims: Record<string, unknown> = {};
+    const appMetadata: Record<string, unknown> = {};
+    const userMetadata: Record<string, unknown> = {};
+    const executed: string[] = [];
+
+    for (const { action, version } of this.model.deployedFlow("post-login")) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new LoginError(403, "access_denied", `The post-login flow did not complete within ${this.limitSeconds()} seconds.`);
+      // Each Action sees the metadata earlier Actions set, as Auth0 exposes it within one flow.
+      const event: Event = {
+        ...baseEvent,
+        user: { ...user, app_metadata: { ...user.app_metadata, ...appMetadata }, user_metadata: { ...user.user_metadata, ...userMetadata } },
+        secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
+      };
+      const outcome: PostLoginOutcome = await runPostLogin(version.code, event, { timeoutMs: remaining });
+      executed.push(`${action.name} v${version.number}`);
+      if (outcome.denied) throw new LoginError(403, "access_denied", outcome.denied.reason);
+      if (outcome.error) {
+        const timedOut = /did not complete within/.test(outcome.error);
+        throw new LoginError(
+          403,
+          "access_denied",
+          timedOut ? `The post-login flow did not complete within ${this.limitSeconds()} seconds.` : `${action.name}: ${outcome.error}`,
+        );
+      }
+      Object.assign(idClaims, outcome.idTokenClaims);
+      Object.assign(accessClaims, outcome.accessTokenClaims);
+      Object.assign(appMetadata, outcome.appMetadata);
+      Object.assign(userMetadata, outcome.userMetadata);
+    }
+
+    const id = applyClaimRules(idClaims);
+    const access = applyClaimRules(accessClaims);
+    for (const [token, result] of [
+      ["ID", id],
+      ["access", access],
+    ] as const) {
+      if (result.bytes > MAX_CUSTOM_CLAIMS_BYTES) {
+        throw new LoginError(
+          403,
+          "access_denied",
+          `The custom claims of the ${token} token are ${result.bytes} bytes; Auth0 allows ${MAX_CUSTOM_CLAIMS_BYTES}.`,
+        );
+      }
+    }
+
+    const profile = {
+      ...(fixture.nickname !== undefined ? { nickname: fixture.nickname } : {}),
+      ...(fixture.name !== undefined ? { name: fixture.name } : {}),
+      ...(fixture.picture !== undefined ? { picture: fixture.picture } : {}),
+      updated_at: fixture.updated_at,
+      ...(fixture.email !== undefined ? { email: fixture.email, email_verified: fixture.email_verified } : {}),
+    };
+    const idToken = await this.tokens.idToken({ ...profile, ...id.kept }, fixture.user_id, clientId, request.nonce);
+    this.model.recordLogin(
+      fixture.user_id,
+      { app_metadata: appMetadata, user_metadata: userMetadata },
+      { app_metadata: user.app_metadata, user_metadata: user.user_metadata },
+    );
+    return { id_token: idToken, token_type: "Bearer", expires_in: ID_TOKEN_TTL_SECONDS, dropped_claims: [...id.dropped, ...access.dropped], executed };
+  }
+
+  private limitSeconds(): number {
+    return (this.options.flowTimeoutMs ?? ACTION_TIME_LIMIT_MS) / 1000;
+  }
+
+  private event(user: Event["user"], clientId: string, loginsCount: number): Event {
+    const host = this.tokens.domain.replace(/:\d+$/, "");
+    return {
+      user,
+      client: { client_id: clientId, name: clientId === LOCAL_APP.client_id ? LOCAL_APP.name : clientId, metadata: {} },
+      connection: { id: "con_local0000000001", name: user.identities[0]?.connection ?? "Username-Password-Authentication", strategy: "auth0" },
+      request: { ip: "127.0.0.1", method: "POST", hostname: host, query: {}, body: {}, geoip: {} },
+      tenant: { id: "local" },
+      stats: { logins_count: loginsCount },
+      secrets: {},
+      authorization: { roles: [] },
+      transaction: { acr_values: [], locale: "en", protocol: "oidc-basic-profile", requested_scopes: ["openid", "profile", "email"], ui_locales: [] },
+    };
+  }
+}
+
+/** Auth0's rules for the custom claims of one token: what is kept, what is dropped, and the size. */
+export function applyClaimRules(claims: Record<string, unknown>): { kept: Record<string, unknown>; dropped: string[]; bytes: number } {
+  const kept: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  let bytes = 0;
+  for (const [name, value] of Object.entries(claims)) {
+    if (isRestrictedClaimName(name) || usesReservedNamespace(name)) {
+      dropped.push(name);
+      continue;
+    }
+    // A value that is not JSON (a function, a BigInt) cannot be serialized into a token: dropped too.
+    const size = claimBytes(name, value);
+    if (size === undefined) {
+      dropped.push(name);
+      continue;
+    }
+    bytes += size;
+    kept[name] = value;
+  }
+  return { kept, dropped, bytes };
+}

@@ -1,0 +1,121 @@
+/**
+ * Starts and stops a local Auth0 tenant: HTTPS on loopback with the generated CA, the model
+ * loaded from (and saved to) <stateDir>/tenant.json, the users from fixtures, and the routes of
+ * wire.ts. Scripts and tests use this API; `npm run local-tenant` wraps it in a process.
+ */
+import Fastify, { type FastifyInstance } from "fastify";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { REPO_ROOT } from "../bundle/bundle-action";
+import { ensureCertificates } from "./ca";
+import { Faults, type FaultRule } from "./faults";
+import { LoginService, type LoginOptions } from "./login";
+import { emptyState, TenantModel, type TenantState } from "./model";
+import { JsonStore } from "./store";
+import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
+import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
+import { registerRoutes } from "./wire";
+
+export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
+export const DEFAULT_PORT = 8443;
+const HOST = "127.0.0.1";
+
+export interface LocalTenantOptions {
+  /** Where the CA, keys, credentials and tenant.json live. Default .local/tenant/ (ignored by git). */
+  stateDir?: string;
+  /** 0 picks a free port. Default 8443, the port of tenants/local.yaml. */
+  port?: number;
+  usersDir?: string;
+  /** In-memory users instead of a directory (tests). */
+  users?: UserDirectory;
+  /** Build duration of new drafts, ms. Default 0. */
+  buildMs?: number;
+  faults?: FaultRule[];
+  login?: LoginOptions;
+  /** Called with one line per answered request ("GET /api/v2/... 200"). */
+  log?: (line: string) => void;
+}
+
+export interface LocalTenant {
+  /** https://localhost:<port> */
+  url: string;
+  /** localhost:<port>: the provider's `domain`. */
+  domain: string;
+  port: number;
+  /** PEM of the local CA. */
+  caFile: string;
+  caPem: string;
+  /** System roots plus the local CA: SSL_CERT_FILE for Terraform. */
+  caBundleFile: string;
+  clientId: string;
+  clientSecret: string;
+  /** A Management API token (24 h): what AUTH0_API_TOKEN would hold. */
+  token: string;
+  stateFile: string;
+  model: TenantModel;
+  faults: Faults;
+  /** Every request answered, in order. */
+  requests: Array<{ method: string; path: string; status: number }>;
+  close(): Promise<void>;
+}
+
+export async function startLocalTenant(options: LocalTenantOptions = {}): Promise<LocalTenant> {
+  const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const certs = ensureCertificates(stateDir);
+  const key = await ensureSigningKey(stateDir);
+  const client = ensureClientCredentials(stateDir);
+  const users = options.users ?? UserDirectory.load(options.usersDir ?? DEFAULT_USERS_DIR);
+
+  const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
+  const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state) });
+  const faults = new Faults(options.faults ?? []);
+  const requests: LocalTenant["requests"] = [];
+
+  const app: FastifyInstance = Fastify({
+    https: { key: certs.serverKeyPem, cert: certs.serverCertPem },
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    // The provider keeps connections alive between polls; close them promptly on shutdown.
+    forceCloseConnections: true,
+  });
+  // The domain holds the port, known only after listen (port 0 picks one): set right after it.
+  const tokens = new TokenIssuer(key, `localhost:${options.port ?? DEFAULT_PORT}`);
+  registerRoutes(app, {
+    model,
+    tokens,
+    client,
+    faults,
+    login: new LoginService(model, users, tokens, options.login),
+    onRequest: (entry) => {
+      requests.push(entry);
+      options.log?.(`${entry.method} ${entry.path} ${entry.status}`);
+    },
+  });
+
+  await app.listen({ host: HOST, port: options.port ?? DEFAULT_PORT });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : (options.port ?? DEFAULT_PORT);
+  const domain = `localhost:${port}`;
+  tokens.domain = domain;
+  const token = await tokens.managementToken(client.client_id);
+
+  return {
+    url: `https://${domain}`,
+    domain,
+    port,
+    caFile: certs.caFile,
+    caPem: certs.caPem,
+    caBundleFile: certs.caBundleFile,
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    token,
+    stateFile: store.file,
+    model,
+    faults,
+    requests,
+    close: async () => {
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The local tenant's keys and credentials: one RS256 signing key (published as the JWKS, like a
+ * tenant's), the Management API client (client id and secret for the client-credentials grant),
+ * and the tokens signed with that key. Management tokens are JWTs, as Auth0's are, so a token the
+ * provider cached stays valid when the tenant restarts in the middle of an apply.
+ *
+ * Everything lives in the state directory (mode 0600), created on first run: these are credentials
+ * of a tenant that exists only on this machine, never of a real one.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { join } from "node:path";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type KeyLike } from "jose";
+import { readJsonFile, writeJsonAtomic } from "./store";
+
+export const MANAGEMENT_TOKEN_TTL_SECONDS = 86_400;
+export const ID_TOKEN_TTL_SECONDS = 36_000;
+/** The client id of the Management API client; the secret is random per state directory. */
+export const DEPLOY_CLIENT_ID = "local-tenant-deployer";
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyLike;
+  publicKey: KeyLike;
+  /** Public JWK with kid, alg and use: one entry of the JWKS. */
+  publicJwk: JWK;
+}
+
+export interface ClientCredentials {
+  client_id: string;
+  client_secret: string;
+}
+
+export async function ensureSigningKey(stateDir: string): Promise<SigningKey> {
+  const file = join(stateDir, "signing-key.json");
+  let privateJwk = readJsonFile<JWK>(file);
+  if (!privateJwk) {
+    const { privateKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+    privateJwk = await exportJWK(privateKey);
+    writeJsonAtomic(file, privateJwk);
+  }
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = privateJwk;
+  const kid = await calculateJwkThumbprint(publicPart);
+  const publicJwk: JWK = { ...publicPart, kid, alg: "RS256", use: "sig" };
+  return {
+    kid,
+    privateKey: (await importJWK(privateJwk, "RS256")) as KeyLike,
+    publicKey: (await importJWK(publicJwk, "RS256")) as KeyLike,
+    publicJwk,
+  };
+}
+
+export function ensureClientCredentials(stateDir: string): ClientCredentials {
+  const file = join(stateDir, "credentials.json");
+  const existing = readJsonFile<ClientCredentials>(file);
+  if (existing?.client_id && existing.client_secret) return existing;
+  const created = { client_id: DEPLOY_CLIENT_ID, client_secret: randomBytes(32).toString("base64url") };
+  writeJsonAtomic(file, created);
+  return created;
+}
+
+/** Constant-time comparison of a presented client secret. */
+export function secretMatches(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class TokenIssuer {
+  constructor(
+    readonly key: SigningKey,
+    /** host[:port], e.g. "localhost:8443"; set once the server knows its port. */
+    public domain: string,
+  ) {}
+
+  get issuer(): string {
+    return `https://${this.domain}/`;
+  }
+
+  get managementAudience(): string {
+    return `https://${this.domain}/api/v2/`;
+  }
+
+  async managementToken(clientId: string, ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS): Promise<string> {
+    return new SignJWT({ gty: "client-credentials", azp: clientId, scope: "read:actions create:actions update:actions delete:actions" })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.key.kid })
+      .setIssuer(this.issuer)
+      .setSubject(`${clientId}@clients`)
+      .setAudience(this.managementAudience)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.key.privateKey);
+  }
+
+  /** Resolves when the bearer token is a valid Management API token of this tenant; rejects otherwise. */
+  async verifyManagementToken(token: string): Promise<void> {
+    await jwtVerify(token, this.key.publicKey, { issuer: this.issuer, audience: this.managementAudience, algorithms: ["RS256"] });
+  }
+
+  async idToken(claims: Record<string, unknown>, subject: string, audience: string, nonce?: string): Promise<string> {
+    return new SignJWT({ ...claims, ...(nonce ? { nonce } : {}) })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.key.kid })
+      .setIssuer(this.issuer)
+      .setSubject(subject)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime(`${ID_TOKEN_TTL_SECONDS}s`)
+      .sign(this.key.privateKey);
+  }
+
+  jwks(): { keys: JWK[] } {
+    return { keys: [this.key.publicJwk] };
+  }
+}
