@@ -91,3 +91,16 @@ it("rejects invalid construct props with a message that says what to change", ()
     /claims\.id_token\.0: "roles" is a claim name Auth0 reserves/,
   );
 });
+
+it("warns at synth about an empty namespace, and only then", () => {
+  const warnings = (s: (typeof stacks)[number]) =>
+    s.stack.actions[0].node.metadata.filter((m) => String(m.type).includes("warn")).map((m) => String(m.data));
+  for (const s of stacks) {
+    if (s.tenant.claims.namespace === "") expect(warnings(s).join("\n")).toContain("legacy");
+    else expect(warnings(s)).toEqual([]);
+  }
+  const { PostLoginClaimsAction } = jest.requireActual("../../src/constructs/post-login-claims-action");
+  const stack = new (require("cdktf").TerraformStack)(Testing.app(), "url-namespace");
+  const action = new PostLoginClaimsAction(stack, "claims", { claims: { namespace: "https://claims.coop.example", id_token: ["usertype"], access_token: [] } });
+  expect(action.node.metadata.filter((m: { type: string }) => m.type.includes("warn"))).toEqual([]);
+});

@@ -3,6 +3,7 @@
  * configured app_metadata fields into ID-token (and optionally access-token) claims.
  * Validates its props here, so a construct used outside tenant files fails just as clearly.
  */
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { claimsSchema, type ClaimsConfig } from "../config/tenant-schema";
 import { CLAIMS_CONFIG_SECRET, type ClaimsSettings } from "../../actions/post-login/add-metadata-claims";
@@ -31,6 +32,12 @@ export class PostLoginClaimsAction extends PostLoginAction {
       name: props.name ?? DEFAULT_CLAIMS_ACTION_NAME,
       settings: { [CLAIMS_CONFIG_SECRET]: claimsSecretValue(claims) },
     });
+    if (claims.namespace === "") {
+      Annotations.of(this).addWarning(
+        'claims.namespace is "": claims are named /usertype etc. as the Rule named them. Tenants still on the legacy ' +
+          '"namespaced claims only" setting drop them silently; a URL namespace you control is recommended.',
+      );
+    }
   }
 }
 
