@@ -1,0 +1,156 @@
+/** The tenant model alone (no HTTP): build states, versions, bindings, Auth0's refusals, persistence. */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { emptyState, TenantError, TenantModel, type TenantState } from "../../src/local-tenant/model";
+import { JsonStore } from "../../src/local-tenant/store";
+import { tempDir } from "./support";
+
+const POST_LOGIN = [{ id: "post-login", version: "v3" }];
+const CODE = "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('/a', 1); };";
+
+function clockedModel(buildDurationMs = 1000, initial?: TenantState) {
+  let now = Date.parse("2026-11-01T00:00:00.000Z");
+  let n = 0;
+  const model = new TenantModel(initial ?? emptyState(), { now: () => now, newId: () => `id-${++n}`, buildDurationMs });
+  return { model, advance: (ms: number) => (now += ms) };
+}
+
+function expectTenantError(fn: () => unknown, statusCode: number, errorCode: string): TenantError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TenantError);
+    expect((error as TenantError).statusCode).toBe(statusCode);
+    expect((error as TenantError).errorCode).toBe(errorCode);
+    return error as TenantError;
+  }
+  throw new Error("expected a TenantError");
+}
+
+describe("build state machine", () => {
+  it("goes pending -> building -> built, and only a built draft deploys", () => {
+    const { model, advance } = clockedModel(1000);
+    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE });
+    expect(model.statusOf(action)).toBe("pending");
+    expectTenantError(() => model.deployAction(action.id), 400, "action_not_built");
+    advance(600);
+    expect(model.statusOf(action)).toBe("building");
+    advance(400);
+    expect(model.statusOf(action)).toBe("built");
+    expect(model.deployAction(action.id).number).toBe(1);
+  });
+
+  it("fails the build when the code does not compile, and refuses to deploy it", () => {
+    const { model, advance } = clockedModel(10);
+    const action = model.createAction({ name: "broken", supported_triggers: POST_LOGIN, code: "exports.onExecutePostLogin = async (event, api) => {" });
+    advance(10);
+    expect(model.statusOf(action)).toBe("failed");
+    expect(action.build.error).toMatch(/SyntaxError/);
+    expectTenantError(() => model.deployAction(action.id), 400, "action_not_built");
+  });
+});
+
+describe("versions", () => {
+  it("numbers deployed versions, keeps old ones immutable and tracks all_changes_deployed", () => {
+    const { model } = clockedModel(0);
+    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE, secrets: [{ name: "S", value: "one" }] });
+    expect(model.allChangesDeployed(action)).toBe(false);
+    const v1 = model.deployAction(action.id);
+    expect(model.allChangesDeployed(action)).toBe(true);
+    model.updateAction(action.id, { code: `${CODE}\n// two` });
+    expect(model.allChangesDeployed(action)).toBe(false);
+    // The deployed version still serves the old code until the next deploy.
+    expect(model.deployedVersion(action)?.code).toBe(CODE);
+    const v2 = model.deployAction(action.id);
+    expect([v1.number, v2.number]).toEqual([1, 2]);
+    expect(model.getVersion(action.id, v1.id).code).toBe(CODE);
+    expect(model.deployedVersion(action)?.id).toBe(v2.id);
+    // A roll-back is a new version identical to the old one.
+    const v3 = model.redeployVersion(action.id, v1.id);
+    expect(v3.number).toBe(3);
+    expect(v3.code).toBe(CODE);
+  });
+
+  it("keeps a secret's value when an update names it without a value, and replaces the list otherwise", () => {
+    const { model } = clockedModel(0);
+    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE, secrets: [{ name: "A", value: "1" }, { name: "B", value: "2" }] });
+    model.updateAction(action.id, { secrets: [{ name: "A" }] });
+    expect(action.secrets.map((s) => [s.name, s.value])).toEqual([["A", "1"]]);
+    expectTenantError(() => model.updateAction(action.id, { secrets: [{ name: "NEW" }] }), 400, "invalid_body");
+  });
+
+  it("rejects bodies Auth0 rejects, naming the field", () => {
+    const { model } = clockedModel(0);
+    const error = expectTenantError(() => model.createAction({ supported_triggers: POST_LOGIN, code: CODE }), 400, "invalid_body");
+    expect(error.message).toContain("'name' is required");
+    expect(expectTenantError(() => model.createAction({ name: "a", supported_triggers: [{ id: "post-login", version: "v9" }], code: "" }), 400, "invalid_body").message).toContain(
+      "supported_triggers[0].version",
+    );
+    expect(expectTenantError(() => model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: "", runtime: "node8" }), 400, "invalid_body").message).toContain("runtime");
+  });
+});
+
+describe("bindings", () => {
+  it("binds only deployed Actions, replaces the list with new binding ids, and runs deployed versions in order", () => {
+    const { model } = clockedModel(0);
+    const a = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE });
+    const b = model.createAction({ name: "b", supported_triggers: POST_LOGIN, code: CODE });
+    expectTenantError(() => model.replaceBindings("post-login", [{ ref: { type: "action_id", value: a.id } }]), 400, "action_not_deployed");
+    model.deployAction(a.id);
+    model.deployAction(b.id);
+    const first = model.replaceBindings("post-login", [{ ref: { type: "action_id", value: a.id }, display_name: "A" }]);
+    const second = model.replaceBindings("post-login", [
+      { ref: { type: "action_name", value: "b" } },
+      { ref: { type: "action_id", value: a.id }, display_name: "A" },
+    ]);
+    expect(second.map((x) => x.display_name)).toEqual(["b", "A"]);
+    expect(second[1].id).not.toBe(first[0].id);
+    expect(model.deployedFlow("post-login").map((f) => f.action.name)).toEqual(["b", "a"]);
+    expectTenantError(() => model.getBindings("no-such-trigger"), 404, "inexistent_trigger");
+  });
+
+  it("refuses to delete a bound Action (409) unless forced, and deletes it once unbound", () => {
+    const { model } = clockedModel(0);
+    const a = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE });
+    model.deployAction(a.id);
+    model.replaceBindings("post-login", [{ ref: { type: "action_id", value: a.id } }]);
+    expect(expectTenantError(() => model.deleteAction(a.id), 409, "action_bound").message).toContain("post-login");
+    expect(model.listActions()).toHaveLength(1);
+    model.replaceBindings("post-login", []);
+    model.deleteAction(a.id);
+    expect(model.listActions()).toHaveLength(0);
+    expectTenantError(() => model.getAction(a.id), 404, "inexistent_action");
+
+    const b = model.createAction({ name: "b", supported_triggers: POST_LOGIN, code: CODE });
+    model.deployAction(b.id);
+    model.replaceBindings("post-login", [{ ref: { type: "action_id", value: b.id } }]);
+    model.deleteAction(b.id, { force: true });
+    expect(model.getBindings("post-login")).toEqual([]);
+  });
+});
+
+describe("persistence", () => {
+  it("saves every change atomically and a new model over the same file continues where the old one stopped", () => {
+    const dir = tempDir("model");
+    const store = new JsonStore<TenantState>(join(dir, "tenant.json"));
+    let clock = Date.parse("2026-11-01T00:00:00.000Z");
+    const first = new TenantModel(emptyState(), { now: () => clock, buildDurationMs: 5000, onChange: (s) => store.save(s) });
+    const action = first.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE });
+    // No temporary file is left next to the state file.
+    expect(readdirSync(dir)).toEqual(["tenant.json"]);
+    expect(JSON.parse(readFileSync(join(dir, "tenant.json"), "utf8")).actions[0].id).toBe(action.id);
+
+    // "Restart" mid-build: the build finishes on schedule in the new process.
+    clock += 5000;
+    const second = new TenantModel(store.load()!, { now: () => clock, onChange: (s) => store.save(s) });
+    expect(second.statusOf(second.getAction(action.id))).toBe("built");
+    second.deployAction(action.id);
+    const third = new TenantModel(store.load()!, { now: () => clock });
+    expect(third.getAction(action.id).versions).toHaveLength(1);
+    expect(existsSync(join(dir, "tenant.json"))).toBe(true);
+  });
+
+  it("refuses a state file of another format", () => {
+    expect(() => new TenantModel({ ...emptyState(), format: 99 as 1 })).toThrow(/format 99/);
+  });
+});

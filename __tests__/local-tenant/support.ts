@@ -1,0 +1,64 @@
+/** Helpers shared by the local tenant's tests: temp dirs, free ports, tenants synthesized into temp dirs, Terraform env. */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseTenantFile, type Tenant } from "../../src/config/load-tenants";
+import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-tenant/deploy";
+import type { LocalTenant } from "../../src/local-tenant/server";
+import { synthTenants } from "../../src/synth/synth-tenants";
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `local-tenant-${prefix}-`));
+}
+
+/** A port nobody listens on right now (for tests that must know the port before the tenant starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** A tenant file for `domain`, parsed by the real schema, with a local backend. */
+export function tenantFor(name: string, domain: string, flow: "append" | "authoritative" = "authoritative"): Tenant {
+  const text = [`domain: ${domain}`, "claims:", '  namespace: ""', "  id_token: [usertype, coops, coopnames]", `post_login_flow: ${flow}`, "backend:", "  type: local", `  path: state/${name}.tfstate`].join("\n");
+  const parsed = parseTenantFile(`${name}.yaml`, text);
+  if ("problems" in parsed) throw new Error(JSON.stringify(parsed.problems));
+  return { ...parsed.tenant, name, file: `${name}.yaml` };
+}
+
+/** Synthesizes `tenants` into <root>/cdktf.out (state then lands in <root>/state/). Returns each stack's dir. */
+export function synthInto(root: string, tenants: Tenant[]): string[] {
+  return synthTenants(tenants, join(root, "cdktf.out")).map((s) => s.dir);
+}
+
+/** One plugin cache for every test run on this machine, so the provider is installed once. */
+export function pluginCacheEnv(): NodeJS.ProcessEnv {
+  const dir = join(tmpdir(), "local-tenant-tf-plugin-cache");
+  mkdirSync(dir, { recursive: true });
+  return { TF_PLUGIN_CACHE_DIR: dir };
+}
+
+export function runnerFor(dir: string, tenant: Pick<LocalTenant, "caBundleFile" | "clientId" | "clientSecret">, log?: string[]): StackRunner {
+  return stackRunner(dir, localTerraformEnv(tenant, pluginCacheEnv()), log ? (line) => log.push(line) : undefined);
+}
+
+/** Rewrites the Action code in a synthesized stack: a handler variant without touching the real handler. */
+export function rewriteActionCode(stackDir: string, edit: (code: string) => string): void {
+  const file = join(stackDir, "cdk.tf.json");
+  const json = JSON.parse(readFileSync(file, "utf8"));
+  const action = json.resource.auth0_action.add_metadata_claims;
+  action.code = edit(action.code);
+  writeFileSync(file, JSON.stringify(json, null, 2));
+}
+
+/** Key names of an object, in order: what conformance compares. */
+export function keysOf(value: unknown): string[] {
+  return Object.keys(value as object);
+}
