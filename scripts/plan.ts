@@ -1,14 +1,22 @@
 /**
- * npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <ref>]
+ * npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <ref>] [--outdir <dir>]
  *
  * Synthesizes every tenant stack into cdktf.out/, plans the named tenants with the real provider
  * and prints each review (Markdown) on stdout; progress and errors go to stderr. Reviews are also
  * written to cdktf.out/review/<tenant>.md. Exit code: 0 no changes, 2 changes, 1 error.
+ *
+ * npm run plan -- --comment <reviews dir> --tenants a,b,c   (CI)
+ * prints the pull-request comment combining <reviews dir>/<tenant>.md for the listed tenants.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { composePullRequestComment } from "../src/plan/pr-comment";
 import { planTenants } from "../src/plan/run-plan";
 
-const USAGE = "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <git ref>]";
+const USAGE =
+  "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
+  "       npm run plan -- --comment <reviews dir> --tenants <a,b,...>";
 
 async function main(): Promise<number> {
   let parsed;
@@ -20,6 +28,10 @@ async function main(): Promise<number> {
         "local-state": { type: "string" },
         refresh: { type: "string", default: "true" },
         base: { type: "string" },
+        outdir: { type: "string" },
+        "tenants-dir": { type: "string" },
+        comment: { type: "string" },
+        tenants: { type: "string" },
         help: { type: "boolean", default: false },
       },
     });
@@ -32,6 +44,16 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 0;
   }
+  if (values.comment !== undefined) {
+    const tenants = (values.tenants ?? "").split(",").filter((t) => t !== "");
+    const reviews = tenants.map((tenant) => {
+      const file = join(values.comment as string, `${tenant}.md`);
+      return { tenant, markdown: existsSync(file) ? readFileSync(file, "utf8") : undefined };
+    });
+    const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
+    process.stdout.write(composePullRequestComment(reviews, { commit: process.env.PLAN_COMMIT, runUrl }));
+    return 0;
+  }
   if (values.all === positionals.length > 0 || !["true", "false"].includes(values.refresh)) {
     console.error(USAGE);
     return 1;
@@ -41,6 +63,8 @@ async function main(): Promise<number> {
     localStateDir: values["local-state"],
     refresh: values.refresh !== "false",
     base: values.base,
+    outdir: values.outdir,
+    tenantsDir: values["tenants-dir"],
     log: (line) => console.error(`plan: ${line}`),
   });
   if (outcome.error) console.error(`plan: ${outcome.error}`);
@@ -52,7 +76,7 @@ async function main(): Promise<number> {
     }
   }
   const summary = outcome.tenants.map((t) => `${t.tenant}: ${["no changes", "error", "changes"][t.exitCode]}`).join(", ");
-  if (summary) console.error(`plan: ${summary} (reviews in cdktf.out/review/)`);
+  if (summary) console.error(`plan: ${summary} (reviews in ${join(values.outdir ?? "cdktf.out", "review")}/)`);
   return outcome.exitCode;
 }
 

@@ -50,6 +50,14 @@ export interface PlanJson {
   /** Changes found by refresh that happened outside Terraform (what a drift check reports). */
   resource_drift?: PlanResourceChange[];
   output_changes?: Record<string, PlanOutputChange>;
+  /** The configuration, with the references each resource attribute is computed from. */
+  configuration?: {
+    root_module?: {
+      resources?: Array<{ address: string; expressions?: Record<string, { references?: string[] } | unknown> }>;
+    };
+  };
+  /** The state the plan started from (after refresh, when refreshing). */
+  prior_state?: { values?: { root_module?: { resources?: Array<{ address: string; mode: string }> } } };
   errored?: boolean;
 }
 

@@ -22,6 +22,14 @@ export function renderReviewMarkdown(review: PlanReview): string {
   const out: string[] = [`## Plan for tenant \`${review.tenant}\``, ""];
   out.push(`Tenant file \`${review.tenantFile}\` · post-login flow: ${review.postLoginFlow} · **${add} to add, ${change} to change, ${destroy} to destroy.**`, "");
   if (review.stateNote) out.push("> [!NOTE]", `> ${escapeText(review.stateNote)}`, "");
+  if (review.priorResources === 0 && add > 0) {
+    out.push(
+      "> [!NOTE]",
+      "> The state records no resources for this tenant, so everything is planned as new. If the tenant already has these Actions " +
+        "(made by hand, or the state was lost, e.g. a local backend on a CI runner), import them first: the apply would try to create them again.",
+      "",
+    );
+  }
   if (review.warnings.length > 0) {
     out.push("> [!CAUTION]", `> **${review.warnings.length} change${review.warnings.length > 1 ? "s" : ""} to the login flow need${review.warnings.length > 1 ? "" : "s"} a careful look:**`, ">");
     for (const w of review.warnings) out.push(`> - ⚠️ ${escapeText(w.message)}`);
@@ -35,6 +43,9 @@ export function renderReviewMarkdown(review: PlanReview): string {
     for (const r of review.resources) {
       out.push(`- **${VERB[r.kind]}** \`${r.address}\`: ${escapeText(r.subject)}${r.reason ? ` (${escapeText(r.reason)})` : ""}`);
       for (const a of r.attributes) out.push(`  - ${renderAttribute(a, r.kind)}`);
+      if (r.kind === "update" && r.attributes.length === 0) {
+        out.push("  - no attribute changes: Terraform only updates what it records about the resource (e.g. which values are sensitive)");
+      }
     }
     out.push("");
   }
@@ -86,7 +97,7 @@ function renderValue(value: Shown | CodeSummary | undefined): string {
 }
 
 function renderCode(c: CodeSummary): string {
-  return `${c.lines} lines, ${c.bytes} bytes, sha256 \`${short(c)}\``;
+  return `${c.lines} line${c.lines === 1 ? "" : "s"}, ${c.bytes} bytes, sha256 \`${short(c)}\``;
 }
 
 function short(c: CodeSummary): string {
@@ -97,7 +108,7 @@ const PLACEHOLDER_TEXT = { sensitive: "(sensitive value)", "write-only": "(write
 
 /** A value as inline code, with placeholders left as plain words so they never look like data. */
 export function renderShown(value: Shown): string {
-  if (isPlaceholder(value)) return PLACEHOLDER_TEXT[value.placeholder];
+  if (isPlaceholder(value)) return value.from ? `(known after apply: \`${value.from}\`)` : PLACEHOLDER_TEXT[value.placeholder];
   if (value === null) return "(none)";
   if (Array.isArray(value) || typeof value === "object") {
     const parts = Array.isArray(value)

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { unifiedDiff, type UnifiedDiff } from "./code-diff";
 import { changeKind, type ChangeKind, type PlanJson, type PlanResourceChange } from "./plan-json";
-import { sameValue, showValue, maskAt, type Shown } from "./shown-value";
+import { sameValue, showValue, maskAt, UNKNOWN, type Shown } from "./shown-value";
 import { collectWarnings, type ReviewWarning } from "./warnings";
 
 /** Which files under actions/ changed since the base branch, when git can tell. */
@@ -71,6 +71,8 @@ export interface PlanReview {
   postLoginFlow: "append" | "authoritative";
   stateNote?: string;
   counts: { add: number; change: number; destroy: number };
+  /** Managed resources the tenant's state recorded before this plan (0: everything is new). */
+  priorResources: number;
   resources: ResourceReview[];
   codeChanges: CodeChange[];
   outputs: OutputReview[];
@@ -91,7 +93,8 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
       change: kinds.filter((k) => k === "update").length,
       destroy: kinds.filter((k) => k === "delete" || k === "replace").length,
     },
-    resources: changes.map(reviewResource),
+    priorResources: (plan.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "managed").length,
+    resources: changes.map((c) => reviewResource(c, attributeReferences(plan, c.address))),
     codeChanges: changes.filter((c) => c.type === "auth0_action").flatMap(codeChange),
     outputs: Object.entries(plan.output_changes ?? {})
       .filter(([, o]) => changeKind(o.actions) !== "no-op")
@@ -135,7 +138,8 @@ const REASONS: Record<string, string> = {
   replace_by_triggers: "a replace_triggered_by reference changed",
 };
 
-function reviewResource(rc: PlanResourceChange): ResourceReview {
+/** One resource change as the review shows it (also used for drift, where `after` is what Auth0 has now). */
+export function reviewResource(rc: PlanResourceChange, references: ReadonlyMap<string, string> = new Map()): ResourceReview {
   const kind = changeKind(rc.change.actions);
   return {
     address: rc.address,
@@ -143,8 +147,20 @@ function reviewResource(rc: PlanResourceChange): ResourceReview {
     kind,
     subject: describeResource(rc),
     ...(rc.action_reason ? { reason: REASONS[rc.action_reason] ?? rc.action_reason } : {}),
-    attributes: attributeChanges(rc, kind),
+    attributes: attributeChanges(rc, kind, references),
   };
+}
+
+/** attribute -> the attribute it is computed from ("action_id" -> "auth0_action.x.id"), from the plan's configuration. */
+function attributeReferences(plan: PlanJson, address: string): Map<string, string> {
+  const resource = plan.configuration?.root_module?.resources?.find((r) => r.address === address.replace(/\[[^\]]*\]$/, ""));
+  const out = new Map<string, string>();
+  for (const [name, expression] of Object.entries(resource?.expressions ?? {})) {
+    const refs = (expression as { references?: unknown })?.references;
+    // Terraform lists the most specific reference first ("auth0_action.x.id", then "auth0_action.x").
+    if (Array.isArray(refs) && typeof refs[0] === "string") out.set(name, refs[0]);
+  }
+  return out;
 }
 
 /** A resource in words, from its own values (never sensitive ones). */
@@ -167,7 +183,7 @@ export function describeResource(rc: PlanResourceChange): string {
 }
 
 /** Attributes to show: everything set, for a create; what differs, for an update or replace; nothing else for a delete. */
-function attributeChanges(rc: PlanResourceChange, kind: ChangeKind): AttributeChange[] {
+function attributeChanges(rc: PlanResourceChange, kind: ChangeKind, references: ReadonlyMap<string, string>): AttributeChange[] {
   const { before, after, before_sensitive, after_sensitive, after_unknown } = rc.change;
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
@@ -178,14 +194,17 @@ function attributeChanges(rc: PlanResourceChange, kind: ChangeKind): AttributeCh
   for (const name of [...names].sort()) {
     const afterUnknown = maskAt(after_unknown, name);
     if (kind === "create") {
-      if (afterUnknown === true || isEmpty(a[name])) continue;
+      // Ids exist only once created: noise in a review. Other unknowns (a binding's action_id) say what depends on what.
+      if (afterUnknown === true ? IDS.has(name) : isEmpty(a[name])) continue;
     } else if (sameValue(b[name], a[name]) && !containsTrue(afterUnknown)) {
       continue;
     }
-    const show = (value: unknown, sensitive: typeof before_sensitive, unknown?: typeof after_unknown) =>
-      name === "code" && typeof value === "string" && maskAt(sensitive, name) !== true
-        ? summarizeCode(value)
-        : showValue(value, maskAt(sensitive, name), unknown === undefined ? undefined : maskAt(unknown, name));
+    const show = (value: unknown, sensitive: typeof before_sensitive, unknown?: typeof after_unknown) => {
+      if (name === "code" && typeof value === "string" && maskAt(sensitive, name) !== true) return summarizeCode(value);
+      const shown = showValue(value, maskAt(sensitive, name), unknown === undefined ? undefined : maskAt(unknown, name));
+      const from = references.get(name);
+      return shown === UNKNOWN && from ? { ...UNKNOWN, from } : shown;
+    };
     out.push({
       name,
       ...(kind === "create" ? {} : { before: show(b[name], before_sensitive) }),
@@ -195,6 +214,8 @@ function attributeChanges(rc: PlanResourceChange, kind: ChangeKind): AttributeCh
   }
   return out;
 }
+
+const IDS = new Set(["id", "version_id"]);
 
 function unknownNames(mask: unknown): string[] {
   return mask && typeof mask === "object" && !Array.isArray(mask) ? Object.keys(mask) : [];

@@ -5,7 +5,11 @@
  */
 import type { ValueMask } from "./plan-json";
 
-export type Placeholder = { readonly placeholder: "sensitive" | "write-only" | "unknown" };
+export type Placeholder = {
+  readonly placeholder: "sensitive" | "write-only" | "unknown";
+  /** For unknown values: the attribute they are computed from, e.g. "auth0_action.add_metadata_claims.id". */
+  readonly from?: string;
+};
 export type Shown = null | boolean | number | string | Placeholder | Shown[] | { [key: string]: Shown };
 
 export const SENSITIVE: Placeholder = Object.freeze({ placeholder: "sensitive" });
@@ -13,7 +17,7 @@ export const WRITE_ONLY: Placeholder = Object.freeze({ placeholder: "write-only"
 export const UNKNOWN: Placeholder = Object.freeze({ placeholder: "unknown" });
 
 export function isPlaceholder(value: unknown): value is Placeholder {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "placeholder" in value && Object.keys(value).length === 1;
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "placeholder" in value;
 }
 
 /** Part of a mask: `mask[key]`, or the whole mask when it is a boolean (it covers everything below). */

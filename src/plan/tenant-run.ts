@@ -24,6 +24,8 @@ export interface TenantRunOptions {
   localStateDir?: string;
   /** Progress lines (to stderr in the CLI). */
   log?: (line: string) => void;
+  /** Tenants already loaded and validated (tests, embedding); default: every file in tenantsDir. */
+  tenants?: readonly Tenant[];
 }
 
 export interface PreparedTenant {
@@ -56,9 +58,9 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
   const env = options.env ?? process.env;
   const requested = options.selection === "all" ? [] : [...options.selection];
-  let all: Tenant[];
+  let all: readonly Tenant[];
   try {
-    all = loadTenants(tenantsDir);
+    all = options.tenants ?? loadTenants(tenantsDir);
   } catch (error) {
     if (error instanceof TenantConfigError) throw new RunSetupError(`invalid tenant configuration:\n${error.message}`, requested);
     throw error;

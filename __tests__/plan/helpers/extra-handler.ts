@@ -1,0 +1,38 @@
+/**
+ * A second post-login handler for tests that need a tenant with an extra Action (secrets from
+ * the environment, two bindings to re-order). The repository ships only the claims handler, and
+ * tests must not write into actions/, so the bundler is wrapped: this one name returns fixed
+ * code, every other handler is bundled for real.
+ *
+ * Use in a test file:
+ *   jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./helpers/extra-handler").bundleModuleWithExtraHandler());
+ */
+import { createHash } from "node:crypto";
+
+export const EXTRA_HANDLER = "plan-test-extra";
+export const EXTRA_HANDLER_CODE =
+  "// plan-test-extra: reads its secret, never prints it\n" +
+  "exports.onExecutePostLogin = async (event, api) => {\n" +
+  '  if (event.secrets.API_KEY) api.idToken.setCustomClaim("https://claims.example.com/checked", true);\n' +
+  "};\n";
+
+export function bundleModuleWithExtraHandler(): Record<string, unknown> {
+  const actual = jest.requireActual("../../../src/bundle/bundle-action");
+  return {
+    ...actual,
+    bundlePostLoginHandler: (handler: string, external: readonly string[] = []) =>
+      handler === EXTRA_HANDLER
+        ? { code: EXTRA_HANDLER_CODE, sha256: createHash("sha256").update(EXTRA_HANDLER_CODE).digest("hex"), inputs: [] }
+        : actual.bundlePostLoginHandler(handler, external),
+  };
+}
+
+/**
+ * A Tenant from YAML through the tenant schema, as loadTenants would return it, minus the check
+ * that the handler file exists under actions/ (the extra handler exists only in the bundler above).
+ */
+export function tenantFromYaml(name: string, yaml: string): import("../../../src/config/load-tenants").Tenant {
+  const { parse } = jest.requireActual("yaml") as typeof import("yaml");
+  const { tenantSchema } = jest.requireActual("../../../src/config/tenant-schema") as typeof import("../../../src/config/tenant-schema");
+  return { ...tenantSchema.parse(parse(yaml)), name, file: `tenants/${name}.yaml` };
+}

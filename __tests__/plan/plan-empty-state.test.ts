@@ -1,0 +1,79 @@
+/**
+ * Every tenant planned with the real auth0 provider from empty state (creation needs no API
+ * call): exit codes as -detailed-exitcode, and the review of each tenant snapshotted.
+ */
+import { readFileSync } from "node:fs";
+import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { loadTenants } from "../../src/config/load-tenants";
+import { planTenants, type PlanOutcome } from "../../src/plan/run-plan";
+import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, type Workspace } from "./helpers/workspace";
+
+let ws: Workspace;
+let outcome: PlanOutcome;
+
+beforeAll(async () => {
+  ws = makeWorkspace();
+  // --local-state: staging and prod use S3 backends; tests plan them against an empty local state.
+  outcome = await planTenants({
+    selection: "all",
+    tenantsDir: ws.tenantsDir,
+    outdir: ws.outdir,
+    env: testEnv(),
+    localStateDir: ws.stateDir,
+    changedSources: NO_SOURCE_CHANGES,
+  });
+});
+
+test("plans every tenant file and exits 2 (changes), like terraform plan -detailed-exitcode", () => {
+  const names = loadTenants(`${REPO_ROOT}/tenants`).map((t) => t.name);
+  expect(outcome.error).toBeUndefined();
+  expect(outcome.tenants.map((t) => [t.tenant, t.exitCode, t.error])).toEqual(names.map((n) => [n, 2, undefined]));
+  expect(outcome.exitCode).toBe(2);
+});
+
+test("each review creates the claims Action and binds it to post-login", () => {
+  for (const t of outcome.tenants) {
+    const review = t.review!;
+    expect(review.counts).toEqual({ add: 2, change: 0, destroy: 0 });
+    const action = review.resources.find((r) => r.type === "auth0_action")!;
+    expect(action).toMatchObject({ kind: "create", address: "auth0_action.add_metadata_claims", subject: 'Action "Add metadata to user profile"' });
+    const binding = review.resources.find((r) => r.type !== "auth0_action")!;
+    expect(binding.kind).toBe("create");
+    expect(t.markdown).toContain("**2 to add, 0 to change, 0 to destroy.**");
+    expect(t.markdown).toContain("secrets_wo: [{ name = `\"CLAIMS_CONFIG\"`, value = (write-only attribute) }]");
+  }
+});
+
+test("the authoritative tenant is warned that bindings made elsewhere are removed; append tenants are not", () => {
+  for (const t of outcome.tenants) {
+    const kinds = t.review!.warnings.map((w) => w.kind);
+    if (t.review!.postLoginFlow === "authoritative") {
+      expect(kinds).toEqual(["flow-replaces-bindings"]);
+      expect(t.markdown).toMatch(/Any binding made outside this repository .* will be removed/);
+    } else {
+      expect(kinds).toEqual([]);
+    }
+  }
+});
+
+test("reviews are written to <outdir>/review/<tenant>.md, byte for byte what was printed", () => {
+  for (const t of outcome.tenants) {
+    expect(t.reviewFile).toBe(`${ws.outdir}/review/${t.tenant}.md`);
+    expect(readFileSync(t.reviewFile, "utf8")).toBe(t.markdown);
+  }
+});
+
+test("reviews hold no absolute path, timestamp or Terraform version", () => {
+  for (const t of outcome.tenants) {
+    expect(t.markdown).not.toContain(ws.root);
+    expect(t.markdown).not.toContain(REPO_ROOT);
+    expect(t.markdown).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(t.markdown).not.toMatch(/1\.11\.\d|terraform_version/i);
+  }
+});
+
+test.each(["dev", "local", "prod", "staging"])("review of %s (snapshot)", (tenant) => {
+  const t = outcome.tenants.find((o) => o.tenant === tenant);
+  expect(t).toBeDefined();
+  expect(normalizeReview(t!.markdown)).toMatchSnapshot();
+});

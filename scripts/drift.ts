@@ -1,0 +1,46 @@
+/**
+ * npm run drift -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]
+ *
+ * Reports resources changed outside this repository (refresh-only plan). Markdown on stdout,
+ * progress and errors on stderr. Exit code: 0 no drift, 2 drift, 1 error.
+ */
+import { parseArgs } from "node:util";
+import { driftTenants } from "../src/drift/run-drift";
+
+const USAGE = "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.all === positionals.length > 0) {
+    console.error(USAGE);
+    return 1;
+  }
+  const outcome = await driftTenants({
+    selection: values.all ? "all" : positionals,
+    localStateDir: values["local-state"],
+    outdir: values.outdir,
+    tenantsDir: values["tenants-dir"],
+    log: (line) => console.error(`drift: ${line}`),
+  });
+  if (outcome.error) console.error(`drift: ${outcome.error}`);
+  for (const t of outcome.tenants) {
+    if (t.error) console.error(`drift: ${t.tenant}: ${t.error}`);
+    else process.stdout.write(`${t.markdown}\n`);
+  }
+  return outcome.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`drift: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

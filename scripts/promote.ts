@@ -1,0 +1,44 @@
+/**
+ * npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>]
+ *
+ * Deploys `to` only if its tenant file says `promotes_from: <from>` and <from>'s state records
+ * the same code hashes as the artifact. Without --artifact, synthesizes this checkout first.
+ * Exit code: 0 deployed, 1 refused or failed (the reason on stderr).
+ */
+import { parseArgs } from "node:util";
+import { promote } from "../src/promote/promote";
+
+const USAGE = "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--tenants-dir <dir>]";
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { artifact: { type: "string" }, "local-state": { type: "string" }, "tenants-dir": { type: "string" } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 2) {
+    console.error(USAGE);
+    return 1;
+  }
+  const outcome = await promote({
+    from: positionals[0],
+    to: positionals[1],
+    artifactDir: values.artifact,
+    localStateDir: values["local-state"],
+    tenantsDir: values["tenants-dir"],
+    log: (line) => console.error(`promote: ${line}`),
+  });
+  console.error(`promote: ${outcome.message}`);
+  return outcome.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`promote: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

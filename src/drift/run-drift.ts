@@ -1,0 +1,67 @@
+/**
+ * `npm run drift`: a refresh-only plan per tenant (Terraform reads every managed resource from
+ * Auth0 and compares it with the recorded state), reported from `terraform show -json`.
+ * Exit code: 0 no drift, 2 drift, 1 error. Reports go to <outdir>/drift/<tenant>.md.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../bundle/bundle-action";
+import { redactSecrets } from "../plan/credentials";
+import { openStackWorkdir } from "../plan/stack-workdir";
+import { savedPlan, terraformInit, TerraformStepError } from "../plan/terraform-plan";
+import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "../plan/tenant-run";
+import { buildDriftReport, type DriftReport } from "./drift-report";
+import { renderDriftMarkdown } from "./render-drift";
+
+export interface TenantDriftOutcome {
+  tenant: string;
+  exitCode: 0 | 1 | 2;
+  markdown: string;
+  report?: DriftReport;
+  error?: string;
+}
+
+export interface DriftOutcome {
+  exitCode: 0 | 1 | 2;
+  tenants: TenantDriftOutcome[];
+  error?: string;
+}
+
+export async function driftTenants(options: TenantRunOptions): Promise<DriftOutcome> {
+  const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
+  const env = options.env ?? process.env;
+  let run;
+  try {
+    run = prepareRun(options);
+  } catch (error) {
+    if (!(error instanceof RunSetupError)) throw error;
+    return { exitCode: 1, tenants: [], error: error.message };
+  }
+  const outcomes: TenantDriftOutcome[] = [];
+  for (const prepared of run.tenants) {
+    const name = prepared.tenant.name;
+    const workdir = openStackWorkdir(prepared.stackDir, name, { localStateDir: options.localStateDir });
+    try {
+      options.log?.(`${name}: terraform init`);
+      await terraformInit(workdir.dir, run.env);
+      options.log?.(`${name}: terraform plan -refresh-only`);
+      const { plan } = await savedPlan(workdir.dir, ["-refresh-only"], run.env);
+      const report = buildDriftReport(plan, { tenant: name, tenantFile: prepared.tenantFile });
+      const markdown = redactSecrets(renderDriftMarkdown(report), env);
+      writeReport(outdir, name, markdown);
+      // Output-only differences (a new output not yet applied) are not drift: only resources count.
+      outcomes.push({ tenant: name, exitCode: report.drifted.length > 0 ? 2 : 0, markdown, report });
+    } catch (error) {
+      if (!(error instanceof TerraformStepError)) throw error;
+      outcomes.push({ tenant: name, exitCode: 1, markdown: "", error: error.message });
+    } finally {
+      workdir.dispose();
+    }
+  }
+  return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
+}
+
+function writeReport(outdir: string, tenant: string, markdown: string): void {
+  mkdirSync(join(outdir, "drift"), { recursive: true });
+  writeFileSync(join(outdir, "drift", `${tenant}.md`), markdown);
+}
