@@ -1,0 +1,144 @@
+/**
+ * Converts one Auth0 Rule into a typed post-login Action handler:
+ *
+ *   parse (parse-rule) → split the redirect-callback branch (passes/redirect) → per entry point:
+ *   inline async continuations → callback(...) → auth0 metadata writes → globals (configuration,
+ *   require, global) → context.* → user.*  → print (emit) → type-check and repair (type-check)
+ *
+ * Every pass records what it changed, and what it could not convert stays in the output as a
+ * MIGRATION_TODO_* reference that fails type-checking. Nothing is dropped silently.
+ */
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import { withRuleFunction, wrapFunction } from "./ast";
+import { Conversion, type ConversionOptions, type ReportEntry, type TodoEntry } from "./conversion";
+import { buildActionFile, formatTypeScript, printActionFile } from "./emit";
+import { parseRule } from "./parse-rule";
+import { convertCallbackCalls } from "./passes/callbacks";
+import { convertContext } from "./passes/context";
+import { inlineContinuations } from "./passes/continuations";
+import { convertGlobals } from "./passes/globals";
+import { convertManagementApi } from "./passes/metadata";
+import { splitRedirectCallback } from "./passes/redirect";
+import { convertUser } from "./passes/user";
+import { checkAndRepair, type TypeProblem } from "./type-check";
+
+export interface MigrateRuleInput {
+  /** The Rule's source text. */
+  source: string;
+  /** How to name the Rule file in messages and in the header, e.g. "rules/deny-by-ip.js". */
+  ruleFile: string;
+  /** Handler name: the output is actions/post-login/<handler>.ts. */
+  handler: string;
+  options?: ConversionOptions;
+}
+
+export interface MigrationResult {
+  handler: string;
+  /** The Action's TypeScript source, formatted. */
+  code: string;
+  changes: ReportEntry[];
+  /** Constructs left as MIGRATION_TODO_* in the output. */
+  todos: TodoEntry[];
+  notes: ReportEntry[];
+  /** Type errors other than the TODO markers' (should be none when the conversion is complete). */
+  typeProblems: TypeProblem[];
+  /** Behaviour-neutral type repairs, counted by kind. */
+  repairs: Record<string, number>;
+  /** configuration key → Action secret name, sorted by secret name. */
+  secrets: Array<{ configurationKey: string; secret: string }>;
+  /** npm dependencies, name → exact version, sorted by name. */
+  dependencies: Record<string, string>;
+  /** True when the Action exports onContinuePostLogin (the Rule had a redirect-callback branch). */
+  hasContinue: boolean;
+  /** No TODO and no type error: ready to deploy once parity passes. */
+  fullyConverted: boolean;
+}
+
+/** Names the converted code introduces: a Rule's own bindings of these names are renamed first. */
+const RESERVED_NAMES = ["event", "api", "callbackResults", "scopeList"];
+
+export async function migrateRule(input: MigrateRuleInput): Promise<MigrationResult> {
+  const parsed = parseRule(input.source, input.ruleFile);
+  const conv = new Conversion(input.options);
+  renameReservedBindings(parsed.fn, conv);
+  const { user, context, callback } = parsed.params;
+
+  const split = splitRedirectCallback(parsed.fn.body, context, callback, conv);
+  const convert = (statements: t.Statement[]): t.Statement[] => {
+    const fn = t.functionExpression(null, parsed.fn.params.map((p) => t.cloneNode(p)), t.blockStatement(statements));
+    const file = wrapFunction(fn);
+    inlineContinuations(file, callback, user, conv);
+    convertCallbackCalls(file, callback, conv);
+    convertManagementApi(file, user, conv);
+    convertGlobals(file, conv);
+    convertContext(file, context, conv);
+    convertUser(file, user, conv);
+    return fn.body.body;
+  };
+  const execute = convert(split.execute);
+  const continueBody = split.continue ? convert(split.continue) : undefined;
+
+  const todos = dedupe(conv.todos);
+  const header = [
+    `Post-login Action converted from the Rule ${input.ruleFile} by \`npm run migrate-rule\`.`,
+    `Check that it behaves like the Rule: npm run parity -- ${input.ruleFile} actions/post-login/${input.handler}.ts`,
+    ...(todos.length > 0 ? ["", `NOT FULLY CONVERTED: resolve the ${todos.length} MIGRATION_TODO_* below; the file fails type-checking until then.`] : []),
+  ];
+  const file = buildActionFile({
+    header,
+    ruleComments: parsed.leadingComments,
+    moduleRequires: conv.moduleRequires,
+    helpers: conv.helpers,
+    execute,
+    continue: continueBody,
+  });
+  const printed = await printActionFile(file);
+  const checked = await checkAndRepair(printed, input.handler, formatTypeScript);
+
+  const secrets = [...conv.secrets.entries()].map(([configurationKey, secret]) => ({ configurationKey, secret })).sort((a, b) => a.secret.localeCompare(b.secret));
+  const dependencies = Object.fromEntries([...conv.dependencies.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    handler: input.handler,
+    code: checked.code,
+    changes: dedupe(conv.changes),
+    todos,
+    notes: dedupe(conv.notes),
+    typeProblems: checked.problems,
+    repairs: checked.repairs,
+    secrets,
+    dependencies,
+    hasContinue: continueBody !== undefined,
+    fullyConverted: todos.length === 0 && checked.problems.length === 0,
+  };
+}
+
+/** A Rule's own `event`, `api`, … would collide with the handler's parameters and helpers. */
+function renameReservedBindings(fn: t.FunctionExpression, conv: Conversion): void {
+  withRuleFunction(wrapFunction(fn), (fnPath) => {
+    const renameIn = (path: NodePath) => {
+      for (const name of RESERVED_NAMES) {
+        if (!path.scope.hasOwnBinding(name)) continue;
+        let renamed = `rule${name[0].toUpperCase()}${name.slice(1)}`;
+        for (let i = 2; path.scope.hasBinding(renamed) || RESERVED_NAMES.includes(renamed); i++) renamed = `rule${name[0].toUpperCase()}${name.slice(1)}${i}`;
+        conv.note(path.scope.getOwnBinding(name)!.identifier, `renamed the Rule's own \`${name}\` to \`${renamed}\` (the Action uses that name)`);
+        path.scope.rename(name, renamed);
+      }
+    };
+    renameIn(fnPath);
+    fnPath.traverse({ Scopable: renameIn });
+  });
+}
+
+/** Statements shared by both entry points are converted twice: report them once. Sorted by line. */
+function dedupe<T extends ReportEntry>(entries: T[]): T[] {
+  const seen = new Set<string>();
+  return entries
+    .filter((e) => {
+      const key = JSON.stringify(e);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.line - b.line);
+}

@@ -1,0 +1,329 @@
+/**
+ * Type-checks a converted handler with the project's own compiler options (strict,
+ * noUnusedLocals/Parameters, noImplicitReturns), in memory, as if it were
+ * actions/post-login/<name>.ts, so the real ../types/post-login-v3 types apply.
+ *
+ * Rules are untyped JavaScript, so a faithful conversion meets the strict checker in
+ * predictable places: metadata values are `unknown`, optional event fields may be undefined,
+ * helper functions have untyped parameters. Those diagnostics are repaired with edits that do not
+ * change behaviour (`as any`, `!`, `: any`, `_` before an unused parameter, `?` on a parameter the
+ * Rule called with fewer arguments), located by the compiler's own syntax tree; the loop repeats
+ * until nothing repairable is left. Whatever remains is reported as a type error.
+ * References to MIGRATION_TODO_* are never repaired: they are meant to fail.
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as ts from "typescript";
+import { TODO_PREFIX } from "./conversion";
+
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+
+export interface TypeProblem {
+  line: number;
+  column: number;
+  code: number;
+  message: string;
+}
+
+export interface CheckResult {
+  /** The code after repairs (formatted). */
+  code: string;
+  /** Diagnostics other than the intended MIGRATION_TODO_* ones. */
+  problems: TypeProblem[];
+  /** Intended failures: references to MIGRATION_TODO_* markers. */
+  todoReferences: number;
+  /** What the repairs did, counted by kind, e.g. {"cast to any": 3}. */
+  repairs: Record<string, number>;
+}
+
+const MAX_ROUNDS = 12;
+
+let compilerOptions: ts.CompilerOptions | undefined;
+const sourceFileCache = new Map<string, ts.SourceFile>();
+let previousProgram: ts.Program | undefined;
+
+/** The project's tsconfig.json options, for one file (Node types only: an Action has no jest globals). */
+function options(): ts.CompilerOptions {
+  if (compilerOptions) return compilerOptions;
+  const configPath = join(REPO_ROOT, "tsconfig.json");
+  const config = ts.readConfigFile(configPath, (p) => readFileSync(p, "utf8"));
+  if (config.error) throw new Error(`${configPath}: ${ts.flattenDiagnosticMessageText(config.error.messageText, " ")}`);
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, REPO_ROOT);
+  compilerOptions = { ...parsed.options, types: ["node"], noEmit: true };
+  return compilerOptions;
+}
+
+function createProgram(fileName: string, text: string): ts.Program {
+  const opts = options();
+  const base = ts.createCompilerHost(opts, true);
+  const host: ts.CompilerHost = {
+    ...base,
+    fileExists: (f) => f === fileName || base.fileExists(f),
+    readFile: (f) => (f === fileName ? text : base.readFile(f)),
+    getSourceFile(f, languageVersion) {
+      if (f === fileName) return ts.createSourceFile(f, text, languageVersion, true);
+      // Library and type files never change during a run: reuse them (and their binding) across checks.
+      let cached = sourceFileCache.get(f);
+      if (!cached) {
+        cached = base.getSourceFile(f, languageVersion);
+        if (cached) sourceFileCache.set(f, cached);
+      }
+      return cached;
+    },
+  };
+  const program = ts.createProgram({ rootNames: [fileName], options: opts, host, oldProgram: previousProgram });
+  previousProgram = program;
+  return program;
+}
+
+function diagnosticsOf(program: ts.Program, fileName: string): ts.Diagnostic[] {
+  const sourceFile = program.getSourceFile(fileName)!;
+  return [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
+}
+
+function isTodoDiagnostic(d: ts.Diagnostic): boolean {
+  return (d.code === 2304 || d.code === 2552 || d.code === 2663) && ts.flattenDiagnosticMessageText(d.messageText, " ").includes(TODO_PREFIX);
+}
+
+export function handlerFileName(handler: string): string {
+  return join(REPO_ROOT, "actions", "post-login", `${handler}.ts`);
+}
+
+/** Type-checks `code` as actions/post-login/<handler>.ts; repairs what a strict checker rejects in untyped Rule code. */
+export async function checkAndRepair(code: string, handler: string, format: (code: string) => Promise<string>): Promise<CheckResult> {
+  const fileName = handlerFileName(handler);
+  const repairs: Record<string, number> = {};
+  let current = code;
+  for (let round = 0; ; round++) {
+    const program = createProgram(fileName, current);
+    const diagnostics = diagnosticsOf(program, fileName);
+    const sourceFile = program.getSourceFile(fileName)!;
+    const real = diagnostics.filter((d) => !isTodoDiagnostic(d));
+    const edits = round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
+    if (edits.length === 0) {
+      return {
+        code: current,
+        problems: real.map((d) => toProblem(d, sourceFile)),
+        todoReferences: diagnostics.length - real.length,
+        repairs,
+      };
+    }
+    current = await format(applyEdits(current, edits));
+  }
+}
+
+function toProblem(d: ts.Diagnostic, sourceFile: ts.SourceFile): TypeProblem {
+  const { line, character } = d.start !== undefined ? sourceFile.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+  return { line: line + 1, column: character + 1, code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, " ") };
+}
+
+interface Edit {
+  pos: number;
+  text: string;
+  /** Characters removed at pos (before inserting text). */
+  remove?: number;
+  /** Among edits at the same position, higher orders end up later in the text. */
+  order: number;
+}
+
+function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: ts.TypeChecker, counts: Record<string, number>): Edit[] {
+  const edits: Edit[] = [];
+  const seen = new Set<string>();
+  const add = (kind: string, key: string, ...newEdits: Edit[]) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    edits.push(...newEdits);
+  };
+  const castToAny = (node: ts.Node) =>
+    add("cast to any", `cast:${node.getStart(sf)}:${node.getEnd()}`, { pos: node.getStart(sf), text: "(", order: 0 }, { pos: node.getEnd(), text: " as any)", order: 0 });
+  const nonNull = (node: ts.Node) => add("non-null assertion", `nonnull:${node.getEnd()}`, { pos: node.getEnd(), text: "!", order: 0 });
+  const anyParam = (p: ts.ParameterDeclaration) => {
+    if (p.type) return;
+    const rest = p.dotDotDotToken ? "[]" : "";
+    add("parameter typed any", `param:${p.getStart(sf)}`, { pos: (p.questionToken ?? p.name).getEnd(), text: `: any${rest}`, order: 2 });
+  };
+  const anyVariable = (d: ts.VariableDeclaration) => {
+    if (!d.type) add("variable typed any", `var:${d.getStart(sf)}`, { pos: d.name.getEnd(), text: ": any", order: 2 });
+  };
+  const anyReturn = (fn: ts.SignatureDeclaration) => {
+    if (fn.type || !ts.isFunctionLike(fn)) return;
+    const close = fn.getChildren(sf).find((child) => child.kind === ts.SyntaxKind.CloseParenToken);
+    if (!close) return;
+    add("return typed any", `ret:${fn.getStart(sf)}`, { pos: close.getEnd(), text: ": any", order: 0 });
+  };
+
+  for (const d of diagnostics) {
+    if (d.start === undefined || d.length === undefined || d.file !== sf) continue;
+    const node = nodeAt(sf, d.start, d.start + d.length);
+    if (!node) continue;
+    switch (d.code) {
+      case 7006: // Parameter implicitly has an 'any' type.
+      case 7019: // Rest parameter implicitly has an 'any[]' type.
+      case 7031: {
+        // Binding element implicitly has an 'any' type.
+        const param = ancestor(node, ts.isParameter);
+        if (param) anyParam(param);
+        break;
+      }
+      case 7034: // Variable implicitly has type 'any' in some locations.
+      case 7022: {
+        const declaration = ancestor(node, ts.isVariableDeclaration);
+        if (declaration) anyVariable(declaration);
+        break;
+      }
+      case 7005: {
+        // Variable implicitly has an 'any[]' type (at a use): type its declaration.
+        const declaration = checker.getSymbolAtLocation(node)?.declarations?.find(ts.isVariableDeclaration);
+        if (declaration && declaration.getSourceFile() === sf) anyVariable(declaration);
+        break;
+      }
+      case 7023: // Function implicitly has return type 'any' because it is referenced in its own return expressions.
+      case 7024:
+      case 7030: {
+        // Not all code paths return a value.
+        const fn = ancestor(node, (n): n is ts.SignatureDeclaration => ts.isFunctionLike(n));
+        if (fn) anyReturn(fn);
+        break;
+      }
+      case 6133: {
+        // Declared but never read: an unused parameter gets the `_` that marks it as intended.
+        const param = ancestor(node, ts.isParameter);
+        if (param && ts.isIdentifier(param.name) && param.name === node) {
+          add("unused parameter prefixed with _", `unused:${node.getStart(sf)}`, { pos: node.getStart(sf), text: "_", order: 0 });
+          break;
+        }
+        // An unused constant whose value has no side effect (e.g. one shared by both entry points
+        // but read by only one of them) is removed: nothing observable goes with it.
+        const declaration = node.parent;
+        const statement = declaration?.parent?.parent;
+        if (
+          ts.isVariableDeclaration(declaration) &&
+          declaration.name === node &&
+          ts.isVariableDeclarationList(declaration.parent) &&
+          declaration.parent.declarations.length === 1 &&
+          statement &&
+          ts.isVariableStatement(statement) &&
+          (!declaration.initializer || isSideEffectFree(declaration.initializer))
+        ) {
+          add("unused side-effect-free variable removed", `drop:${statement.getStart(sf)}`, { pos: statement.getStart(sf), text: "", remove: statement.getEnd() - statement.getStart(sf), order: 0 });
+        }
+        break;
+      }
+      case 2554: {
+        // Expected N arguments, but got M: JavaScript allowed fewer; make the missing parameters optional.
+        const call = ancestor(node, (n): n is ts.CallExpression => ts.isCallExpression(n));
+        const declaration = call ? checker.getResolvedSignature(call)?.declaration : undefined;
+        if (call && declaration && !ts.isJSDocSignature(declaration) && declaration.getSourceFile() === sf) {
+          declaration.parameters.slice(call.arguments.length).forEach((p) => {
+            if (!p.questionToken && !p.initializer && !p.dotDotDotToken) add("parameter made optional", `opt:${p.getStart(sf)}`, { pos: p.name.getEnd(), text: "?", order: 1 });
+          });
+        }
+        break;
+      }
+      case 18048: // 'x' is possibly 'undefined'.
+      case 18047:
+      case 18049:
+      case 2531:
+      case 2532:
+      case 2533:
+        if (ts.isExpression(node)) nonNull(node);
+        break;
+      case 2339: {
+        // Property does not exist on type: read it from an untyped view of the object.
+        const access = node.parent;
+        if (ts.isPropertyAccessExpression(access) && access.name === node) castToAny(access.expression);
+        break;
+      }
+      case 7053: {
+        const access = ancestor(node, ts.isElementAccessExpression);
+        if (access) castToAny(access.expression);
+        break;
+      }
+      case 2365: // Operator cannot be applied to types.
+      case 2367: {
+        // Comparison between types with no overlap.
+        const binary = ancestor(node, ts.isBinaryExpression);
+        if (binary) for (const side of [binary.left, binary.right]) if (!isLiteral(side)) castToAny(side);
+        break;
+      }
+      case 2322: {
+        // Type is not assignable.
+        const parent = node.parent;
+        if (ts.isBinaryExpression(parent) && parent.left === node) castToAny(parent.right);
+        else if (ts.isVariableDeclaration(parent) && parent.initializer) castToAny(parent.initializer);
+        else if (ts.isReturnStatement(parent) && parent.expression) castToAny(parent.expression);
+        else if (ts.isExpression(node) && !isLiteral(node)) castToAny(node);
+        break;
+      }
+      case 2769: {
+        // No overload matches this call.
+        const call = ts.isCallExpression(node) || ts.isNewExpression(node) ? node : undefined;
+        if (call) {
+          for (const arg of call.arguments ?? []) if (!isLiteral(arg)) castToAny(arg);
+        } else if (ts.isExpression(node)) {
+          castToAny(node);
+        }
+        break;
+      }
+      case 18046: // 'x' is of type 'unknown'.
+      case 2571: // Object is of type 'unknown'.
+      case 2345: // Argument of type is not assignable to parameter.
+      case 2362: // Left-hand side of an arithmetic operation must be any, number, bigint or enum.
+      case 2363:
+      case 2488: // Type must have a '[Symbol.iterator]()' method.
+      case 2349: // This expression is not callable.
+      case 2538: // Type cannot be used as an index type.
+      case 2739:
+      case 2740:
+      case 2741:
+      case 2559:
+        if (ts.isExpression(node)) castToAny(node);
+        break;
+    }
+  }
+  return edits;
+}
+
+/** Literals, names, property reads and literal arrays/objects of those: evaluating them changes nothing. */
+function isSideEffectFree(node: ts.Expression): boolean {
+  if (isLiteral(node) || ts.isIdentifier(node) || ts.isNoSubstitutionTemplateLiteral(node)) return true;
+  if (ts.isTemplateExpression(node)) return node.templateSpans.every((span) => isSideEffectFree(span.expression));
+  if (ts.isPropertyAccessExpression(node)) return isSideEffectFree(node.expression);
+  if (ts.isParenthesizedExpression(node)) return isSideEffectFree(node.expression);
+  if (ts.isBinaryExpression(node)) return ["+", "-", "*", "/", "||", "&&", "??", "===", "!=="].includes(node.operatorToken.getText()) && isSideEffectFree(node.left) && isSideEffectFree(node.right);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.every((e) => ts.isExpression(e) && !ts.isSpreadElement(e) && isSideEffectFree(e));
+  if (ts.isObjectLiteralExpression(node)) return node.properties.every((p) => ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isSideEffectFree(p.initializer));
+  return false;
+}
+
+function isLiteral(node: ts.Node): boolean {
+  return ts.isLiteralExpression(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword;
+}
+
+/** The deepest node spanning exactly [start, end), or else the deepest one containing it. */
+function nodeAt(sf: ts.SourceFile, start: number, end: number): ts.Node | undefined {
+  let exact: ts.Node | undefined;
+  let containing: ts.Node | undefined;
+  const visit = (node: ts.Node) => {
+    const nodeStart = node.getStart(sf);
+    if (nodeStart > start || node.getEnd() < end) return;
+    containing = node;
+    if (nodeStart === start && node.getEnd() === end) exact = node;
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sf, visit);
+  return exact ?? containing;
+}
+
+function ancestor<T extends ts.Node>(node: ts.Node, test: (n: ts.Node) => n is T): T | undefined {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (test(n)) return n;
+  return undefined;
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.pos - a.pos || b.order - a.order);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.pos) + e.text + out.slice(e.pos + (e.remove ?? 0));
+  return out;
+}
