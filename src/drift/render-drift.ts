@@ -30,6 +30,6 @@ export function renderDriftMarkdown(report: DriftReport): string {
 
 function renderAttribute(a: AttributeChange): string {
   const show = (v: AttributeChange["before"]) =>
-    v === undefined ? "(none)" : isCodeSummary(v) ? `${v.lines} lines, sha256 \`${v.sha256.slice(0, 12)}\`` : renderShown(v);
+    v === undefined ? "(none)" : isCodeSummary(v) ? `${v.lines} line${v.lines === 1 ? "" : "s"}, sha256 \`${v.sha256.slice(0, 12)}\`` : renderShown(v);
   return `${a.name}: recorded ${show(a.before)}, now ${show(a.after)}`;
 }

@@ -20,10 +20,10 @@ export function bundleModuleWithExtraHandler(): Record<string, unknown> {
   const actual = jest.requireActual("../../../src/bundle/bundle-action");
   return {
     ...actual,
-    bundlePostLoginHandler: (handler: string, external: readonly string[] = []) =>
+    bundlePostLoginHandler: (handler: string, ...rest: unknown[]) =>
       handler === EXTRA_HANDLER
         ? { code: EXTRA_HANDLER_CODE, sha256: createHash("sha256").update(EXTRA_HANDLER_CODE).digest("hex"), inputs: [] }
-        : actual.bundlePostLoginHandler(handler, external),
+        : actual.bundlePostLoginHandler(handler, ...rest),
   };
 }
 

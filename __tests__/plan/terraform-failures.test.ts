@@ -1,0 +1,57 @@
+/**
+ * Real Terraform failures turned into one sentence that says what to do, with Terraform's own
+ * error kept below it: the provider missing from the mirror, no credentials, an unset secret.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadTenants } from "../../src/config/load-tenants";
+import { savedPlan, terraformInit, terraformProcessEnv, TerraformStepError } from "../../src/plan/terraform-plan";
+import { openStackWorkdir } from "../../src/plan/stack-workdir";
+import { synthTenants } from "../../src/synth/synth-tenants";
+import { makeWorkspace, testEnv, type Workspace } from "./helpers/workspace";
+
+let ws: Workspace;
+
+beforeAll(() => {
+  ws = makeWorkspace();
+  synthTenants(loadTenants(ws.tenantsDir).filter((t) => t.name === "dev"), ws.outdir);
+});
+
+async function failure(step: () => Promise<unknown>): Promise<string> {
+  try {
+    await step();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TerraformStepError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the step to fail");
+}
+
+test("the provider missing from the mirror: says to run npm run provider:mirror", async () => {
+  const empty = mkdtempSync(join(tmpdir(), "empty-mirror-"));
+  mkdirSync(join(empty, "mirror"));
+  const config = join(empty, "terraformrc");
+  writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = "${join(empty, "mirror")}"\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`);
+  const workdir = openStackWorkdir(join(ws.outdir, "stacks", "dev"), "dev", { localStateDir: ws.stateDir });
+  try {
+    const message = await failure(() => terraformInit(workdir.dir, { ...terraformProcessEnv(testEnv()), TF_CLI_CONFIG_FILE: config }));
+    expect(message.split("\n")[0]).toBe('the auth0 provider is missing from the local provider mirror: run "npm run provider:mirror" (builds it with Go), then retry');
+    expect(message).toContain("Error:");
+  } finally {
+    workdir.dispose();
+  }
+});
+
+test("no credentials, as the provider itself reports it", async () => {
+  const workdir = openStackWorkdir(join(ws.outdir, "stacks", "dev"), "dev", { localStateDir: ws.stateDir });
+  try {
+    const env = terraformProcessEnv(testEnv({}));
+    await terraformInit(workdir.dir, env);
+    const message = await failure(() => savedPlan(workdir.dir, [], env));
+    expect(message.split("\n")[0]).toBe("no Auth0 credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) in the environment");
+    expect(message).toContain("AUTH0_DOMAIN is required");
+  } finally {
+    workdir.dispose();
+  }
+});
