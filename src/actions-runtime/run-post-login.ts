@@ -40,6 +40,8 @@ export interface RunOptions {
   dependencyRoot?: string;
   /** Rule IDs reported as executed by api.rules.wasExecuted. */
   executedRules?: string[];
+  /** Objects returned by require(id) ahead of built-ins and the dependency root (doubles for dependencies). */
+  modules?: Readonly<Record<string, unknown>>;
 }
 
 export function emptyOutcome(): PostLoginOutcome {
@@ -62,7 +64,7 @@ export function loadActionModule(code: string, options: RunOptions = {}, logs: s
     filename: "action.js",
     lineOffset: -1,
   }) as (e: unknown, r: unknown, m: unknown, f: string, d: string) => void;
-  wrapper(module.exports, actionRequire(options.dependencyRoot), module, "/action.js", "/");
+  wrapper(module.exports, actionRequire(options.dependencyRoot, options.modules), module, "/action.js", "/");
   return module.exports;
 }
 
@@ -136,9 +138,10 @@ export function recordingApi(outcome: PostLoginOutcome, options: RunOptions = {}
 }
 
 /** Node built-ins, plus declared dependencies when a dependency root is given. */
-function actionRequire(dependencyRoot?: string): (id: string) => unknown {
+function actionRequire(dependencyRoot?: string, modules?: Readonly<Record<string, unknown>>): (id: string) => unknown {
   const fromDeps = dependencyRoot ? createRequire(`${dependencyRoot.replace(/\/$/, "")}/package.json`) : undefined;
   return (id: string) => {
+    if (modules && Object.prototype.hasOwnProperty.call(modules, id)) return modules[id];
     const bare = id.replace(/^node:/, "");
     if (builtinModules.includes(bare)) return require(`node:${bare}`);
     if (fromDeps) return fromDeps(id);

@@ -24,13 +24,14 @@ const cache = new Map<string, BundledAction>();
 
 /**
  * Bundles actions/post-login/<handler>.ts. `external` names packages that Auth0 installs as
- * Action dependencies instead of bundling them.
+ * Action dependencies instead of bundling them. `entryPath` bundles a handler file kept elsewhere
+ * (e.g. a converted Rule in a temporary directory) the same way.
  */
-export function bundlePostLoginHandler(handler: string, external: readonly string[] = []): BundledAction {
-  const key = `${handler}\0${external.join(",")}`;
+export function bundlePostLoginHandler(handler: string, external: readonly string[] = [], entryPath?: string): BundledAction {
+  const entry = entryPath ?? `actions/post-login/${handler}.ts`;
+  const key = `${entry}\0${external.join(",")}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const entry = `actions/post-login/${handler}.ts`;
   const result = buildSync({
     absWorkingDir: REPO_ROOT,
     entryPoints: [entry],

@@ -1,0 +1,188 @@
+/**
+ * The parity harness: the seed Rule and its conversion behave the same; a real difference is
+ * found and named; the event built from a Rule-shaped fixture is the documented table read
+ * backwards (checked over random logins); bad fixture files are refused with the field named.
+ */
+import fc from "fast-check";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CONTEXT_FIELDS } from "../../src/migrate/mapping";
+import { eventFromLogin } from "../../src/parity/event-from-login";
+import { FixtureError, loadFixtureFile, normalizeFixture, parseFixtureFile } from "../../src/parity/fixtures";
+import { runRule } from "../../src/parity/rule-sandbox";
+import { bundleActionFile, checkParity } from "../../src/parity/run-parity";
+import { convert } from "./support";
+
+const ROOT = join(__dirname, "..", "..");
+const SEED_RULE_FILE = join(ROOT, "rules", "add-metadata-to-user-profile.js");
+const SEED_RULE = readFileSync(SEED_RULE_FILE, "utf8");
+const SEED_FIXTURES = loadFixtureFile(join(ROOT, "rules", "add-metadata-to-user-profile.fixtures.json")).fixtures;
+const work = mkdtempSync(join(tmpdir(), "parity-"));
+
+/** Writes Action source to a fresh file (the bundler caches by path) and bundles it as the stacks would. */
+let written = 0;
+function bundleSource(source: string): string {
+  const file = join(work, `action-${++written}.ts`);
+  writeFileSync(file, source);
+  return bundleActionFile(file);
+}
+
+it("finds no difference between the seed Rule and its conversion on the seed's fixtures", async () => {
+  const converted = await convert(SEED_RULE, {}, "add-metadata-to-user-profile");
+  const report = await checkParity({ ruleSource: SEED_RULE, ruleFile: SEED_RULE_FILE, actionCode: bundleSource(converted.code), fixtures: SEED_FIXTURES });
+  expect(report.results.map((r) => [r.fixture, r.differences])).toEqual(SEED_FIXTURES.map((f) => [f.name, []]));
+  expect(report.equal).toBe(true);
+  expect(report.results[0].action.idTokenClaims).toEqual({ "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] });
+});
+
+it("names each difference when the Action does not behave like the Rule", async () => {
+  const rule = `function (user, context, callback) {
+    if (context.clientName === 'Blocked App') return callback(new UnauthorizedError('this app is closed'));
+    context.idToken['https://x.example/tier'] = user.app_metadata.tier;
+    user.app_metadata.seen = true;
+    auth0.users.updateAppMetadata(user.user_id, user.app_metadata).then(function () { callback(null, user, context); });
+  }`;
+  const wrongAction = `import type { Event, PostLoginAPI } from "../types/post-login-v3";
+    export const onExecutePostLogin = async (event: Event, api: PostLoginAPI): Promise<void> => {
+      if (event.client.name === "Blocked App") { api.access.deny("closed"); return; }
+      api.idToken.setCustomClaim("https://x.example/tier", "gold");
+      api.accessToken.addScope("admin");
+    };`;
+  const fixtures = parseFixtureFile("inline", {
+    fixtures: [
+      { name: "blocked", user: { user_id: "auth0|1", app_metadata: { tier: "silver" } }, context: { clientName: "Blocked App" } },
+      { name: "allowed", user: { user_id: "auth0|2", app_metadata: { tier: "silver" } } },
+    ],
+  }).fixtures;
+  const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode: bundleSource(wrongAction), fixtures });
+  expect(report.equal).toBe(false);
+  expect(report.results[0].differences).toEqual(['deny message: Rule "this app is closed", Action "closed"']);
+  expect(report.results[1].differences).toEqual([
+    'ID token claim "https://x.example/tier": Rule "silver", Action "gold"',
+    'scopes: Rule ["email","openid","profile"], Action ["admin","email","openid","profile"]',
+    'app_metadata after the login: Rule {"seen":true,"tier":"silver"}, Action {"tier":"silver"}',
+  ]);
+});
+
+it("npm run parity prints the differences and exits 1", () => {
+  const wrong = join(work, "wrong-seed.ts");
+  writeFileSync(
+    wrong,
+    `import type { Event, PostLoginAPI } from "../types/post-login-v3";
+    export const onExecutePostLogin = async (event: Event, api: PostLoginAPI): Promise<void> => {
+      if (event.user.app_metadata.usertype) api.idToken.setCustomClaim("usertype", event.user.app_metadata.usertype);
+    };`,
+  );
+  const run = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "parity.ts"), "rules/add-metadata-to-user-profile.js", wrong], { cwd: ROOT, encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(1);
+  expect(run.stdout).toContain("Parity of rules/add-metadata-to-user-profile.js and ");
+  expect(run.stdout).toContain('  DIFFERENT  only a usertype\n             ID token claim "/usertype": Rule "guest", Action (not set)\n             ID token claim "usertype": Rule (not set), Action "guest"');
+  expect(run.stdout).toContain("  same       no app_metadata at all (allowed)");
+  expect(run.stdout).toContain("5 fixture(s): 1 the same, 4 different");
+});
+
+it("builds the Action's event from a Rule-shaped login with the documented table read backwards", async () => {
+  // A Rule that copies every documented context field into a claim, converted by the converter:
+  // equal outcomes on random logins mean both directions of the table agree.
+  const rule = `function (user, context, callback) {
+    ${CONTEXT_FIELDS.map((m) => `context.idToken['${m.rule}'] = context.${m.rule};`).join("\n    ")}
+    callback(null, user, context);
+  }`;
+  const converted = await convert(rule);
+  expect(converted.fullyConverted).toBe(true);
+  // Every event path of the table exists in the post-login v3 types: no cast was needed to read one.
+  expect(converted.repairs).toEqual({});
+  const actionCode = bundleSource(converted.code);
+  const text = fc.string({ minLength: 1, maxLength: 12 });
+  const contexts = fc.record(
+    {
+      clientID: text,
+      clientName: text,
+      clientMetadata: fc.dictionary(fc.constantFrom("tier", "region"), text),
+      connection: text,
+      connectionStrategy: fc.constantFrom("auth0", "google-oauth2", "samlp"),
+      protocol: fc.constantFrom("oidc-basic-profile", "oauth2-refresh-token", "samlp"),
+      request: fc.record(
+        {
+          ip: fc.ipV4(),
+          userAgent: text,
+          query: fc.dictionary(fc.constantFrom("scope", "prompt", "ui_locales"), text),
+          geoip: fc.record({ country_code: fc.constantFrom("DE", "JP", "US"), city_name: text, latitude: fc.integer({ min: -90, max: 90 }) }, { requiredKeys: [] }),
+        },
+        { requiredKeys: [] },
+      ),
+      stats: fc.record({ loginsCount: fc.nat({ max: 5000 }) }),
+      authorization: fc.record({ roles: fc.array(text, { maxLength: 3 }) }),
+    },
+    { requiredKeys: [] },
+  );
+  await fc.assert(
+    fc.asyncProperty(contexts, async (context) => {
+      const fixtures = parseFixtureFile("generated", { fixtures: [{ name: "random login", user: { user_id: "auth0|r" }, context }] }).fixtures;
+      const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode, fixtures });
+      expect(report.results[0].differences).toEqual([]);
+      expect(report.results[0].rule.result).toBe("allowed");
+    }),
+    { numRuns: 40, seed: 5 },
+  );
+});
+
+it("gives the Action the documented event shape for a Rule-shaped fixture", () => {
+  const [login] = parseFixtureFile("inline", {
+    fixtures: [
+      {
+        name: "shape",
+        user: { user_id: "auth0|9" },
+        context: { clientID: "abc", request: { userAgent: "UA", geoip: { country_code: "JP" }, query: { scope: "openid read:x" } }, stats: { loginsCount: 7 } },
+        configuration: { apiKey: "k" },
+      },
+    ],
+  }).fixtures.map(normalizeFixture);
+  const event = eventFromLogin(login);
+  expect(event.client.client_id).toBe("abc");
+  expect(event.request.user_agent).toBe("UA");
+  expect(event.request.geoip.countryCode).toBe("JP");
+  expect(event.stats.logins_count).toBe(7);
+  expect(event.transaction?.requested_scopes).toEqual(["openid", "read:x"]);
+  expect(event.secrets).toEqual({ API_KEY: "k" });
+  // Rules could see app_metadata absent; Actions always get an object.
+  expect(login.user.app_metadata).toBeUndefined();
+  expect(event.user.app_metadata).toEqual({});
+});
+
+describe("the Rules sandbox", () => {
+  const login = normalizeFixture(parseFixtureFile("inline", { fixtures: [{ name: "x", user: { user_id: "auth0|1" } }] }).fixtures[0]);
+
+  it("reports a Rule that never calls callback as a failed login once the time limit passes", async () => {
+    const run = await runRule("function (user, context, callback) { }", "never.js", login, { timeoutMs: 50 });
+    expect(run.failure).toBe("the Rule did not call callback within 0.05 seconds");
+  });
+
+  it("reports a throw as a failure and callback(error) as a denial with its message", async () => {
+    expect((await runRule("function (user, context, callback) { user.app_metadata.x.y = 1; }", "throws.js", login)).failure).toMatch(/Cannot read properties of undefined/);
+    const denied = await runRule("function (user, context, callback) { callback(new UnauthorizedError('no')); }", "deny.js", login);
+    expect(denied.callbackError).toEqual({ message: "no" });
+  });
+
+  it("records metadata updates through the auth0 stub, never sending them anywhere", async () => {
+    const run = await runRule(
+      "function (user, context, callback) { auth0.users.updateUserMetadata(user.user_id, { a: 1 }).then(function () { callback(null, user, context); }); }",
+      "md.js",
+      login,
+    );
+    expect(run.metadataUpdates).toEqual([{ kind: "user_metadata", userId: "auth0|1", metadata: { a: 1 } }]);
+  });
+});
+
+describe("fixture files", () => {
+  it("refuses unknown fields and wrong types, naming the file and the field", () => {
+    expect(() => parseFixtureFile("rules/x.fixtures.json", { fixtures: [{ name: "a", user: { user_id: "u" }, context: { clientId: "typo" } }] })).toThrow(
+      "rules/x.fixtures.json: fixtures[0].context: unknown field(s) clientId; a fixture holds login inputs as a Rule saw them (see docs/rule-migration.md)",
+    );
+    expect(() => parseFixtureFile("f.json", { fixtures: [{ name: "a", user: {} }] })).toThrow("f.json: fixtures[0].user.user_id: is required (string)");
+    expect(() => parseFixtureFile("f.json", { fixtures: [] })).toThrow(FixtureError);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * npm run parity -- <rule.js> <action.ts> [--fixtures <file>] [--timeout-ms <ms>]
+ *
+ * Runs every fixture through the Rule (Rules-like sandbox) and the Action (bundled as deployed,
+ * run in the Actions sandbox) and prints the differences. Fixtures default to
+ * <rule without .js>.fixtures.json. Exit status: 0 the same everywhere, 1 differences, 2 could not run.
+ */
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { FixtureError, loadFixtureFile } from "../src/parity/fixtures";
+import { formatParityReport } from "../src/parity/report";
+import { bundleActionFile, checkParity } from "../src/parity/run-parity";
+
+const USAGE = "usage: npm run parity -- <rule.js> <action.ts> [--fixtures <file>] [--timeout-ms <ms>]";
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { fixtures: { type: "string" }, "timeout-ms": { type: "string" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [ruleFile, actionFile] = parsed.positionals;
+  if (!ruleFile || !actionFile || parsed.positionals.length !== 2) {
+    console.error(USAGE);
+    return 2;
+  }
+  const timeoutMs = parsed.values["timeout-ms"] === undefined ? undefined : Number(parsed.values["timeout-ms"]);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    console.error(`--timeout-ms must be a positive whole number of milliseconds, not "${parsed.values["timeout-ms"]}"`);
+    return 2;
+  }
+  const fixturesFile = parsed.values.fixtures ?? `${ruleFile.replace(/\.js$/, "")}.fixtures.json`;
+
+  let ruleSource: string;
+  try {
+    ruleSource = readFileSync(ruleFile, "utf8");
+  } catch {
+    console.error(`${ruleFile}: cannot read the Rule file`);
+    return 2;
+  }
+  let fixtures;
+  try {
+    fixtures = loadFixtureFile(fixturesFile).fixtures;
+  } catch (error) {
+    if (error instanceof FixtureError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  let actionCode: string;
+  try {
+    actionCode = bundleActionFile(actionFile);
+  } catch (error) {
+    console.error(`${actionFile}: cannot bundle the Action: ${(error as Error).message.split("\n").slice(0, 6).join("\n")}`);
+    return 2;
+  }
+  const report = await checkParity({ ruleSource, ruleFile: show(ruleFile), actionCode, fixtures, timeoutMs });
+  console.log(formatParityReport(report, `Parity of ${show(ruleFile)} and ${show(actionFile)} on ${show(fixturesFile)}:`));
+  return report.equal ? 0 : 1;
+}
+
+function show(file: string): string {
+  const rel = relative(process.cwd(), resolve(file));
+  return rel.startsWith("..") ? resolve(file) : rel;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(2);
+  },
+);

@@ -1,0 +1,135 @@
+/**
+ * Runs a Rule the way the Rules runtime did: the stored function is evaluated in a fresh `vm`
+ * context whose globals are what Rules had (`configuration`, `auth0`, `UnauthorizedError`,
+ * `global`, `require` of `pkg@version`, console, timers), then called with (user, context,
+ * callback). The run ends when callback is called, the Rule throws, or the time limit passes.
+ * `auth0` is a recording stub: metadata updates are recorded, never sent anywhere.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import vm from "node:vm";
+import { REPO_ROOT } from "../bundle/bundle-action";
+import { isBuiltinModule, parsePackageSpec } from "../migrate/packages";
+import type { RuleLogin } from "./fixtures";
+
+export const RULE_TIME_LIMIT_MS = 20_000;
+
+export interface MetadataUpdate {
+  kind: "app_metadata" | "user_metadata";
+  userId: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface RuleRun {
+  /** Set when callback received an error: the login is denied with this message. */
+  callbackError?: { message: string };
+  /** The context as it was when callback was called (JSON copy). */
+  context?: Record<string, unknown>;
+  metadataUpdates: MetadataUpdate[];
+  logs: string[];
+  /** Set when the Rule threw, never called callback in time, or could not be loaded. */
+  failure?: string;
+}
+
+export interface RuleRunOptions {
+  timeoutMs?: number;
+  /** Objects returned by require(name) instead of the installed package (HTTP doubles). */
+  modules?: Readonly<Record<string, unknown>>;
+}
+
+const projectRequire = createRequire(join(REPO_ROOT, "package.json"));
+
+export async function runRule(source: string, ruleFile: string, login: RuleLogin, options: RuleRunOptions = {}): Promise<RuleRun> {
+  const run: RuleRun = { metadataUpdates: [], logs: [] };
+  const print = (...args: unknown[]) => run.logs.push(args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" "));
+  const auth0 = {
+    domain: `${String(login.context.tenant)}.auth0.com`,
+    baseUrl: `https://${String(login.context.tenant)}.auth0.com/api/v2`,
+    accessToken: "parity-sandbox-has-no-management-token",
+    users: {
+      updateAppMetadata: (userId: string, metadata: unknown) => record("app_metadata", userId, metadata),
+      updateUserMetadata: (userId: string, metadata: unknown) => record("user_metadata", userId, metadata),
+    },
+  };
+  function record(kind: MetadataUpdate["kind"], userId: string, metadata: unknown): Promise<void> {
+    run.metadataUpdates.push({ kind, userId: String(userId), metadata: jsonCopy(metadata ?? {}) as Record<string, unknown> });
+    return Promise.resolve();
+  }
+  const ruleRequire = (spec: string) => {
+    const { name } = parsePackageSpec(String(spec));
+    if (options.modules && Object.prototype.hasOwnProperty.call(options.modules, name)) return options.modules[name];
+    if (isBuiltinModule(name)) return require(name.startsWith("node:") ? name : `node:${name}`);
+    return projectRequire(name);
+  };
+
+  const sandbox = vm.createContext({
+    console: { log: print, info: print, warn: print, error: print, debug: print },
+    setTimeout,
+    clearTimeout,
+    setImmediate,
+    Buffer,
+    URL,
+    URLSearchParams,
+    TextEncoder,
+    TextDecoder,
+    require: ruleRequire,
+    auth0,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // Realm-native objects, as the Rules runtime built them (Array.isArray, instanceof Error work inside).
+    vm.runInContext(
+      `this.global = this;
+       class UnauthorizedError extends Error { constructor(message) { super(message); this.name = "UnauthorizedError"; } }
+       this.UnauthorizedError = UnauthorizedError;`,
+      sandbox,
+    );
+    const fromJson = (value: unknown) => vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox) as Record<string, unknown>;
+    sandbox.configuration = fromJson(login.configuration);
+    const user = fromJson(login.user);
+    const context = fromJson({ ...login.context, idToken: {}, accessToken: {} });
+    const rule = vm.runInContext(`(${source}\n)`, sandbox, { filename: ruleFile }) as (u: unknown, c: unknown, cb: unknown) => void;
+
+    const timeoutMs = options.timeoutMs ?? RULE_TIME_LIMIT_MS;
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the Rule did not call callback within ${timeoutMs / 1000} seconds`)), timeoutMs);
+      let called = false;
+      const callback = (error: unknown, _user?: unknown, ctx?: unknown) => {
+        if (called) return;
+        called = true;
+        if (error !== null && error !== undefined) run.callbackError = { message: errorMessage(error) };
+        run.context = jsonCopy(ctx ?? context) as Record<string, unknown>;
+        resolve();
+      };
+      try {
+        rule(user, context, callback);
+      } catch (error) {
+        reject(error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? new Error(errorMessage(error)) : new Error(String(error)));
+      }
+    });
+  } catch (error) {
+    run.failure = error instanceof Error ? error.message : String(error);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  return run;
+}
+
+/** What Rules showed for an error: its message, or the value itself. Duck-typed: errors come from another realm. */
+export function errorMessage(error: unknown): string {
+  if (typeof error === "object" && error !== null && "message" in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+function jsonCopy(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
