@@ -12,7 +12,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { composePullRequestComment } from "../src/plan/pr-comment";
-import { planTenants } from "../src/plan/run-plan";
 
 const USAGE =
   "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
@@ -58,6 +57,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 1;
   }
+  // Loaded only to plan: composing a comment needs no synthesis (nor the generated provider bindings).
+  const { planTenants } = await import("../src/plan/run-plan");
   const outcome = await planTenants({
     selection: values.all ? "all" : positionals,
     localStateDir: values["local-state"],

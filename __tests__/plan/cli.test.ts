@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../src/bundle/bundle-action";
 import { loadTenants } from "../../src/config/load-tenants";
@@ -79,4 +79,15 @@ test("promote: refuses with exit 1 when dev has never run the code", () => {
   const r = cli("promote", ["dev", "staging", "--artifact", ws.outdir, "--tenants-dir", ws.tenantsDir, "--local-state", join(ws.root, "no-state")]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('refusing to promote dev → staging:\n  - "dev" has no recorded deployment');
+});
+
+test("plan --comment: one comment for the listed tenants, a missing review reported as such", () => {
+  const reviews = join(ws.root, "reviews");
+  mkdirSync(reviews);
+  writeFileSync(join(reviews, "dev.md"), "## Plan for tenant `dev`\n\n**2 to add, 0 to change, 0 to destroy.**\n");
+  const r = cli("plan", ["--comment", reviews, "--tenants", "dev,prod"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout.split("\n")[0]).toBe("<!-- auth0-plan-review -->");
+  expect(r.stdout).toContain("**2 to add, 0 to change, 0 to destroy.**");
+  expect(r.stdout).toContain("## Plan for tenant `prod`\n\n> [!CAUTION]\n> **No review**");
 });

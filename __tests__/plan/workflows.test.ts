@@ -1,0 +1,134 @@
+/**
+ * The users' CI/CD workflows: actionlint finds nothing, and the small scripts inside them
+ * (matrix from tenants/, promotion order, TF_VAR_* export, local-backend guard) do what they say
+ * when run the way GitHub runs them (`shell: node {0}`).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { loadTenants } from "../../src/config/load-tenants";
+
+type Step = { name?: string; id?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
+type Job = { steps?: Step[]; uses?: string; environment?: string; concurrency?: { group: string; "cancel-in-progress": boolean }; with?: Record<string, string> };
+type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> };
+
+const WORKFLOWS = join(REPO_ROOT, ".github", "workflows");
+const workflow = (name: string): Workflow => parse(readFileSync(join(WORKFLOWS, name), "utf8")) as Workflow;
+const step = (wf: string, job: string, id: string): Step => {
+  const found = workflow(wf).jobs[job].steps!.find((s) => s.id === id || s.name === id);
+  if (!found) throw new Error(`${wf}: no step ${id} in job ${job}`);
+  return found;
+};
+
+/** Runs a `shell: node {0}` step in `cwd` with GitHub's output files; returns them. */
+function runNodeStep(s: Step, cwd: string, env: Record<string, string> = {}) {
+  expect(s.shell).toBe("node {0}");
+  const dir = mkdtempSync(join(tmpdir(), "workflow-step-"));
+  const script = join(dir, "step.js");
+  writeFileSync(script, s.run!);
+  const files = { GITHUB_OUTPUT: join(dir, "output"), GITHUB_ENV: join(dir, "env") };
+  for (const f of Object.values(files)) writeFileSync(f, "");
+  const r = spawnSync(process.execPath, [script], { cwd, env: { PATH: process.env.PATH, ...files, ...env }, encoding: "utf8" });
+  return { code: r.status, stderr: r.stderr, output: readFileSync(files.GITHUB_OUTPUT, "utf8"), env: readFileSync(files.GITHUB_ENV, "utf8") };
+}
+
+test("actionlint (pinned, built from its Go module) finds nothing in .github/workflows", () => {
+  const r = spawnSync(join(REPO_ROOT, "scripts", "actionlint.sh"), [], { cwd: REPO_ROOT, encoding: "utf8" });
+  expect(r.stdout).toBe("");
+  expect(r.status).toBe(0);
+});
+
+test("the plan matrix has one entry per tenant file, the local tenant marked", () => {
+  const r = runNodeStep(step("plan.yml", "tenants", "list"), REPO_ROOT);
+  expect(r.code).toBe(0);
+  const outputs = Object.fromEntries(r.output.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const tenants = loadTenants(join(REPO_ROOT, "tenants"));
+  expect(JSON.parse(outputs.matrix)).toEqual({ include: tenants.map((t) => ({ tenant: t.name, localhost: t.domain.startsWith("localhost") })) });
+  expect(outputs.names).toBe(tenants.map((t) => t.name).join(","));
+});
+
+test("the drift matrix leaves out tenants CI cannot reach (localhost)", () => {
+  const r = runNodeStep(step("drift.yml", "tenants", "list"), REPO_ROOT);
+  const matrix = JSON.parse(r.output.trim().replace(/^matrix=/, ""));
+  const reachable = loadTenants(join(REPO_ROOT, "tenants")).filter((t) => !t.domain.startsWith("localhost"));
+  expect(matrix).toEqual({ include: reachable.map((t) => ({ tenant: t.name })) });
+});
+
+test("promotion reads its order from the target's tenant file and refuses a tenant without one", () => {
+  const s = step("promote.yml", "order", "from");
+  for (const t of loadTenants(join(REPO_ROOT, "tenants"))) {
+    const r = runNodeStep(s, REPO_ROOT, { TO: t.name });
+    if (t.promotes_from) expect([r.code, r.output]).toEqual([0, `from=${t.promotes_from}\n`]);
+    else expect([r.code, r.stderr]).toEqual([1, `tenants/${t.name}.yaml declares no promotes_from: nothing to promote from\n`]);
+  }
+});
+
+test("only TF_VAR_* environment secrets are exported, multi-line values intact", () => {
+  for (const [wf, job] of [["plan.yml", "plan"], ["deploy-tenant.yml", "deploy"], ["drift.yml", "drift"]]) {
+    const s = step(wf, job, "Action secrets (environment secrets named TF_VAR_*)");
+    const r = runNodeStep(s, REPO_ROOT, { ENVIRONMENT_SECRETS: JSON.stringify({ TF_VAR_API_KEY: "line 1\nline 2", AUTH0_CLIENT_SECRET: "not exported" }) });
+    expect(r.code).toBe(0);
+    expect(r.env).toMatch(/^TF_VAR_API_KEY<<(END_[0-9a-f]{32})\nline 1\nline 2\n\1\n$/);
+  }
+});
+
+test("deploys refuse a tenant whose state would live on the runner (local backend)", () => {
+  const cwd = mkdtempSync(join(tmpdir(), "deploy-guard-"));
+  const stack = (name: string, backend: object) => {
+    mkdirSync(join(cwd, "cdktf.out", "stacks", name), { recursive: true });
+    writeFileSync(join(cwd, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ terraform: { backend } }));
+  };
+  stack("dev", { local: { path: "../../../state/dev.tfstate" } });
+  stack("prod", { s3: { bucket: "b", key: "k", region: "eu-west-1" } });
+  const guard = step("deploy-tenant.yml", "deploy", "Refuse a local backend");
+  expect(runNodeStep(guard, cwd, { TENANT: "dev" })).toMatchObject({ code: 1, stderr: expect.stringContaining("tenants/dev.yaml uses a local state backend") });
+  expect(runNodeStep(guard, cwd, { TENANT: "prod" }).code).toBe(0);
+});
+
+test("every job that runs Terraform uses Node 20, builds the provider mirror with Go and pins Terraform", () => {
+  const checked: string[] = [];
+  for (const file of readdirSync(WORKFLOWS)) {
+    for (const [name, job] of Object.entries(workflow(file).jobs)) {
+      const steps = job.steps ?? [];
+      if (!steps.some((s) => /npm run --silent (plan|drift|promote)|terraform -chdir/.test(s.run ?? ""))) continue;
+      const uses = (action: string) => steps.find((s) => s.uses?.startsWith(action));
+      expect([file, name, uses("actions/setup-node")?.with?.["node-version"]]).toEqual([file, name, 20]);
+      expect(uses("actions/setup-go")).toBeDefined();
+      expect(uses("hashicorp/setup-terraform")?.with).toMatchObject({ terraform_version: "1.11.4", terraform_wrapper: false });
+      expect(steps.some((s) => s.run === "scripts/provider-mirror.sh")).toBe(true);
+      checked.push(`${file}:${name}`);
+    }
+  }
+  expect(checked.sort()).toEqual(["deploy-tenant.yml:deploy", "drift.yml:drift", "plan.yml:plan"]);
+});
+
+test("deploys: per-tenant concurrency and environment, the same commit's artifact, promotion through the gate", () => {
+  const deploy = workflow("deploy-tenant.yml").jobs.deploy;
+  expect(deploy.environment).toBe("${{ inputs.tenant }}");
+  expect(deploy.concurrency).toEqual({ group: "auth0-tenant-${{ inputs.tenant }}", "cancel-in-progress": false });
+  expect(deploy.steps!.find((s) => s.uses?.startsWith("actions/download-artifact"))?.with).toEqual({ name: "${{ inputs.artifact }}", path: "cdktf.out" });
+  expect(step("deploy-tenant.yml", "deploy", "Promote (gate, then terraform apply)").run).toBe('npm run --silent promote -- "$FROM" "$TENANT" --artifact cdktf.out');
+
+  const onMerge = workflow("deploy.yml");
+  expect(onMerge.on).toEqual({ push: { branches: ["main"] } });
+  expect(onMerge.jobs.dev).toMatchObject({ uses: "./.github/workflows/deploy-tenant.yml", with: { tenant: "dev", artifact: "${{ needs.synth.outputs.artifact }}" } });
+
+  const promotion = workflow("promote.yml");
+  expect(Object.keys(promotion.on)).toEqual(["workflow_dispatch"]);
+  expect(promotion.jobs.promote.with).toEqual({
+    tenant: "${{ inputs.to }}",
+    "promote-from": "${{ needs.order.outputs.from }}",
+    artifact: "${{ needs.synth.outputs.artifact }}",
+  });
+});
+
+test("the pull-request comment is composed by the plan command and found again by its marker", () => {
+  const compose = step("plan.yml", "comment", "Compose the comment");
+  expect(compose.run).toBe('npx tsx scripts/plan.ts --comment reviews --tenants "$TENANTS" > comment.md');
+  const post = step("plan.yml", "comment", "Post or update the comment");
+  expect(post.with?.script).toContain("updateComment");
+  expect(post.with?.script).toContain('const marker = body.split("\\n")[0];');
+});
