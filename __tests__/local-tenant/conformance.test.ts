@@ -11,7 +11,19 @@ import { UserDirectory } from "../../src/local-tenant/users";
 import { keysOf, tempDir } from "./support";
 
 // ---- facts from the recordings -----------------------------------------------------------
-const ACTION_FIELDS = ["id", "name", "supported_triggers", "created_at", "updated_at", "code", "dependencies", "runtime", "status", "secrets", "all_changes_deployed"];
+const ACTION_FIELDS = [
+  "id",
+  "name",
+  "supported_triggers",
+  "created_at",
+  "updated_at",
+  "code",
+  "dependencies",
+  "runtime",
+  "status",
+  "secrets",
+  "all_changes_deployed",
+];
 const DEPLOYED_ACTION_FIELDS = [
   "id",
   "name",
@@ -28,8 +40,34 @@ const DEPLOYED_ACTION_FIELDS = [
   "all_changes_deployed",
 ];
 const CURRENT_VERSION_FIELDS = ["id", "code", "runtime", "status", "number", "build_time", "created_at", "updated_at"];
-const DEPLOYED_VERSION_FIELDS = ["code", "dependencies", "id", "deployed", "number", "built_at", "secrets", "status", "created_at", "updated_at", "runtime", "supported_triggers"];
-const DEPLOY_RESPONSE_FIELDS = ["code", "dependencies", "id", "deployed", "number", "secrets", "status", "created_at", "updated_at", "runtime", "supported_triggers", "action"];
+const DEPLOYED_VERSION_FIELDS = [
+  "code",
+  "dependencies",
+  "id",
+  "deployed",
+  "number",
+  "built_at",
+  "secrets",
+  "status",
+  "created_at",
+  "updated_at",
+  "runtime",
+  "supported_triggers",
+];
+const DEPLOY_RESPONSE_FIELDS = [
+  "code",
+  "dependencies",
+  "id",
+  "deployed",
+  "number",
+  "secrets",
+  "status",
+  "created_at",
+  "updated_at",
+  "runtime",
+  "supported_triggers",
+  "action",
+];
 const DEPLOY_RESPONSE_ACTION_FIELDS = ["id", "name", "supported_triggers", "created_at", "updated_at", "all_changes_deployed"];
 const BINDING_FIELDS = ["id", "trigger_id", "action", "created_at", "updated_at", "display_name"];
 const BINDING_ACTION_FIELDS = ["id", "name", "supported_triggers", "created_at", "updated_at", "current_version", "deployed_version", "all_changes_deployed"];
@@ -61,17 +99,29 @@ describe("authentication", () => {
   });
 
   it("issues tokens for the client-credentials grant (form body or HTTP Basic) that the Management API accepts", async () => {
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: tenant.clientId, client_secret: tenant.clientSecret, audience: `${tenant.url}/api/v2/` });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: tenant.clientId,
+      client_secret: tenant.clientSecret,
+      audience: `${tenant.url}/api/v2/`,
+    });
     const viaForm = await postForm("/oauth/token", form.toString());
     expect(viaForm.status).toBe(200);
     expect(keysOf(viaForm.body)).toEqual(["access_token", "scope", "expires_in", "token_type"]);
     expect((await call("GET", "/api/v2/actions/actions", undefined, viaForm.body.access_token)).status).toBe(200);
 
     const basic = Buffer.from(`${tenant.clientId}:${tenant.clientSecret}`).toString("base64");
-    const viaBasic = await postForm("/oauth/token", new URLSearchParams({ grant_type: "client_credentials", audience: `${tenant.url}/api/v2/` }).toString(), `Basic ${basic}`);
+    const viaBasic = await postForm(
+      "/oauth/token",
+      new URLSearchParams({ grant_type: "client_credentials", audience: `${tenant.url}/api/v2/` }).toString(),
+      `Basic ${basic}`,
+    );
     expect(viaBasic.status).toBe(200);
 
-    const wrong = await postForm("/oauth/token", new URLSearchParams({ grant_type: "client_credentials", client_id: tenant.clientId, client_secret: "wrong" }).toString());
+    const wrong = await postForm(
+      "/oauth/token",
+      new URLSearchParams({ grant_type: "client_credentials", client_id: tenant.clientId, client_secret: "wrong" }).toString(),
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ error: "access_denied", error_description: "Unauthorized" });
   });
@@ -131,7 +181,9 @@ describe("the provider's Action and binding sequence", () => {
     ]);
 
     // Bindings: PATCH replaces the list and answers {"bindings": [...]}.
-    const bound = await call("PATCH", "/api/v2/actions/triggers/post-login/bindings", { bindings: [{ ref: { type: "action_id", value: id }, display_name: "Conformance" }] });
+    const bound = await call("PATCH", "/api/v2/actions/triggers/post-login/bindings", {
+      bindings: [{ ref: { type: "action_id", value: id }, display_name: "Conformance" }],
+    });
     expect(bound.status).toBe(200);
     expect(keysOf(bound.body)).toEqual(["bindings"]);
     expect(keysOf(bound.body.bindings[0])).toEqual(BINDING_FIELDS);
@@ -192,7 +244,10 @@ describe("the provider's Action and binding sequence", () => {
   });
 
   it("answers bad JSON and unknown routes in the same error shape", async () => {
-    const bad = await requestRaw("POST", "/api/v2/actions/actions", "{not json", { "content-type": "application/json", authorization: `Bearer ${tenant.token}` });
+    const bad = await requestRaw("POST", "/api/v2/actions/actions", "{not json", {
+      "content-type": "application/json",
+      authorization: `Bearer ${tenant.token}`,
+    });
     expect(bad.status).toBe(400);
     expect(keysOf(bad.body)).toEqual(ERROR_FIELDS);
     const unknown = await call("GET", "/api/v2/no-such-thing");
@@ -219,11 +274,15 @@ async function requestRaw(method: string, path: string, body: string, headers: R
   const { request } = await import("node:https");
   const { agentFor } = await import("../../src/local-tenant/client");
   return new Promise((resolvePromise, reject) => {
-    const req = request(`${tenant.url}${path}`, { method, agent: agentFor(tenant.caPem), headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (c: string) => (text += c));
-      res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
-    });
+    const req = request(
+      `${tenant.url}${path}`,
+      { method, agent: agentFor(tenant.caPem), headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (c: string) => (text += c));
+        res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

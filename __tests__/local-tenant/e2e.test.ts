@@ -28,7 +28,11 @@ afterAll(async () => {
 });
 
 async function login(): Promise<{ claims: Record<string, unknown>; executed: string[] }> {
-  const res = await requestJson<{ id_token: string; executed: string[] }>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki" }, ca: tenant.caPem });
+  const res = await requestJson<{ id_token: string; executed: string[] }>(`${tenant.url}/local/login`, {
+    method: "POST",
+    body: { user: "kazuyuki" },
+    ca: tenant.caPem,
+  });
   expect(res.status).toBe(200);
   const claims = await verifyIdToken(tenant.url, res.body.id_token, { ca: tenant.caPem, audience: LOCAL_APP.client_id });
   return { claims, executed: res.body.executed };
@@ -50,7 +54,10 @@ it("apply creates, deploys and binds the Action; a login gets the seed user's cl
 
 it("a handler change plans as a change of the code only; after apply a new version serves the next login", async () => {
   rewriteActionCode(stackDir, (code) =>
-    code.replace("copyClaims(metadata, settings.namespace, settings.id_token, api.idToken);", (line) => `${line}\n  api.idToken.setCustomClaim("${VARIANT_CLAIM}", 2);`),
+    code.replace(
+      "copyClaims(metadata, settings.namespace, settings.id_token, api.idToken);",
+      (line) => `${line}\n  api.idToken.setCustomClaim("${VARIANT_CLAIM}", 2);`,
+    ),
   );
   const planned = await terraform.plan([`-out=${join(stackDir, "variant.tfplan")}`]);
   expect(planned.code).toBe(2);

@@ -49,7 +49,9 @@ async function claimsOf(user = "kazuyuki") {
 }
 
 it("runs the repository's handler and returns the seed user's three claims in a token signed by the published key", async () => {
-  const handler = deployed("Add metadata to user profile", bundlePostLoginHandler("add-metadata-claims").code, [{ name: "CLAIMS_CONFIG", value: CLAIMS_CONFIG }]);
+  const handler = deployed("Add metadata to user profile", bundlePostLoginHandler("add-metadata-claims").code, [
+    { name: "CLAIMS_CONFIG", value: CLAIMS_CONFIG },
+  ]);
   bind(handler);
   const claims = await claimsOf();
   expect(claims).toMatchObject({
@@ -73,7 +75,10 @@ it("rejects a token whose signature does not match the JWKS", async () => {
 });
 
 it("runs the deployed version, not the saved draft, and each Action in binding order", async () => {
-  const first = deployed("first", "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://claims.example.com/order', ['first']); };");
+  const first = deployed(
+    "first",
+    "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://claims.example.com/order', ['first']); };",
+  );
   const second = deployed(
     "second",
     "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://claims.example.com/order', ['first', 'second']); api.idToken.setCustomClaim('https://claims.example.com/v', 1); };",
@@ -81,7 +86,9 @@ it("runs the deployed version, not the saved draft, and each Action in binding o
   bind(first, second);
   expect(await claimsOf()).toMatchObject({ "https://claims.example.com/order": ["first", "second"], "https://claims.example.com/v": 1 });
 
-  tenant.model.updateAction(second.id, { code: "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://claims.example.com/v', 2); };" });
+  tenant.model.updateAction(second.id, {
+    code: "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://claims.example.com/v', 2); };",
+  });
   expect((await claimsOf())["https://claims.example.com/v"]).toBe(1);
   tenant.model.deployAction(second.id);
   expect((await claimsOf())["https://claims.example.com/v"]).toBe(2);
@@ -109,7 +116,10 @@ it("drops restricted claim names and Auth0 namespaces silently", async () => {
 });
 
 it("fails the login when the custom claims exceed 100 KB", async () => {
-  const action = deployed("big", "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://claims.example.com/big', 'x'.repeat(102400)); };");
+  const action = deployed(
+    "big",
+    "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://claims.example.com/big', 'x'.repeat(102400)); };",
+  );
   bind(action);
   const res = await login();
   expect(res.status).toBe(403);

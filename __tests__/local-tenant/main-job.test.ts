@@ -27,7 +27,16 @@ beforeAll(async () => {
   mkdirSync(tenantsDir, { recursive: true });
   writeFileSync(
     join(tenantsDir, "local.yaml"),
-    [`domain: localhost:${port}`, "claims:", '  namespace: ""', "  id_token: [usertype, coops, coopnames]", "post_login_flow: authoritative", "backend:", "  type: local", "  path: state/local.tfstate"].join("\n"),
+    [
+      `domain: localhost:${port}`,
+      "claims:",
+      '  namespace: ""',
+      "  id_token: [usertype, coops, coopnames]",
+      "post_login_flow: authoritative",
+      "backend:",
+      "  type: local",
+      "  path: state/local.tfstate",
+    ].join("\n"),
   );
 
   // Someone binds an Action in the dashboard before the first deploy.
@@ -79,7 +88,12 @@ it("names a binding made outside Terraform and changes nothing when the user doe
 it("deploys, logs the seed user in and returns the verified claims once the user confirms; the other Action is unbound, not deleted", async () => {
   const progress: string[] = [];
   const { claims } = await deployAndLogin({ ...options(), confirmRemoval: async () => true, progress: (line) => progress.push(line) });
-  expect(claims).toMatchObject({ "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"], iss: `https://localhost:${port}/` });
+  expect(claims).toMatchObject({
+    "/usertype": "member",
+    "/coops": ["coop-north", "coop-south"],
+    "/coopnames": ["Coop North", "Coop South"],
+    iss: `https://localhost:${port}/`,
+  });
   expect(progress.join("\n")).toContain(`found 1 binding(s) made outside Terraform:\n  - "${MARKETPLACE}"`);
 
   const model = storedTenant();

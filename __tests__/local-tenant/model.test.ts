@@ -73,7 +73,15 @@ describe("versions", () => {
 
   it("keeps a secret's value when an update names it without a value, and replaces the list otherwise", () => {
     const { model } = clockedModel(0);
-    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE, secrets: [{ name: "A", value: "1" }, { name: "B", value: "2" }] });
+    const action = model.createAction({
+      name: "a",
+      supported_triggers: POST_LOGIN,
+      code: CODE,
+      secrets: [
+        { name: "A", value: "1" },
+        { name: "B", value: "2" },
+      ],
+    });
     model.updateAction(action.id, { secrets: [{ name: "A" }] });
     expect(action.secrets.map((s) => [s.name, s.value])).toEqual([["A", "1"]]);
     expectTenantError(() => model.updateAction(action.id, { secrets: [{ name: "NEW" }] }), 400, "invalid_body");
@@ -83,10 +91,13 @@ describe("versions", () => {
     const { model } = clockedModel(0);
     const error = expectTenantError(() => model.createAction({ supported_triggers: POST_LOGIN, code: CODE }), 400, "invalid_body");
     expect(error.message).toContain("'name' is required");
-    expect(expectTenantError(() => model.createAction({ name: "a", supported_triggers: [{ id: "post-login", version: "v9" }], code: "" }), 400, "invalid_body").message).toContain(
-      "supported_triggers[0].version",
-    );
-    expect(expectTenantError(() => model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: "", runtime: "node8" }), 400, "invalid_body").message).toContain("runtime");
+    expect(
+      expectTenantError(() => model.createAction({ name: "a", supported_triggers: [{ id: "post-login", version: "v9" }], code: "" }), 400, "invalid_body")
+        .message,
+    ).toContain("supported_triggers[0].version");
+    expect(
+      expectTenantError(() => model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: "", runtime: "node8" }), 400, "invalid_body").message,
+    ).toContain("runtime");
   });
 });
 

@@ -27,7 +27,16 @@ export function freePort(): Promise<number> {
 
 /** A tenant file for `domain`, parsed by the real schema, with a local backend. */
 export function tenantFor(name: string, domain: string, flow: "append" | "authoritative" = "authoritative"): Tenant {
-  const text = [`domain: ${domain}`, "claims:", '  namespace: ""', "  id_token: [usertype, coops, coopnames]", `post_login_flow: ${flow}`, "backend:", "  type: local", `  path: state/${name}.tfstate`].join("\n");
+  const text = [
+    `domain: ${domain}`,
+    "claims:",
+    '  namespace: ""',
+    "  id_token: [usertype, coops, coopnames]",
+    `post_login_flow: ${flow}`,
+    "backend:",
+    "  type: local",
+    `  path: state/${name}.tfstate`,
+  ].join("\n");
   const parsed = parseTenantFile(`${name}.yaml`, text);
   if ("problems" in parsed) throw new Error(JSON.stringify(parsed.problems));
   return { ...parsed.tenant, name, file: `${name}.yaml` };
