@@ -4,7 +4,7 @@
  * what Auth0 has now. Values pass through the same masking as the plan review.
  */
 import { changeKind, type PlanJson } from "../plan/plan-json";
-import { reviewResource, type ResourceReview } from "../plan/review";
+import { codeChange, reviewResource, type CodeChange, type ResourceReview } from "../plan/review";
 
 export interface DriftReport {
   tenant: string;
@@ -13,13 +13,17 @@ export interface DriftReport {
   checked: number;
   /** Resources changed (update) or deleted (delete) outside this repository. */
   drifted: ResourceReview[];
+  /** Action code edited outside this repository: recorded code -> code in Auth0 now. */
+  codeChanges: CodeChange[];
 }
 
 export function buildDriftReport(plan: PlanJson, context: { tenant: string; tenantFile: string }): DriftReport {
+  const drifted = (plan.resource_drift ?? []).filter((d) => d.mode === "managed" && changeKind(d.change.actions) !== "no-op");
   return {
     tenant: context.tenant,
     tenantFile: context.tenantFile,
     checked: (plan.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "managed").length,
-    drifted: (plan.resource_drift ?? []).filter((d) => d.mode === "managed" && changeKind(d.change.actions) !== "no-op").map((d) => reviewResource(d)),
+    drifted: drifted.map((d) => reviewResource(d)),
+    codeChanges: drifted.filter((d) => d.type === "auth0_action" && changeKind(d.change.actions) === "update").flatMap(codeChange),
   };
 }

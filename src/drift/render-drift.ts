@@ -1,5 +1,5 @@
 /** Drift model -> Markdown. */
-import { renderShown } from "../plan/render-markdown";
+import { renderCodeChange, renderShown } from "../plan/render-markdown";
 import { isCodeSummary, type AttributeChange } from "../plan/review";
 import type { DriftReport } from "./drift-report";
 
@@ -25,7 +25,11 @@ export function renderDriftMarkdown(report: DriftReport): string {
     out.push(`- \`${r.address}\`: ${r.subject}, ${what}`);
     for (const a of r.attributes) out.push(`  - ${renderAttribute(a)}`);
   }
-  return `${out.join("\n")}\n`;
+  if (report.codeChanges.length > 0) {
+    out.push("", "### Action code edited outside this repository", "");
+    for (const c of report.codeChanges) out.push(...renderCodeChange(c, { before: "recorded", after: "in Auth0 now" }), "");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
 }
 
 function renderAttribute(a: AttributeChange): string {

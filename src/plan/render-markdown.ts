@@ -71,10 +71,11 @@ function renderAttribute(a: AttributeChange, kind: ChangeKind): string {
   return `${a.name}: ${renderValue(a.before)} → ${renderValue(a.after)}${forces}`;
 }
 
-function renderCodeChange(c: CodeChange): string[] {
+/** A code change as a titled, fenced unified diff; the labels name the two sides ("deployed" / "this change"). */
+export function renderCodeChange(c: CodeChange, labels: { before: string; after: string } = { before: "deployed", after: "this change" }): string[] {
   const title = `#### Action "${escapeText(c.actionName)}" (\`${c.address}\`)`;
   if (c.diff && c.before && c.after) {
-    const body = formatUnifiedDiff(c.diff, `deployed (sha256 ${short(c.before)})`, `this change (sha256 ${short(c.after)})`);
+    const body = formatUnifiedDiff(c.diff, `${labels.before} (sha256 ${short(c.before)})`, `${labels.after} (sha256 ${short(c.after)})`);
     return [title, "", `Code changes: +${c.diff.added} −${c.diff.removed} lines (${c.before.lines} → ${c.after.lines} lines).`, "", ...fenced("diff", body)];
   }
   if (c.after) return [title, "", `New code: ${renderCode(c.after)}.`];

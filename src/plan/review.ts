@@ -231,7 +231,8 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
 }
 
-function codeChange(rc: PlanResourceChange): CodeChange[] {
+/** The code of an auth0_action change, summarized, with a diff when both sides have code and they differ. */
+export function codeChange(rc: PlanResourceChange): CodeChange[] {
   const kind = changeKind(rc.change.actions);
   const code = (side: unknown, sensitive: unknown): string | undefined => {
     const value = (side as Record<string, unknown> | null)?.code;
