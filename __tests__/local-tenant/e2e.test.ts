@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { requestJson, verifyIdToken } from "../../src/local-tenant/client";
 import { LOCAL_APP } from "../../src/local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import type { StackRunner } from "../../src/local-tenant/deploy";
-import { rewriteActionCode, runnerFor, synthInto, tempDir, tenantFor } from "./support";
+import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-tenant/deploy";
+import { pluginCacheEnv, rewriteActionCode, runnerFor, synthInto, tempDir, tenantFor } from "./support";
 
 const VARIANT_CLAIM = "https://claims.example.com/variant";
 
@@ -74,9 +74,13 @@ it("a handler change plans as a change of the code only; after apply a new versi
   expect((await terraform.plan()).code).toBe(0);
 });
 
-it("destroy unbinds before it deletes, and leaves no Action and no binding behind", async () => {
+it("destroy (authenticated with the static API token) unbinds before it deletes, and leaves no Action and no binding behind", async () => {
+  // What `npm run local-tenant` hands a user: the CA file and a token, instead of client credentials.
+  const { AUTH0_CLIENT_ID: _id, AUTH0_CLIENT_SECRET: _secret, ...env } = localTerraformEnv(tenant, pluginCacheEnv());
+  const withToken = stackRunner(stackDir, { ...env, SSL_CERT_FILE: tenant.caFile, AUTH0_API_TOKEN: tenant.token });
   const from = tenant.requests.length;
-  await terraform.destroy();
+  await withToken.destroy();
+  expect(tenant.requests.slice(from).some((r) => r.path === "/oauth/token")).toBe(false);
   const calls = tenant.requests.slice(from).filter((r) => r.method !== "GET");
   const unbind = calls.findIndex((r) => r.method === "PATCH" && r.path.endsWith("/triggers/post-login/bindings"));
   const remove = calls.findIndex((r) => r.method === "DELETE" && r.path.startsWith("/api/v2/actions/actions/"));
