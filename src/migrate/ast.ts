@@ -85,9 +85,9 @@ export function replaceStatement(path: NodePath, statements: t.Statement[]): voi
 }
 
 /**
- * True when nothing in the Rule function runs after `statement` (function declarations, being
- * hoisted, may follow): each enclosing block ends with it, up to the function body, through
- * `if` branches only.
+ * True when nothing in the Rule function runs after `statement`: each enclosing block ends with
+ * it (hoisted function declarations may follow) or continues with a bare `return;`, up to the
+ * function body, through `if` branches and try/catch blocks.
  */
 export function isTailPosition(statement: NodePath, fn: NodePath<t.FunctionExpression>): boolean {
   let current: NodePath = statement;
@@ -95,15 +95,19 @@ export function isTailPosition(statement: NodePath, fn: NodePath<t.FunctionExpre
     const parent = current.parentPath;
     if (!parent) return false;
     if (parent.isBlockStatement()) {
-      // Hoisted function declarations and a bare `return;` after the statement run nothing more.
-      const rest = parent.node.body.slice((current.key as number) + 1);
-      if (!rest.every((s) => t.isFunctionDeclaration(s) || t.isEmptyStatement(s) || (t.isReturnStatement(s) && !s.argument))) return false;
+      const rest = parent.node.body.slice((current.key as number) + 1).filter((s) => !t.isFunctionDeclaration(s) && !t.isEmptyStatement(s));
+      if (t.isReturnStatement(rest[0]) && !rest[0].argument) return true;
+      if (rest.length > 0) return false;
       if (parent.parentPath?.node === fn.node) return true;
       current = parent;
       continue;
     }
     if (parent.isIfStatement() && current.key !== "test") {
       current = parent;
+      continue;
+    }
+    if ((parent.isTryStatement() && current.key === "block") || parent.isCatchClause()) {
+      current = parent.isCatchClause() ? parent.parentPath! : parent;
       continue;
     }
     return false;

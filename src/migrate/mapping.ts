@@ -141,3 +141,19 @@ export function contextMappingFor(rulePath: readonly string[]): { mapping: Conte
   }
   return best;
 }
+
+/**
+ * The event path of an object that contains mapped fields but is shaped differently itself
+ * (`context.request.geoip` → `event.request.geoip`): usable only where its shape does not
+ * matter, such as a truthiness test.
+ */
+export function contextObjectFor(rulePath: readonly string[]): string | undefined {
+  for (const mapping of CONTEXT_FIELDS) {
+    const rule = mapping.rule.split(".");
+    const action = mapping.action.split(".");
+    if (rule.length > rulePath.length && rule.length === action.length && rulePath.every((s, i) => rule[i] === s)) {
+      return action.slice(0, rulePath.length).join(".");
+    }
+  }
+  return undefined;
+}

@@ -13,7 +13,7 @@ import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { apiCall, eventPath, isParamRef, memberChain, replaceStatement, withRuleFunction } from "../ast";
 import { excerpt, type Conversion } from "../conversion";
-import { CONTEXT_FIELDS_WITHOUT_EQUIVALENT, contextMappingFor, pathSegments } from "../mapping";
+import { CONTEXT_FIELDS_WITHOUT_EQUIVALENT, contextMappingFor, contextObjectFor, pathSegments } from "../mapping";
 
 export function convertContext(file: t.File, contextName: string | undefined, conv: Conversion): void {
   if (!contextName) return;
@@ -50,8 +50,29 @@ function convertContextReference(path: NodePath<t.Identifier>, conv: Conversion)
     target.skip();
     return;
   }
+  // `if (context.request.geoip && …)`: an object shaped differently in Actions, only tested for presence.
+  for (let length = chain.props.length; length > 0; length--) {
+    const container = contextObjectFor(chain.props.slice(0, length));
+    const target = chain.paths[length - 1];
+    if (container && isTruthinessTest(target)) {
+      conv.changed(target, `context.${chain.props.slice(0, length).join(".")} (tested for presence) → event.${container.replace(/\?/g, "")}`);
+      target.replaceWith(eventPath(pathSegments(container)));
+      target.skip();
+      return;
+    }
+  }
   const reason = CONTEXT_FIELDS_WITHOUT_EQUIVALENT[field] ?? `context.${field} is not a field the Actions event has an equivalent for`;
   conv.todo(chain.paths[0], `CONTEXT_${constantCase(field)}`, reason);
+}
+
+/** Used only for its truthiness: an if/ternary test, a `!` operand, or the left side of `&&`. */
+function isTruthinessTest(path: NodePath): boolean {
+  const parent = path.parentPath;
+  if (!parent) return false;
+  if (parent.isIfStatement() || parent.isWhileStatement()) return parent.node.test === path.node;
+  if (parent.isConditionalExpression()) return parent.node.test === path.node;
+  if (parent.isUnaryExpression({ operator: "!" })) return true;
+  return parent.isLogicalExpression({ operator: "&&" }) && parent.node.left === path.node;
 }
 
 /** `context.idToken[k] = v`, `context.accessToken.k = v`, `context.accessToken.scope = …`. */
