@@ -42,7 +42,8 @@ export class ForeignBindingsError extends Error {
     super(
       `The post-login flow has ${foreign.length} binding(s) this stack does not manage; the authoritative flow would remove them:\n` +
         `${describeForeignBindings(foreign)}\n` +
-        "Nothing was changed. Bind them in the tenant file (actions:), remove them yourself, or re-run with --replace-foreign-bindings to let the apply remove them.",
+        "Nothing was changed. Bind them in the tenant file (actions:), remove them yourself, or re-run with --replace-foreign-bindings to let the apply remove them.\n" +
+        "(If the Terraform state file was deleted while the local tenant kept its Actions, delete the local tenant's tenant.json as well to start afresh.)",
     );
     this.name = "ForeignBindingsError";
   }
