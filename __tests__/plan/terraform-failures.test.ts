@@ -6,9 +6,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
+import { tenantSchema } from "../../src/config/tenant-schema";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformStepError } from "../../src/plan/terraform-plan";
 import { openStackWorkdir } from "../../src/plan/stack-workdir";
 import { synthTenants } from "../../src/synth/synth-tenants";
+import { synthesizedActions } from "./helpers/stack";
+import { actionResource, writeState } from "./helpers/state";
 import { makeWorkspace, testEnv, type Workspace } from "./helpers/workspace";
 
 let ws: Workspace;
@@ -51,6 +54,26 @@ test("no credentials, as the provider itself reports it", async () => {
     const message = await failure(() => savedPlan(workdir.dir, [], env));
     expect(message.split("\n")[0]).toBe("no Auth0 credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) in the environment");
     expect(message).toContain("AUTH0_DOMAIN is required");
+  } finally {
+    workdir.dispose();
+  }
+});
+
+test("a tenant that cannot be reached while refreshing: says what to check", async () => {
+  // Port 1 on localhost: nothing listens there, so the refresh fails at once with "connection refused".
+  const unreachable = { ...tenantSchema.parse({ domain: "localhost:1", claims: { namespace: "", id_token: ["usertype"] } }), name: "unreachable", file: "tenants/unreachable.yaml" };
+  synthTenants([unreachable], ws.outdir);
+  const [claims] = synthesizedActions(ws.outdir, "unreachable");
+  const stateDir = join(ws.root, "unreachable-state");
+  mkdirSync(stateDir);
+  writeState(join(stateDir, "unreachable.tfstate"), [actionResource(claims.resourceName, { id: "act_1", name: claims.name, code: claims.code, secretNames: claims.secretNames })]);
+  const workdir = openStackWorkdir(join(ws.outdir, "stacks", "unreachable"), "unreachable", { localStateDir: stateDir });
+  try {
+    const env = terraformProcessEnv(testEnv({ AUTH0_API_TOKEN: "unreachable-test-token" }));
+    await terraformInit(workdir.dir, env);
+    const message = await failure(() => savedPlan(workdir.dir, [], env));
+    expect(message.split("\n")[0]).toMatch(/^cannot reach the tenant's Management API/);
+    expect(message).toContain("connection refused");
   } finally {
     workdir.dispose();
   }

@@ -63,6 +63,10 @@ const HINTS: Array<[RegExp, (match: RegExpMatchArray) => string]> = [
     /No valid credential sources|NoCredentialProviders|failed to refresh cached credentials|InvalidAccessKeyId|ExpiredToken|AccessDenied|S3 bucket .* does not exist/,
     () => "cannot read the tenant's S3 state: provide AWS credentials with access to the state bucket (or plan against local state with --local-state <dir>)",
   ],
+  [
+    /dial tcp [^:]+:\d+: connect: connection refused|no such host|i\/o timeout|x509: certificate/,
+    () => "cannot reach the tenant's Management API (the plan refreshes what the state records): check the tenant file's domain, the network, or start the local tenant (npm run local-tenant)",
+  ],
   [/(401|403)[^\n]*(Unauthorized|Forbidden)|access_denied|Unauthorized/, () => "Auth0 rejected the credentials: check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET and the application's Management API grants"],
 ];
 
