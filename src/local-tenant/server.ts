@@ -19,6 +19,7 @@ import { registerRoutes } from "./wire";
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
 const HOST = "127.0.0.1";
+const MAX_RECORDED_REQUESTS = 10_000;
 
 export interface LocalTenantOptions {
   /** Where the CA, keys, credentials and tenant.json live. Default .local/tenant/ (ignored by git). */
@@ -54,7 +55,7 @@ export interface LocalTenant {
   stateFile: string;
   model: TenantModel;
   faults: Faults;
-  /** Every request answered, in order. */
+  /** The requests answered, in order (the latest 10 000). */
   requests: Array<{ method: string; path: string; status: number }>;
   close(): Promise<void>;
 }
@@ -89,6 +90,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     login: new LoginService(model, users, tokens, options.login),
     onRequest: (entry) => {
       requests.push(entry);
+      // A tenant left running for days must not grow without bound; tests read far fewer.
+      if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
       options.log?.(`${entry.method} ${entry.path} ${entry.status}`);
     },
   });
