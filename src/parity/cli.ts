@@ -5,7 +5,7 @@
  * run in the Actions sandbox) and prints the differences. Fixtures default to
  * <rule without .js>.fixtures.json. Exit status: 0 the same everywhere, 1 differences, 2 could not run.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { FixtureError, loadFixtureFile } from "./fixtures";
@@ -60,6 +60,10 @@ export async function parityCli(argv: string[], io: Output): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  if (!existsSync(actionFile)) {
+    io.error(`${actionFile}: Action file not found; convert the Rule first (npm run migrate-rule -- ${ruleFile})`);
+    return 2;
   }
   let actionCode: string;
   try {

@@ -60,20 +60,20 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
   const returnsNext = t.isReturnStatement(followers[0]) && !(followers[0] as t.ReturnStatement).argument;
   const exit = isLastOfHandler || returnsNext ? [] : [t.returnStatement()];
   if (followers.some((s) => !t.isFunctionDeclaration(s) && !t.isEmptyStatement(s) && !(t.isReturnStatement(s) && !s.argument))) {
-    conv.note(statement, `statements after ${original} no longer run: the Action returns there (in the Rule they ran after the login was decided)`);
+    conv.note(callPath, `statements after ${original} no longer run: the Action returns there (in the Rule they ran after the login was decided)`);
   }
 
   switch (outcome.kind) {
     case "success":
-      conv.changed(statement, `${original} → ${isLastOfHandler ? "end of handler" : "return"}`);
+      conv.changed(callPath, `${original} → ${isLastOfHandler ? "end of handler" : "return"}`);
       replaceStatement(statement, exit);
       return;
     case "deny":
-      conv.changed(statement, `${original} → api.access.deny(...)${isLastOfHandler ? "" : "; return"}`);
+      conv.changed(callPath, `${original} → api.access.deny(...)${isLastOfHandler ? "" : "; return"}`);
       replaceStatement(statement, [t.expressionStatement(apiCall("access.deny", [outcome.message])), ...exit]);
       return;
     case "denyIf": {
-      conv.changed(statement, `${original} → api.access.deny(message) when the error is set${isLastOfHandler ? "" : "; return"}`);
+      conv.changed(callPath, `${original} → api.access.deny(message) when the error is set${isLastOfHandler ? "" : "; return"}`);
       const deny = t.expressionStatement(apiCall("access.deny", [errorMessage(outcome.error)]));
       replaceStatement(statement, knownTruthy(statement, outcome.error) ? [deny, ...exit] : [t.ifStatement(outcome.error, t.blockStatement([deny])), ...exit]);
       return;

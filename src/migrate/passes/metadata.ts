@@ -64,7 +64,7 @@ function convertAuth0Reference(
   const original = excerpt(call.node);
   const parent = call.parentPath;
   const statement = call.getStatementParent()!;
-  conv.changed(statement, `${original} → ${writes.length === 0 ? "nothing to write (the Rule changes no key)" : `api.user.${kind === "app_metadata" ? "setAppMetadata" : "setUserMetadata"} per key`}`);
+  conv.changed(call, `${original} → ${writes.length === 0 ? "nothing to write (the Rule changes no key)" : `api.user.${kind === "app_metadata" ? "setAppMetadata" : "setUserMetadata"} per key`}`);
   if (parent.isExpressionStatement() || (parent.isAwaitExpression() && parent.parentPath.isExpressionStatement())) {
     replaceStatement(statement, writes);
   } else if (parent.isReturnStatement()) {
