@@ -65,11 +65,16 @@ export class Conversion {
   todo(path: NodePath, kind: string, reason: string, mode: "replace" | "wrap" = "replace"): void {
     const marker = `${TODO_PREFIX}${kind}`;
     const line = lineOf(path);
-    const original = excerpt(path.node);
+    // `global` alone says little: show the member chain it starts (`global.partnerToken`).
+    let shown: NodePath = path;
+    while (shown.parentPath && (shown.parentPath.isMemberExpression() || shown.parentPath.isOptionalMemberExpression()) && shown.parentPath.node.object === shown.node) shown = shown.parentPath;
+    const original = excerpt(shown.node);
     this.todos.push({ line, marker, message: `${reason} (Rule code: ${original})` });
     const statement = path.isStatement() ? path : path.getStatementParent();
     const comment = ` ${marker} (Rule line ${line}): ${reason}. Rule code: ${original}`;
-    if (statement) t.addComment(statement.node, "leading", comment, true);
+    const existing = statement?.node.leadingComments ?? [];
+    // Appended (t.addComment would prepend), so several markers on one statement read in Rule order.
+    if (statement && !existing.some((c) => c.value === comment)) statement.node.leadingComments = [...existing, { type: "CommentLine", value: comment } as t.CommentLine];
     if (path.isStatement()) {
       path.replaceWith(t.expressionStatement(t.identifier(marker)));
     } else if (mode === "wrap") {
