@@ -1,5 +1,5 @@
 /**
- * npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>]
+ * npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]
  *
  * Deploys `to` only if its tenant file says `promotes_from: <from>` and <from>'s state records
  * the same code hashes as the artifact. Without --artifact, synthesizes this checkout first.
@@ -8,12 +8,12 @@
 import { parseArgs } from "node:util";
 import { promote } from "../src/promote/promote";
 
-const USAGE = "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--tenants-dir <dir>]";
+const USAGE = "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { artifact: { type: "string" }, "local-state": { type: "string" }, "tenants-dir": { type: "string" } } });
+    parsed = parseArgs({ allowPositionals: true, options: { artifact: { type: "string" }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" } } });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 1;
@@ -29,6 +29,7 @@ async function main(): Promise<number> {
     artifactDir: values.artifact,
     localStateDir: values["local-state"],
     tenantsDir: values["tenants-dir"],
+    outdir: values.outdir,
     log: (line) => console.error(`promote: ${line}`),
   });
   console.error(`promote: ${outcome.message}`);

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../src/bundle/bundle-action";
 import { loadTenants } from "../../src/config/load-tenants";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { synthesizedActions } from "./helpers/stack";
-import { actionResource, bindingResource, writeState } from "./helpers/state";
-import { makeWorkspace, testEnv, type Workspace } from "./helpers/workspace";
+import { synthesizedActions } from "./support/stack";
+import { actionResource, bindingResource, writeState } from "./support/state";
+import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
 
 let ws: Workspace;
 

@@ -9,10 +9,10 @@ import type { Tenant } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
 import { driftTenants } from "../../src/drift/run-drift";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { startFakeManagementApi, type FakeManagementApi, type FakeTenantData } from "./helpers/fake-management-api";
-import { synthesizedActions, type SynthesizedAction } from "./helpers/stack";
-import { actionResource, bindingResource, writeState } from "./helpers/state";
-import { makeWorkspace, testEnv, type Workspace } from "./helpers/workspace";
+import { startFakeManagementApi, type FakeManagementApi, type FakeTenantData } from "./support/fake-management-api";
+import { synthesizedActions, type SynthesizedAction } from "./support/stack";
+import { actionResource, bindingResource, writeState } from "./support/state";
+import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
 
 let ws: Workspace;
 let api: FakeManagementApi;

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { REPO_ROOT } from "../../src/bundle/bundle-action";
 import { loadTenants } from "../../src/config/load-tenants";
 import { planTenants, type PlanOutcome } from "../../src/plan/run-plan";
-import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, type Workspace } from "./helpers/workspace";
+import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, type Workspace } from "./support/workspace";
 
 let ws: Workspace;
 let outcome: PlanOutcome;

@@ -6,7 +6,7 @@
  * Management API. These tests have no tenant to ask, so they compare the configuration with the
  * recorded state only; that comparison is exactly what the review is built from.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./helpers/extra-handler").bundleModuleWithExtraHandler());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/extra-handler").bundleModuleWithExtraHandler());
 
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -15,10 +15,10 @@ import { REPO_ROOT } from "../../src/bundle/bundle-action";
 import type { Tenant } from "../../src/config/load-tenants";
 import { planTenants, type TenantPlanOutcome } from "../../src/plan/run-plan";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { EXTRA_HANDLER, tenantFromYaml } from "./helpers/extra-handler";
-import { synthesizedActions, type SynthesizedAction } from "./helpers/stack";
-import { actionResource, bindingResource, flowResource, writeState, type StateResource } from "./helpers/state";
-import { makeWorkspace, normalizeReview, testEnv, type Workspace } from "./helpers/workspace";
+import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
+import { synthesizedActions, type SynthesizedAction } from "./support/stack";
+import { actionResource, bindingResource, flowResource, writeState, type StateResource } from "./support/state";
+import { makeWorkspace, normalizeReview, testEnv, type Workspace } from "./support/workspace";
 
 const FLOW_TENANT = `# Authoritative flow with two Actions, in this order.
 domain: flow-test.eu.auth0.com

@@ -15,8 +15,8 @@ import { checkPromotion } from "../../src/promote/promotion-gate";
 import { promote, type DeployStep, type DeployTarget } from "../../src/promote/promote";
 import { escapeTerraformTemplate } from "../../src/terraform/template-escape";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { writeState } from "./helpers/state";
-import { makeWorkspace, testEnv, type Workspace } from "./helpers/workspace";
+import { writeState } from "./support/state";
+import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
 
 const ACTION = "Add metadata to user profile";
 let ws: Workspace;

@@ -4,7 +4,7 @@
  * environment (TF_VAR_CANARY_API_KEY); then every review, log line, snapshot, synthesized file
  * and the plan JSON itself is searched for them.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./helpers/extra-handler").bundleModuleWithExtraHandler());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/extra-handler").bundleModuleWithExtraHandler());
 
 import { spawnSync } from "node:child_process";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
@@ -15,8 +15,8 @@ import { driftTenants } from "../../src/drift/run-drift";
 import { explainFailure, savedPlan, terraformInit, terraformProcessEnv } from "../../src/plan/terraform-plan";
 import { planTenants } from "../../src/plan/run-plan";
 import { openStackWorkdir } from "../../src/plan/stack-workdir";
-import { EXTRA_HANDLER, tenantFromYaml } from "./helpers/extra-handler";
-import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, type Workspace } from "./helpers/workspace";
+import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
+import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, type Workspace } from "./support/workspace";
 
 const CANARY = {
   clientSecret: "canary-client-secret-5b1f0c2e",

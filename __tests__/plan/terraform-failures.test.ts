@@ -10,9 +10,9 @@ import { tenantSchema } from "../../src/config/tenant-schema";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformStepError } from "../../src/plan/terraform-plan";
 import { openStackWorkdir } from "../../src/plan/stack-workdir";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { synthesizedActions } from "./helpers/stack";
-import { actionResource, writeState } from "./helpers/state";
-import { makeWorkspace, testEnv, type Workspace } from "./helpers/workspace";
+import { synthesizedActions } from "./support/stack";
+import { actionResource, writeState } from "./support/state";
+import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
 
 let ws: Workspace;
 
