@@ -11,7 +11,9 @@ import { loadTenants } from "../../src/config/load-tenants";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { synthesizedActions } from "./support/stack";
 import { actionResource, bindingResource, writeState } from "./support/state";
-import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+
+afterAll(removeWorkspaces);
 
 let ws: Workspace;
 

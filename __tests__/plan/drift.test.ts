@@ -12,7 +12,9 @@ import { synthTenants } from "../../src/synth/synth-tenants";
 import { startFakeManagementApi, type FakeManagementApi, type FakeTenantData } from "./support/fake-management-api";
 import { synthesizedActions, type SynthesizedAction } from "./support/stack";
 import { actionResource, bindingResource, writeState } from "./support/state";
-import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+
+afterAll(removeWorkspaces);
 
 let ws: Workspace;
 let api: FakeManagementApi;

@@ -18,7 +18,9 @@ import { synthTenants } from "../../src/synth/synth-tenants";
 import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
 import { synthesizedActions, type SynthesizedAction } from "./support/stack";
 import { actionResource, bindingResource, flowResource, writeState, type StateResource } from "./support/state";
-import { makeWorkspace, normalizeReview, testEnv, type Workspace } from "./support/workspace";
+import { makeWorkspace, normalizeReview, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+
+afterAll(removeWorkspaces);
 
 const FLOW_TENANT = `# Authoritative flow with two Actions, in this order.
 domain: flow-test.eu.auth0.com

@@ -16,7 +16,9 @@ import { promote, type DeployStep, type DeployTarget } from "../../src/promote/p
 import { escapeTerraformTemplate } from "../../src/terraform/template-escape";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { writeState } from "./support/state";
-import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+
+afterAll(removeWorkspaces);
 
 const ACTION = "Add metadata to user profile";
 let ws: Workspace;

@@ -16,7 +16,9 @@ import { explainFailure, savedPlan, terraformInit, terraformProcessEnv } from ".
 import { planTenants } from "../../src/plan/run-plan";
 import { openStackWorkdir } from "../../src/plan/stack-workdir";
 import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
-import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, type Workspace } from "./support/workspace";
+import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+
+afterAll(removeWorkspaces);
 
 const CANARY = {
   clientSecret: "canary-client-secret-5b1f0c2e",

@@ -12,7 +12,9 @@ import { openStackWorkdir } from "../../src/plan/stack-workdir";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { synthesizedActions } from "./support/stack";
 import { actionResource, writeState } from "./support/state";
-import { makeWorkspace, testEnv, type Workspace } from "./support/workspace";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+
+afterAll(removeWorkspaces);
 
 let ws: Workspace;
 

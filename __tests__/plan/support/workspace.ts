@@ -3,7 +3,7 @@
  * a minimal environment (so no credentials from the developer's shell leak into a test), and
  * review normalisation for snapshots.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../../src/bundle/bundle-action";
@@ -16,9 +16,17 @@ export interface Workspace {
   stateDir: string;
 }
 
+const created: string[] = [];
+
+/** Removes every workspace this test file made: call from afterAll. */
+export function removeWorkspaces(): void {
+  for (const root of created.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
 /** A temp workspace; `tenants` replaces the repository's tenant files when given (name -> YAML). */
 export function makeWorkspace(tenants?: Record<string, string>): Workspace {
   const root = mkdtempSync(join(tmpdir(), "plan-test-"));
+  created.push(root);
   const ws = { root, tenantsDir: join(root, "tenants"), outdir: join(root, "cdktf.out"), stateDir: join(root, "state") };
   mkdirSync(ws.tenantsDir);
   mkdirSync(ws.stateDir);
