@@ -50,6 +50,16 @@ export function emptyOutcome(): PostLoginOutcome {
 
 /** Evaluates Action code in a fresh context and returns its exports. Throws on syntax errors. */
 export function loadActionModule(code: string, options: RunOptions = {}, logs: string[] = []): Record<string, unknown> {
+  return instantiate(code, options, logs).exports;
+}
+
+interface ActionInstance {
+  exports: Record<string, unknown>;
+  /** Calls an export inside the context, so a synchronous endless loop is stopped by the time limit. */
+  call(name: string, args: unknown[], timeoutMs: number): unknown;
+}
+
+function instantiate(code: string, options: RunOptions, logs: string[], timeoutMs = ACTION_TIME_LIMIT_MS): ActionInstance {
   const format = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" ");
   const sandboxConsole = {
     log: (...a: unknown[]) => logs.push(format(a)),
@@ -60,12 +70,27 @@ export function loadActionModule(code: string, options: RunOptions = {}, logs: s
   };
   const context = vm.createContext({ console: sandboxConsole, setTimeout, clearTimeout, setImmediate, TextEncoder, TextDecoder, URL, URLSearchParams, Buffer, fetch, structuredClone });
   const module = { exports: {} as Record<string, unknown> };
-  const wrapper = vm.runInContext(`(function (exports, require, module, __filename, __dirname) {\n${code}\n})`, context, {
-    filename: "action.js",
-    lineOffset: -1,
-  }) as (e: unknown, r: unknown, m: unknown, f: string, d: string) => void;
-  wrapper(module.exports, actionRequire(options.dependencyRoot, options.modules), module, "/action.js", "/");
-  return module.exports;
+  // compileFunction is Node's own CommonJS wrapper: syntax errors point at the Action's code.
+  const moduleFunction = vm.compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], { parsingContext: context, filename: "action.js" });
+  context.__load = { fn: moduleFunction, args: [module.exports, actionRequire(options.dependencyRoot, options.modules), module, "/action.js", "/"] };
+  // Module evaluation and each call run through vm's `timeout`: only code running inside
+  // runInContext can be interrupted, and a top-level `while (true) {}` must not hang the caller.
+  try {
+    vm.runInContext("__load.fn.apply(undefined, __load.args)", context, { timeout: timeoutMs });
+  } finally {
+    delete context.__load;
+  }
+  return {
+    exports: module.exports,
+    call(name, args, callTimeoutMs) {
+      context.__call = { fn: module.exports[name], args };
+      try {
+        return vm.runInContext("__call.fn.apply(undefined, __call.args)", context, { timeout: callTimeoutMs });
+      } finally {
+        delete context.__call;
+      }
+    },
+  };
 }
 
 /** Runs one Action for one login and records what it asked for. Never throws. */
@@ -74,19 +99,21 @@ export async function runPostLogin(code: string, event: Event, options: RunOptio
   const entryPoint = options.entryPoint ?? "onExecutePostLogin";
   let timer: NodeJS.Timeout | undefined;
   try {
-    const exports = loadActionModule(code, options, outcome.logs);
-    const handler = exports[entryPoint];
-    if (typeof handler !== "function") {
+    const timeoutMs = options.timeoutMs ?? ACTION_TIME_LIMIT_MS;
+    const action = instantiate(code, options, outcome.logs, timeoutMs);
+    if (typeof action.exports[entryPoint] !== "function") {
       if (entryPoint === "onExecutePostLogin") outcome.error = "the code does not export onExecutePostLogin";
       return outcome;
     }
-    const timeoutMs = options.timeoutMs ?? ACTION_TIME_LIMIT_MS;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Script execution did not complete within ${timeoutMs / 1000} seconds`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(timeLimitMessage(timeoutMs))), timeoutMs);
     });
-    await Promise.race([Promise.resolve(handler(structuredClone(event), recordingApi(outcome, options))), timeout]);
+    // The time limit covers both the synchronous part of the call (vm timeout) and the awaited rest (race).
+    await Promise.race([Promise.resolve(action.call(entryPoint, [structuredClone(event), recordingApi(outcome, options)], timeoutMs)), timeout]);
   } catch (error) {
-    outcome.error = error instanceof Error ? error.message : String(error);
+    // Errors thrown inside the context come from another realm: not `instanceof Error` here.
+    const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
+    outcome.error = /^Script execution timed out/.test(message) ? timeLimitMessage(options.timeoutMs ?? ACTION_TIME_LIMIT_MS) : message;
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -147,6 +174,10 @@ function actionRequire(dependencyRoot?: string, modules?: Readonly<Record<string
     if (fromDeps) return fromDeps(id);
     throw new Error(`Cannot find module '${id}': declare it as an Action dependency`);
   };
+}
+
+function timeLimitMessage(timeoutMs: number): string {
+  return `Script execution did not complete within ${timeoutMs / 1000} seconds`;
 }
 
 function safeJson(value: unknown): string {
