@@ -43,6 +43,7 @@ const EXPECTED: Record<string, [string, string, string]> = {
   "wrong-extension": ["dev.json", "", "tenant files are YAML"],
   "bad-tenant-file-name": ["Dev_Tenant.yaml", "", "lowercase letters, digits and -"],
   "extra-action-bad-handler": ["dev.yaml", "actions[0].handler", "kebab-case"],
+  "extra-action-duplicate-handler": ["dev.yaml", "actions[0].handler", "already bound in this tenant"],
   "extra-action-missing-handler": ["dev.yaml", "actions[0].handler", "does not exist"],
   "extra-action-secret-name": ["dev.yaml", "actions[0].secrets.api-key", "UPPER_SNAKE_CASE"],
   "extra-action-dependency-range": ["dev.yaml", "actions[0].dependencies.lodash", "exact version"],

@@ -14,6 +14,8 @@ const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9
 /** app_metadata field names that make a sensible claim suffix. */
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const HANDLER = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** The handler every tenant deploys first (see PostLoginClaimsAction). */
+const CLAIMS_HANDLER = "add-metadata-claims";
 
 const claimField = z.string().regex(FIELD, "must be an app_metadata field name: letters, digits, _ . - (starting with a letter or _)");
 
@@ -108,7 +110,20 @@ export const tenantSchema = z
      */
     post_login_flow: z.enum(["append", "authoritative"]).default("append"),
     /** Further post-login Actions (e.g. converted Rules), bound after the claims Action, in this order. */
-    actions: z.array(extraActionSchema).max(19).default([]),
+    actions: z
+      .array(extraActionSchema)
+      .max(19)
+      .default([])
+      .superRefine((actions, ctx) => {
+        // The handler names the Terraform resource (auth0_action.<handler>): two entries would be one resource.
+        const seen = new Set<string>([CLAIMS_HANDLER]);
+        actions.forEach((action, index) => {
+          if (seen.has(action.handler)) {
+            ctx.addIssue({ code: "custom", path: [index, "handler"], message: `"${action.handler}" is already bound in this tenant; each handler appears once` });
+          }
+          seen.add(action.handler);
+        });
+      }),
     backend: backendSchema.default({ type: "local" }),
     /** The tenant whose deployed code must match before this one may be deployed by `npm run promote`. */
     promotes_from: z.string().regex(/^[a-z0-9-]+$/).optional(),
