@@ -18,12 +18,14 @@ claims:
   id_token: [usertype]
 actions: []
 `;
-// The tenant schema checks that the handler exists under actions/post-login/: use the repository's own.
-const entry = tenantActionEntry("add-metadata-claims", [{ secret: "CRM_URL" }, { secret: "API_KEY" }], { request: "2.88.2" });
+// The tenant schema checks that the handler file exists: validate against a handlers folder of the test's own.
+const handlersDir = mkdtempSync(join(tmpdir(), "tenant-entry-handlers-"));
+writeFileSync(join(handlersDir, "crm-sync.ts"), "export const onExecutePostLogin = async () => {};\n");
+const entry = tenantActionEntry("crm-sync", [{ secret: "CRM_URL" }, { secret: "API_KEY" }], { request: "2.88.2" });
 
 it("prints the entry a tenant file needs: secrets from RULE_CONFIG_* variables and exact dependencies", () => {
   expect(renderTenantSnippet(entry)).toBe(
-    ["actions:", "  - handler: add-metadata-claims", "    secrets:", "      CRM_URL: { env: RULE_CONFIG_CRM_URL }", "      API_KEY: { env: RULE_CONFIG_API_KEY }", "    dependencies:", "      request: 2.88.2", ""].join("\n"),
+    ["actions:", "  - handler: crm-sync", "    secrets:", "      CRM_URL: { env: RULE_CONFIG_CRM_URL }", "      API_KEY: { env: RULE_CONFIG_API_KEY }", "    dependencies:", "      request: 2.88.2", ""].join("\n"),
   );
   expect(renderTenantSnippet(tenantActionEntry("x", [], {}))).toBe("actions:\n  - handler: x\n");
 });
@@ -31,12 +33,12 @@ it("prints the entry a tenant file needs: secrets from RULE_CONFIG_* variables a
 it("adds the entry, then updates it in place, keeping comments and the rest of the file", () => {
   const file = join(dir, "staging.yaml");
   writeFileSync(file, TENANT);
-  expect(writeTenantEntry(file, entry)).toBe("added");
-  expect(writeTenantEntry(file, tenantActionEntry("add-metadata-claims", [], {}))).toBe("updated");
+  expect(writeTenantEntry(file, entry, handlersDir)).toBe("added");
+  expect(writeTenantEntry(file, tenantActionEntry("crm-sync", [], {}), handlersDir)).toBe("updated");
   const text = readFileSync(file, "utf8");
   expect(text).toContain("# Staging tenant: comments stay where they are.");
   expect(text).toContain('namespace: "" # as the Rule named them');
-  expect(parse(text).actions).toEqual([{ handler: "add-metadata-claims" }]);
+  expect(parse(text).actions).toEqual([{ handler: "crm-sync" }]);
 });
 
 it("writes nothing when the result would not be a valid tenant file", () => {

@@ -77,8 +77,11 @@ export function loadTenants(dir = "tenants"): Tenant[] {
   return tenants;
 }
 
+/** Where the stacks bundle handlers from; a tenant file may only name handlers that exist here. */
+export const HANDLERS_DIR = join(REPO_ROOT, "actions", "post-login");
+
 /** Parses and validates one tenant file's text. `file` is used only in messages. */
-export function parseTenantFile(file: string, text: string): { tenant: TenantFile } | { problems: ConfigProblem[] } {
+export function parseTenantFile(file: string, text: string, handlersDir = HANDLERS_DIR): { tenant: TenantFile } | { problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
@@ -104,7 +107,7 @@ export function parseTenantFile(file: string, text: string): { tenant: TenantFil
     };
   }
   const missingHandlers = parsed.data.actions.flatMap((action, index) =>
-    existsSync(join(REPO_ROOT, "actions", "post-login", `${action.handler}.ts`))
+    existsSync(join(handlersDir, `${action.handler}.ts`))
       ? []
       : [{ file, field: `actions[${index}].handler`, message: `actions/post-login/${action.handler}.ts does not exist; write the handler or run "npm run migrate-rule"` }],
   );

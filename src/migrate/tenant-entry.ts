@@ -39,9 +39,9 @@ export class TenantFileError extends Error {
 /**
  * Adds the entry to `actions:` of the tenant file (or replaces the entry with the same handler),
  * keeping everything else as it was. Throws TenantFileError, writing nothing, when the result
- * would not be a valid tenant file.
+ * would not be a valid tenant file (`handlersDir`: where its handlers must exist, the stacks' by default).
  */
-export function writeTenantEntry(file: string, entry: TenantActionEntry): "added" | "updated" {
+export function writeTenantEntry(file: string, entry: TenantActionEntry, handlersDir?: string): "added" | "updated" {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -75,7 +75,7 @@ export function writeTenantEntry(file: string, entry: TenantActionEntry): "added
   flowSecrets(doc);
 
   const updated = doc.toString();
-  const checked = parseTenantFile(file, updated);
+  const checked = parseTenantFile(file, updated, handlersDir);
   if ("problems" in checked) {
     throw new TenantFileError(`${file} would not be a valid tenant file with this entry; nothing written:\n${checked.problems.map(formatProblem).join("\n")}`);
   }
