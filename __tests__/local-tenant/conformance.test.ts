@@ -230,7 +230,8 @@ describe("the provider's Action and binding sequence", () => {
     const created = await call("POST", "/api/v2/actions/actions", {
       name: "Broken",
       supported_triggers: [{ id: "post-login", version: "v3" }],
-      code: "exports.onExecutePostLogin = async (event, api) => {",
+      code: "exports.onExecutePostLogin = async (event, api) => {};",
+      dependencies: [{ name: "Not A Package", version: "1.0.0" }],
     });
     const id = created.body.id as string;
     expect((await call("GET", `/api/v2/actions/actions/${id}`)).body.status).toBe("failed");

@@ -40,12 +40,25 @@ describe("build state machine", () => {
     expect(model.deployAction(action.id).number).toBe(1);
   });
 
-  it("fails the build when the code does not compile, and refuses to deploy it", () => {
+  it("builds code with a syntax error, as Auth0's build does (it installs dependencies, it does not parse)", () => {
     const { model, advance } = clockedModel(10);
-    const action = model.createAction({ name: "broken", supported_triggers: POST_LOGIN, code: "exports.onExecutePostLogin = async (event, api) => {" });
+    // The unterminated string mirrors code that a real tenant built and deployed in recorded traffic.
+    const action = model.createAction({ name: "unparsable", supported_triggers: POST_LOGIN, code: 'exports.onExecutePostLogin = async () => {};"\n' });
+    advance(10);
+    expect(model.statusOf(action)).toBe("built");
+  });
+
+  it("fails the build on a dependency npm could never install, and refuses to deploy it", () => {
+    const { model, advance } = clockedModel(10);
+    const action = model.createAction({
+      name: "broken",
+      supported_triggers: POST_LOGIN,
+      code: "exports.onExecutePostLogin = async () => {};",
+      dependencies: [{ name: "Not A Package", version: "1.0.0" }],
+    });
     advance(10);
     expect(model.statusOf(action)).toBe("failed");
-    expect(action.build.error).toMatch(/SyntaxError/);
+    expect(action.build.error).toMatch(/Invalid package name "Not A Package"/);
     expectTenantError(() => model.deployAction(action.id), 400, "action_not_built");
   });
 });

@@ -4,11 +4,15 @@
  * requests and responses, this module owns the rules Auth0 enforces and the state that persists.
  *
  * Builds follow Auth0's state machine. Saving code makes a draft whose status is `pending`, then
- * `building`, then `built` or `failed` (the code does not compile). The status is computed from
- * the time the build was requested, so it stays right across restarts with no timers to resume.
+ * `building`, then `built` or `failed`. The status is computed from the time the build was
+ * requested, so it stays right across restarts with no timers to resume.
+ *
+ * What fails a build: Auth0's build installs the Action's dependencies; it does not parse the code.
+ * Recorded real traffic shows code with a syntax error (an unterminated string) reaching `built`
+ * and deploying; such code fails at login instead. So here a build fails on a dependency npm could
+ * never install (an invalid package name or version), and a syntax error surfaces at login.
  */
 import { randomUUID } from "node:crypto";
-import vm from "node:vm";
 
 export const STATE_FORMAT = 1;
 
@@ -65,7 +69,7 @@ export interface BuildRecord {
   /** Epoch ms when the build finishes. */
   ready_at: number;
   result: "built" | "failed";
-  /** Compiler message when `result` is "failed". */
+  /** The build's message when `result` is "failed". */
   error?: string;
 }
 
@@ -222,7 +226,7 @@ export class TenantModel {
       secrets: input.secrets === undefined ? [] : parseSecrets(input.secrets, [], at),
       created_at: at,
       updated_at: at,
-      build: this.startBuild(code),
+      build: this.startBuild(input.dependencies === undefined ? [] : parseDependencies(input.dependencies)),
       versions: [],
     };
     this.state.actions.push(action);
@@ -243,7 +247,7 @@ export class TenantModel {
     if (input.secrets !== undefined) next.secrets = parseSecrets(input.secrets, action.secrets, at);
     next.updated_at = at;
     // Any save makes a new draft build, even when only secrets changed: Auth0 rebuilds too.
-    next.build = this.startBuild(next.code);
+    next.build = this.startBuild(next.dependencies);
     Object.assign(action, next);
     this.changed();
     return action;
@@ -423,9 +427,9 @@ export class TenantModel {
     }
   }
 
-  private startBuild(code: string): BuildRecord {
+  private startBuild(dependencies: readonly Dependency[]): BuildRecord {
     const requested = this.now();
-    const error = compileError(code);
+    const error = dependencyError(dependencies);
     return { requested_at: requested, ready_at: requested + this.buildDurationMs, result: error ? "failed" : "built", ...(error ? { error } : {}) };
   }
 
@@ -438,14 +442,18 @@ export class TenantModel {
   }
 }
 
-/** What the Actions build would report: a syntax error in the CommonJS module, or undefined. */
-export function compileError(code: string): string | undefined {
-  try {
-    new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${code}\n})`, { filename: "action.js" });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** npm's rules for a package name, optionally scoped (validate-npm-package-name, new packages). */
+const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+/** An exact or ranged semver version, or a dist-tag such as "latest". */
+const NPM_VERSION = /^([~^]?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]+)?|[a-z][a-z0-9._-]*)$/;
+
+/** What the Actions build would report for these dependencies, or undefined when they would install. */
+export function dependencyError(dependencies: readonly Dependency[]): string | undefined {
+  for (const { name, version } of dependencies) {
+    if (name.length > 214 || !NPM_NAME.test(name)) return `npm ERR! Invalid package name "${name}"`;
+    if (!NPM_VERSION.test(version)) return `npm ERR! Invalid version "${version}" of ${name}`;
   }
+  return undefined;
 }
 
 function invalidBody(field: string, problem: string): TenantError {
