@@ -146,6 +146,21 @@ it("fails the login with access_denied when an Action denies, throws or runs pas
   expect(res.body.error_description).toMatch(/did not complete within 1.5 seconds/);
 });
 
+it("fails the login, not the deploy, when deployed code does not parse (Auth0's build does not parse code)", async () => {
+  const unparsable = deployed("unparsable", 'exports.onExecutePostLogin = async () => {};"\n');
+  bind(unparsable);
+  const res = await login();
+  expect(res.status).toBe(403);
+  expect(res.body).toMatchObject({ error: "access_denied", error_description: expect.stringMatching(/^unparsable: .*(Invalid or unexpected token|Unterminated string)/) });
+});
+
+it("stops a synchronous endless loop at the flow's time limit and keeps serving", async () => {
+  bind(deployed("spins", "exports.onExecutePostLogin = async () => { while (true) {} };"));
+  expect((await login()).body.error_description).toMatch(/did not complete within 1.5 seconds/);
+  bind();
+  expect((await login()).status).toBe(200);
+});
+
 it("keeps app_metadata an Action sets for the user's next login, and counts logins", async () => {
   const action = deployed(
     "counter",
