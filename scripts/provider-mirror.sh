@@ -31,7 +31,10 @@ if [ ! -x "$binary" ]; then
       console.log(m.Dir);
     });')"
   mkdir -p "$dir"
-  (cd "$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/auth0/terraform-provider-auth0/internal/config.version=$version" -o "$binary.tmp" .)
+  # -v names each package as it compiles: shown as a running count so a cold build shows progress;
+  # any other line (downloads, compiler errors) passes through unchanged.
+  (cd "$moddir" && CGO_ENABLED=0 go build -v -trimpath -ldflags "-s -w -X github.com/auth0/terraform-provider-auth0/internal/config.version=$version" -o "$binary.tmp" . 2>&1) |
+    awk '/ / { print; next } { if (++n % 50 == 0) printf "provider-mirror: %d packages compiled\n", n; fflush() }' >&2
   mv "$binary.tmp" "$binary"
 fi
 
