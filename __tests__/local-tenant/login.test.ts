@@ -184,3 +184,13 @@ it("names the known users when the login name is unknown", async () => {
   expect(res.body.error).toBe("invalid_grant");
   expect(res.body.error_description).toContain("kazuyuki");
 });
+
+it("never accepts an ID token as a Management API token, whatever audience the login asked for", async () => {
+  bind();
+  const managementAudience = `${tenant.url}/api/v2/`;
+  const res = await requestJson<Record<string, unknown>>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki", client_id: managementAudience }, ca: tenant.caPem });
+  expect(res.status).toBe(200);
+  const asManagement = await requestJson(`${tenant.url}/api/v2/actions/actions`, { token: res.body.id_token as string, ca: tenant.caPem });
+  expect(asManagement.status).toBe(401);
+  expect((await requestJson(`${tenant.url}/api/v2/actions/actions`, { token: tenant.token, ca: tenant.caPem })).status).toBe(200);
+});

@@ -82,7 +82,8 @@ export class TokenIssuer {
 
   async managementToken(clientId: string, ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS): Promise<string> {
     return new SignJWT({ gty: "client-credentials", azp: clientId, scope: "read:actions create:actions update:actions delete:actions" })
-      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.key.kid })
+      // "at+jwt" (RFC 9068) marks an access token: an ID token, signed by the same key, is not one.
+      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: this.key.kid })
       .setIssuer(this.issuer)
       .setSubject(`${clientId}@clients`)
       .setAudience(this.managementAudience)
@@ -93,7 +94,14 @@ export class TokenIssuer {
 
   /** Resolves when the bearer token is a valid Management API token of this tenant; rejects otherwise. */
   async verifyManagementToken(token: string): Promise<void> {
-    await jwtVerify(token, this.key.publicKey, { issuer: this.issuer, audience: this.managementAudience, algorithms: ["RS256"] });
+    const { payload } = await jwtVerify(token, this.key.publicKey, {
+      issuer: this.issuer,
+      audience: this.managementAudience,
+      algorithms: ["RS256"],
+      typ: "at+jwt",
+    });
+    // A login lets its caller choose the audience; only the client-credentials grant makes these.
+    if (payload.gty !== "client-credentials" || !String(payload.sub).endsWith("@clients")) throw new Error("not a Management API token");
   }
 
   async idToken(claims: Record<string, unknown>, subject: string, audience: string, nonce?: string): Promise<string> {
