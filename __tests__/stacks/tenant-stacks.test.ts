@@ -104,3 +104,37 @@ it("warns at synth about an empty namespace, and only then", () => {
   const action = new PostLoginClaimsAction(stack, "claims", { claims: { namespace: "https://claims.coop.example", id_token: ["usertype"], access_token: [] } });
   expect(action.node.metadata.filter((m: { type: string }) => m.type.includes("warn"))).toEqual([]);
 });
+
+describe("secrets_wo_version: what makes Terraform re-send write-only secret values", () => {
+  const { PostLoginAction } = jest.requireActual("../../src/constructs/post-login-action");
+  const { TerraformStack } = jest.requireActual("cdktf");
+  const versionOf = (props: Record<string, unknown>) => {
+    const stack = new TerraformStack(Testing.app(), "secrets");
+    new PostLoginAction(stack, "a", { handler: "add-metadata-claims", name: "A", ...props });
+    return JSON.parse(Testing.synth(stack)).resource.auth0_action.add_metadata_claims.secrets_wo_version as number;
+  };
+  const base = { settings: { MODE: "strict" }, secretsFromEnv: { API_KEY: "CRM_API_KEY" } };
+
+  it("stays the same for the same configuration", () => {
+    expect(versionOf(base)).toBe(versionOf({ ...base }));
+  });
+
+  it.each([
+    ["a setting's value changes", { ...base, settings: { MODE: "lenient" } }],
+    ["a secret reads another environment variable", { ...base, secretsFromEnv: { API_KEY: "CRM_API_KEY_V2" } }],
+    ["the secrets version is bumped for a rotation", { ...base, secretsVersion: 2 }],
+  ])("changes when %s", (_label, changed) => {
+    expect(versionOf(changed)).not.toBe(versionOf(base));
+  });
+
+  it("reads secret values from ephemeral, sensitive Terraform variables, never from the synthesized JSON", () => {
+    const stack = new TerraformStack(Testing.app(), "vars");
+    new PostLoginAction(stack, "a", { handler: "add-metadata-claims", name: "A", ...base });
+    const parsed = JSON.parse(Testing.synth(stack));
+    expect(parsed.variable.CRM_API_KEY).toMatchObject({ sensitive: true, ephemeral: true, type: "string" });
+    expect(parsed.resource.auth0_action.add_metadata_claims.secrets_wo).toEqual([
+      { name: "API_KEY", value: "${var.CRM_API_KEY}" },
+      { name: "MODE", value: "strict" },
+    ]);
+  });
+});

@@ -93,6 +93,11 @@ export const extraActionSchema = z
     handler: z.string().regex(HANDLER, 'must be a handler file name under actions/post-login/ without ".ts", in kebab-case'),
     name: z.string().min(1).max(100).optional(),
     secrets: z.record(z.string().regex(SECRET_NAME, "secret names are UPPER_SNAKE_CASE"), secretFromEnv).default({}),
+    /**
+     * Secret values are write-only: Terraform cannot see them change. Bump this number to send new
+     * values (a rotation); adding, removing or renaming a secret is noticed without it.
+     */
+    secrets_version: z.number().int().min(1).default(1),
     dependencies: z
       .record(z.string().min(1), z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, "must be an exact version such as 1.2.3"))
       .refine((deps) => Object.keys(deps).length <= 10, { message: "Auth0 allows at most 10 dependencies per Action" })

@@ -77,7 +77,7 @@ export class PostLoginAction extends Construct {
             secretsWo: secretValues,
             // Write-only values are invisible to Terraform, so a change must show as a version bump:
             // derived from the settings (visible in review) plus the explicit secrets version.
-            secretsWoVersion: secretsWoVersion(settings, Object.keys(secretsFromEnv), props.secretsVersion ?? 1),
+            secretsWoVersion: secretsWoVersion(settings, secretsFromEnv, props.secretsVersion ?? 1),
           }
         : {}),
     });
@@ -103,8 +103,11 @@ function secretVariable(scope: Construct, env: string): TerraformVariable {
   return variable;
 }
 
-function secretsWoVersion(settings: Readonly<Record<string, string>>, secretNames: string[], secretsVersion: number): number {
-  const fingerprint = JSON.stringify({ settings: Object.entries(settings).sort(), secretNames: [...secretNames].sort(), secretsVersion });
+function secretsWoVersion(settings: Readonly<Record<string, string>>, secretsFromEnv: Readonly<Record<string, string>>, secretsVersion: number): number {
+  // Everything that decides the values Auth0 holds, except the secret values themselves (never in
+  // the synthesized JSON): the settings, which variable each secret reads, and the rotation counter.
+  const sorted = (record: Readonly<Record<string, string>>) => Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+  const fingerprint = JSON.stringify({ settings: sorted(settings), secretsFromEnv: sorted(secretsFromEnv), secretsVersion });
   // 48 bits: a safe integer, and a collision between two consecutive configurations is negligible.
   return parseInt(createHash("sha256").update(fingerprint).digest("hex").slice(0, 12), 16);
 }

@@ -34,6 +34,7 @@ export class TenantStack extends TerraformStack {
             handler: a.handler,
             name: a.name ?? a.handler,
             secretsFromEnv: Object.fromEntries(Object.entries(a.secrets).map(([name, s]) => [name, s.env])),
+            secretsVersion: a.secrets_version,
             dependencies: a.dependencies,
           }),
       ),
