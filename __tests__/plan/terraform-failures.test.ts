@@ -80,3 +80,14 @@ test("a tenant that cannot be reached while refreshing: says what to check", asy
     workdir.dispose();
   }
 });
+
+test("no terraform on PATH: a step failure that says to install it, not a crash", async () => {
+  const workdir = openStackWorkdir(join(ws.outdir, "stacks", "dev"), "dev", { localStateDir: ws.stateDir });
+  try {
+    const env = { ...terraformProcessEnv(testEnv()), PATH: mkdtempSync(join(tmpdir(), "no-terraform-")) };
+    const message = await failure(() => terraformInit(workdir.dir, env));
+    expect(message).toMatch(/cannot run terraform .*install Terraform >= 1\.11 and put it on PATH/);
+  } finally {
+    workdir.dispose();
+  }
+});

@@ -5,9 +5,9 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { runTerraform, terraformEnv, type TerraformResult } from "../terraform/terraform-env";
+import { runTerraform, terraformEnv, TerraformSetupError, type TerraformResult } from "../terraform/terraform-env";
 import { redactSecrets } from "./credentials";
-import { parsePlanJson, type PlanJson } from "./plan-json";
+import { parsePlanJson, PlanJsonError, type PlanJson } from "./plan-json";
 
 export class TerraformStepError extends Error {}
 
@@ -17,19 +17,13 @@ export interface SavedPlan {
   plan: PlanJson;
 }
 
-/**
- * The environment Terraform runs with: `base` (credentials, TF_VAR_*) plus what terraformEnv()
- * adds for the provider mirror and automation. Built this way so a caller's `base` decides which
- * credentials Terraform sees, not whatever the current process happens to have.
- */
+/** The environment Terraform runs with: `base` (credentials, TF_VAR_*) plus the provider mirror and automation flags. */
 export function terraformProcessEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const withMirror = terraformEnv();
-  const added = Object.fromEntries(Object.entries(withMirror).filter(([k, v]) => process.env[k] !== v));
-  return { ...base, ...added };
+  return terraformEnv({}, base);
 }
 
 export async function terraformInit(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const result = await runTerraform(dir, ["init", "-input=false", "-no-color"], { env });
+  const result = await terraformStep(dir, ["init", "-input=false", "-no-color"], env);
   if (result.code !== 0) throw new TerraformStepError(explainFailure("terraform init", result, env));
 }
 
@@ -37,14 +31,29 @@ export async function terraformInit(dir: string, env: NodeJS.ProcessEnv): Promis
 export async function savedPlan(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<SavedPlan> {
   const planFile = join(dir, ".review.tfplan");
   try {
-    const plan = await runTerraform(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock-timeout=60s", `-out=${planFile}`, ...args], { env });
+    const plan = await terraformStep(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock-timeout=60s", `-out=${planFile}`, ...args], env);
     if (plan.code !== 0 && plan.code !== 2) throw new TerraformStepError(explainFailure("terraform plan", plan, env));
-    const show = await runTerraform(dir, ["show", "-json", "-no-color", planFile], { env });
+    const show = await terraformStep(dir, ["show", "-json", "-no-color", planFile], env);
     if (show.code !== 0) throw new TerraformStepError(explainFailure("terraform show", show, env));
-    return { exitCode: plan.code, plan: parsePlanJson(show.stdout) };
+    try {
+      return { exitCode: plan.code, plan: parsePlanJson(show.stdout) };
+    } catch (error) {
+      if (error instanceof PlanJsonError) throw new TerraformStepError(error.message);
+      throw error;
+    }
   } finally {
     // The plan file holds the configuration and prior state; the review is what we keep.
     rmSync(planFile, { force: true });
+  }
+}
+
+/** One terraform run; a Terraform that cannot start at all is a step failure with its message, like any other. */
+export async function terraformStep(dir: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<TerraformResult> {
+  try {
+    return await runTerraform(dir, args, { env, ...(onLine ? { onLine } : {}) });
+  } catch (error) {
+    if (error instanceof TerraformSetupError) throw new TerraformStepError(error.message);
+    throw error;
   }
 }
 

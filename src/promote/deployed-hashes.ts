@@ -2,14 +2,13 @@
  * What a tenant runs, as its own state records it: the post_login_code_sha256 output, read with
  * `terraform output -json` in the tenant's stack (so any backend works: local, S3, HCP Terraform).
  */
-import { runTerraform } from "../terraform/terraform-env";
-import { explainFailure, terraformInit, TerraformStepError } from "../plan/terraform-plan";
+import { explainFailure, terraformInit, terraformStep, TerraformStepError } from "../plan/terraform-plan";
 import { CODE_HASH_OUTPUT } from "./artifact-hashes";
 
 /** Action name -> sha256, or undefined when the state has no such output (never deployed, or no state). */
 export async function readDeployedCodeHashes(workdir: string, env: NodeJS.ProcessEnv): Promise<Record<string, string> | undefined> {
   await terraformInit(workdir, env);
-  const result = await runTerraform(workdir, ["output", "-json", "-no-color"], { env });
+  const result = await terraformStep(workdir, ["output", "-json", "-no-color"], env);
   if (result.code !== 0) throw new TerraformStepError(explainFailure("terraform output", result, env));
   let outputs: Record<string, { value?: unknown }>;
   try {

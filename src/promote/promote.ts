@@ -9,9 +9,9 @@ import { REPO_ROOT } from "../bundle/bundle-action";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "../plan/credentials";
 import { openStackWorkdir } from "../plan/stack-workdir";
-import { explainFailure, terraformInit, terraformProcessEnv, TerraformStepError } from "../plan/terraform-plan";
+import { explainFailure, terraformInit, terraformProcessEnv, terraformStep, TerraformStepError } from "../plan/terraform-plan";
 import { synthTenants } from "../synth/synth-tenants";
-import { runTerraform, TerraformSetupError } from "../terraform/terraform-env";
+import { TerraformSetupError } from "../terraform/terraform-env";
 import { ArtifactError, readArtifactCodeHashes } from "./artifact-hashes";
 import { readDeployedCodeHashes } from "./deployed-hashes";
 import { checkPromotion, orderProblem } from "./promotion-gate";
@@ -86,7 +86,11 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
     log(`using the synthesized artifact in ${options.artifactDir}`);
   } else {
     log(`synthesizing ${tenants.length} tenant stacks into ${stacksRoot}`);
-    synthTenants(tenants, stacksRoot);
+    try {
+      synthTenants(tenants, stacksRoot);
+    } catch (error) {
+      return refuse(`synthesis failed: ${redactSecrets((error as Error).message, env)}`);
+    }
   }
 
   let artifact: Record<string, string>;
@@ -132,10 +136,9 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
 export const terraformApply: DeployStep = async (target, env, log) => {
   await terraformInit(target.workdir, env);
   log(`${target.tenant.name}: terraform apply`);
-  const apply = await runTerraform(target.workdir, ["apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=300s"], {
-    env,
-    onLine: (line) => log(`${target.tenant.name}: ${redactSecrets(line, env)}`),
-  });
+  const apply = await terraformStep(target.workdir, ["apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=300s"], env, (line) =>
+    log(`${target.tenant.name}: ${redactSecrets(line, env)}`),
+  );
   if (apply.code !== 0) throw new TerraformStepError(explainFailure("terraform apply", apply, env));
   const recorded = await readDeployedCodeHashes(target.workdir, env);
   const wrong = Object.entries(target.expectedHashes).filter(([action, hash]) => recorded?.[action] !== hash);

@@ -12,13 +12,16 @@ export const MIRROR_CLI_CONFIG = join(REPO_ROOT, ".local", "terraformrc");
 
 export class TerraformSetupError extends Error {}
 
-/** Environment for terraform: the caller's, plus the provider mirror config and automation flags. */
-export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+/**
+ * Environment for terraform: `base` (the caller's credentials, TF_VAR_*; this process's by default),
+ * plus the provider mirror config and automation flags, plus `extra`.
+ */
+export function terraformEnv(extra: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   if (!existsSync(MIRROR_CLI_CONFIG)) {
     throw new TerraformSetupError(`provider mirror missing: ${MIRROR_CLI_CONFIG} not found; run "npm run provider:mirror" first`);
   }
   return {
-    ...process.env,
+    ...base,
     TF_CLI_CONFIG_FILE: MIRROR_CLI_CONFIG,
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
