@@ -17,6 +17,11 @@ it("synthesizes every tenant through the cdktf CLI, byte-identical to an in-proc
   const stdout = execFileSync(join("node_modules", ".bin", "cdktf"), ["synth", "--output", cliOut], { env, encoding: "utf8" });
   expect(stdout).toMatch(/Generated Terraform code for the stacks: (dev|local|prod|staging)/);
 
+  // The whole artifact is portable: no absolute path (e.g. annotation stack traces) in the manifest.
+  const manifest = readFileSync(join(cliOut, "manifest.json"), "utf8");
+  expect(manifest).not.toContain(process.cwd());
+  expect(manifest).toContain("legacy"); // the empty-namespace warning is kept, only its stack trace goes
+
   const tenants = loadTenants("tenants");
   expect(readdirSync(join(cliOut, "stacks")).sort()).toEqual(tenants.map((t) => t.name).sort());
   const inProcess = synthTenants(tenants, join(mkdtempSync(join(tmpdir(), "inproc-synth-")), "cdktf.out"));

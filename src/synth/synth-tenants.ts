@@ -18,7 +18,8 @@ export interface SynthesizedStack {
 
 export function synthTenants(tenants: readonly Tenant[], outdir: string): SynthesizedStack[] {
   mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, skipValidation: false });
+  // No stack traces in manifest.json: they hold absolute paths, and the artifact must be the same bytes anywhere.
+  const app = new App({ outdir, skipValidation: false, stackTraces: false });
   const stacks = tenants.map((tenant) => new TenantStack(app, tenant));
   app.synth();
   return stacks.map((stack) => ({ tenant: stack.tenant, stack, dir: join(outdir, "stacks", stack.tenant.name) }));
