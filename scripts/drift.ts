@@ -1,5 +1,5 @@
 /**
- * npm run drift -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]
+ * npm run drift -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--outdir <dir>] [--tenants-dir <dir>]
  *
  * Reports resources changed outside this repository (refresh-only plan). Markdown on stdout,
  * progress and errors on stderr. Exit code: 0 no drift, 2 drift, 1 error.
@@ -7,12 +7,12 @@
 import { parseArgs } from "node:util";
 import { driftTenants } from "../src/drift/run-drift";
 
-const USAGE = "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
+const USAGE = "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" } } });
+    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, "local-state": { type: "string" }, "placeholder-secrets": { type: "boolean", default: false }, outdir: { type: "string" }, "tenants-dir": { type: "string" } } });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 1;
@@ -25,6 +25,7 @@ async function main(): Promise<number> {
   const outcome = await driftTenants({
     selection: values.all ? "all" : positionals,
     localStateDir: values["local-state"],
+    placeholderSecrets: values["placeholder-secrets"],
     outdir: values.outdir,
     tenantsDir: values["tenants-dir"],
     log: (line) => console.error(`drift: ${line}`),

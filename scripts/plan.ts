@@ -1,5 +1,5 @@
 /**
- * npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <ref>] [--outdir <dir>]
+ * npm run plan -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <ref>] [--outdir <dir>]
  *
  * Synthesizes every tenant stack into cdktf.out/, plans the named tenants with the real provider
  * and prints each review (Markdown) on stdout; progress and errors go to stderr. Reviews are also
@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { composePullRequestComment } from "../src/plan/pr-comment";
 
 const USAGE =
-  "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
+  "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
   "       npm run plan -- --comment <reviews dir> --tenants <a,b,...>";
 
 async function main(): Promise<number> {
@@ -25,6 +25,7 @@ async function main(): Promise<number> {
       options: {
         all: { type: "boolean", default: false },
         "local-state": { type: "string" },
+        "placeholder-secrets": { type: "boolean", default: false },
         refresh: { type: "string", default: "true" },
         base: { type: "string" },
         outdir: { type: "string" },
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
   const outcome = await planTenants({
     selection: values.all ? "all" : positionals,
     localStateDir: values["local-state"],
+    placeholderSecrets: values["placeholder-secrets"],
     refresh: values.refresh !== "false",
     base: values.base,
     outdir: values.outdir,

@@ -90,6 +90,21 @@ test("the Action secret's value is required (so the canary really reached Terraf
   expect(outcome.error).toContain("tenants/canary.yaml: TF_VAR_CANARY_API_KEY");
 });
 
+test("--placeholder-secrets plans without any secret value, and the review is the same as with the real one", async () => {
+  const outcome = await planTenants({
+    selection: ["canary"],
+    tenants,
+    tenantsDir: ws.tenantsDir,
+    outdir: join(ws.root, "placeholder-secrets"),
+    env: testEnv({ AUTH0_API_TOKEN: CANARY.apiToken }),
+    localStateDir: ws.stateDir,
+    changedSources: NO_SOURCE_CHANGES,
+    placeholderSecrets: true,
+  });
+  expect(outcome.tenants.map((t) => [t.exitCode, t.error])).toEqual([[2, undefined]]);
+  expect(normalizeReview(outcome.tenants[0].markdown)).toBe(normalizeReview(texts[0][1]));
+});
+
 test("the review names the secret and shows its value as write-only", () => {
   const [, review] = texts[0];
   expect(review).toContain('{ name = `"API_KEY"`, value = (write-only attribute) }');

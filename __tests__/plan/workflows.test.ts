@@ -66,12 +66,19 @@ test("promotion reads its order from the target's tenant file and refuses a tena
   }
 });
 
-test("only TF_VAR_* environment secrets are exported, multi-line values intact", () => {
-  for (const [wf, job] of [["plan.yml", "plan"], ["deploy-tenant.yml", "deploy"], ["drift.yml", "drift"]]) {
-    const s = step(wf, job, "Action secrets (environment secrets named TF_VAR_*)");
-    const r = runNodeStep(s, REPO_ROOT, { ENVIRONMENT_SECRETS: JSON.stringify({ TF_VAR_API_KEY: "line 1\nline 2", AUTH0_CLIENT_SECRET: "not exported" }) });
-    expect(r.code).toBe(0);
-    expect(r.env).toMatch(/^TF_VAR_API_KEY<<(END_[0-9a-f]{32})\nline 1\nline 2\n\1\n$/);
+test("deploys export only TF_VAR_* environment secrets, multi-line values intact", () => {
+  const s = step("deploy-tenant.yml", "deploy", "Action secrets (environment secrets named TF_VAR_*)");
+  const r = runNodeStep(s, REPO_ROOT, { ENVIRONMENT_SECRETS: JSON.stringify({ TF_VAR_API_KEY: "line 1\nline 2", AUTH0_CLIENT_SECRET: "not exported" }) });
+  expect(r.code).toBe(0);
+  expect(r.env).toMatch(/^TF_VAR_API_KEY<<(END_[0-9a-f]{32})\nline 1\nline 2\n\1\n$/);
+});
+
+test("pull-request plans and drift checks never receive secret values: they plan with placeholders", () => {
+  for (const file of ["plan.yml", "drift.yml"]) {
+    const text = readFileSync(join(REPO_ROOT, ".github", "workflows", file), "utf8");
+    expect(text).not.toContain("ENVIRONMENT_SECRETS");
+    expect(text).not.toMatch(/secrets\.TF_VAR_|toJSON\(secrets\)/);
+    expect(text).toContain("--placeholder-secrets");
   }
 });
 

@@ -26,7 +26,15 @@ export interface TenantRunOptions {
   log?: (line: string) => void;
   /** Tenants already loaded and validated (tests, embedding); default: every file in tenantsDir. */
   tenants?: readonly Tenant[];
+  /**
+   * Give unset TF_VAR_* of Action secrets a placeholder. Secret values are write-only: a plan never
+   * reads or shows them, so pull-request plans need no real value (and must not get one: pull-request
+   * code runs in those jobs).
+   */
+  placeholderSecrets?: boolean;
 }
+
+export const SECRET_PLACEHOLDER = "placeholder-value-a-plan-never-reads";
 
 export interface PreparedTenant {
   tenant: Tenant;
@@ -56,7 +64,6 @@ export class RunSetupError extends Error {
 export function prepareRun(options: TenantRunOptions): PreparedRun {
   const tenantsDir = options.tenantsDir ?? join(REPO_ROOT, "tenants");
   const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
-  const env = options.env ?? process.env;
   const requested = options.selection === "all" ? [] : [...options.selection];
   let all: readonly Tenant[];
   try {
@@ -73,6 +80,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   const selected = options.selection === "all" ? all : all.filter((t) => requested.includes(t.name));
   if (selected.length === 0) throw new RunSetupError("no tenant selected: name one (e.g. dev) or pass --all");
 
+  const env = options.placeholderSecrets ? withSecretPlaceholders(selected, options.env ?? process.env) : (options.env ?? process.env);
   const noCredentials = missingCredentials(env);
   if (noCredentials) throw new RunSetupError(noCredentials, requested);
   const missingVars = selected.flatMap((t) => missingSecretVariables(t, env).map((v) => `${displayFile(tenantsDir, t)}: ${v}`));
@@ -114,4 +122,9 @@ function displayFile(tenantsDir: string, tenant: Tenant): string {
 export function combinedExitCode(codes: ReadonlyArray<0 | 1 | 2>): 0 | 1 | 2 {
   if (codes.includes(1)) return 1;
   return codes.includes(2) ? 2 : 0;
+}
+
+function withSecretPlaceholders(tenants: readonly Tenant[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const placeholders = Object.fromEntries(tenants.flatMap((t) => missingSecretVariables(t, env)).map((name) => [name, SECRET_PLACEHOLDER]));
+  return { ...env, ...placeholders };
 }
