@@ -9,6 +9,7 @@ import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { createHash } from "node:crypto";
+import { clearBundleCache } from "../../src/bundle/bundle-action";
 import { actionResource, deployedAction, synthRepositoryTenants } from "../support/synth";
 
 const stacks = synthRepositoryTenants();
@@ -73,7 +74,8 @@ it("deploys byte-identical code to every tenant", () => {
   expect(hashes.size).toBe(1);
 });
 
-it("is deterministic: a second synth gives the same bytes", () => {
+it("is deterministic: a second synth, with a fresh esbuild run, gives the same bytes", () => {
+  clearBundleCache();
   const again = synthRepositoryTenants();
   expect(again.map((s) => s.json)).toEqual(stacks.map((s) => s.json));
 });
