@@ -5,7 +5,20 @@
  */
 import fc from "fast-check";
 import { onExecutePostLogin } from "../../actions/post-login/add-metadata-claims";
-import { claimBytes, droppedClaimReason, MAX_CUSTOM_CLAIMS_BYTES } from "../../actions/lib/claim-rules";
+/**
+ * The oracle, written out from Auth0's documentation independently of actions/lib/claim-rules.ts
+ * (which the handler itself uses): a mistake there must not be able to hide here.
+ */
+const AUTH0_RESTRICTED = new Set(
+  ("acr act active amr at_hash ath attest aud auth_time authorization_details azp c_hash client_id cnf cty dest " +
+    "entitlements events exp groups gty htm htu iat internalService iss jcard jku jti jwe jwk kid may_act mky nbf " +
+    "nonce object_id org_id org_name orig origid permissions roles rph s_hash sid sub sub_jwk toe txn typ uuid vot vtm x5t#S256").split(" "),
+);
+const auth0Drops = (name: string) =>
+  AUTH0_RESTRICTED.has(name) || name.startsWith("sip_") || /(^|[/.@:])(auth0\.com|webtask\.io|webtask\.run)($|[/:?#])/i.test(name);
+const LIMIT_BYTES = 100 * 1024;
+const claimsBytes = (claims: Record<string, unknown>) =>
+  Object.entries(claims).reduce((sum, [name, value]) => sum + Buffer.byteLength(JSON.stringify(name)) + Buffer.byteLength(JSON.stringify(value)), 0);
 import { emptyOutcome, recordingApi, type PostLoginOutcome } from "../../src/actions-runtime/run-post-login";
 import { postLoginEvent } from "../support/events";
 
@@ -45,7 +58,7 @@ it("never throws and never sets a claim Auth0 would drop", async () => {
     fc.asyncProperty(metadata, secrets, async (md, s) => {
       const outcome = await run(md, {}, s);
       for (const claims of claimsOf(outcome)) {
-        for (const name of Object.keys(claims)) expect(droppedClaimReason(name)).toBeUndefined();
+        for (const name of Object.keys(claims)) expect(auth0Drops(name)).toBe(false);
       }
     }),
     { numRuns: 400 },
@@ -56,8 +69,7 @@ it("keeps every token's custom claims within Auth0's 100 KB limit", async () => 
   await fc.assert(
     fc.asyncProperty(metadata, secrets, async (md, s) => {
       for (const claims of claimsOf(await run(md, {}, s))) {
-        const total = Object.entries(claims).reduce((sum, [name, value]) => sum + (claimBytes(name, value) ?? Infinity), 0);
-        expect(total).toBeLessThanOrEqual(MAX_CUSTOM_CLAIMS_BYTES);
+        expect(claimsBytes(claims)).toBeLessThanOrEqual(LIMIT_BYTES);
       }
     }),
     { numRuns: 200 },
