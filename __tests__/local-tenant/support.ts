@@ -1,5 +1,5 @@
 /** Helpers shared by the local tenant's tests: temp dirs, free ports, tenants synthesized into temp dirs, Terraform env. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,11 +47,14 @@ export function synthInto(root: string, tenants: Tenant[]): string[] {
   return synthTenants(tenants, join(root, "cdktf.out")).map((s) => s.dir);
 }
 
-/** One plugin cache for every test run on this machine, so the provider is installed once. */
+/**
+ * One plugin cache per test process, so the provider is installed once per test file. Not one per
+ * machine: Terraform's plugin cache is not safe for concurrent inits from parallel jest workers.
+ */
+let pluginCacheDir: string | undefined;
 export function pluginCacheEnv(): NodeJS.ProcessEnv {
-  const dir = join(tmpdir(), "local-tenant-tf-plugin-cache");
-  mkdirSync(dir, { recursive: true });
-  return { TF_PLUGIN_CACHE_DIR: dir };
+  pluginCacheDir ??= mkdtempSync(join(tmpdir(), "local-tenant-tf-plugin-cache-"));
+  return { TF_PLUGIN_CACHE_DIR: pluginCacheDir };
 }
 
 export function runnerFor(dir: string, tenant: Pick<LocalTenant, "caBundleFile" | "clientId" | "clientSecret">, log?: string[]): StackRunner {
