@@ -15,7 +15,7 @@ const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const HANDLER = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** The handler every tenant deploys first (see PostLoginClaimsAction). */
-const CLAIMS_HANDLER = "add-metadata-claims";
+export const CLAIMS_HANDLER = "add-metadata-claims";
 
 const claimField = z.string().regex(FIELD, "must be an app_metadata field name: letters, digits, _ . - (starting with a letter or _)");
 

@@ -5,7 +5,7 @@
  */
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { claimsSchema, type ClaimsConfig } from "../config/tenant-schema";
+import { CLAIMS_HANDLER, claimsSchema, type ClaimsConfig } from "../config/tenant-schema";
 import { CLAIMS_CONFIG_SECRET, type ClaimsSettings } from "../../actions/post-login/add-metadata-claims";
 import { PostLoginAction } from "./post-login-action";
 
@@ -16,7 +16,6 @@ export interface PostLoginClaimsActionProps {
   readonly name?: string;
 }
 
-export const CLAIMS_HANDLER = "add-metadata-claims";
 export const DEFAULT_CLAIMS_ACTION_NAME = "Add metadata to user profile";
 
 export class PostLoginClaimsAction extends PostLoginAction {

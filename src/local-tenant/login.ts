@@ -9,7 +9,7 @@
  *   5. the ID token is signed RS256 with the tenant key published at /.well-known/jwks.json.
  */
 import type { Event } from "../../actions/types/post-login-v3";
-import { claimBytes, isRestrictedClaimName, MAX_CUSTOM_CLAIMS_BYTES, usesReservedNamespace } from "../../actions/lib/claim-rules";
+import { claimBytes, droppedClaimReason, MAX_CUSTOM_CLAIMS_BYTES } from "../../actions/lib/claim-rules";
 import { ACTION_TIME_LIMIT_MS, runPostLogin, type PostLoginOutcome } from "../actions-runtime/run-post-login";
 import type { TenantModel } from "./model";
 import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
@@ -158,7 +158,7 @@ export function applyClaimRules(claims: Record<string, unknown>): { kept: Record
   const dropped: string[] = [];
   let bytes = 0;
   for (const [name, value] of Object.entries(claims)) {
-    if (isRestrictedClaimName(name) || usesReservedNamespace(name)) {
+    if (droppedClaimReason(name) !== undefined) {
       dropped.push(name);
       continue;
     }

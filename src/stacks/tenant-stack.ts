@@ -15,7 +15,7 @@ import { PostLoginAction } from "../constructs/post-login-action";
 import { PostLoginClaimsAction } from "../constructs/post-login-claims-action";
 
 /** Where stacks are synthesized, relative to the repository root (cdktf.json "output"). */
-export const STACK_DIR_DEPTH = "../../../";
+const STACK_DIR_DEPTH = "../../../";
 
 export class TenantStack extends TerraformStack {
   /** The Actions of the post-login flow, in flow order (the claims Action first). */
