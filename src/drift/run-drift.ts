@@ -7,9 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { redactSecrets } from "../plan/credentials";
-import { openStackWorkdir } from "../plan/stack-workdir";
-import { savedPlan, terraformInit, TerraformStepError } from "../plan/terraform-plan";
-import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "../plan/tenant-run";
+import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../plan/tenant-run";
 import { buildDriftReport, type DriftReport } from "./drift-report";
 import { renderDriftMarkdown } from "./render-drift";
 
@@ -37,27 +35,20 @@ export async function driftTenants(options: TenantRunOptions): Promise<DriftOutc
     if (!(error instanceof RunSetupError)) throw error;
     return { exitCode: 1, tenants: [], error: error.message };
   }
-  const outcomes: TenantDriftOutcome[] = [];
-  for (const prepared of run.tenants) {
-    const name = prepared.tenant.name;
-    const workdir = openStackWorkdir(prepared.stackDir, name, { localStateDir: options.localStateDir });
-    try {
-      options.log?.(`${name}: terraform init`);
-      await terraformInit(workdir.dir, run.env);
-      options.log?.(`${name}: terraform plan -refresh-only`);
-      const { plan } = await savedPlan(workdir.dir, ["-refresh-only"], run.env);
+  const outcomes = await planEachTenant(
+    run,
+    options,
+    ["-refresh-only"],
+    (prepared, { plan }): TenantDriftOutcome => {
+      const name = prepared.tenant.name;
       const report = buildDriftReport(plan, { tenant: name, tenantFile: prepared.tenantFile });
       const markdown = redactSecrets(renderDriftMarkdown(report), env);
       writeReport(outdir, name, markdown);
       // Output-only differences (a new output not yet applied) are not drift: only resources count.
-      outcomes.push({ tenant: name, exitCode: report.drifted.length > 0 ? 2 : 0, markdown, report });
-    } catch (error) {
-      if (!(error instanceof TerraformStepError)) throw error;
-      outcomes.push({ tenant: name, exitCode: 1, markdown: "", error: error.message });
-    } finally {
-      workdir.dispose();
-    }
-  }
+      return { tenant: name, exitCode: report.drifted.length > 0 ? 2 : 0, markdown, report };
+    },
+    (tenant, message): TenantDriftOutcome => ({ tenant, exitCode: 1, markdown: "", error: message }),
+  );
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }
 

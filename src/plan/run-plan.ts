@@ -10,9 +10,7 @@ import { baseCandidates, changedActionSources } from "./action-sources";
 import { redactSecrets } from "./credentials";
 import { renderReviewMarkdown } from "./render-markdown";
 import { buildReview, type ChangedSources, type PlanReview } from "./review";
-import { openStackWorkdir } from "./stack-workdir";
-import { savedPlan, terraformInit, TerraformStepError } from "./terraform-plan";
-import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "./tenant-run";
+import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "./tenant-run";
 
 export interface PlanOptions extends TenantRunOptions {
   /** false: plan against recorded state without asking Auth0 (`-refresh=false`). Default true. */
@@ -56,33 +54,25 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
     ...(options.localStateDir ? ["Planned against a local state file (--local-state), not the backend in the tenant file."] : []),
     ...(options.refresh === false ? ["Planned with -refresh=false: compared with the recorded state, not with what is in Auth0 now."] : []),
   ];
-  const outcomes: TenantPlanOutcome[] = [];
-  for (const prepared of run.tenants) {
-    const { tenant } = prepared;
-    const workdir = openStackWorkdir(prepared.stackDir, tenant.name, { localStateDir: options.localStateDir });
-    try {
-      options.log?.(`${tenant.name}: terraform init`);
-      await terraformInit(workdir.dir, run.env);
-      options.log?.(`${tenant.name}: terraform plan`);
-      const { exitCode, plan } = await savedPlan(workdir.dir, options.refresh === false ? ["-refresh=false"] : [], run.env);
+  const outcomes = await planEachTenant(
+    run,
+    options,
+    options.refresh === false ? ["-refresh=false"] : [],
+    ({ tenant, tenantFile, declaredActions }, { exitCode, plan }): TenantPlanOutcome => {
       const review = buildReview(plan, {
         tenant: tenant.name,
-        tenantFile: prepared.tenantFile,
+        tenantFile,
         postLoginFlow: tenant.post_login_flow,
-        declaredActions: prepared.declaredActions,
+        declaredActions,
         changedSources,
         ...(notes.length > 0 ? { stateNote: notes.join(" ") } : {}),
       });
       // Defence in depth: the review never holds secret values, and this makes sure of it.
       const markdown = redactSecrets(renderReviewMarkdown(review), env);
-      outcomes.push({ tenant: tenant.name, exitCode, markdown, reviewFile: writeReview(outdir, tenant.name, markdown), review });
-    } catch (error) {
-      if (!(error instanceof TerraformStepError)) throw error;
-      outcomes.push(recordFailure(outdir, tenant.name, error.message));
-    } finally {
-      workdir.dispose();
-    }
-  }
+      return { tenant: tenant.name, exitCode, markdown, reviewFile: writeReview(outdir, tenant.name, markdown), review };
+    },
+    (tenant, message) => recordFailure(outdir, tenant, message),
+  );
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }
 

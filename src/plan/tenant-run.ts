@@ -9,7 +9,8 @@ import { REPO_ROOT } from "../bundle/bundle-action";
 import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { TerraformSetupError } from "../terraform/terraform-env";
-import { terraformProcessEnv } from "./terraform-plan";
+import { openStackWorkdir } from "./stack-workdir";
+import { savedPlan, terraformInit, terraformProcessEnv, TerraformStepError, type SavedPlan } from "./terraform-plan";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
@@ -127,4 +128,35 @@ export function combinedExitCode(codes: ReadonlyArray<0 | 1 | 2>): 0 | 1 | 2 {
 function withSecretPlaceholders(tenants: readonly Tenant[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const placeholders = Object.fromEntries(tenants.flatMap((t) => missingSecretVariables(t, env)).map((name) => [name, SECRET_PLACEHOLDER]));
   return { ...env, ...placeholders };
+}
+
+/**
+ * The loop plan and drift share: for each prepared tenant, a stack workdir, `terraform init` and a
+ * saved plan with `planArgs`, turned into an outcome by `onPlan`; a failed Terraform step becomes
+ * `onFailure(tenant, message)` and the loop goes on with the next tenant.
+ */
+export async function planEachTenant<T>(
+  run: PreparedRun,
+  options: Pick<TenantRunOptions, "localStateDir" | "log">,
+  planArgs: readonly string[],
+  onPlan: (prepared: PreparedTenant, saved: SavedPlan) => T,
+  onFailure: (tenant: string, message: string) => T,
+): Promise<T[]> {
+  const outcomes: T[] = [];
+  for (const prepared of run.tenants) {
+    const name = prepared.tenant.name;
+    const workdir = openStackWorkdir(prepared.stackDir, name, { localStateDir: options.localStateDir });
+    try {
+      options.log?.(`${name}: terraform init`);
+      await terraformInit(workdir.dir, run.env);
+      options.log?.(`${name}: terraform plan${planArgs.length > 0 ? ` ${planArgs.join(" ")}` : ""}`);
+      outcomes.push(onPlan(prepared, await savedPlan(workdir.dir, planArgs, run.env)));
+    } catch (error) {
+      if (!(error instanceof TerraformStepError)) throw error;
+      outcomes.push(onFailure(name, error.message));
+    } finally {
+      workdir.dispose();
+    }
+  }
+  return outcomes;
 }
