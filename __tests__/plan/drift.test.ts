@@ -3,7 +3,8 @@
  * Management API (here a small HTTPS fake on localhost) and the report lists what was changed
  * outside this repository. Exit codes: 0 no drift, 2 drift.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Tenant } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
@@ -97,4 +98,23 @@ test("code edited and runtime changed in the dashboard, binding removed: exit 2,
   expect(markdown).toContain("post-login binding of \"Add metadata to user profile\", deleted outside this repository");
   expect(markdown).toContain("### Action code edited outside this repository");
   expect(markdown).toMatch(/--- recorded \(sha256 [0-9a-f]{12}\)\n\+\+\+ in Auth0 now \(sha256 [0-9a-f]{12}\)\n@@ .* @@\n(.*\n){3}\+\/\/ edited in the dashboard\n```/);
+});
+
+test("a failed check still writes its report, saying why: exit 1", async () => {
+  const stateDir = join(ws.root, `state-${++run}`);
+  mkdirSync(stateDir);
+  const outcome = await driftTenants({
+    selection: ["drifting"],
+    tenants: [tenant],
+    tenantsDir: ws.tenantsDir,
+    outdir: ws.outdir,
+    localStateDir: stateDir,
+    // No terraform on PATH: the step fails before any plan.
+    env: { ...testEnv({ AUTH0_API_TOKEN: "drift-test-token" }), PATH: mkdtempSync(join(tmpdir(), "no-terraform-")) },
+  });
+  expect(outcome.exitCode).toBe(1);
+  const report = readFileSync(join(ws.outdir, "drift", "drifting.md"), "utf8");
+  expect(report).toContain("## Drift check for tenant `drifting`");
+  expect(report).toMatch(/\*\*The drift check failed:\*\* cannot run terraform/);
+  expect(outcome.tenants[0].markdown).toBe(report);
 });

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { redactSecrets } from "../plan/credentials";
+import { renderFailureMarkdown } from "../plan/run-plan";
 import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../plan/tenant-run";
 import { buildDriftReport, type DriftReport } from "./drift-report";
 import { renderDriftMarkdown } from "./render-drift";
@@ -47,7 +48,12 @@ export async function driftTenants(options: TenantRunOptions): Promise<DriftOutc
       // Output-only differences (a new output not yet applied) are not drift: only resources count.
       return { tenant: name, exitCode: report.drifted.length > 0 ? 2 : 0, markdown, report };
     },
-    (tenant, message): TenantDriftOutcome => ({ tenant, exitCode: 1, markdown: "", error: message }),
+    (tenant, message): TenantDriftOutcome => {
+      // A report that says the check failed, as the plan review does, so a scheduled run shows why.
+      const markdown = renderFailureMarkdown(tenant, message, "Drift check");
+      writeReport(outdir, tenant, markdown);
+      return { tenant, exitCode: 1, markdown, error: message };
+    },
   );
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }

@@ -82,9 +82,9 @@ function recordFailure(outdir: string, tenant: string, message: string): TenantP
   return { tenant, exitCode: 1, markdown, reviewFile: writeReview(outdir, tenant, markdown), error: message };
 }
 
-export function renderFailureMarkdown(tenant: string, message: string): string {
+export function renderFailureMarkdown(tenant: string, message: string, title = "Plan"): string {
   const body = message.split("\n");
-  return [`## Plan for tenant \`${tenant}\``, "", "> [!CAUTION]", `> **The plan failed:** ${body[0]}`, ...(body.length > 1 ? [">", "> ```text", ...body.slice(1).map((l) => `> ${l}`), "> ```"] : []), ""].join("\n");
+  return [`## ${title} for tenant \`${tenant}\``, "", "> [!CAUTION]", `> **The ${title.toLowerCase()} failed:** ${body[0]}`, ...(body.length > 1 ? [">", "> ```text", ...body.slice(1).map((l) => `> ${l}`), "> ```"] : []), ""].join("\n");
 }
 
 export function reviewFilePath(outdir: string, tenant: string): string {
