@@ -109,18 +109,16 @@ export function actionView(model: TenantModel, a: ActionRecord, justSaved = fals
 }
 
 /** The answer to POST .../deploy: the new version, not yet reported as deployed, with its Action. */
+/** The Action fields Auth0 embeds in versions and bindings. */
+function actionSummary(a: ActionRecord) {
+  return { id: a.id, name: a.name, supported_triggers: a.supported_triggers, created_at: a.created_at, updated_at: a.updated_at };
+}
+
 function deployView(a: ActionRecord, v: VersionRecord) {
   const { built_at: _builtAt, ...version } = versionView(v, false);
   return {
     ...version,
-    action: {
-      id: a.id,
-      name: a.name,
-      supported_triggers: a.supported_triggers,
-      created_at: a.created_at,
-      updated_at: a.updated_at,
-      all_changes_deployed: false,
-    },
+    action: { ...actionSummary(a), all_changes_deployed: false },
   };
 }
 
@@ -136,11 +134,7 @@ function bindingView(model: TenantModel, trigger: string, b: BindingRecord) {
     id: b.id,
     trigger_id: trigger,
     action: {
-      id: a.id,
-      name: a.name,
-      supported_triggers: a.supported_triggers,
-      created_at: a.created_at,
-      updated_at: a.updated_at,
+      ...actionSummary(a),
       ...(latest ? { current_version: currentVersionView(latest) } : {}),
       ...(deployed ? { deployed_version: versionView(deployed, true) } : {}),
       all_changes_deployed: model.allChangesDeployed(a),

@@ -35,14 +35,8 @@ export interface PlanResourceChange {
   action_reason?: string;
 }
 
-export interface PlanOutputChange {
-  actions: PlanAction[];
-  before: unknown;
-  after: unknown;
-  after_unknown?: ValueMask;
-  before_sensitive?: ValueMask;
-  after_sensitive?: ValueMask;
-}
+/** An output's change: a resource change without replacement paths. */
+export type PlanOutputChange = Omit<PlanChange, "replace_paths">;
 
 export interface PlanJson {
   format_version: string;
