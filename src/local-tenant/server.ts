@@ -15,6 +15,9 @@ import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
 import { registerRoutes } from "./wire";
+import { ClientRegistry, DEFAULT_CLIENTS_DIR } from "./oidc/clients";
+import { OidcModel } from "./oidc/model";
+import { authorizationCodeGrant, registerOidcRoutes } from "./oidc/routes";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
@@ -29,6 +32,10 @@ export interface LocalTenantOptions {
   usersDir?: string;
   /** In-memory users instead of a directory (tests). */
   users?: UserDirectory;
+  /** Applications that log in through /authorize. Default: fixtures/clients/, secrets in <stateDir>/client-secrets.json. */
+  clientsDir?: string;
+  /** In-memory applications instead of a directory (tests). */
+  clients?: ClientRegistry;
   /** Build duration of new drafts, ms. Default 0. */
   buildMs?: number;
   faults?: FaultRule[];
@@ -54,6 +61,8 @@ export interface LocalTenant {
   token: string;
   stateFile: string;
   model: TenantModel;
+  /** The applications of the OIDC login, with their secrets. */
+  clients: ClientRegistry;
   faults: Faults;
   /** The requests answered, in order (the latest 10 000). */
   requests: Array<{ method: string; path: string; status: number }>;
@@ -67,6 +76,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const key = await ensureSigningKey(stateDir);
   const client = ensureClientCredentials(stateDir);
   const users = options.users ?? UserDirectory.load(options.usersDir ?? DEFAULT_USERS_DIR);
+  const clients = options.clients ?? ClientRegistry.load(options.clientsDir ?? DEFAULT_CLIENTS_DIR, stateDir);
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
   const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state) });
@@ -82,12 +92,15 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   });
   // The domain holds the port, known only after listen (port 0 picks one): set right after it.
   const tokens = new TokenIssuer(key, `localhost:${options.port ?? DEFAULT_PORT}`);
+  const login = new LoginService(model, users, tokens, options.login);
+  const oidc = new OidcModel(clients, { userinfoAudience: () => `${tokens.issuer}userinfo` });
   registerRoutes(app, {
     model,
     tokens,
     client,
     faults,
-    login: new LoginService(model, users, tokens, options.login),
+    login,
+    grants: { authorization_code: (request, reply) => authorizationCodeGrant({ model: oidc, tokens }, request, reply) },
     onRequest: (entry) => {
       requests.push(entry);
       // A tenant left running for days must not grow without bound; tests read far fewer.
@@ -95,6 +108,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       options.log?.(`${entry.method} ${entry.path} ${entry.status}`);
     },
   });
+
+  registerOidcRoutes(app, { model: oidc, login, tokens, users });
 
   await app.listen({ host: HOST, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();
@@ -115,6 +130,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     token,
     stateFile: store.file,
     model,
+    clients,
     faults,
     requests,
     close: async () => {

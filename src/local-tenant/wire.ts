@@ -27,6 +27,8 @@ export interface WireContext {
   client: ClientCredentials;
   login: LoginService;
   faults: Faults;
+  /** Other grants of POST /oauth/token by grant_type (authorization_code: src/local-tenant/oidc). */
+  grants?: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>>;
   /** Every answered request, for tests and the optional request log. */
   onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
@@ -236,6 +238,7 @@ export function registerRoutes(app: FastifyInstance, ctx: WireContext): void {
   // ---- tokens: client credentials for the Management API
   app.post("/oauth/token", async (request: Req, reply) => {
     const body = (request.body ?? {}) as Record<string, string>;
+    if (ctx.grants && Object.hasOwn(ctx.grants, String(body.grant_type))) return ctx.grants[String(body.grant_type)](request, reply);
     if (body.grant_type !== "client_credentials") {
       return reply.code(403).send({ error: "unsupported_grant_type", error_description: `Unsupported grant type: ${String(body.grant_type)}` });
     }
@@ -352,15 +355,6 @@ export function registerRoutes(app: FastifyInstance, ctx: WireContext): void {
   });
 
   app.get("/.well-known/jwks.json", async () => tokens.jwks());
-
-  app.get("/.well-known/openid-configuration", async () => ({
-    issuer: tokens.issuer,
-    jwks_uri: `${tokens.issuer}.well-known/jwks.json`,
-    token_endpoint: `${tokens.issuer}oauth/token`,
-    response_types_supported: ["id_token"],
-    subject_types_supported: ["public"],
-    id_token_signing_alg_values_supported: ["RS256"],
-  }));
 
   app.get("/local/health", async () => ({ ok: true }));
 
