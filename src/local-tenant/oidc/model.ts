@@ -153,12 +153,14 @@ export class OidcModel {
     }
 
     const responseType = (query.response_type ?? "").trim().split(/\s+/).filter(Boolean).sort(byResponseTypeOrder).join(" ");
-    const mode = query.response_mode ?? "query";
+    // OAuth 2.0 Multiple Response Types: "code" answers in the query by default, anything with a token in the fragment.
+    const defaultMode: ResponseMode = responseType === "code" || responseType === "" ? "query" : "fragment";
+    const mode = query.response_mode ?? defaultMode;
     const validMode = (RESPONSE_MODES as readonly string[]).includes(mode);
     const target: RedirectTarget = {
       redirect_uri: redirectUri,
       // An invalid response_mode is reported the default way for the response type.
-      response_mode: validMode ? (mode as ResponseMode) : responseType === "code" ? "query" : "fragment",
+      response_mode: validMode ? (mode as ResponseMode) : defaultMode,
       ...(query.state !== undefined ? { state: query.state } : {}),
     };
     const fail = (error: string, description: string): AuthorizeOutcome => ({ kind: "redirect-error", target, error, description });
