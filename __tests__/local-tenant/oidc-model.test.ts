@@ -4,8 +4,11 @@
  * single-use, bound to client and redirect_uri, and dead after their lifetime (a fake clock).
  */
 import { createHash } from "node:crypto";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Authentication } from "../../src/local-tenant/login";
-import { ClientRegistry } from "../../src/local-tenant/oidc/clients";
+import { CLIENT_SECRETS_FILE, ClientRegistry, DEFAULT_CLIENTS_DIR } from "../../src/local-tenant/oidc/clients";
+import { tempDir } from "./support";
 import { AUTHORIZATION_CODE_TTL_MS, OAuthError, OidcModel, pkceMatches, scopedProfile, type AuthorizeTransaction } from "../../src/local-tenant/oidc/model";
 
 const WEB = "https://app.example.com/callback";
@@ -129,4 +132,26 @@ it("client fixtures are validated with the field named; an in-memory public clie
   expect(() => ClientRegistry.of([{ client_id: "x", name: "X", callbacks: [] }])).toThrow(/at least one allowed callback/);
   expect(clients.get("spa")?.client_secret).toBeUndefined();
   expect(webSecret.length).toBeGreaterThanOrEqual(43);
+});
+
+it("client fixtures from a directory: the repository's parse; secrets are made once per state directory (0600) and kept; a broken file is named with its field", () => {
+  const stateDir = tempDir("oidc-clients");
+  const shipped = ClientRegistry.load(DEFAULT_CLIENTS_DIR, stateDir);
+  expect(shipped.get("local-app")?.client_secret).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+  expect(shipped.get("local-spa")?.client_secret).toBeUndefined();
+  const file = join(stateDir, CLIENT_SECRETS_FILE);
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(ClientRegistry.load(DEFAULT_CLIENTS_DIR, stateDir).get("local-app")?.client_secret).toBe(shipped.get("local-app")?.client_secret);
+  expect(Object.keys(JSON.parse(readFileSync(file, "utf8")))).toEqual(["local-app"]);
+
+  const broken = tempDir("oidc-clients-broken");
+  writeFileSync(join(broken, "bad.json"), JSON.stringify({ client_id: "bad", name: "Bad", callbacks: ["not a url"], client_secret: "pasted" }));
+  let message = "";
+  try {
+    ClientRegistry.load(broken, stateDir);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toMatch(/bad\.json: callbacks\.0: must be an absolute URL/);
+  expect(message).toMatch(/bad\.json: \(file\): unknown field\(s\) client_secret/);
 });
