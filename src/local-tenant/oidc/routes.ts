@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LoginError, type LoginService } from "../login";
 import type { TokenIssuer } from "../tokens";
 import type { UserDirectory } from "../users";
-import { OAuthError, scopedProfile, type AuthorizeTransaction, type OidcModel, type PresentedClient, type RedirectTarget, type Session } from "./model";
+import { ACCESS_TOKEN_TTL_SECONDS, OAuthError, scopedProfile, type AuthorizeTransaction, type OidcModel, type PresentedClient, type RedirectTarget, type Session } from "./model";
 import { errorPage, formPostPage, loginPage } from "./pages";
 
 export interface OidcContext {
@@ -166,7 +166,7 @@ export async function authorizationCodeGrant(ctx: Pick<OidcContext, "model" | "t
       access_token: accessToken,
       ...(idToken ? { id_token: idToken } : {}),
       scope: redeemed.scope.join(" "),
-      expires_in: 86_400,
+      expires_in: ACCESS_TOKEN_TTL_SECONDS,
       token_type: "Bearer",
     });
   } catch (error) {
