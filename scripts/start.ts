@@ -9,9 +9,9 @@
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { TenantConfigError } from "../src/config/load-tenants";
-import { deployAndLogin, ForeignBindingsError, LocalDeployError } from "../src/local-tenant/main-job";
-import { TerraformRunError } from "../src/local-tenant/deploy";
-import type { ForeignBinding } from "../src/local-tenant/foreign-bindings";
+import { deployAndLogin, ForeignBindingsError, LocalDeployError } from "../src/local-run/main-job";
+import { TerraformRunError } from "../src/local-run/deploy";
+import type { ForeignBinding } from "../src/local-run/foreign-bindings";
 import { StateFileError } from "../src/local-tenant/store";
 import { UserFixtureError } from "../src/local-tenant/users";
 import { TerraformSetupError } from "../src/terraform/terraform-env";
