@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { bundlePostLoginHandler } from "../src/bundle/bundle-action";
-import { agentFor } from "../src/local-tenant/client";
+import { agentFor } from "../src/local-run/client";
 import { ClientRegistry } from "../src/local-tenant/oidc/clients";
 import { startLocalTenant, type LocalTenant } from "../src/local-tenant/server";
 
@@ -31,7 +31,11 @@ interface Answer {
   text: string;
 }
 
-function send(tenant: LocalTenant, path: string, options: { form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Answer> {
+function send(
+  tenant: LocalTenant,
+  path: string,
+  options: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const payload = options.form ? new URLSearchParams(options.form).toString() : undefined;
   const url = `${tenant.url}${path}`;
   return new Promise((resolve, reject) => {
@@ -83,7 +87,14 @@ async function codeFlow(tenant: LocalTenant, callback: string, secret: string, c
   const code = answer.location?.searchParams.get("code");
   if (!code) throw new Error(`no code: ${answer.status} ${answer.location ?? answer.text}`);
   const token = await send(tenant, "/oauth/token", {
-    form: { grant_type: "authorization_code", client_id: "bench", client_secret: secret, code, redirect_uri: callback, code_verifier: verifier },
+    form: {
+      grant_type: "authorization_code",
+      client_id: "bench",
+      client_secret: secret,
+      code,
+      redirect_uri: callback,
+      code_verifier: verifier,
+    },
   });
   if (token.status !== 200) throw new Error(`token: ${token.status} ${token.text}`);
   const info = await send(tenant, "/userinfo", { headers: { authorization: `Bearer ${JSON.parse(token.text).access_token}` } });
@@ -97,7 +108,10 @@ function percentiles(samples: number[]): { p50: number; p95: number } {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { logins: { type: "string", default: "200" }, "browser-runs": { type: "string", default: "3" } }, strict: true });
+  const { values } = parseArgs({
+    options: { logins: { type: "string", default: "200" }, "browser-runs": { type: "string", default: "3" } },
+    strict: true,
+  });
   const count = Number(values.logins);
   const browserRuns = Number(values["browser-runs"]);
   const callbackServer = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<title>ok</title>signed in"));
@@ -107,7 +121,9 @@ async function main(): Promise<void> {
   const tenant = await startLocalTenant({
     stateDir: mkdtempSync(join(tmpdir(), "bench-oidc-")),
     port: 0,
-    clients: ClientRegistry.of([{ client_id: "bench", name: "Bench", token_endpoint_auth_method: "client_secret_post", callbacks: [callback] }]),
+    clients: ClientRegistry.of([
+      { client_id: "bench", name: "Bench", token_endpoint_auth_method: "client_secret_post", callbacks: [callback] },
+    ]),
   });
   const rows: Array<[string, string]> = [];
   try {
@@ -139,8 +155,14 @@ async function main(): Promise<void> {
     }
     const f = percentiles(full);
     const s = percentiles(sso);
-    rows.push([`code flow + PKCE: /authorize, login page POST (post-login flow), token exchange, /userinfo; median / p95 of ${count}`, `${f.p50.toFixed(1)} / ${f.p95.toFixed(1)} ms`]);
-    rows.push([`the same from a session (prompt=none, no login page); median / p95 of ${count}`, `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} ms`]);
+    rows.push([
+      `code flow + PKCE: /authorize, login page POST (post-login flow), token exchange, /userinfo; median / p95 of ${count}`,
+      `${f.p50.toFixed(1)} / ${f.p95.toFixed(1)} ms`,
+    ]);
+    rows.push([
+      `the same from a session (prompt=none, no login page); median / p95 of ${count}`,
+      `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} ms`,
+    ]);
 
     progress(`Chromium x${browserRuns}`);
     const browser: number[] = [];
@@ -149,12 +171,27 @@ async function main(): Promise<void> {
       const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "bench-oidc-chromium-")), {
         executablePath: "/usr/bin/chromium",
         headless: true,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
         ignoreHTTPSErrors: true,
       });
       try {
         const page = context.pages()[0] ?? (await context.newPage());
-        const query = new URLSearchParams({ client_id: "bench", redirect_uri: callback, response_type: "code", scope: "openid", state: "s" });
+        const query = new URLSearchParams({
+          client_id: "bench",
+          redirect_uri: callback,
+          response_type: "code",
+          scope: "openid",
+          state: "s",
+        });
         await page.goto(`${tenant.url}/authorize?${query}`);
         await page.getByRole("button", { name: /Kazuyuki/ }).click();
         await page.waitForURL((url) => url.href.startsWith(callback));
@@ -163,13 +200,18 @@ async function main(): Promise<void> {
       }
       browser.push(performance.now() - started);
     }
-    rows.push([`Chromium: launch, /authorize, click the user, callback reached; median of ${browserRuns}`, `${(percentiles(browser).p50 / 1000).toFixed(2)} s`]);
+    rows.push([
+      `Chromium: launch, /authorize, click the user, callback reached; median of ${browserRuns}`,
+      `${(percentiles(browser).p50 / 1000).toFixed(2)} s`,
+    ]);
   } finally {
     await tenant.close();
     callbackServer.close();
   }
   const cpu = cpus();
-  process.stdout.write(`Measured on ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.\n\n`);
+  process.stdout.write(
+    `Measured on ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.\n\n`,
+  );
   process.stdout.write("| What | Time |\n|---|---|\n");
   for (const [what, time] of rows) process.stdout.write(`| ${what} | ${time} |\n`);
 }

@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { verifyIdToken } from "../../src/local-tenant/client";
+import { verifyIdToken } from "../../src/local-run/client";
 import { ClientRegistry } from "../../src/local-tenant/oidc/clients";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { runnerFor, synthInto, tempDir, tenantFor } from "./support";
@@ -38,7 +38,12 @@ beforeAll(async () => {
 
   const clients = ClientRegistry.of([
     { client_id: "rp-post", name: "RP (client_secret_post)", token_endpoint_auth_method: "client_secret_post", callbacks: [callbackUrl] },
-    { client_id: "rp-basic", name: "RP (client_secret_basic)", token_endpoint_auth_method: "client_secret_basic", callbacks: [callbackUrl] },
+    {
+      client_id: "rp-basic",
+      name: "RP (client_secret_basic)",
+      token_endpoint_auth_method: "client_secret_basic",
+      callbacks: [callbackUrl],
+    },
     { client_id: "rp-spa", name: "RP (public, PKCE)", app_type: "spa", token_endpoint_auth_method: "none", callbacks: [callbackUrl] },
   ]);
   tenant = await startLocalTenant({ stateDir: tempDir("oidc-e2e-tenant"), port: 0, clients });
@@ -90,22 +95,40 @@ it.each([
   ["rp-post", "post"],
   ["rp-basic", "basic"],
   ["rp-spa", "none"],
-] as const)("openid-client (%s, client auth %s) logs in with PKCE, validates the ID token and reads /userinfo with the Action's claims", async (clientId, auth) => {
-  const result = await relyingParty(clientId, auth);
-  expect(result.error).toBeUndefined();
-  expect(result.token_type).toBe("bearer");
-  expect(result.scope).toBe("openid profile email");
-  expect(result.claims).toMatchObject({ ...SEED_CLAIMS, iss: `${tenant.url}/`, aud: clientId, sub: SEED_SUB, email: "kazuyuki@example.com" });
-  expect(typeof result.claims.nonce).toBe("string");
-  expect(result.userinfo).toMatchObject({ ...SEED_CLAIMS, sub: SEED_SUB, name: "Kazuyuki", email_verified: true });
-});
+] as const)(
+  "openid-client (%s, client auth %s) logs in with PKCE, validates the ID token and reads /userinfo with the Action's claims",
+  async (clientId, auth) => {
+    const result = await relyingParty(clientId, auth);
+    expect(result.error).toBeUndefined();
+    expect(result.token_type).toBe("bearer");
+    expect(result.scope).toBe("openid profile email");
+    expect(result.claims).toMatchObject({
+      ...SEED_CLAIMS,
+      iss: `${tenant.url}/`,
+      aud: clientId,
+      sub: SEED_SUB,
+      email: "kazuyuki@example.com",
+    });
+    expect(typeof result.claims.nonce).toBe("string");
+    expect(result.userinfo).toMatchObject({ ...SEED_CLAIMS, sub: SEED_SUB, name: "Kazuyuki", email_verified: true });
+  },
+);
 
 it("Chromium logs in by clicking a user on the login page; the callback exchanges the code and gets the claims; the session then signs in without the page", async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
   const context = await chromium.launchPersistentContext(tempDir("oidc-e2e-chromium"), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     // The local CA is not in Chromium's NSS store; the code exchange below checks the certificate.
     ignoreHTTPSErrors: true,
   });
@@ -171,9 +194,15 @@ async function handleCallback(path: string, res: import("node:http").ServerRespo
     const body = JSON.parse(token.text) as { id_token: string; access_token: string };
     const claims = await verifyIdToken(tenant.url, body.id_token, { ca: tenant.caPem, audience: "rp-basic" });
     if (claims.nonce !== pending.nonce) throw new Error("nonce mismatch");
-    const info = await formRequest(`${tenant.url}/userinfo`, { ca: tenant.caPem, method: "GET", headers: { authorization: `Bearer ${body.access_token}` } });
+    const info = await formRequest(`${tenant.url}/userinfo`, {
+      ca: tenant.caPem,
+      method: "GET",
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
     received = { claims, userinfo: JSON.parse(info.text) };
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><title>Signed in</title><pre id="claims">${escape(JSON.stringify(claims))}</pre>`);
+    res
+      .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+      .end(`<!doctype html><title>Signed in</title><pre id="claims">${escape(JSON.stringify(claims))}</pre>`);
   } catch (error) {
     received = { error: (error as Error).message };
     res.writeHead(400, { "content-type": "text/plain" }).end((error as Error).message);
@@ -185,4 +214,3 @@ async function handleCallback(path: string, res: import("node:http").ServerRespo
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 }
-

@@ -1,6 +1,6 @@
 /** HTTP for the OIDC tests: form posts, cookies and redirects seen as they are (never followed), trusting the local CA. */
 import { request as httpsRequest } from "node:https";
-import { agentFor } from "../../src/local-tenant/client";
+import { agentFor } from "../../src/local-run/client";
 
 export interface FormResult {
   status: number;
@@ -22,7 +22,9 @@ export function formRequest(
         method: options.method ?? (payload !== undefined ? "POST" : "GET"),
         agent: agentFor(options.ca),
         headers: {
-          ...(payload !== undefined ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(payload) } : {}),
+          ...(payload !== undefined
+            ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(payload) }
+            : {}),
           ...options.headers,
         },
         timeout: 30_000,

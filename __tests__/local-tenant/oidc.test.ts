@@ -54,7 +54,11 @@ async function login(query: Record<string, string>, user = "kazuyuki"): Promise<
 }
 
 function deployAndBind(code: string) {
-  const action = tenant.model.createAction({ name: `a-${randomBytes(4).toString("hex")}`, supported_triggers: [{ id: "post-login", version: "v3" }], code });
+  const action = tenant.model.createAction({
+    name: `a-${randomBytes(4).toString("hex")}`,
+    supported_triggers: [{ id: "post-login", version: "v3" }],
+    code,
+  });
   tenant.model.deployAction(action.id);
   tenant.model.replaceBindings("post-login", [{ ref: { type: "action_id", value: action.id } }]);
 }
@@ -165,7 +169,13 @@ it("the post-login Action sees the transaction and the client, and its api.acces
   expect(denied.searchParams.has("code")).toBe(false);
 
   const ok = (await login({ state: "ok", scope: "openid" })).answer.location as URL;
-  const token = await post("/oauth/token", { grant_type: "authorization_code", client_id: "web", client_secret: secret, code: ok.searchParams.get("code") ?? "", redirect_uri: CALLBACK });
+  const token = await post("/oauth/token", {
+    grant_type: "authorization_code",
+    client_id: "web",
+    client_secret: secret,
+    code: ok.searchParams.get("code") ?? "",
+    redirect_uri: CALLBACK,
+  });
   expect(token.status).toBe(200);
   const body = JSON.parse(token.text);
   const payload = JSON.parse(Buffer.from(body.id_token.split(".")[1], "base64url").toString());
@@ -177,7 +187,8 @@ it("the post-login Action sees the transaction and the client, and its api.acces
 });
 
 it("the token endpoint: a code is single-use; wrong secrets, PKCE failures and malformed headers are 4xx with an OAuth error body", async () => {
-  const code = async (query: Record<string, string> = {}) => ((await login({ state: "t", ...query })).answer.location as URL).searchParams.get("code") ?? "";
+  const code = async (query: Record<string, string> = {}) =>
+    ((await login({ state: "t", ...query })).answer.location as URL).searchParams.get("code") ?? "";
   const exchange = (form: Record<string, string>, headers: Record<string, string> = {}) =>
     post("/oauth/token", { grant_type: "authorization_code", redirect_uri: CALLBACK, ...form }, headers);
 
@@ -187,7 +198,10 @@ it("the token endpoint: a code is single-use; wrong secrets, PKCE failures and m
   expect(ok.headers["cache-control"]).toBe("no-store");
   expect(Object.keys(JSON.parse(ok.text))).toEqual(["access_token", "id_token", "scope", "expires_in", "token_type"]);
   const reused = await exchange({ client_id: "web", client_secret: secret, code: first });
-  expect([reused.status, JSON.parse(reused.text)]).toEqual([403, { error: "invalid_grant", error_description: "Invalid authorization code" }]);
+  expect([reused.status, JSON.parse(reused.text)]).toEqual([
+    403,
+    { error: "invalid_grant", error_description: "Invalid authorization code" },
+  ]);
 
   const wrongSecret = await exchange({ client_id: "web", client_secret: "nope", code: await code() });
   expect([wrongSecret.status, JSON.parse(wrongSecret.text).error]).toEqual([401, "access_denied"]);
@@ -204,8 +218,15 @@ it("the token endpoint: a code is single-use; wrong secrets, PKCE failures and m
   const challenge = createHash("sha256").update(verifier).digest("base64url");
   const spaCode = await code({ client_id: "spa", code_challenge: challenge, code_challenge_method: "S256" });
   const badVerifier = await exchange({ client_id: "spa", code: spaCode, code_verifier: randomBytes(32).toString("base64url") });
-  expect([badVerifier.status, JSON.parse(badVerifier.text)]).toEqual([403, { error: "invalid_grant", error_description: "Failed to verify code verifier" }]);
-  const spaOk = await exchange({ client_id: "spa", code: await code({ client_id: "spa", code_challenge: challenge, code_challenge_method: "S256" }), code_verifier: verifier });
+  expect([badVerifier.status, JSON.parse(badVerifier.text)]).toEqual([
+    403,
+    { error: "invalid_grant", error_description: "Failed to verify code verifier" },
+  ]);
+  const spaOk = await exchange({
+    client_id: "spa",
+    code: await code({ client_id: "spa", code_challenge: challenge, code_challenge_method: "S256" }),
+    code_verifier: verifier,
+  });
   expect(spaOk.status).toBe(200);
 
   const noAuth = await get("/userinfo", { authorization: "Bearer not-a-token" });

@@ -43,7 +43,12 @@ async function main() {
   });
   const callback = new URL(submitted.headers.get("location") ?? "about:blank");
 
-  const tokens = await oidc.authorizationCodeGrant(server, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+  const tokens = await oidc.authorizationCodeGrant(server, callback, {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+    expectedNonce: nonce,
+    idTokenExpected: true,
+  });
   const claims = tokens.claims();
   const userinfo = await oidc.fetchUserInfo(server, tokens.access_token, claims.sub);
   return { claims, userinfo, scope: tokens.scope, token_type: tokens.token_type };
@@ -52,7 +57,9 @@ async function main() {
 main().then(
   (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
   (error) => {
-    process.stdout.write(`${JSON.stringify({ error: error.name ?? "Error", code: error.code, message: error.message, cause: error.cause?.message ?? error.cause })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ error: error.name ?? "Error", code: error.code, message: error.message, cause: error.cause?.message ?? error.cause })}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -1,7 +1,7 @@
 /**
  * Starts and stops a local Auth0 tenant: HTTPS on loopback with the generated CA, the model
  * loaded from (and saved to) <stateDir>/tenant.json, the users from fixtures, and the routes of
- * wire.ts. Scripts and tests use this API; `npm run local-tenant` wraps it in a process.
+ * routes/ (one registration list in routes/index.ts). Scripts and tests use this API; `npm run local-tenant` wraps it in a process.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { mkdirSync } from "node:fs";
@@ -14,10 +14,9 @@ import { emptyState, TenantModel, type TenantState } from "./model";
 import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
-import { registerRoutes } from "./wire";
+import { registerRoutes } from "./routes";
 import { ClientRegistry, DEFAULT_CLIENTS_DIR } from "./oidc/clients";
 import { OidcModel } from "./oidc/model";
-import { authorizationCodeGrant, registerOidcRoutes } from "./oidc/routes";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
@@ -92,15 +91,14 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   });
   // The domain holds the port, known only after listen (port 0 picks one): set right after it.
   const tokens = new TokenIssuer(key, `localhost:${options.port ?? DEFAULT_PORT}`);
-  const login = new LoginService(model, users, tokens, options.login);
-  const oidc = new OidcModel(clients, { userinfoAudience: () => `${tokens.issuer}userinfo` });
   registerRoutes(app, {
     model,
     tokens,
     client,
     faults,
-    login,
-    grants: { authorization_code: (request, reply) => authorizationCodeGrant({ model: oidc, tokens }, request, reply) },
+    login: new LoginService(model, users, tokens, options.login),
+    users,
+    oidc: new OidcModel(clients, { userinfoAudience: () => `${tokens.issuer}userinfo` }),
     onRequest: (entry) => {
       requests.push(entry);
       // A tenant left running for days must not grow without bound; tests read far fewer.
@@ -108,8 +106,6 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       options.log?.(`${entry.method} ${entry.path} ${entry.status}`);
     },
   });
-
-  registerOidcRoutes(app, { model: oidc, login, tokens, users });
 
   await app.listen({ host: HOST, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();

@@ -67,7 +67,8 @@ export class ClientRegistry {
       if (!parsed.success) {
         problems.push(
           ...parsed.error.issues.map(
-            (i) => `${file}: ${i.path.join(".") || "(file)"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}; allowed: ${Object.keys(clientSchema.shape).join(", ")}` : i.message}`,
+            (i) =>
+              `${file}: ${i.path.join(".") || "(file)"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}; allowed: ${Object.keys(clientSchema.shape).join(", ")}` : i.message}`,
           ),
         );
         continue;

@@ -8,6 +8,7 @@
  * their short lives allow (ID tokens are JWTs and stay verifiable).
  */
 import { createHash, randomBytes } from "node:crypto";
+import { OAuthError } from "../errors";
 import { secretMatches } from "../tokens";
 import type { Authentication } from "../login";
 import type { ClientRegistry, OidcClient } from "./clients";
@@ -33,18 +34,6 @@ export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
   profile: ["name", "nickname", "given_name", "family_name", "picture", "updated_at"],
   email: ["email", "email_verified"],
 };
-
-/** An OAuth error: { error, error_description } with the status Auth0 answers. */
-export class OAuthError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly error: string,
-    readonly description: string,
-  ) {
-    super(`${error}: ${description}`);
-    this.name = "OAuthError";
-  }
-}
 
 /** Where (and how) the answer to an /authorize request goes. */
 export interface RedirectTarget {
@@ -166,14 +155,19 @@ export class OidcModel {
     const fail = (error: string, description: string): AuthorizeOutcome => ({ kind: "redirect-error", target, error, description });
 
     if (!responseType) return fail("invalid_request", "Missing required parameter: response_type");
-    if (!KNOWN_RESPONSE_TYPES.includes(responseType)) return fail("unsupported_response_type", `Unsupported response type: ${query.response_type}`);
+    if (!KNOWN_RESPONSE_TYPES.includes(responseType))
+      return fail("unsupported_response_type", `Unsupported response type: ${query.response_type}`);
     if (responseType !== "code") {
-      return fail("unsupported_response_type", `Unsupported response type: ${query.response_type} (the local tenant implements the authorization code flow only)`);
+      return fail(
+        "unsupported_response_type",
+        `Unsupported response type: ${query.response_type} (the local tenant implements the authorization code flow only)`,
+      );
     }
     if (!validMode) return fail("invalid_request", `Unsupported response mode: ${mode}`);
 
     const method = query.code_challenge_method;
-    if (query.code_challenge === undefined && method !== undefined) return fail("invalid_request", "Missing required parameter: code_challenge");
+    if (query.code_challenge === undefined && method !== undefined)
+      return fail("invalid_request", "Missing required parameter: code_challenge");
     if (method !== undefined && method !== "S256" && method !== "plain") {
       return fail("invalid_request", `Unsupported code_challenge_method: ${method}; allowed: S256, plain`);
     }
@@ -191,7 +185,9 @@ export class OidcModel {
       client,
       scope: (query.scope ?? "openid").split(/\s+/).filter(Boolean),
       ...(query.nonce !== undefined ? { nonce: query.nonce } : {}),
-      ...(query.code_challenge !== undefined ? { code_challenge: query.code_challenge, code_challenge_method: (method ?? "plain") as "S256" | "plain" } : {}),
+      ...(query.code_challenge !== undefined
+        ? { code_challenge: query.code_challenge, code_challenge_method: (method ?? "plain") as "S256" | "plain" }
+        : {}),
       prompt,
       ...(query.login_hint !== undefined ? { login_hint: query.login_hint } : {}),
       query: Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === "string")),
@@ -217,7 +213,14 @@ export class OidcModel {
 
   startSession(login: string, userId: string): Session {
     const now = this.now();
-    const session: Session = { id: token(24), login, user_id: userId, created_at: now, authenticated_at: now, expires_at: now + SESSION_TTL_MS };
+    const session: Session = {
+      id: token(24),
+      login,
+      user_id: userId,
+      created_at: now,
+      authenticated_at: now,
+      expires_at: now + SESSION_TTL_MS,
+    };
     this.put(this.sessions, session.id, session);
     return session;
   }
@@ -234,7 +237,9 @@ export class OidcModel {
       redirect_uri: transaction.redirect_uri,
       scope: transaction.scope,
       ...(transaction.nonce !== undefined ? { nonce: transaction.nonce } : {}),
-      ...(transaction.code_challenge !== undefined ? { code_challenge: transaction.code_challenge, code_challenge_method: transaction.code_challenge_method } : {}),
+      ...(transaction.code_challenge !== undefined
+        ? { code_challenge: transaction.code_challenge, code_challenge_method: transaction.code_challenge_method }
+        : {}),
       session_id: session.id,
       auth,
       expires_at: this.now() + AUTHORIZATION_CODE_TTL_MS,

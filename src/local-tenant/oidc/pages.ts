@@ -23,7 +23,13 @@ function page(title: string, body: string): string {
 }
 
 /** Universal Login's stand-in: pick a user; the form posts the transaction's state back. */
-export function loginPage(options: { state: string; clientName: string; users: LoginPageUser[]; error?: string; loginHint?: string }): string {
+export function loginPage(options: {
+  state: string;
+  clientName: string;
+  users: LoginPageUser[];
+  error?: string;
+  loginHint?: string;
+}): string {
   const buttons = options.users
     .map(
       (u) =>

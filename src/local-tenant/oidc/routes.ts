@@ -3,7 +3,7 @@
  *   GET  /.well-known/openid-configuration   discovery, Auth0's field names
  *   GET  /authorize                          authorization code flow (+ PKCE), to the login page or, with a session, straight back
  *   GET  /u/login?state=…, POST /u/login     the login page: one button per fixture user
- *   POST /oauth/token grant_type=authorization_code   (dispatched here by the /oauth/token route)
+ *   POST /oauth/token grant_type=authorization_code   (dispatched here by routes/oauth.ts)
  *   GET|POST /userinfo                       the profile for an access token
  *   GET  /v2/logout                          ends the session
  * The rules live in model.ts; the post-login flow is LoginService's, the same code /local/login runs.
@@ -12,7 +12,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LoginError, type LoginService } from "../login";
 import type { TokenIssuer } from "../tokens";
 import type { UserDirectory } from "../users";
-import { ACCESS_TOKEN_TTL_SECONDS, OAuthError, scopedProfile, type AuthorizeTransaction, type OidcModel, type PresentedClient, type RedirectTarget, type Session } from "./model";
+import { OAuthError } from "../errors";
+import type { RouteArea } from "../routes/context";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  scopedProfile,
+  type AuthorizeTransaction,
+  type OidcModel,
+  type PresentedClient,
+  type RedirectTarget,
+  type Session,
+} from "./model";
 import { errorPage, formPostPage, loginPage } from "./pages";
 
 export interface OidcContext {
@@ -27,6 +37,10 @@ export const SESSION_COOKIE = "auth0";
 
 type Req = FastifyRequest<{ Querystring: Record<string, string | undefined>; Body: unknown }>;
 
+/** The route area (routes/index.ts lists it). */
+export const oidcRoutes: RouteArea = (app, ctx) =>
+  registerOidcRoutes(app, { model: ctx.oidc, login: ctx.login, tokens: ctx.tokens, users: ctx.users });
+
 export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void {
   const { model, tokens } = ctx;
 
@@ -35,7 +49,8 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
   app.get("/authorize", async (request: Req, reply) => {
     const outcome = model.authorize(request.query);
     if (outcome.kind === "error-page") return sendErrorPage(reply, outcome.error, outcome.description);
-    if (outcome.kind === "redirect-error") return redirect(reply, outcome.target, { error: outcome.error, error_description: outcome.description });
+    if (outcome.kind === "redirect-error")
+      return redirect(reply, outcome.target, { error: outcome.error, error_description: outcome.description });
     const tx = outcome.transaction;
     const session = model.session(readCookie(request, SESSION_COOKIE));
     // Single sign-on: a live session skips the login page (Actions still run), unless the app asks for a login.
@@ -49,14 +64,16 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
 
   app.get("/u/login", async (request: Req, reply) => {
     const tx = model.transaction(request.query.state);
-    if (!tx) return sendErrorPage(reply, "invalid_request", "The login transaction is unknown or has expired; start again from the application.");
+    if (!tx)
+      return sendErrorPage(reply, "invalid_request", "The login transaction is unknown or has expired; start again from the application.");
     return sendLoginPage(reply, tx);
   });
 
   app.post("/u/login", async (request: Req, reply) => {
     const body = formBody(request.body);
     const tx = model.transaction(body.state);
-    if (!tx) return sendErrorPage(reply, "invalid_request", "The login transaction is unknown or has expired; start again from the application.");
+    if (!tx)
+      return sendErrorPage(reply, "invalid_request", "The login transaction is unknown or has expired; start again from the application.");
     const login = body.username ?? "";
     const user = login ? ctx.users.find(login) : undefined;
     if (!user) return sendLoginPage(reply.code(400), tx, "Wrong email or password.");
@@ -102,7 +119,15 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     return reply
       .type("text/html; charset=utf-8")
       .header("cache-control", "no-store")
-      .send(loginPage({ state: tx.id, clientName: tx.client.name, users, ...(error ? { error } : {}), ...(tx.login_hint ? { loginHint: tx.login_hint } : {}) }));
+      .send(
+        loginPage({
+          state: tx.id,
+          clientName: tx.client.name,
+          users,
+          ...(error ? { error } : {}),
+          ...(tx.login_hint ? { loginHint: tx.login_hint } : {}),
+        }),
+      );
   }
 
   /** Runs the post-login flow for the session's user and answers the application: a code, or the flow's error. */
@@ -131,7 +156,11 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
             query: tx.query,
             ...(typeof request.headers["user-agent"] === "string" ? { user_agent: request.headers["user-agent"] } : {}),
           },
-          session: { id: session.id, created_at: new Date(session.created_at).toISOString(), authenticated_at: new Date(session.authenticated_at).toISOString() },
+          session: {
+            id: session.id,
+            created_at: new Date(session.created_at).toISOString(),
+            authenticated_at: new Date(session.authenticated_at).toISOString(),
+          },
         },
       });
       const code = model.issueCode(tx, session, auth);
@@ -145,7 +174,11 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
 }
 
 /** The authorization_code grant of POST /oauth/token. `body` is the parsed form or JSON body. */
-export async function authorizationCodeGrant(ctx: Pick<OidcContext, "model" | "tokens">, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function authorizationCodeGrant(
+  ctx: Pick<OidcContext, "model" | "tokens">,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const body = formBody(request.body);
   reply.header("cache-control", "no-store").header("pragma", "no-cache");
   try {
@@ -181,7 +214,8 @@ export function presentedClient(authorization: string | undefined, body: Record<
     const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization.trim());
     const decoded = basic ? Buffer.from(basic[1], "base64").toString("utf8") : "";
     const colon = decoded.indexOf(":");
-    if (colon < 0) throw new OAuthError(400, "invalid_request", "Malformed Authorization header: expected Basic base64(client_id:client_secret)");
+    if (colon < 0)
+      throw new OAuthError(400, "invalid_request", "Malformed Authorization header: expected Basic base64(client_id:client_secret)");
     try {
       // RFC 6749 2.3.1: both parts are form-urlencoded before the base64.
       const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
@@ -190,7 +224,8 @@ export function presentedClient(authorization: string | undefined, body: Record<
       throw new OAuthError(400, "invalid_request", "Malformed Authorization header: the client id or secret is not valid URL encoding");
     }
   }
-  if (body.client_secret !== undefined) return { client_id: body.client_id, client_secret: body.client_secret, method: "client_secret_post" };
+  if (body.client_secret !== undefined)
+    return { client_id: body.client_id, client_secret: body.client_secret, method: "client_secret_post" };
   return { ...(body.client_id !== undefined ? { client_id: body.client_id } : {}), method: "none" };
 }
 
@@ -202,14 +237,46 @@ export function discovery(issuer: string) {
     token_endpoint: `${issuer}oauth/token`,
     userinfo_endpoint: `${issuer}userinfo`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
-    scopes_supported: ["openid", "profile", "offline_access", "name", "given_name", "family_name", "nickname", "email", "email_verified", "picture", "created_at", "identities", "phone", "address"],
+    scopes_supported: [
+      "openid",
+      "profile",
+      "offline_access",
+      "name",
+      "given_name",
+      "family_name",
+      "nickname",
+      "email",
+      "email_verified",
+      "picture",
+      "created_at",
+      "identities",
+      "phone",
+      "address",
+    ],
     response_types_supported: ["code"],
     code_challenge_methods_supported: ["S256", "plain"],
     response_modes_supported: ["query", "fragment", "form_post"],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-    claims_supported: ["aud", "auth_time", "created_at", "email", "email_verified", "exp", "family_name", "given_name", "iat", "identities", "iss", "name", "nickname", "phone_number", "picture", "sub"],
+    claims_supported: [
+      "aud",
+      "auth_time",
+      "created_at",
+      "email",
+      "email_verified",
+      "exp",
+      "family_name",
+      "given_name",
+      "iat",
+      "identities",
+      "iss",
+      "name",
+      "nickname",
+      "phone_number",
+      "picture",
+      "sub",
+    ],
     request_uri_parameter_supported: false,
     request_parameter_supported: false,
   };
