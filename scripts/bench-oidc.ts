@@ -78,14 +78,14 @@ async function codeFlow(tenant: LocalTenant, callback: string, secret: string, c
     code_challenge_method: "S256",
     ...(cookie ? { prompt: "none" } : {}),
   });
-  let answer = await send(tenant, `/authorize?${query}`, cookie ? { headers: { cookie } } : {});
+  let answer = await send(tenant, `/authorize?${query.toString()}`, cookie ? { headers: { cookie } } : {});
   let session = cookie;
   if (answer.location?.pathname === "/u/login") {
     answer = await send(tenant, "/u/login", { form: { state: answer.location.searchParams.get("state") ?? "", username: "kazuyuki" } });
     session = answer.cookie;
   }
   const code = answer.location?.searchParams.get("code");
-  if (!code) throw new Error(`no code: ${answer.status} ${answer.location ?? answer.text}`);
+  if (!code) throw new Error(`no code: ${answer.status} ${answer.location?.href ?? answer.text}`);
   const token = await send(tenant, "/oauth/token", {
     form: {
       grant_type: "authorization_code",
@@ -97,8 +97,9 @@ async function codeFlow(tenant: LocalTenant, callback: string, secret: string, c
     },
   });
   if (token.status !== 200) throw new Error(`token: ${token.status} ${token.text}`);
-  const info = await send(tenant, "/userinfo", { headers: { authorization: `Bearer ${JSON.parse(token.text).access_token}` } });
-  if (!JSON.parse(info.text)["/coops"]) throw new Error(`no claims in /userinfo: ${info.text}`);
+  const { access_token: accessToken } = JSON.parse(token.text) as { access_token: string };
+  const info = await send(tenant, "/userinfo", { headers: { authorization: `Bearer ${accessToken}` } });
+  if (!(JSON.parse(info.text) as Record<string, unknown>)["/coops"]) throw new Error(`no claims in /userinfo: ${info.text}`);
   return session;
 }
 
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
           scope: "openid",
           state: "s",
         });
-        await page.goto(`${tenant.url}/authorize?${query}`);
+        await page.goto(`${tenant.url}/authorize?${query.toString()}`);
         await page.getByRole("button", { name: /Kazuyuki/ }).click();
         await page.waitForURL((url) => url.href.startsWith(callback));
       } finally {

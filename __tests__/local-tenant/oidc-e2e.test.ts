@@ -169,7 +169,7 @@ function authorizeUrl(clientId: string, extra: Record<string, string> = {}): str
     code_challenge_method: "S256",
     ...extra,
   });
-  return `${tenant.url}/authorize?${query}`;
+  return `${tenant.url}/authorize?${query.toString()}`;
 }
 
 /** The application's callback: checks state, exchanges the code (client_secret_basic + PKCE), verifies the ID token, asks /userinfo. */

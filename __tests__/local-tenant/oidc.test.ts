@@ -37,7 +37,7 @@ function post(path: string, form: Record<string, string>, headers: Record<string
 }
 
 function authorizePath(query: Record<string, string>): string {
-  return `/authorize?${new URLSearchParams({ client_id: "web", redirect_uri: CALLBACK, response_type: "code", scope: "openid profile email", ...query })}`;
+  return `/authorize?${new URLSearchParams({ client_id: "web", redirect_uri: CALLBACK, response_type: "code", scope: "openid profile email", ...query }).toString()}`;
 }
 
 /** /authorize, then the login page's form as a browser submits it; returns the answer to the form (and the session cookie). */

@@ -185,9 +185,7 @@ export class OidcModel {
       client,
       scope: (query.scope ?? "openid").split(/\s+/).filter(Boolean),
       ...(query.nonce !== undefined ? { nonce: query.nonce } : {}),
-      ...(query.code_challenge !== undefined
-        ? { code_challenge: query.code_challenge, code_challenge_method: (method ?? "plain") as "S256" | "plain" }
-        : {}),
+      ...(query.code_challenge !== undefined ? { code_challenge: query.code_challenge, code_challenge_method: method ?? "plain" } : {}),
       prompt,
       ...(query.login_hint !== undefined ? { login_hint: query.login_hint } : {}),
       query: Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === "string")),

@@ -44,7 +44,7 @@ export const oidcRoutes: RouteArea = (app, ctx) =>
 export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void {
   const { model, tokens } = ctx;
 
-  app.get("/.well-known/openid-configuration", async () => discovery(tokens.issuer));
+  app.get("/.well-known/openid-configuration", () => Promise.resolve(discovery(tokens.issuer)));
 
   app.get("/authorize", async (request: Req, reply) => {
     const outcome = model.authorize(request.query);
