@@ -10,13 +10,22 @@ import { formRequest, type FormResult } from "./oidc-support";
 import { tempDir } from "./support";
 
 const CALLBACK = "https://app.example.com/callback";
+const SPA_ORIGIN = "http://localhost:5173";
 let tenant: LocalTenant;
 let secret: string;
 
 beforeAll(async () => {
   const clients = ClientRegistry.of([
     { client_id: "web", name: "Web App", token_endpoint_auth_method: "client_secret_post", callbacks: [CALLBACK] },
-    { client_id: "spa", name: "SPA", app_type: "spa", token_endpoint_auth_method: "none", callbacks: [CALLBACK] },
+    {
+      client_id: "spa",
+      name: "SPA",
+      app_type: "spa",
+      token_endpoint_auth_method: "none",
+      callbacks: [CALLBACK],
+      web_origins: [SPA_ORIGIN],
+      allowed_logout_urls: [`${SPA_ORIGIN}/bye`],
+    },
   ]);
   tenant = await startLocalTenant({ stateDir: tempDir("oidc"), port: 0, clients });
   secret = tenant.clients.get("web")?.client_secret ?? "";
@@ -232,4 +241,41 @@ it("the token endpoint: a code is single-use; wrong secrets, PKCE failures and m
   const noAuth = await get("/userinfo", { authorization: "Bearer not-a-token" });
   expect(noAuth.status).toBe(401);
   expect(noAuth.headers["www-authenticate"]).toMatch(/^Bearer .*error="invalid_token"/);
+});
+
+it("CORS: a browser app at one of a client's web_origins may call /oauth/token and /userinfo; another origin gets no CORS headers", async () => {
+  const preflight = (origin: string) =>
+    formRequest(`${tenant.url}/oauth/token`, {
+      ca: tenant.caPem,
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+  const allowed = await preflight(SPA_ORIGIN);
+  expect(allowed.status).toBe(204);
+  expect(allowed.headers["access-control-allow-origin"]).toBe(SPA_ORIGIN);
+  expect(String(allowed.headers["access-control-allow-methods"])).toContain("POST");
+  const other = await preflight("https://evil.example.com");
+  expect(other.status).toBe(403);
+  expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+
+  const token = await post(
+    "/oauth/token",
+    { grant_type: "authorization_code", client_id: "spa", code: "x", code_verifier: "y" },
+    { origin: SPA_ORIGIN },
+  );
+  expect(token.headers["access-control-allow-origin"]).toBe(SPA_ORIGIN);
+  const info = await get("/userinfo", { origin: "https://evil.example.com", authorization: "Bearer x" });
+  expect(info.headers["access-control-allow-origin"]).toBeUndefined();
+});
+
+it("logout ends the session and returns only to a registered logout URL", async () => {
+  const { cookie } = await login({ state: "l" });
+  const out = await get(`/v2/logout?client_id=spa&returnTo=${encodeURIComponent(`${SPA_ORIGIN}/bye`)}`, { cookie });
+  expect(out.status).toBe(302);
+  expect(out.location?.href).toBe(`${SPA_ORIGIN}/bye`);
+  const none = await get(authorizePath({ prompt: "none", state: "after" }), { cookie });
+  expect(none.location?.searchParams.get("error")).toBe("login_required");
+  const elsewhere = await get(`/v2/logout?client_id=spa&returnTo=${encodeURIComponent("https://evil.example.com/")}`);
+  expect(elsewhere.status).toBe(200);
+  expect(elsewhere.location).toBeUndefined();
 });

@@ -1,7 +1,7 @@
 /**
  * The applications that may log users in through /authorize: one JSON file per client under
  * fixtures/clients/ (Auth0's field names: client_id, name, app_type, token_endpoint_auth_method,
- * callbacks). Secrets are not in the fixtures: a confidential client's secret is random per state
+ * callbacks, web_origins, allowed_logout_urls). Secrets are not in the fixtures: a confidential client's secret is random per state
  * directory, kept in <stateDir>/client-secrets.json (mode 0600) like the deployer's credentials.
  * A broken file is named with the field and what is allowed, like a broken user fixture.
  */
@@ -25,6 +25,12 @@ const clientSchema = z
     callbacks: z
       .array(z.string().url("must be an absolute URL such as http://localhost:3000/callback"))
       .min(1, "must list at least one allowed callback URL"),
+    // Origins a browser app may call /oauth/token and /userinfo from (CORS), e.g. "http://localhost:5173".
+    web_origins: z
+      .array(z.string().regex(/^https?:\/\/[^/?#]+$/, 'must be an origin such as "http://localhost:5173" (no path)'))
+      .default([]),
+    // Where /v2/logout may send the browser back to (returnTo), matched exactly.
+    allowed_logout_urls: z.array(z.string().url("must be an absolute URL such as http://localhost:3000/")).default([]),
   })
   .strict();
 

@@ -32,6 +32,8 @@ export interface OidcContext {
   users: UserDirectory;
 }
 
+const CORS_PATHS = new Set(["/oauth/token", "/userinfo"]);
+
 /** Auth0's session cookie name. */
 export const SESSION_COOKIE = "auth0";
 
@@ -85,6 +87,31 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     return complete(reply, request, tx, session);
   });
 
+  // CORS for browser apps (SPAs): the token endpoint and /userinfo answer the origins a client lists in web_origins.
+  const allowedOrigin = (origin: string | undefined) =>
+    origin && model.clients.list().some((c) => c.web_origins.includes(origin)) ? origin : undefined;
+  app.addHook("onSend", (request, reply, payload, done) => {
+    const path = request.url.split("?")[0];
+    const origin = allowedOrigin(request.headers.origin);
+    if (origin && CORS_PATHS.has(path)) reply.header("access-control-allow-origin", origin).header("vary", "Origin");
+    done(null, payload);
+  });
+  for (const path of CORS_PATHS) {
+    app.options(path, (request, reply) => {
+      const origin = allowedOrigin(request.headers.origin);
+      if (!origin)
+        return reply
+          .code(403)
+          .send({ error: "access_denied", error_description: `Origin ${String(request.headers.origin)} is not allowed` });
+      return reply
+        .code(204)
+        .header("access-control-allow-methods", "GET, POST, OPTIONS")
+        .header("access-control-allow-headers", "Authorization, Content-Type, Auth0-Client")
+        .header("access-control-max-age", "86400")
+        .send();
+    });
+  }
+
   app.get("/userinfo", async (request, reply) => userinfo(request, reply));
   app.post("/userinfo", async (request, reply) => userinfo(request, reply));
 
@@ -94,7 +121,7 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     const returnTo = request.query.returnTo;
     const client = request.query.client_id ? model.clients.get(request.query.client_id) : undefined;
     // Only a URL the application registered; anything else would make the tenant an open redirect.
-    if (returnTo && client?.callbacks.some((c) => new URL(c).origin === safeOrigin(returnTo))) return reply.redirect(returnTo, 302);
+    if (returnTo && client?.allowed_logout_urls.includes(returnTo)) return reply.redirect(returnTo, 302);
     return reply.type("text/plain; charset=utf-8").send("OK");
   });
 
@@ -311,12 +338,4 @@ function readCookie(request: FastifyRequest, name: string): string | undefined {
     if (key === name) return value.join("=");
   }
   return undefined;
-}
-
-function safeOrigin(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
 }
