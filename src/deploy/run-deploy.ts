@@ -43,8 +43,6 @@ export interface DeployOutcome {
 const APPLY_ROUNDS = 2;
 
 export async function deployTenant(options: DeployOptions): Promise<DeployOutcome> {
-  const env = options.env ?? process.env;
-  const log = options.log ?? (() => undefined);
   let run: PreparedRun;
   try {
     run = prepareRun({ ...options, selection: [options.tenant] });
@@ -52,7 +50,13 @@ export async function deployTenant(options: DeployOptions): Promise<DeployOutcom
     if (!(error instanceof RunSetupError)) throw error;
     return { exitCode: 1, markdown: "", repairs: [], error: error.message };
   }
-  const prepared = run.tenants[0];
+  return deployPrepared(run.tenants[0], run, options);
+}
+
+/** The deploy of one synthesized (or artifact) stack: apply, verify, repair, apply again if needed. */
+export async function deployPrepared(prepared: PreparedTenant, run: PreparedRun, options: Omit<DeployOptions, "tenant">): Promise<DeployOutcome> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
   const repairs: string[] = [];
   let applyError: string | undefined;
   let result: VerifyResult | undefined;
@@ -76,12 +80,13 @@ export async function deployTenant(options: DeployOptions): Promise<DeployOutcom
     return finish(run, prepared, { exitCode: 1, markdown: "", repairs, error: [applyError, error.message].filter(Boolean).join("\n") }, env);
   }
   const final = result as VerifyResult;
-  const markdown = renderVerifyMarkdown(final, prepared.tenantFile) + renderRepairs(repairs) + (final.exitCode !== 0 && applyError ? `\n### Last apply failed\n\n\`\`\`\n${applyError}\n\`\`\`\n` : "");
+  const failedApply = final.exitCode !== 0 && applyError ? `\n### Last apply failed\n\n\`\`\`\n${applyError}\n\`\`\`\n` : "";
+  const markdown = renderVerifyMarkdown(final, prepared.tenantFile) + renderRepairs(repairs) + failedApply;
   return finish(run, prepared, { exitCode: final.exitCode, markdown, result: final, repairs, ...(final.exitCode !== 0 && applyError ? { error: applyError } : {}) }, env);
 }
 
 /** init + apply; a failed apply is not the end (verify and repair may still converge): its message is returned. */
-async function apply(prepared: PreparedTenant, run: PreparedRun, options: DeployOptions): Promise<string | undefined> {
+async function apply(prepared: PreparedTenant, run: PreparedRun, options: Omit<DeployOptions, "tenant">): Promise<string | undefined> {
   const name = prepared.tenant.name;
   const workdir = openStackWorkdir(prepared.stackDir, name, { localStateDir: options.localStateDir });
   try {
