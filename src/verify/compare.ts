@@ -106,7 +106,8 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
 
 function checkVersions(action: DeclaredAction, managed: Action, status: ActionStatus, findings: Finding[], deploy: string): void {
   const deployed = managed.deployed_version?.code;
-  const draft = managed.current_version?.code ?? managed.code;
+  // `code` is the saved draft; versions (current_version, deployed_version) exist only once deployed.
+  const draft = managed.code ?? managed.current_version?.code;
   status.deployedSha256 = deployed === undefined ? undefined : sha256(deployed);
   const draftSha = draft === undefined ? undefined : sha256(draft);
   const undeployed = managed.all_changes_deployed === false || (draftSha !== undefined && status.deployedSha256 !== undefined && draftSha !== status.deployedSha256);
