@@ -157,7 +157,7 @@ function perTenantProblems(tenant: Tenant): ConfigProblem[] {
       if (!valid.validForOldPackages) {
         at(`${a.field}.dependencies.${shown}`, `not an npm package name (${[...(valid.errors ?? []), ...(valid.warnings ?? [])][0] ?? "invalid"}); name a package from the npm registry, no URL or path`);
       }
-      if (semver.valid(version) !== version) {
+      if (semver.valid(version) === null) {
         at(`${a.field}.dependencies.${shown}`, `"${version.length > 60 ? `${version.slice(0, 60)}…` : version}" is not an exact version; write one such as 1.2.3 (no range, tag, URL or path)`);
       }
     }
