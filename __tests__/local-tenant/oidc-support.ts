@@ -12,9 +12,9 @@ export interface FormResult {
 
 export function formRequest(
   url: string,
-  options: { ca: string; method?: string; form?: Record<string, string>; headers?: Record<string, string> },
+  options: { ca: string; method?: string; form?: Record<string, string>; headers?: Record<string, string>; body?: string },
 ): Promise<FormResult> {
-  const payload = options.form ? new URLSearchParams(options.form).toString() : undefined;
+  const payload = options.form ? new URLSearchParams(options.form).toString() : options.body;
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       url,

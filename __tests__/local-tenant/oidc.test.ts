@@ -279,3 +279,34 @@ it("logout ends the session and returns only to a registered logout URL", async 
   expect(elsewhere.status).toBe(200);
   expect(elsewhere.location).toBeUndefined();
 });
+
+it("odd input never answers 500: repeated parameters, non-string bodies, bad cookies, unknown methods", async () => {
+  const answers = await Promise.all([
+    get("/authorize?client_id=web&client_id=spa&redirect_uri=x&response_type=code"),
+    get(`/authorize?client_id=web&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&response_type=token`),
+    get(`/authorize?client_id=web&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=%20&scope=&prompt=%00`),
+    get("/u/login?state=a&state=b"),
+    get("/u/login"),
+    get("/authorize?client_id=constructor&redirect_uri=x"),
+    get("/authorize?client_id=__proto__&redirect_uri=x"),
+    post("/u/login", { state: "", username: "" }),
+    get(authorizePath({ prompt: "none" }), { cookie: "auth0=; auth0=%%%; other" }),
+    get("/userinfo", { authorization: "Bearer" }),
+    get("/v2/logout?client_id=web&client_id=spa&returnTo=x&returnTo=y"),
+    formRequest(`${tenant.url}/oauth/token`, { ca: tenant.caPem, method: "POST", headers: { "content-type": "application/json" } }),
+  ]);
+  const json = (body: unknown) =>
+    formRequest(`${tenant.url}/oauth/token`, {
+      ca: tenant.caPem,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  answers.push(
+    await json({ grant_type: "authorization_code", code: 1, client_id: ["web"] }),
+    await json(["authorization_code"]),
+    await json({ grant_type: "authorization_code", client_id: "web", client_secret: { a: 1 }, code: "x" }),
+  );
+  expect(answers.map((a) => a.status).filter((status) => status >= 500)).toEqual([]);
+  expect(answers[0].status).toBe(400);
+});

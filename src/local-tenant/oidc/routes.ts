@@ -49,6 +49,9 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
   app.get("/.well-known/openid-configuration", () => Promise.resolve(discovery(tokens.issuer)));
 
   app.get("/authorize", async (request: Req, reply) => {
+    // OAuth 2.0 (RFC 6749 3.1): a parameter sent twice is an error, not a list.
+    const repeated = Object.entries(request.query as Record<string, unknown>).find(([, value]) => typeof value !== "string");
+    if (repeated) return sendErrorPage(reply, "invalid_request", `Parameter ${repeated[0]} must be sent once`);
     const outcome = model.authorize(request.query);
     if (outcome.kind === "error-page") return sendErrorPage(reply, outcome.error, outcome.description);
     if (outcome.kind === "redirect-error")
