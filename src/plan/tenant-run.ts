@@ -11,6 +11,7 @@ import { missingCredentials, missingSecretVariables, redactSecrets } from "./cre
 import { TerraformSetupError } from "../terraform/terraform-env";
 import { openStackWorkdir } from "./stack-workdir";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformStepError, type SavedPlan } from "./terraform-plan";
+import type { DeclaredFlow } from "./review";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
@@ -42,7 +43,8 @@ export interface PreparedTenant {
   /** "tenants/dev.yaml": the tenant file as a reviewer knows it (no absolute paths). */
   tenantFile: string;
   stackDir: string;
-  declaredActions: string[];
+  /** The stack's flows: trigger, mode and the display names of their Actions, in order. */
+  declaredFlows: DeclaredFlow[];
 }
 
 export interface PreparedRun {
@@ -109,7 +111,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     outdir,
     tenants: selected.map((tenant) => {
       const stack = byName.get(tenant.name)!;
-      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredActions: stack.stack.actions.map((a) => a.name) };
+      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })) };
     }),
   };
 }
