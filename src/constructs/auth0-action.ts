@@ -38,6 +38,11 @@ export interface Auth0ActionProps {
   readonly secretsVersion?: number;
   /** npm packages Auth0 installs for the Action, name → exact version (kept out of the bundle). */
   readonly dependencies?: Readonly<Record<string, string>>;
+  /**
+   * The handler file to bundle, when it is not actions/<trigger>/<handler>.ts (tests, converters).
+   * @default actions/<trigger>/<handler>.ts (or .js)
+   */
+  readonly entry?: string;
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -73,7 +78,7 @@ export class Auth0Action extends Construct {
     const secretCount = Object.keys(settings).length + Object.keys(secretsFromEnv).length;
     if (secretCount > 30) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows 30 per Action`);
 
-    const bundle = bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}));
+    const bundle = bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}), props.entry);
     this.code = bundle.code;
     this.codeSha256 = bundle.sha256;
     this.name = props.name;

@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
-import type { Tenant } from "../config/load-tenants";
+import { handlerFile, type Tenant } from "../config/load-tenants";
 import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
 import { Auth0Action } from "../constructs/auth0-action";
 import { CODE_HASH_OUTPUT } from "../promote/artifact-hashes";
@@ -19,13 +19,25 @@ import { POST_LOGIN, terraformName, type TriggerId } from "../triggers";
 /** Where stacks are synthesized, relative to the repository root (cdktf.json "output"). */
 const STACK_DIR_DEPTH = "../../../";
 
+export interface TenantStackOptions {
+  /**
+   * Folder of the <trigger>/<handler>.ts handler folders.
+   * @default the repository's actions/ (a test's own handlers live elsewhere)
+   */
+  readonly handlersRoot?: string;
+}
+
 export class TenantStack extends TerraformStack {
   /** Every Action of the tenant: flows in trigger-table order, each in flow order. */
   readonly actions: readonly Auth0Action[];
   /** The Actions of each declared flow, in flow order. */
   readonly flows: ReadonlyArray<{ readonly trigger: TriggerId; readonly mode: FlowConfig["mode"]; readonly actions: readonly Auth0Action[] }>;
 
-  constructor(scope: Construct, readonly tenant: Tenant) {
+  constructor(
+    scope: Construct,
+    readonly tenant: Tenant,
+    options: TenantStackOptions = {},
+  ) {
     super(scope, tenant.name);
     new Auth0Provider(this, "auth0", { domain: tenant.domain });
     declareBackend(this, tenant.name, tenant.backend);
@@ -33,7 +45,7 @@ export class TenantStack extends TerraformStack {
     this.flows = flowList(tenant.flows).map(({ trigger, mode, actions }) => ({
       trigger,
       mode,
-      actions: actions.map((entry) => declareAction(this, trigger, entry, tenant)),
+      actions: actions.map((entry) => declareAction(this, trigger, entry, tenant, options.handlersRoot)),
     }));
     this.actions = this.flows.flatMap((f) => f.actions);
     for (const flow of this.flows) bindFlow(this, flow.trigger, flow.mode, flow.actions);
@@ -46,8 +58,10 @@ export class TenantStack extends TerraformStack {
   }
 }
 
-function declareAction(stack: TerraformStack, trigger: TriggerId, entry: ActionEntry, tenant: Tenant): Auth0Action {
+function declareAction(stack: TerraformStack, trigger: TriggerId, entry: ActionEntry, tenant: Tenant, handlersRoot?: string): Auth0Action {
+  const file = handlersRoot ? handlerFile(trigger, entry.handler, handlersRoot) : undefined;
   const fromEntry = {
+    ...(file ? { entry: file } : {}),
     secretsFromEnv: Object.fromEntries(Object.entries(entry.secrets).map(([name, s]) => [name, s.env])),
     secretsVersion: entry.secrets_version,
     dependencies: entry.dependencies,
