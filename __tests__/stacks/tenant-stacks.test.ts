@@ -76,7 +76,7 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
         const resource = parsed.resource.auth0_action[a.handler.replace(/-/g, "_")];
         expect(resource.supported_triggers).toEqual({ id: trigger, version });
       }
-      const bindings = Object.values((parsed.resource[flow!.mode === "authoritative" ? "auth0_trigger_actions" : "auth0_trigger_action"] ?? {}) as Array<{ trigger: string }>);
+      const bindings = Object.values((parsed.resource[flow!.mode === "authoritative" ? "auth0_trigger_actions" : "auth0_trigger_action"] ?? {}) as unknown as Array<{ trigger: string }>);
       expect(bindings.filter((b) => b.trigger === trigger).length).toBe(flow!.mode === "authoritative" ? 1 : flow!.actions.length);
     }
   });
