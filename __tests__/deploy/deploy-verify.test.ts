@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
-import { requestJson } from "../../src/local-tenant/client";
+import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { promote } from "../../src/promote/promote";
 import { synthTenants } from "../../src/synth/synth-tenants";
