@@ -83,6 +83,13 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   const env = options.placeholderSecrets ? withSecretPlaceholders(selected, options.env ?? process.env) : (options.env ?? process.env);
   const noCredentials = missingCredentials(env);
   if (noCredentials) throw new RunSetupError(noCredentials, requested);
+  const pgWithoutConnection = selected.filter((t) => t.backend.type === "pg" && !options.localStateDir && (env.PG_CONN_STR ?? "") === "");
+  if (pgWithoutConnection.length > 0) {
+    throw new RunSetupError(
+      `${pgWithoutConnection.map((t) => displayFile(tenantsDir, t)).join(", ")}: the pg backend reads its connection string from PG_CONN_STR; set it (e.g. postgres://user@host:5432/terraform?sslmode=require), never in the tenant file`,
+      requested,
+    );
+  }
   const missingVars = selected.flatMap((t) => missingSecretVariables(t, env).map((v) => `${displayFile(tenantsDir, t)}: ${v}`));
   if (missingVars.length > 0) {
     throw new RunSetupError(`Action secrets without a value; set these environment variables:\n${missingVars.map((m) => `  ${m}`).join("\n")}`, requested);
