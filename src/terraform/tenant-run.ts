@@ -3,12 +3,14 @@
  * tenant files, pick the requested tenants, check the environment, synthesize every stack once.
  * Anything wrong here is a clear, single message and exit code 1.
  */
+import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { openStackWorkdir } from "./workdir";
+import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
 
 export interface TenantRunOptions {
@@ -32,6 +34,8 @@ export interface TenantRunOptions {
    * code runs in those jobs).
    */
   placeholderSecrets?: boolean;
+  /** An already synthesized cdktf.out (the CI artifact of this commit): use its stacks, synthesize nothing. */
+  artifactDir?: string;
 }
 
 export const SECRET_PLACEHOLDER = "placeholder-value-a-plan-never-reads";
@@ -102,6 +106,17 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     throw error;
   }
 
+  if (options.artifactDir) {
+    const artifactDir = options.artifactDir;
+    const missing = selected.filter((t) => !existsSync(join(artifactDir, "stacks", t.name, "cdk.tf.json")));
+    if (missing.length > 0) throw new RunSetupError(`the artifact ${artifactDir} has no stack for ${missing.map((t) => t.name).join(", ")}`, requested);
+    options.log?.(`using the synthesized artifact in ${artifactDir}`);
+    return {
+      env: terraformEnvironment,
+      outdir: artifactDir,
+      tenants: selected.map((tenant) => ({ tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: join(artifactDir, "stacks", tenant.name), declaredActions: actionNames(join(artifactDir, "stacks", tenant.name)) })),
+    };
+  }
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
   let stacks;
   try {
@@ -118,6 +133,16 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
       return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredActions: stack.stack.actions.map((a) => a.name) };
     }),
   };
+}
+
+/** The Action names an artifact's stack declares (flow order), or [] when it cannot be read (verify reports that). */
+function actionNames(stackDir: string): string[] {
+  try {
+    return readDeclaredStack(stackDir).actions.map((a) => a.name);
+  } catch (error) {
+    if (error instanceof ArtifactReadError) return [];
+    throw error;
+  }
 }
 
 /** "tenants/dev.yaml", whatever directory the tenants were read from. */
