@@ -10,7 +10,8 @@ import { REPO_ROOT } from "../bundle/bundle-action";
 import { ensureCertificates } from "./ca";
 import { Faults, type FaultRule } from "./faults";
 import { LoginService, type LoginOptions } from "./login";
-import { emptyState, TenantModel, type TenantState } from "./model";
+import { registryDependencyCheck } from "./dependency-exists";
+import { emptyState, TenantModel, type DependencyCheck, type TenantState } from "./model";
 import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
@@ -31,6 +32,13 @@ export interface LocalTenantOptions {
   users?: UserDirectory;
   /** Build duration of new drafts, ms. Default 0. */
   buildMs?: number;
+  /** How long a failing build reports `retrying` before `failed`, ms. Default 1000. */
+  buildRetryMs?: number;
+  /**
+   * Whether a declared dependency must exist: "npm" asks the registry (default), "syntax" only
+   * checks that npm could parse the name and version (for tests that run without a registry).
+   */
+  dependencies?: "npm" | "syntax" | DependencyCheck;
   faults?: FaultRule[];
   login?: LoginOptions;
   /** Called with one line per answered request ("GET /api/v2/... 200"). */
@@ -69,7 +77,13 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const users = options.users ?? UserDirectory.load(options.usersDir ?? DEFAULT_USERS_DIR);
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
-  const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state) });
+  const dependencies = options.dependencies ?? "npm";
+  const model = new TenantModel(store.load() ?? emptyState(), {
+    buildDurationMs: options.buildMs ?? 0,
+    buildRetryMs: options.buildRetryMs ?? 1000,
+    ...(dependencies === "syntax" ? {} : { checkDependencies: dependencies === "npm" ? registryDependencyCheck() : dependencies }),
+    onChange: (state) => store.save(state),
+  });
   const faults = new Faults(options.faults ?? []);
   const requests: LocalTenant["requests"] = [];
 
@@ -119,6 +133,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     requests,
     close: async () => {
       await app.close();
+      // A dependency check still running would write tenant.json after its owner cleaned up.
+      await model.settled();
     },
   };
 }

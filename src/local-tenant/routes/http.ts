@@ -2,24 +2,36 @@
  * What applies to every request before a route area sees it: body parsers, the error handler
  * (every error leaves in Auth0's shape, errors.ts), the 404 for unknown routes, the request log,
  * and the Management API's gate (a valid bearer token, then any injected fault).
+ *
+ * Auth0's API answers odd requests the way its HTTP framework (hapi) does: a body without a
+ * Content-Type is read as JSON, another media type is a 415, a body over the limit a 413, broken
+ * JSON a 400 "Invalid request payload JSON format". No client input reaches a 500.
  */
 import type { FastifyInstance } from "fastify";
-import { OAuthError, sendError, TenantError } from "../errors";
+import { errorBody, OAuthError, sendError, statusText, TenantError } from "../errors";
 import type { RouteContext } from "./context";
+
+/** hapi's default payload limit, which Auth0's Management API keeps. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  // The provider posts /deploy with no body; an empty JSON body is "no body", not an error.
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    const text = (body as string).trim();
-    if (text === "") return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new TenantError(400, "invalid_body", "Invalid request payload JSON format"), undefined);
-    }
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => done(...parseJson(body as string)));
+  // Any other media type: a body without Content-Type is JSON (hapi's default), anything else a 415.
+  app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
+    if (request.headers["content-type"] === undefined) return done(...parseJson(body as string));
+    done(new HttpError(415, "Unsupported Media Type"), undefined);
   });
 
   app.addHook("onResponse", async (request, reply) => {
@@ -30,9 +42,15 @@ export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     if (error instanceof TenantError) return sendError(reply, error.statusCode, error.message, error.errorCode);
     if (error instanceof OAuthError) return reply.code(error.statusCode).send({ error: error.error, error_description: error.description });
-    if ((error as { statusCode?: number }).statusCode === 413) return sendError(reply, 400, "Payload too large", "invalid_body");
-    if ((error as { statusCode?: number }).statusCode === 400) return sendError(reply, 400, error.message, "invalid_body");
-    return sendError(reply, 500, `Internal error: ${error.message}`, "internal_error");
+    const status = (error as { statusCode?: number }).statusCode;
+    const code = (error as { code?: string }).code;
+    if (status === 413 || code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return reply.code(413).send({ statusCode: 413, error: "Request Entity Too Large", message: `Payload content length greater than maximum allowed: ${BODY_LIMIT_BYTES}` });
+    }
+    if (status === 415 || code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return reply.code(415).send(errorBody(415, "Unsupported Media Type"));
+    // Anything else the framework refuses (bad Content-Length, a malformed URL, a body on a GET) is the client's doing.
+    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send(errorBody(status, statusText(status)));
+    return sendError(reply, 500, "Internal Server Error");
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, "Not Found"));
 
@@ -59,9 +77,22 @@ export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
   });
 }
 
+/** An empty body is "no body" (the provider posts /deploy with none); broken JSON is hapi's 400. */
+function parseJson(text: string): [Error | null, unknown] {
+  const trimmed = text.trim();
+  if (trimmed === "") return [null, undefined];
+  try {
+    return [null, JSON.parse(trimmed)];
+  } catch {
+    return [new TenantError(400, undefined, "Invalid request payload JSON format"), undefined];
+  }
+}
+
 /** The JSON object a Management API body must be. */
 export function objectBody(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== "object" || Array.isArray(body))
-    throw new TenantError(400, "invalid_body", "Payload validation error: the body must be a JSON object.");
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    const found = body === null ? "null" : Array.isArray(body) ? "array" : typeof body;
+    throw new TenantError(400, "invalid_body", `Payload validation error: 'Expected type object but found type ${found}'.`);
+  }
   return body as Record<string, unknown>;
 }
