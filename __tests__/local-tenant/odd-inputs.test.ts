@@ -201,6 +201,34 @@ describe("/oauth/token with malformed client authentication", () => {
   });
 });
 
+describe("a sweep of prototype names in every path parameter, query and body", () => {
+  it("answers every combination below 500", async () => {
+    const names = ["__proto__", "constructor", "toString"];
+    const paths = names.flatMap((x) => [
+      `/api/v2/actions/actions/${x}`,
+      `/api/v2/actions/actions/${x}/deploy`,
+      `/api/v2/actions/actions/${x}/versions?page=${x}&per_page=${x}`,
+      `/api/v2/actions/actions/${x}/versions/${x}`,
+      `/api/v2/actions/actions/${x}/versions/${x}/deploy`,
+      `/api/v2/actions/triggers/${x}/bindings?page=${x}`,
+      `/api/v2/actions/actions?triggerId=${x}&actionName=${x}&deployed=${x}&${x}=1`,
+    ]);
+    const bodies = [undefined, "{}", "[]", "null", '"text"', `{"__proto__":{"name":"x"},"constructor":{"prototype":1}}`, `{"bindings":{"__proto__":[]}}`];
+    const seen = new Set<number>();
+    for (const path of paths) {
+      for (const method of ["GET", "POST", "PATCH", "DELETE"]) {
+        for (const body of method === "GET" ? [undefined] : bodies) {
+          const answer = await send(method, path, body, body === undefined ? {} : JSON_TYPE);
+          seen.add(answer.status);
+          if (answer.status >= 500) throw new Error(`${method} ${path} ${body ?? ""}: ${answer.status} ${json(answer.body)}`);
+        }
+      }
+    }
+    expect([...seen].every((status) => status < 500)).toBe(true);
+    expect(seen.has(404)).toBe(true);
+  }, 120_000);
+});
+
 describe("connections", () => {
   function openTls(): Promise<TLSSocket> {
     return new Promise((resolve, reject) => {
