@@ -124,6 +124,10 @@ export function convertContext(file: t.File, kind: HookKind, name: string | unde
         conv.todo(chain.paths[0], "WEBTASK", `context.webtask${props[1] ? `.${props[1]}` : ""} (webtask storage, meta, …) has no Action equivalent; Actions keep no state between runs (api.cache is best effort)`);
         continue;
       }
+      if (props[0] === "storage") {
+        conv.todo(chain.paths[0], "STORAGE", "webtask storage (context.storage) kept data between runs; Actions keep none (api.cache is best effort and expires): use your own store");
+        continue;
+      }
       if (props.length === 0) {
         conv.todo(ref, "CONTEXT", "the Hook uses its whole context object; the Action's event is shaped differently: read the fields it needs from event");
         continue;
@@ -191,7 +195,8 @@ export function checkScopes(file: t.File, scopeName: string | undefined, callbac
       ObjectProperty(path) {
         if (propertyKey(path.node) !== "scope" || !t.isObjectExpression(path.parent)) return;
         if (scopeName && t.isIdentifier(path.node.value, { name: scopeName })) {
-          keepers.add("(object literal)");
+          const declarator = path.parentPath.parentPath;
+          if (declarator?.isVariableDeclarator() && t.isIdentifier(declarator.node.id)) keepers.add(declarator.node.id.name);
           return;
         }
         conv.todo(path.get("value") as NodePath, "SCOPE", "the Hook's response sets the token's scopes; an Action cannot change the scopes of a machine-to-machine token", "wrap");
