@@ -104,7 +104,8 @@ export function convertDirectCallbacks(file: t.File, kind: HookKind, callbackNam
           out.push(t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), second as t.Expression])));
           conv.changed(call, `${callbackName}(null, response) → response.user.user_metadata / app_metadata through api.user.setUserMetadata / setAppMetadata`);
         } else {
-          if (second && !t.isIdentifier(second) && !t.isObjectExpression(second)) out.push(t.expressionStatement(second as t.Expression));
+          // The response is unused, but building it may call something: keep anything but a name or a literal.
+          if (second && !t.isIdentifier(second) && !t.isLiteral(second)) out.push(t.expressionStatement(second as t.Expression));
           conv.changed(call, `${callbackName}(${second ? "null, …" : ""}) → return (the ${kind.hookType} Hook's response was not used)`);
         }
         out.push(t.returnStatement());
