@@ -6,7 +6,7 @@
  * The conversion rate docs/hook-migration.md and the README state is the one measured here.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateHookCli } from "../../src/migrate/hook/cli";
@@ -72,8 +72,6 @@ describe.each(hooks)("hooks/%s.js", (name) => {
 
 describe("the whole corpus", () => {
   function tsc(files: string[]): string | undefined {
-    mkdirSync(join(project, "src", "migrate", "hook"), { recursive: true });
-    cpSync(join(ROOT, "src", "migrate", "hook", "types"), join(project, "src", "migrate", "hook", "types"), { recursive: true });
     cpSync(join(ROOT, "actions", "types"), join(project, "actions", "types"), { recursive: true });
     const config = join(project, `tsconfig.${files.length}.json`);
     writeFileSync(config, JSON.stringify({ extends: join(ROOT, "tsconfig.json"), compilerOptions: { types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")] }, files }));

@@ -8,6 +8,9 @@
  * A Hook field without a row here has no Action equivalent: the converter leaves a MIGRATION_TODO_*.
  */
 
+import { relative } from "node:path";
+import { triggerSpec } from "../../triggers";
+
 export const HOOK_TYPES = ["credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message"] as const;
 export type HookType = (typeof HOOK_TYPES)[number];
 
@@ -26,15 +29,30 @@ export interface HookParam {
 /** What `cb(null, response)` meant for this Hook type. */
 export type ResponseKind = "access-token" | "registration" | "none";
 
-export interface HookKind {
-  readonly hookType: HookType;
-  /** The Action trigger that replaces the Hook (Auth0's trigger id) and its version. */
+/** The Action trigger that replaced a Hook type: its row in src/triggers.ts, as a converted handler sees it. */
+interface ActionTrigger {
+  /** Auth0's trigger id and version. */
   readonly trigger: string;
   readonly triggerVersion: string;
   readonly entryPoint: string;
   readonly apiType: string;
-  /** The handler's type import, relative to actions/<trigger>/ (the trigger's module in actions/types/). */
+  /** The handler's type import, relative to actions/<trigger>/. */
   readonly typesModule: string;
+}
+
+function actionTrigger(id: string): ActionTrigger {
+  const spec = triggerSpec(id);
+  return {
+    trigger: spec.id,
+    triggerVersion: spec.version,
+    entryPoint: spec.entryPoint,
+    apiType: spec.apiType,
+    typesModule: relative(spec.handlerDir, spec.typesModule),
+  };
+}
+
+export interface HookKind extends ActionTrigger {
+  readonly hookType: HookType;
   /** Parameters in Hook order, before `context, cb`. */
   readonly params: readonly HookParam[];
   /** `context.<path>` → event path. `webtask.secrets.*` is common to all and handled apart. */
@@ -49,12 +67,6 @@ export type HookErrorMeaning =
   | { kind: "oauth"; code: "invalid_scope" | "invalid_request" | "server_error" }
   /** The signup was refused: (internal message, message for the user). */
   | { kind: "deny-signup" };
-
-/**
- * Where converted handlers import their trigger's types from, relative to actions/<trigger>/.
- * The trigger modules in actions/types/ replace the minimal copies here once they exist.
- */
-export const TYPES_DIR = "../../src/migrate/hook/types";
 
 const CONNECTION_CONTEXT = {
   "connection.id": "connection.id",
@@ -78,11 +90,7 @@ const CREATED_USER_FIELDS = {
 export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
   "credentials-exchange": {
     hookType: "credentials-exchange",
-    trigger: "credentials-exchange",
-    triggerVersion: "v2",
-    entryPoint: "onExecuteCredentialsExchange",
-    apiType: "CredentialsExchangeAPI",
-    typesModule: `${TYPES_DIR}/credentials-exchange-v2`,
+    ...actionTrigger("credentials-exchange"),
     params: [
       { role: "client", fields: { id: "client.client_id", name: "client.name", tenant: "tenant.id", metadata: "client.metadata" } },
       // Documented as "array of strings ... or undefined": no scope granted gave undefined, not [].
@@ -99,11 +107,7 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
   },
   "pre-user-registration": {
     hookType: "pre-user-registration",
-    trigger: "pre-user-registration",
-    triggerVersion: "v2",
-    entryPoint: "onExecutePreUserRegistration",
-    apiType: "PreUserRegistrationAPI",
-    typesModule: `${TYPES_DIR}/pre-user-registration-v2`,
+    ...actionTrigger("pre-user-registration"),
     params: [
       {
         role: "user",
@@ -123,11 +127,7 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
   },
   "post-user-registration": {
     hookType: "post-user-registration",
-    trigger: "post-user-registration",
-    triggerVersion: "v2",
-    entryPoint: "onExecutePostUserRegistration",
-    apiType: "PostUserRegistrationAPI",
-    typesModule: `${TYPES_DIR}/post-user-registration-v2`,
+    ...actionTrigger("post-user-registration"),
     params: [{ role: "user", fields: CREATED_USER_FIELDS }],
     context: { ...CONNECTION_CONTEXT, requestLanguage: "request?.language" },
     response: "none",
@@ -135,11 +135,7 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
   },
   "post-change-password": {
     hookType: "post-change-password",
-    trigger: "post-change-password",
-    triggerVersion: "v2",
-    entryPoint: "onExecutePostChangePassword",
-    apiType: "PostChangePasswordAPI",
-    typesModule: `${TYPES_DIR}/post-change-password-v2`,
+    ...actionTrigger("post-change-password"),
     params: [{ role: "user", fields: { id: "user.user_id", username: "user.username", email: "user.email", last_password_reset: "user.last_password_reset" } }],
     context: { ...CONNECTION_CONTEXT },
     response: "none",
@@ -147,11 +143,7 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
   },
   "send-phone-message": {
     hookType: "send-phone-message",
-    trigger: "send-phone-message",
-    triggerVersion: "v2",
-    entryPoint: "onExecuteSendPhoneMessage",
-    apiType: "SendPhoneMessageAPI",
-    typesModule: `${TYPES_DIR}/send-phone-message-v2`,
+    ...actionTrigger("send-phone-message"),
     params: [
       { role: "recipient", value: "event.message_options.recipient" },
       { role: "text", value: "event.message_options.text" },
