@@ -15,7 +15,12 @@ const hook = join(ROOT, "hooks", "m2m-claims-by-audience.js");
 const action = join(ROOT, "actions", "credentials-exchange", "m2m-claims-by-audience.ts");
 
 it("is byte for byte what the converter gives for its Hook", async () => {
-  const result = await migrateHook({ source: readFileSync(hook, "utf8"), hookFile: "hooks/m2m-claims-by-audience.js", hookType: "credentials-exchange", handler: "m2m-claims-by-audience" });
+  const result = await migrateHook({
+    source: readFileSync(hook, "utf8"),
+    hookFile: "hooks/m2m-claims-by-audience.js",
+    hookType: "credentials-exchange",
+    handler: "m2m-claims-by-audience",
+  });
   expect(result.fullyConverted).toBe(true);
   expect(readFileSync(action, "utf8")).toBe(result.code);
 });

@@ -64,17 +64,28 @@ it("a field without an Action equivalent is a TODO, never dropped", async () => 
     "pre-user-registration",
   );
   expect(result.fullyConverted).toBe(false);
-  expect(markers(result)).toEqual(["MIGRATION_TODO_CONTEXT", "MIGRATION_TODO_SECRETS", "MIGRATION_TODO_USER_FIELD", "MIGRATION_TODO_WEBTASK"]);
+  expect(markers(result)).toEqual([
+    "MIGRATION_TODO_CONTEXT",
+    "MIGRATION_TODO_SECRETS",
+    "MIGRATION_TODO_USER_FIELD",
+    "MIGRATION_TODO_WEBTASK",
+  ]);
   for (const marker of markers(result)) expect(result.code).toMatch(new RegExp(`\\b${marker}\\b`));
   expect(result.typeProblems).toEqual([]);
 });
 
 it("credentials exchange: any change of the token's scopes, or a response without them, is MIGRATION_TODO_SCOPE", async () => {
-  const noScope = await convert(`module.exports = function (client, scope, audience, context, cb) { cb(null, { 'https://x.example/a': 1 }); };`);
+  const noScope = await convert(
+    `module.exports = function (client, scope, audience, context, cb) { cb(null, { 'https://x.example/a': 1 }); };`,
+  );
   expect(markers(noScope)).toEqual(["MIGRATION_TODO_SCOPE"]);
-  const pushed = await convert(`module.exports = function (client, scope, audience, context, cb) { const t = { scope: scope }; t.scope.push('x'); cb(null, t); };`);
+  const pushed = await convert(
+    `module.exports = function (client, scope, audience, context, cb) { const t = { scope: scope }; t.scope.push('x'); cb(null, t); };`,
+  );
   expect(markers(pushed)).toEqual(["MIGRATION_TODO_SCOPE"]);
-  const kept = await convert(`module.exports = function (client, scope, audience, context, cb) { const t = { scope: scope }; if (scope && scope.indexOf('admin') >= 0) t['https://x.example/admin'] = true; cb(null, t); };`);
+  const kept = await convert(
+    `module.exports = function (client, scope, audience, context, cb) { const t = { scope: scope }; if (scope && scope.indexOf('admin') >= 0) t['https://x.example/admin'] = true; cb(null, t); };`,
+  );
   expect(kept.fullyConverted).toBe(true);
 });
 
@@ -92,12 +103,27 @@ it("secrets and versioned requires become the tenant entry's secrets and depende
   expect(result.code).toContain('const axios = require("axios");');
   expect(result.secrets).toEqual([{ hookSecret: "webhookUrl", secret: "WEBHOOK_URL" }]);
   expect(flowsSnippet(result)).toBe(
-    ["flows:", "  post-user-registration:", "    mode: append", "    actions:", "      - handler: notify", "        secrets:", "          WEBHOOK_URL:", "            env: AUTH0_SECRET_WEBHOOK_URL", "        dependencies:", "          axios: 1.7.9", ""].join("\n"),
+    [
+      "flows:",
+      "  post-user-registration:",
+      "    mode: append",
+      "    actions:",
+      "      - handler: notify",
+      "        secrets:",
+      "          WEBHOOK_URL:",
+      "            env: AUTH0_SECRET_WEBHOOK_URL",
+      "        dependencies:",
+      "          axios: 1.7.9",
+      "",
+    ].join("\n"),
   );
 });
 
 it("an unused response that calls something is still evaluated", async () => {
-  const result = await convert(`module.exports = function (user, context, cb) { cb(null, { sent: notify(user.email) }); function notify(e) { console.log(e); return true; } };`, "post-change-password");
+  const result = await convert(
+    `module.exports = function (user, context, cb) { cb(null, { sent: notify(user.email) }); function notify(e) { console.log(e); return true; } };`,
+    "post-change-password",
+  );
   expect(result.fullyConverted).toBe(true);
   expect(result.code).toMatch(/sent: notify\(event\.user\.email\)/);
 });
@@ -130,7 +156,9 @@ describe("npm run migrate-hook", () => {
     writeFileSync(hook, "module.exports = function (user, context, cb) { cb(); };");
     const missing = await runCli(migrateHookCli, [hook]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("--trigger is required: one of credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message");
+    expect(missing.stderr).toContain(
+      "--trigger is required: one of credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message",
+    );
     const unknown = await runCli(migrateHookCli, [hook, "--trigger", "post-login"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('--trigger "post-login" is not a Hook type');

@@ -10,7 +10,13 @@ const cx = HOOK_KINDS["credentials-exchange"];
 const preReg = HOOK_KINDS["pre-user-registration"];
 const client = { id: "cli_1", name: "App", tenant: "t", metadata: { tier: "gold" } };
 
-function run(source: string, kind = cx, args: unknown[] = [client, ["read:data"], "https://api.example.com/"], secrets: Record<string, string> = {}, options = {}) {
+function run(
+  source: string,
+  kind = cx,
+  args: unknown[] = [client, ["read:data"], "https://api.example.com/"],
+  secrets: Record<string, string> = {},
+  options = {},
+) {
   return runHook(source, "hook.js", kind, args, secrets, { body: { grant_type: "client_credentials" } }, options);
 }
 
@@ -31,9 +37,15 @@ it("calls module.exports with the arguments, context (with webtask.secrets) and 
 it("a truthy first argument fails the Hook; the error classes of the type are globals with their names", async () => {
   const denied = await run(`module.exports = function (c, s, a, ctx, cb) { cb(new InvalidScopeError('no')); };`);
   expect(denied.error).toEqual({ name: "InvalidScopeError", message: "no" });
-  const request = await run(`module.exports = function (c, s, a, ctx, cb) { const e = new InvalidRequestError('bad'); cb(e instanceof Error ? e : null); };`);
+  const request = await run(
+    `module.exports = function (c, s, a, ctx, cb) { const e = new InvalidRequestError('bad'); cb(e instanceof Error ? e : null); };`,
+  );
   expect(request.error).toEqual({ name: "InvalidRequestError", message: "bad" });
-  const signup = await run(`module.exports = function (user, ctx, cb) { cb(new PreUserRegistrationError('reason', 'for the user')); };`, preReg, [{ email: "a@b.c" }]);
+  const signup = await run(
+    `module.exports = function (user, ctx, cb) { cb(new PreUserRegistrationError('reason', 'for the user')); };`,
+    preReg,
+    [{ email: "a@b.c" }],
+  );
   expect(signup.error).toEqual({ name: "PreUserRegistrationError", message: "reason", userMessage: "for the user" });
   const plain = await run(`module.exports = function (c, s, a, ctx, cb) { cb('text'); };`);
   expect(plain.error).toEqual({ name: "string", message: "text" });
@@ -43,14 +55,22 @@ it("a truthy first argument fails the Hook; the error classes of the type are gl
 });
 
 it("a falsy first argument is success; only the first call counts", async () => {
-  const result = await run(`module.exports = function (c, s, a, ctx, cb) { cb(undefined, { n: 1 }); cb(null, { n: 2 }); cb(new Error('late')); };`);
+  const result = await run(
+    `module.exports = function (c, s, a, ctx, cb) { cb(undefined, { n: 1 }); cb(null, { n: 2 }); cb(new Error('late')); };`,
+  );
   expect(result.error).toBeUndefined();
   expect(result.response).toEqual({ n: 1 });
 });
 
 it("a throw, or an async Hook's rejection, fails it like cb(error)", async () => {
-  expect((await run(`module.exports = function () { throw new ServerError('boom'); };`)).error).toEqual({ name: "ServerError", message: "boom" });
-  expect((await run(`module.exports = async function () { await null; throw new Error('later'); };`)).error).toEqual({ name: "Error", message: "later" });
+  expect((await run(`module.exports = function () { throw new ServerError('boom'); };`)).error).toEqual({
+    name: "ServerError",
+    message: "boom",
+  });
+  expect((await run(`module.exports = async function () { await null; throw new Error('later'); };`)).error).toEqual({
+    name: "Error",
+    message: "later",
+  });
 });
 
 it("answers require('pkg@version') from the given modules first (HTTP doubles), and Node built-ins", async () => {
@@ -77,7 +97,11 @@ it("fails a Hook that never calls back within the time limit, and a module that 
 
 it("gives each run fresh arguments: a Hook that mutates them changes nothing outside", async () => {
   const args = [{ ...client, metadata: { tier: "gold" } }, ["read:data"], "aud"];
-  await run(`module.exports = function (client, scope, a, ctx, cb) { client.metadata.tier = 'x'; scope.push('extra'); cb(null, {}); };`, cx, args);
+  await run(
+    `module.exports = function (client, scope, a, ctx, cb) { client.metadata.tier = 'x'; scope.push('extra'); cb(null, {}); };`,
+    cx,
+    args,
+  );
   expect(args).toEqual([{ ...client, metadata: { tier: "gold" } }, ["read:data"], "aud"]);
 });
 

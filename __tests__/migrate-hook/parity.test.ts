@@ -28,7 +28,11 @@ writeFileSync(
     trigger: "credentials-exchange",
     migration: { fullyConverted: true },
     fixtures: [
-      { name: "plan found", event: { client: { client_id: "c1" } }, http: [{ url: "https://api.example.com/plan/c1", body: { plan: "gold" } }] },
+      {
+        name: "plan found",
+        event: { client: { client_id: "c1" } },
+        http: [{ url: "https://api.example.com/plan/c1", body: { plan: "gold" } }],
+      },
       { name: "blocked", event: { client: { client_id: "c2", metadata: { blocked: "yes" } } } },
     ],
   }),
@@ -36,7 +40,10 @@ writeFileSync(
 
 function action(name: string, body: string): string {
   const file = join(dir, `${name}.ts`);
-  writeFileSync(file, `const request = require("request");\nexport const onExecuteCredentialsExchange = async (event: any, api: any): Promise<void> => {\n${body}\n};\n`);
+  writeFileSync(
+    file,
+    `const request = require("request");\nexport const onExecuteCredentialsExchange = async (event: any, api: any): Promise<void> => {\n${body}\n};\n`,
+  );
   return file;
 }
 
@@ -81,10 +88,19 @@ it("a throwing Action is a difference (failed vs issued), not a crash", async ()
 it("exit 3, with a message and no stack trace, when the harness cannot run", async () => {
   const cases: Array<[string[], RegExp]> = [
     [[hook], /usage: npm run parity-hook/],
-    [[hook, join(dir, "missing.ts"), "--fixtures", fixtures], /Action file not found; convert the Hook first \(npm run migrate-hook -- .* --trigger credentials-exchange\)/],
+    [
+      [hook, join(dir, "missing.ts"), "--fixtures", fixtures],
+      /Action file not found; convert the Hook first \(npm run migrate-hook -- .* --trigger credentials-exchange\)/,
+    ],
     [[hook, action("faithful2", faithful), "--fixtures", join(dir, "none.json")], /fixture file not found/],
-    [[hook, action("faithful3", faithful), "--fixtures", fixtures, "--trigger", "pre-user-registration"], /its fixtures are for credentials-exchange Hooks, not pre-user-registration/],
-    [[hook, action("faithful4", faithful), "--fixtures", fixtures, "--trigger", "post-login"], /--trigger "post-login": a Hook type is one of/],
+    [
+      [hook, action("faithful3", faithful), "--fixtures", fixtures, "--trigger", "pre-user-registration"],
+      /its fixtures are for credentials-exchange Hooks, not pre-user-registration/,
+    ],
+    [
+      [hook, action("faithful4", faithful), "--fixtures", fixtures, "--trigger", "post-login"],
+      /--trigger "post-login": a Hook type is one of/,
+    ],
     [[hook, action("broken", "const = ;"), "--fixtures", fixtures], /cannot bundle the Action/],
   ];
   for (const [argv, message] of cases) {
@@ -94,7 +110,10 @@ it("exit 3, with a message and no stack trace, when the harness cannot run", asy
     expect(result.stderr).not.toMatch(/\n\s+at /);
   }
   const badFixtures = join(dir, "bad.fixtures.json");
-  writeFileSync(badFixtures, JSON.stringify({ trigger: "credentials-exchange", migration: { fullyConverted: true }, fixtures: [{ name: "x", evnt: {} }] }));
+  writeFileSync(
+    badFixtures,
+    JSON.stringify({ trigger: "credentials-exchange", migration: { fullyConverted: true }, fixtures: [{ name: "x", evnt: {} }] }),
+  );
   const bad = await runCli(parityHookCli, [hook, action("faithful5", faithful), "--fixtures", badFixtures]);
   expect(bad.status).toBe(3);
   expect(bad.stderr).toContain("fixtures[0]: unknown field(s) evnt; a fixture has name, event, secrets, http");

@@ -5,7 +5,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(cli: (argv: string[], io: { log(t: string): void; error(t: string): void }) => Promise<number>, argv: string[]): Promise<CliRun> {
+export async function runCli(
+  cli: (argv: string[], io: { log(t: string): void; error(t: string): void }) => Promise<number>,
+  argv: string[],
+): Promise<CliRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const status = await cli(argv, { log: (t) => stdout.push(t), error: (t) => stderr.push(t) });
@@ -16,5 +19,12 @@ export async function runCli(cli: (argv: string[], io: { log(t: string): void; e
 export function reportedTodos(stdout: string): string[] {
   const start = stdout.indexOf("NOT CONVERTED:");
   if (start < 0) return [];
-  return [...new Set(stdout.slice(start).split("\n").flatMap((line) => /^ {2}line \d+: (MIGRATION_TODO_\w+):/.exec(line)?.[1] ?? []))].sort();
+  return [
+    ...new Set(
+      stdout
+        .slice(start)
+        .split("\n")
+        .flatMap((line) => /^ {2}line \d+: (MIGRATION_TODO_\w+):/.exec(line)?.[1] ?? []),
+    ),
+  ].sort();
 }

@@ -40,7 +40,8 @@ function directErrorArgument(node: t.Node | undefined): boolean {
 /** The statement a direct call stands in: `cb(…);` or `return cb(…);`. */
 function callStatement(call: NodePath<t.CallExpression>): NodePath<t.Statement> | undefined {
   const parent = call.parentPath;
-  if (parent?.isExpressionStatement() || (parent?.isReturnStatement() && parent.node.argument === call.node)) return parent as NodePath<t.Statement>;
+  if (parent?.isExpressionStatement() || (parent?.isReturnStatement() && parent.node.argument === call.node))
+    return parent as NodePath<t.Statement>;
   return undefined;
 }
 
@@ -73,10 +74,19 @@ export function planCallback(file: t.File, kind: HookKind, callbackName: string 
     // variable): only the promise form gives them the meaning the Hooks runtime did.
     fn.traverse({
       Identifier(path) {
-        if (!Object.prototype.hasOwnProperty.call(kind.errors, path.node.name) || !path.isReferencedIdentifier() || path.scope.getBinding(path.node.name)) return;
+        if (
+          !Object.prototype.hasOwnProperty.call(kind.errors, path.node.name) ||
+          !path.isReferencedIdentifier() ||
+          path.scope.getBinding(path.node.name)
+        )
+          return;
         const created = path.parentPath;
         const call = created?.parentPath;
-        const inDirectCall = created?.isNewExpression() && call?.isCallExpression() && t.isIdentifier(call.node.callee, { name: callbackName }) && call.node.arguments[0] === created.node;
+        const inDirectCall =
+          created?.isNewExpression() &&
+          call?.isCallExpression() &&
+          t.isIdentifier(call.node.callee, { name: callbackName }) &&
+          call.node.arguments[0] === created.node;
         if (!inDirectCall) plan.mode = "promise";
       },
     });
@@ -102,7 +112,10 @@ export function convertDirectCallbacks(file: t.File, kind: HookKind, callbackNam
         } else if (kind.response === "registration" && second) {
           plan.helpers.add("setHookMetadata");
           out.push(t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), second as t.Expression])));
-          conv.changed(call, `${callbackName}(null, response) → response.user.user_metadata / app_metadata through api.user.setUserMetadata / setAppMetadata`);
+          conv.changed(
+            call,
+            `${callbackName}(null, response) → response.user.user_metadata / app_metadata through api.user.setUserMetadata / setAppMetadata`,
+          );
         } else {
           // The response is unused, but building it may call something: keep anything but a name or a literal.
           if (second && !t.isIdentifier(second) && !t.isLiteral(second)) out.push(t.expressionStatement(second as t.Expression));
@@ -114,10 +127,16 @@ export function convertDirectCallbacks(file: t.File, kind: HookKind, callbackNam
         const meaning = errorClass ? kind.errors[errorClass] : undefined;
         const args = (first as t.NewExpression).arguments as t.Expression[];
         if (meaning?.kind === "oauth") {
-          out.push(t.expressionStatement(apiCall("access.deny", [t.stringLiteral(meaning.code), ...(args[0] ? [args[0]] : [])])), t.returnStatement());
+          out.push(
+            t.expressionStatement(apiCall("access.deny", [t.stringLiteral(meaning.code), ...(args[0] ? [args[0]] : [])])),
+            t.returnStatement(),
+          );
           conv.changed(call, `${callbackName}(new ${errorClass}(…)) → api.access.deny("${meaning.code}", …)`);
         } else if (meaning?.kind === "deny-signup") {
-          out.push(t.expressionStatement(apiCall("access.deny", [args[0] ?? t.stringLiteral(""), ...(args[1] ? [args[1]] : [])])), t.returnStatement());
+          out.push(
+            t.expressionStatement(apiCall("access.deny", [args[0] ?? t.stringLiteral(""), ...(args[1] ? [args[1]] : [])])),
+            t.returnStatement(),
+          );
           conv.changed(call, `${callbackName}(new ${errorClass}(reason, userMessage)) → api.access.deny(reason, userMessage)`);
         } else {
           out.push(t.throwStatement(first as t.Expression));
@@ -134,26 +153,53 @@ export function convertDirectCallbacks(file: t.File, kind: HookKind, callbackNam
  * The promise form: the Hook body, unchanged, runs inside a Promise; the callback settles it.
  *   const response = await new Promise<any>((resolve, reject) => { const cb = …; <body> });
  */
-export function promiseBody(kind: HookKind, callbackName: string, body: t.Statement[], isAsync: boolean, plan: CallbackPlan, conv: Conversion, at: t.Node): t.Statement[] {
+export function promiseBody(
+  kind: HookKind,
+  callbackName: string,
+  body: t.Statement[],
+  isAsync: boolean,
+  plan: CallbackPlan,
+  conv: Conversion,
+  at: t.Node,
+): t.Statement[] {
   const settle = t.variableDeclaration("const", [
     t.variableDeclarator(
       t.identifier(callbackName),
       t.arrowFunctionExpression(
         [typedParam("error", true), typedParam("result", true)],
-        t.conditionalExpression(t.identifier("error"), t.callExpression(t.identifier("hookReject"), [t.identifier("error")]), t.callExpression(t.identifier("hookResolve"), [t.identifier("result")])),
+        t.conditionalExpression(
+          t.identifier("error"),
+          t.callExpression(t.identifier("hookReject"), [t.identifier("error")]),
+          t.callExpression(t.identifier("hookResolve"), [t.identifier("result")]),
+        ),
       ),
     ),
   ]);
-  t.addComment(settle, "leading", " The Hook's callback: a truthy first argument failed the Hook, otherwise the second was its response.", true);
+  t.addComment(
+    settle,
+    "leading",
+    " The Hook's callback: a truthy first argument failed the Hook, otherwise the second was its response.",
+    true,
+  );
   // An async Hook's rejected promise fails it as a thrown error does.
   const run = isAsync
-    ? [t.expressionStatement(t.callExpression(t.memberExpression(t.callExpression(t.arrowFunctionExpression([], t.blockStatement(body), true), []), t.identifier("catch")), [t.identifier("hookReject")]))]
+    ? [
+        t.expressionStatement(
+          t.callExpression(
+            t.memberExpression(t.callExpression(t.arrowFunctionExpression([], t.blockStatement(body), true), []), t.identifier("catch")),
+            [t.identifier("hookReject")],
+          ),
+        ),
+      ]
     : body;
   const executor = t.arrowFunctionExpression([t.identifier("hookResolve"), t.identifier("hookReject")], t.blockStatement([settle, ...run]));
   const promise = t.newExpression(t.identifier("Promise"), [executor]);
   promise.typeParameters = t.tsTypeParameterInstantiation([t.tsAnyKeyword()]);
   const awaited = t.awaitExpression(promise);
-  conv.changed(at, `${callbackName}(error, response) → the Hook body runs in a Promise its callback settles (the callback is called later or passed on)`);
+  conv.changed(
+    at,
+    `${callbackName}(error, response) → the Hook body runs in a Promise its callback settles (the callback is called later or passed on)`,
+  );
 
   const apply: t.Statement[] = [];
   if (kind.response === "access-token") {
@@ -161,7 +207,9 @@ export function promiseBody(kind: HookKind, callbackName: string, body: t.Statem
     apply.push(t.expressionStatement(t.callExpression(t.identifier("setHookClaims"), [t.identifier("api"), t.identifier("hookResponse")])));
   } else if (kind.response === "registration") {
     plan.helpers.add("setHookMetadata");
-    apply.push(t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), t.identifier("hookResponse")])));
+    apply.push(
+      t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), t.identifier("hookResponse")])),
+    );
   }
   const hasErrorClasses = Object.keys(kind.errors).length > 0;
   if (!hasErrorClasses) {
@@ -174,7 +222,10 @@ export function promiseBody(kind: HookKind, callbackName: string, body: t.Statem
   const declare = t.variableDeclaration("let", [t.variableDeclarator(typedIdentifier("hookResponse", t.tsAnyKeyword()))]);
   const tryStatement = t.tryStatement(
     t.blockStatement([t.expressionStatement(t.assignmentExpression("=", t.identifier("hookResponse"), awaited))]),
-    t.catchClause(t.identifier("error"), t.blockStatement([t.returnStatement(t.callExpression(t.identifier("failAsHook"), [t.identifier("api"), t.identifier("error")]))])),
+    t.catchClause(
+      t.identifier("error"),
+      t.blockStatement([t.returnStatement(t.callExpression(t.identifier("failAsHook"), [t.identifier("api"), t.identifier("error")]))]),
+    ),
   );
   return [declare, tryStatement, ...apply];
 }
@@ -197,7 +248,12 @@ export function referencesErrorClass(file: t.File, kind: HookKind): boolean {
   withRuleFunction(file, (fn) => {
     fn.traverse({
       Identifier(path) {
-        if (Object.prototype.hasOwnProperty.call(kind.errors, path.node.name) && path.isReferencedIdentifier() && !path.scope.getBinding(path.node.name)) found = true;
+        if (
+          Object.prototype.hasOwnProperty.call(kind.errors, path.node.name) &&
+          path.isReferencedIdentifier() &&
+          !path.scope.getBinding(path.node.name)
+        )
+          found = true;
       },
     });
   });

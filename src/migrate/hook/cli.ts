@@ -53,7 +53,9 @@ export async function migrateHookCli(argv: string[], io: Output): Promise<number
   }
   const trigger = args.values.trigger;
   if (!trigger || !isHookType(trigger)) {
-    io.error(`--trigger ${trigger === undefined ? "is required" : `"${trigger}" is not a Hook type`}: one of ${HOOK_TYPES.join(", ")}\n${USAGE}`);
+    io.error(
+      `--trigger ${trigger === undefined ? "is required" : `"${trigger}" is not a Hook type`}: one of ${HOOK_TYPES.join(", ")}\n${USAGE}`,
+    );
     return 2;
   }
   const handler = args.values.name ?? handlerNameFromFile(hookFile);
@@ -100,7 +102,8 @@ export async function migrateHookCli(argv: string[], io: Output): Promise<number
 /** The Action's entry under `flows.<trigger>.actions` of a tenant file. */
 export function flowsSnippet(result: HookMigrationResult): string {
   const entry: Record<string, unknown> = { handler: result.handler };
-  if (result.secrets.length > 0) entry.secrets = Object.fromEntries(result.secrets.map(({ secret }) => [secret, { env: `AUTH0_SECRET_${secret}` }]));
+  if (result.secrets.length > 0)
+    entry.secrets = Object.fromEntries(result.secrets.map(({ secret }) => [secret, { env: `AUTH0_SECRET_${secret}` }]));
   if (Object.keys(result.dependencies).length > 0) entry.dependencies = result.dependencies;
   return stringify({ flows: { [result.kind.trigger]: { mode: "append", actions: [entry] } } });
 }
@@ -113,7 +116,10 @@ export function formatHookReport(result: HookMigrationResult, hookFile: string, 
   const repairs = Object.entries(result.repairs).map(([kind, n]) => `${n} ${kind}`);
   const repaired = repairs.length > 0 ? ` (after behaviour-neutral repairs for untyped Hook code: ${repairs.join(", ")})` : "";
   if (result.typeProblems.length === 0) {
-    out.push(`Type check (the project's strict tsconfig): ${result.todos.length === 0 ? "ok" : "ok apart from the MIGRATION_TODO_* markers"}${repaired}`, "");
+    out.push(
+      `Type check (the project's strict tsconfig): ${result.todos.length === 0 ? "ok" : "ok apart from the MIGRATION_TODO_* markers"}${repaired}`,
+      "",
+    );
   } else {
     out.push(`Type check (the project's strict tsconfig): ${result.typeProblems.length} error(s)${repaired}`);
     out.push(...result.typeProblems.map((p) => `  ${outFile}:${p.line}:${p.column}: TS${p.code}: ${p.message}`), "");
@@ -124,8 +130,16 @@ export function formatHookReport(result: HookMigrationResult, hookFile: string, 
   }
   if (result.fullyConverted) {
     out.push("Tenant configuration: add the Action to each tenant file that should run it:");
-    out.push(...flowsSnippet(result).trimEnd().split("\n").map((l) => `  ${l}`));
-    if (result.secrets.length > 0) out.push(`Secret values come from the environment at plan/apply: ${result.secrets.map((s) => `AUTH0_SECRET_${s.secret}`).join(", ")}.`);
+    out.push(
+      ...flowsSnippet(result)
+        .trimEnd()
+        .split("\n")
+        .map((l) => `  ${l}`),
+    );
+    if (result.secrets.length > 0)
+      out.push(
+        `Secret values come from the environment at plan/apply: ${result.secrets.map((s) => `AUTH0_SECRET_${s.secret}`).join(", ")}.`,
+      );
     out.push(`Then check it against the Hook: npm run parity-hook -- ${hookFile} ${outFile} --trigger ${result.kind.hookType}`);
   } else {
     out.push("Tenant configuration: not given until the Action converts fully (resolve the TODOs and type errors, then run again).");

@@ -11,7 +11,13 @@
 import { relative } from "node:path";
 import { triggerSpec } from "../../triggers";
 
-export const HOOK_TYPES = ["credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message"] as const;
+export const HOOK_TYPES = [
+  "credentials-exchange",
+  "pre-user-registration",
+  "post-user-registration",
+  "post-change-password",
+  "send-phone-message",
+] as const;
 export type HookType = (typeof HOOK_TYPES)[number];
 
 /** One Hook parameter (other than `context` and the callback). */
@@ -136,7 +142,12 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
   "post-change-password": {
     hookType: "post-change-password",
     ...actionTrigger("post-change-password"),
-    params: [{ role: "user", fields: { id: "user.user_id", username: "user.username", email: "user.email", last_password_reset: "user.last_password_reset" } }],
+    params: [
+      {
+        role: "user",
+        fields: { id: "user.user_id", username: "user.username", email: "user.email", last_password_reset: "user.last_password_reset" },
+      },
+    ],
     context: { ...CONNECTION_CONTEXT },
     response: "none",
     errors: {},
@@ -174,7 +185,10 @@ export function isHookType(value: string): value is HookType {
 }
 
 /** The row for the longest prefix of `path` in a field table, with how many segments it covers. */
-export function longestField(table: Readonly<Record<string, string>>, path: readonly string[]): { target: string; length: number } | undefined {
+export function longestField(
+  table: Readonly<Record<string, string>>,
+  path: readonly string[],
+): { target: string; length: number } | undefined {
   let best: { target: string; length: number } | undefined;
   for (const [hookPath, target] of Object.entries(table)) {
     const segments = hookPath.split(".");

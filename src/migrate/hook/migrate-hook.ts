@@ -49,7 +49,17 @@ export interface HookMigrationResult {
   fullyConverted: boolean;
 }
 
-const RESERVED_NAMES = ["event", "api", "setHookClaims", "setHookMetadata", "failAsHook", "isNamespacedClaim", "hookResolve", "hookReject", "hookResponse"];
+const RESERVED_NAMES = [
+  "event",
+  "api",
+  "setHookClaims",
+  "setHookMetadata",
+  "failAsHook",
+  "isNamespacedClaim",
+  "hookResolve",
+  "hookReject",
+  "hookResponse",
+];
 
 export async function migrateHook(input: MigrateHookInput): Promise<HookMigrationResult> {
   const kind = HOOK_KINDS[input.hookType];
@@ -61,9 +71,19 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
 
   // Module-level helpers and requires run once per call in the Action: Hooks gave no guarantee
   // that module state survived between runs, and Actions do not either.
-  const fn = t.functionExpression(null, parsed.fn.params, t.blockStatement([...parsed.moduleStatements, ...parsed.fn.body.body]), false, parsed.fn.async);
+  const fn = t.functionExpression(
+    null,
+    parsed.fn.params,
+    t.blockStatement([...parsed.moduleStatements, ...parsed.fn.body.body]),
+    false,
+    parsed.fn.async,
+  );
   fn.loc = parsed.fn.loc;
-  if (parsed.moduleStatements.length > 0) conv.note(parsed.moduleStatements[0], "module-level statements moved to the start of the handler (the Action evaluates them on each run)");
+  if (parsed.moduleStatements.length > 0)
+    conv.note(
+      parsed.moduleStatements[0],
+      "module-level statements moved to the start of the handler (the Action evaluates them on each run)",
+    );
   const file = wrapFunction(fn);
   renameReservedBindings(file, conv);
 
@@ -87,12 +107,18 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
   const header = [
     `${kind.trigger} Action converted from the ${kind.hookType} Hook ${input.hookFile} by \`npm run migrate-hook\`.`,
     `Check that it behaves like the Hook: npm run parity-hook -- ${input.hookFile} actions/${kind.trigger}/${input.handler}.ts --trigger ${kind.hookType}`,
-    ...(todos.length > 0 ? ["", `NOT FULLY CONVERTED: resolve the ${todos.length} MIGRATION_TODO_* below; the file fails type-checking until then.`] : []),
+    ...(todos.length > 0
+      ? ["", `NOT FULLY CONVERTED: resolve the ${todos.length} MIGRATION_TODO_* below; the file fails type-checking until then.`]
+      : []),
   ];
-  const printed = await printActionFile(buildFile(kind, header, parsed.leadingComments, conv, plan.helpers, [...preamble.statements, ...body]));
+  const printed = await printActionFile(
+    buildFile(kind, header, parsed.leadingComments, conv, plan.helpers, [...preamble.statements, ...body]),
+  );
   const checked = await checkAndRepair(printed, input.handler, formatTypeScript);
 
-  const secrets = [...conv.secrets.entries()].map(([hookSecret, secret]) => ({ hookSecret, secret })).sort((a, b) => a.secret.localeCompare(b.secret));
+  const secrets = [...conv.secrets.entries()]
+    .map(([hookSecret, secret]) => ({ hookSecret, secret }))
+    .sort((a, b) => a.secret.localeCompare(b.secret));
   const dependencies = Object.fromEntries([...conv.dependencies.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
     handler: input.handler,
@@ -110,21 +136,39 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
   };
 }
 
-function buildFile(kind: HookKind, header: string[], comments: t.Comment[], conv: Conversion, helpers: ReadonlySet<HookHelper>, body: t.Statement[]): ActionFile {
+function buildFile(
+  kind: HookKind,
+  header: string[],
+  comments: t.Comment[],
+  conv: Conversion,
+  helpers: ReadonlySet<HookHelper>,
+  body: t.Statement[],
+): ActionFile {
   const typeImport = t.importDeclaration(
-    [t.importSpecifier(t.identifier("Event"), t.identifier("Event")), t.importSpecifier(t.identifier(kind.apiType), t.identifier(kind.apiType))],
+    [
+      t.importSpecifier(t.identifier("Event"), t.identifier("Event")),
+      t.importSpecifier(t.identifier(kind.apiType), t.identifier(kind.apiType)),
+    ],
     t.stringLiteral(kind.typesModule),
   );
   typeImport.importKind = "type";
   t.addComment(typeImport, "leading", `*\n${header.map((l) => ` * ${l}`.trimEnd()).join("\n")}\n `, false);
 
-  const helperStatements = helperSource(kind, helpers).map((source) => parse(source, { sourceType: "module", plugins: ["typescript"] }).program.body);
+  const helperStatements = helperSource(kind, helpers).map(
+    (source) => parse(source, { sourceType: "module", plugins: ["typescript"] }).program.body,
+  );
   const eventParam = t.identifier("event");
   eventParam.typeAnnotation = t.tsTypeAnnotation(t.tsTypeReference(t.identifier("Event")));
   const apiParam = t.identifier("api");
   apiParam.typeAnnotation = t.tsTypeAnnotation(t.tsTypeReference(t.identifier(kind.apiType)));
   let end = body.length;
-  while (end > 0 && t.isReturnStatement(body[end - 1]) && !(body[end - 1] as t.ReturnStatement).argument && !body[end - 1].leadingComments?.length) end--;
+  while (
+    end > 0 &&
+    t.isReturnStatement(body[end - 1]) &&
+    !(body[end - 1] as t.ReturnStatement).argument &&
+    !body[end - 1].leadingComments?.length
+  )
+    end--;
   const handler = t.arrowFunctionExpression([eventParam, apiParam], t.blockStatement(body.slice(0, end)), true);
   handler.returnType = t.tsTypeAnnotation(t.tsTypeReference(t.identifier("Promise"), t.tsTypeParameterInstantiation([t.tsVoidKeyword()])));
   const exported = t.exportNamedDeclaration(t.variableDeclaration("const", [t.variableDeclarator(t.identifier(kind.entryPoint), handler)]));
@@ -210,8 +254,12 @@ function renameReservedBindings(file: t.File, conv: Conversion): void {
       for (const name of RESERVED_NAMES) {
         if (!path.scope.hasOwnBinding(name)) continue;
         let renamed = `hook${name[0].toUpperCase()}${name.slice(1)}`;
-        for (let i = 2; path.scope.hasBinding(renamed) || RESERVED_NAMES.includes(renamed); i++) renamed = `hook${name[0].toUpperCase()}${name.slice(1)}${i}`;
-        conv.note(path.scope.getOwnBinding(name)!.identifier, `renamed the Hook's own \`${name}\` to \`${renamed}\` (the Action uses that name)`);
+        for (let i = 2; path.scope.hasBinding(renamed) || RESERVED_NAMES.includes(renamed); i++)
+          renamed = `hook${name[0].toUpperCase()}${name.slice(1)}${i}`;
+        conv.note(
+          path.scope.getOwnBinding(name)!.identifier,
+          `renamed the Hook's own \`${name}\` to \`${renamed}\` (the Action uses that name)`,
+        );
         path.scope.rename(name, renamed);
       }
     };

@@ -51,15 +51,33 @@ export function parseHook(source: string, file: string, expectedParams: number):
       moduleStatements.push(statement);
     }
   }
-  if (!fn) throw new HookSyntaxError(file, 1, 1, "a Hook is a module whose `module.exports` is its function: module.exports = function (...) { ... }");
+  if (!fn)
+    throw new HookSyntaxError(
+      file,
+      1,
+      1,
+      "a Hook is a module whose `module.exports` is its function: module.exports = function (...) { ... }",
+    );
   const params = fn.params.map((p, index) => {
-    if (!t.isIdentifier(p)) throw new HookSyntaxError(file, p.loc?.start.line ?? 1, (p.loc?.start.column ?? 0) + 1, `parameter ${index + 1} of the Hook must be a plain name`);
+    if (!t.isIdentifier(p))
+      throw new HookSyntaxError(
+        file,
+        p.loc?.start.line ?? 1,
+        (p.loc?.start.column ?? 0) + 1,
+        `parameter ${index + 1} of the Hook must be a plain name`,
+      );
     return p.name;
   });
   if (params.length > expectedParams) {
-    throw new HookSyntaxError(file, fn.loc?.start.line ?? 1, 1, `this Hook type takes ${expectedParams} parameters (the last one the callback); this function takes ${params.length}`);
+    throw new HookSyntaxError(
+      file,
+      fn.loc?.start.line ?? 1,
+      1,
+      `this Hook type takes ${expectedParams} parameters (the last one the callback); this function takes ${params.length}`,
+    );
   }
-  if (fn.generator) throw new HookSyntaxError(file, fn.loc?.start.line ?? 1, 1, "a Hook is a function that calls its callback, not a generator");
+  if (fn.generator)
+    throw new HookSyntaxError(file, fn.loc?.start.line ?? 1, 1, "a Hook is a function that calls its callback, not a generator");
   return { fn, params, moduleStatements, leadingComments };
 }
 
@@ -67,7 +85,12 @@ export function parseHook(source: string, file: string, expectedParams: number):
 function exportedFunction(statement: t.Statement): t.FunctionExpression | undefined {
   if (!t.isExpressionStatement(statement) || !t.isAssignmentExpression(statement.expression, { operator: "=" })) return undefined;
   const { left, right } = statement.expression;
-  if (!t.isMemberExpression(left) || !t.isIdentifier(left.object, { name: "module" }) || !t.isIdentifier(left.property, { name: "exports" })) return undefined;
+  if (
+    !t.isMemberExpression(left) ||
+    !t.isIdentifier(left.object, { name: "module" }) ||
+    !t.isIdentifier(left.property, { name: "exports" })
+  )
+    return undefined;
   if (t.isFunctionExpression(right)) return right;
   if (t.isArrowFunctionExpression(right)) {
     const body = t.isBlockStatement(right.body) ? right.body : t.blockStatement([t.returnStatement(right.body)]);

@@ -39,7 +39,12 @@ async function run(argv: string[], io: Output): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { trigger: { type: "string" }, fixtures: { type: "string" }, "timeout-ms": { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        trigger: { type: "string" },
+        fixtures: { type: "string" },
+        "timeout-ms": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     io.error(`${(error as Error).message}\n${USAGE}`);
@@ -95,7 +100,14 @@ async function run(argv: string[], io: Output): Promise<number> {
     io.error(`${actionFile}: cannot bundle the Action: ${(error as Error).message.split("\n").slice(0, 6).join("\n")}`);
     return HARNESS_ERROR;
   }
-  const report = await checkHookParity({ hookSource, hookFile: show(hookFile), hookType: trigger, actionCode, fixtures: fixtureFile.fixtures, timeoutMs });
+  const report = await checkHookParity({
+    hookSource,
+    hookFile: show(hookFile),
+    hookType: trigger,
+    actionCode,
+    fixtures: fixtureFile.fixtures,
+    timeoutMs,
+  });
   io.log(formatHookParityReport(report, `Parity of ${show(hookFile)} (${trigger} Hook) and ${show(actionFile)} on ${show(fixturesFile)}:`));
   return report.equal ? 0 : 1;
 }

@@ -67,10 +67,13 @@ export function loadHookFixtureFile(file: string): HookFixtureFile {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new HookFixtureError(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "fixture file not found" : `not valid JSON: ${(error as Error).message}`}`);
+    throw new HookFixtureError(
+      `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "fixture file not found" : `not valid JSON: ${(error as Error).message}`}`,
+    );
   }
   const parsed = hookFixtureFileSchema.safeParse(raw);
-  if (!parsed.success) throw new HookFixtureError(parsed.error.issues.map((issue) => `${file}: ${where(issue)}: ${describe(issue)}`).join("\n"));
+  if (!parsed.success)
+    throw new HookFixtureError(parsed.error.issues.map((issue) => `${file}: ${where(issue)}: ${describe(issue)}`).join("\n"));
   return parsed.data;
 }
 
@@ -79,9 +82,11 @@ function where(issue: ZodIssue): string {
 }
 
 function describe(issue: ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown field(s) ${issue.keys.join(", ")}; a fixture has name, event, secrets, http (see docs/hook-migration.md)`;
+  if (issue.code === "unrecognized_keys")
+    return `unknown field(s) ${issue.keys.join(", ")}; a fixture has name, event, secrets, http (see docs/hook-migration.md)`;
   if (issue.code === "invalid_enum_value") return `must be one of ${issue.options.join(", ")}, not "${String(issue.received)}"`;
-  if (issue.code === "invalid_type") return issue.received === "undefined" ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${issue.received}`;
+  if (issue.code === "invalid_type")
+    return issue.received === "undefined" ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${issue.received}`;
   return issue.message;
 }
 
@@ -91,7 +96,14 @@ const REQUEST = {
   hostname: "fixture-tenant.eu.auth0.com",
   language: "en",
   user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
-  geoip: { countryCode: "DE", countryCode3: "DEU", countryName: "Germany", cityName: "Berlin", continentCode: "EU", timeZone: "Europe/Berlin" },
+  geoip: {
+    countryCode: "DE",
+    countryCode3: "DEU",
+    countryName: "Germany",
+    cityName: "Berlin",
+    continentCode: "EU",
+    timeZone: "Europe/Berlin",
+  },
 };
 const CLIENT = { client_id: "fixture-client-id", name: "Fixture App", metadata: {} };
 const CONNECTION = { id: "con_fixture", name: "Username-Password-Authentication", strategy: "auth0", metadata: {} };
@@ -126,11 +138,22 @@ const DEFAULT_EVENTS: Record<HookType, Record<string, unknown>> = {
     tenant: TENANT,
   },
   "post-user-registration": { user: CREATED_USER, client: CLIENT, connection: CONNECTION, request: REQUEST, tenant: TENANT },
-  "post-change-password": { user: { ...CREATED_USER, last_password_reset: "2026-11-20T10:00:00.000Z" }, connection: CONNECTION, request: REQUEST, tenant: TENANT },
+  "post-change-password": {
+    user: { ...CREATED_USER, last_password_reset: "2026-11-20T10:00:00.000Z" },
+    connection: CONNECTION,
+    request: REQUEST,
+    tenant: TENANT,
+  },
   "send-phone-message": {
     user: { ...CREATED_USER, phone_number: "+15555550100" },
     client: CLIENT,
-    message_options: { action: "second-factor-authentication", code: "123456", message_type: "sms", recipient: "+15555550100", text: "Your verification code is 123456" },
+    message_options: {
+      action: "second-factor-authentication",
+      code: "123456",
+      message_type: "sms",
+      recipient: "+15555550100",
+      text: "Your verification code is 123456",
+    },
     request: REQUEST,
     tenant: TENANT,
   },
@@ -150,7 +173,14 @@ export function normalizeHookFixture(hookType: HookType, f: HookFixture): HookIn
   const kind = HOOK_KINDS[hookType];
   const event = merge(structuredClone(DEFAULT_EVENTS[hookType]), structuredClone(f.event)) as Record<string, unknown>;
   event.secrets = Object.fromEntries(Object.entries(f.secrets).map(([name, value]) => [secretNameFor(name), value]));
-  return { name: f.name, event: jsonCopy(event), hookArgs: hookArguments(kind, event), hookContext: hookContext(kind, event), hookSecrets: { ...f.secrets }, http: f.http };
+  return {
+    name: f.name,
+    event: jsonCopy(event),
+    hookArgs: hookArguments(kind, event),
+    hookContext: hookContext(kind, event),
+    hookSecrets: { ...f.secrets },
+    http: f.http,
+  };
 }
 
 /** The Hook's arguments before `context, cb`, read from the event through the table. */
@@ -158,7 +188,8 @@ export function hookArguments(kind: HookKind, event: Record<string, unknown>): u
   return kind.params.map((param) => {
     if (param.value !== undefined) return new Function("event", `return (${param.value});`)(event) as unknown;
     const object: Record<string, unknown> = {};
-    for (const [hookPath, eventField] of Object.entries(param.fields ?? {})) setPath(object, hookPath.split("."), getPath(event, eventField));
+    for (const [hookPath, eventField] of Object.entries(param.fields ?? {}))
+      setPath(object, hookPath.split("."), getPath(event, eventField));
     return jsonCopy(object);
   });
 }
@@ -191,7 +222,8 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 
 /** Objects merge key by key (a fixture states only what matters); arrays and values replace. */
 function merge(base: unknown, over: unknown): unknown {
-  if (typeof base !== "object" || base === null || Array.isArray(base) || typeof over !== "object" || over === null || Array.isArray(over)) return over === undefined ? base : over;
+  if (typeof base !== "object" || base === null || Array.isArray(base) || typeof over !== "object" || over === null || Array.isArray(over))
+    return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(over as Record<string, unknown>)) out[key] = merge(out[key], value);
   return out;

@@ -42,7 +42,15 @@ export interface HookRunOptions {
 
 const projectRequire = createRequire(join(REPO_ROOT, "package.json"));
 
-export async function runHook(source: string, hookFile: string, kind: HookKind, args: unknown[], secrets: Record<string, string>, context: Record<string, unknown>, options: HookRunOptions = {}): Promise<HookRun> {
+export async function runHook(
+  source: string,
+  hookFile: string,
+  kind: HookKind,
+  args: unknown[],
+  secrets: Record<string, string>,
+  context: Record<string, unknown>,
+  options: HookRunOptions = {},
+): Promise<HookRun> {
   const run: HookRun = { logs: [] };
   const print = (...values: unknown[]) => run.logs.push(values.map((v) => (typeof v === "string" ? v : safeJson(v))).join(" "));
   const hookRequire = (spec: string) => {
@@ -74,7 +82,8 @@ export async function runHook(source: string, hookFile: string, kind: HookKind, 
       )
       .join("\n");
     vm.runInContext(classes, sandbox);
-    const fromJson = (value: unknown) => (value === undefined ? undefined : vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox));
+    const fromJson = (value: unknown) =>
+      value === undefined ? undefined : vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox);
     const module = { exports: {} as unknown };
     sandbox.__module = module;
     vm.runInContext(`(function (module, exports) {\n${source}\n})(__module, __module.exports)`, sandbox, { filename: hookFile });
@@ -96,7 +105,8 @@ export async function runHook(source: string, hookFile: string, kind: HookKind, 
       };
       try {
         const returned = (hook as (...a: unknown[]) => unknown)(...args.map(fromJson), hookContext, callback);
-        if (returned && typeof (returned as Promise<unknown>).then === "function") (returned as Promise<unknown>).then(undefined, (error: unknown) => callback(error ?? new Error("rejected")));
+        if (returned && typeof (returned as Promise<unknown>).then === "function")
+          (returned as Promise<unknown>).then(undefined, (error: unknown) => callback(error ?? new Error("rejected")));
       } catch (error) {
         callback(error ?? new Error("threw"));
       }
@@ -113,7 +123,11 @@ export async function runHook(source: string, hookFile: string, kind: HookKind, 
 export function describeError(error: unknown): HookError {
   if (typeof error === "object" && error !== null && "message" in error) {
     const e = error as { name?: unknown; message: unknown; userMessage?: unknown };
-    return { name: String(e.name ?? "Error"), message: String(e.message), ...(e.userMessage !== undefined ? { userMessage: String(e.userMessage) } : {}) };
+    return {
+      name: String(e.name ?? "Error"),
+      message: String(e.message),
+      ...(e.userMessage !== undefined ? { userMessage: String(e.userMessage) } : {}),
+    };
   }
   return { name: typeof error, message: String(error) };
 }

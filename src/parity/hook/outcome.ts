@@ -57,7 +57,8 @@ export function actionOutcome(kind: HookKind, record: TriggerRecord, input: Hook
     const [first, second] = record.denied;
     return { result: "denied", code: String(first), message: second === undefined ? "" : String(second), http };
   }
-  if (record.validationError) return { result: "denied", code: String(record.validationError[0]), message: String(record.validationError[1] ?? ""), http };
+  if (record.validationError)
+    return { result: "denied", code: String(record.validationError[0]), message: String(record.validationError[1] ?? ""), http };
   switch (kind.response) {
     case "access-token":
       return { result: "issued", claims: json(record.claims), scope: (event.accessToken.scope as string[]).join(" "), http };

@@ -26,7 +26,12 @@ export interface TriggerRunOptions {
   modules?: Readonly<Record<string, unknown>>;
 }
 
-export async function runTriggerAction(code: string, kind: HookKind, event: Record<string, unknown>, options: TriggerRunOptions = {}): Promise<TriggerRecord> {
+export async function runTriggerAction(
+  code: string,
+  kind: HookKind,
+  event: Record<string, unknown>,
+  options: TriggerRunOptions = {},
+): Promise<TriggerRecord> {
   const record: TriggerRecord = { claims: {}, userMetadata: {}, appMetadata: {}, logs: [] };
   const timeoutMs = options.timeoutMs ?? ACTION_TIME_LIMIT_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -40,9 +45,13 @@ export async function runTriggerAction(code: string, kind: HookKind, event: Reco
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Script execution did not complete within ${timeoutMs / 1000} seconds`)), timeoutMs);
     });
-    await Promise.race([Promise.resolve((entry as (e: unknown, a: unknown) => unknown)(structuredClone(event), recordingApi(record))), timeout]);
+    await Promise.race([
+      Promise.resolve((entry as (e: unknown, a: unknown) => unknown)(structuredClone(event), recordingApi(record))),
+      timeout,
+    ]);
   } catch (error) {
-    record.error = typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error);
+    record.error =
+      typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error);
   } finally {
     if (timer) clearTimeout(timer);
   }

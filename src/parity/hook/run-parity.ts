@@ -38,10 +38,17 @@ export async function checkHookParity(input: HookParityInput): Promise<HookParit
   for (const fixture of input.fixtures) {
     const run = normalizeHookFixture(input.hookType, fixture);
     const hookHttp: HttpLog = { calls: [] };
-    const hookRun = await runHook(input.hookSource, input.hookFile, kind, run.hookArgs, run.hookSecrets, run.hookContext, { modules: httpDoubles(run.http, hookHttp), timeoutMs: input.timeoutMs });
+    const hookRun = await runHook(input.hookSource, input.hookFile, kind, run.hookArgs, run.hookSecrets, run.hookContext, {
+      modules: httpDoubles(run.http, hookHttp),
+      timeoutMs: input.timeoutMs,
+    });
     const hook = hookOutcome(kind, hookRun, run, hookHttp.calls);
     const actionHttp: HttpLog = { calls: [] };
-    const record = await runTriggerAction(input.actionCode, kind, run.event, { dependencyRoot: REPO_ROOT, modules: httpDoubles(run.http, actionHttp), timeoutMs: input.timeoutMs });
+    const record = await runTriggerAction(input.actionCode, kind, run.event, {
+      dependencyRoot: REPO_ROOT,
+      modules: httpDoubles(run.http, actionHttp),
+      timeoutMs: input.timeoutMs,
+    });
     const action = actionOutcome(kind, record, run, actionHttp.calls);
     results.push({ fixture: run.name, hook, action, differences: compareTriggerOutcomes(hook, action) });
   }
@@ -52,7 +59,10 @@ export function formatHookParityReport(report: HookParityReport, heading: string
   const lines = [heading];
   for (const r of report.results) {
     if (r.differences.length === 0) {
-      const detail = r.hook.result === "denied" || r.hook.result === "failed" ? `${r.hook.result}: ${r.hook.code ? `${r.hook.code} ` : ""}${r.hook.message ?? ""}`.trim() : r.hook.result;
+      const detail =
+        r.hook.result === "denied" || r.hook.result === "failed"
+          ? `${r.hook.result}: ${r.hook.code ? `${r.hook.code} ` : ""}${r.hook.message ?? ""}`.trim()
+          : r.hook.result;
       lines.push(`  same       ${r.fixture} (${detail})`);
     } else {
       lines.push(`  DIFFERENT  ${r.fixture}`);
