@@ -71,6 +71,8 @@ it("a field without an Action equivalent is a TODO, never dropped", async () => 
     "MIGRATION_TODO_WEBTASK",
   ]);
   for (const marker of markers(result)) expect(result.code).toMatch(new RegExp(`\\b${marker}\\b`));
+  expect(result.code).toContain("// MIGRATION_TODO_USER_FIELD (Hook line 2): the Hook's user.emailVerified has no equivalent");
+  expect(result.code).not.toContain("Rule");
   expect(result.typeProblems).toEqual([]);
 });
 

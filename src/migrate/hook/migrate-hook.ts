@@ -103,7 +103,7 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
   }
   if (!callbackName) conv.note(fn, "the Hook never receives its callback: the Action ends when its body does");
 
-  const todos = dedupe(conv.todos);
+  const todos = dedupe(conv.todos).map((todo) => ({ ...todo, message: hookWording(todo.message) }));
   const header = [
     `${kind.trigger} Action converted from the ${kind.hookType} Hook ${input.hookFile} by \`npm run migrate-hook\`.`,
     `Check that it behaves like the Hook: npm run parity-hook -- ${input.hookFile} actions/${kind.trigger}/${input.handler}.ts --trigger ${kind.hookType}`,
@@ -111,8 +111,8 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
       ? ["", `NOT FULLY CONVERTED: resolve the ${todos.length} MIGRATION_TODO_* below; the file fails type-checking until then.`]
       : []),
   ];
-  const printed = await printActionFile(
-    buildFile(kind, header, parsed.leadingComments, conv, plan.helpers, [...preamble.statements, ...body]),
+  const printed = hookWording(
+    await printActionFile(buildFile(kind, header, parsed.leadingComments, conv, plan.helpers, [...preamble.statements, ...body])),
   );
   const checked = await checkAndRepair(printed, input.handler, formatTypeScript);
 
@@ -246,6 +246,14 @@ function setHookMetadata(api: ${kind.apiType}, response: any): void {
 }`);
   }
   return out;
+}
+
+/** The shared TODO markers and require messages speak of "the Rule"; here the source is a Hook. */
+function hookWording(text: string): string {
+  return text
+    .replace(/ \(Rule line (\d+)\): /g, " (Hook line $1): ")
+    .replace(/\bRule code: /g, "Hook code: ")
+    .replace(/pin one in the Rule \(/g, "pin one in the Hook (");
 }
 
 function renameReservedBindings(file: t.File, conv: Conversion): void {
