@@ -12,6 +12,8 @@ import { loginRoutes } from "./login";
 import { oauthRoutes } from "./oauth";
 import { oidcRoutes } from "../oidc/routes";
 import { triggersRoutes } from "./triggers";
+import { dbConnectionsRoutes } from "./dbconnections";
+import { usersRoutes } from "./users";
 
 export type { RouteArea, RouteContext } from "./context";
 
@@ -21,6 +23,8 @@ export const ROUTE_AREAS: ReadonlyArray<{ name: string; register: RouteArea }> =
   { name: "triggers and bindings", register: triggersRoutes },
   { name: "login and keys", register: loginRoutes },
   { name: "OIDC login: discovery, authorize, login page, userinfo", register: oidcRoutes },
+  { name: "database signup (registration triggers)", register: dbConnectionsRoutes },
+  { name: "users (password change)", register: usersRoutes },
   { name: "local control (health, faults)", register: localControlRoutes },
 ];
 
