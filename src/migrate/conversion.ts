@@ -25,7 +25,7 @@ export interface ModuleRequire {
   declaration: t.Statement;
 }
 
-export type HelperName = "callbackResults" | "scopeList";
+export type HelperName = "callbackResults" | "scopeList" | "ruleAuthenticationMethods";
 
 export interface ConversionOptions {
   /** Versions for `require('pkg')` without `@version` in the Rule: package → exact version. */
@@ -62,13 +62,13 @@ export class Conversion {
    * identifier (so the file fails type-checking until someone decides), with a comment on the
    * enclosing statement saying why. `wrap` keeps the original expression as the marker's argument.
    */
-  todo(path: NodePath, kind: string, reason: string, mode: "replace" | "wrap" = "replace"): void {
+  todo(path: NodePath, kind: string, reason: string, mode: "replace" | "wrap" = "replace", ruleCode?: string): void {
     const marker = `${TODO_PREFIX}${kind}`;
     const line = lineOf(path);
     // `global` alone says little: show the member chain it starts (`global.partnerToken`).
     let shown: NodePath = path;
     while (shown.parentPath && (shown.parentPath.isMemberExpression() || shown.parentPath.isOptionalMemberExpression()) && shown.parentPath.node.object === shown.node) shown = shown.parentPath;
-    const original = excerpt(shown.node);
+    const original = ruleCode ?? excerpt(shown.node);
     this.todos.push({ line, marker, message: `${reason} (Rule code: ${original})` });
     const statement = path.isStatement() ? path : path.getStatementParent();
     const comment = ` ${marker} (Rule line ${line}): ${reason}. Rule code: ${original}`;

@@ -34,7 +34,11 @@ export interface CheckResult {
   todoReferences: number;
   /** What the repairs did, counted by kind, e.g. {"cast to any": 3}. */
   repairs: Record<string, number>;
+  /** Deny reasons not known to be strings, left as MIGRATION_TODO_DENY_REASON(…) (Action lines). */
+  denyReasons: Array<{ actionLine: number; code: string }>;
 }
+
+export const DENY_REASON_MARKER = `${TODO_PREFIX}DENY_REASON`;
 
 const MAX_ROUNDS = 12;
 
@@ -98,18 +102,72 @@ export async function checkAndRepair(code: string, handler: string, format: (cod
     const program = createProgram(fileName, current);
     const diagnostics = diagnosticsOf(program, fileName);
     const sourceFile = program.getSourceFile(fileName)!;
-    const real = diagnostics.filter((d) => !isTodoDiagnostic(d));
-    const edits = round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
+    const real = diagnostics.filter((d) => !isTodoDiagnostic(d) && !isMarkedDenyReason(d, sourceFile));
+    // A deny reason the checker cannot prove is a string is never repaired (a cast would hide what
+    // the Rule did with a non-string error): it is marked for a person to decide.
+    const denyEdits = markDenyReasons(real, sourceFile);
+    const edits = denyEdits.length > 0 ? denyEdits : round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
     if (edits.length === 0) {
       return {
         code: current,
         problems: real.map((d) => toProblem(d, sourceFile)),
         todoReferences: diagnostics.length - real.length,
         repairs,
+        denyReasons: markedDenyReasons(sourceFile),
       };
     }
     current = await format(applyEdits(current, edits));
   }
+}
+
+/** The argument of `api.access.deny(…)` that contains `node`, if any. */
+function denyArgument(node: ts.Node): ts.Expression | undefined {
+  for (let n: ts.Node | undefined = node; n?.parent; n = n.parent) {
+    const call = n.parent;
+    if (ts.isCallExpression(call) && call.arguments.includes(n as ts.Expression) && ts.isPropertyAccessExpression(call.expression)) {
+      const callee = call.expression;
+      if (callee.name.text === "deny" && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "access" && ts.isIdentifier(callee.expression.expression) && callee.expression.expression.text === "api") {
+        return n as ts.Expression;
+      }
+    }
+  }
+  return undefined;
+}
+
+function isMarkedDenyReason(d: ts.Diagnostic, sf: ts.SourceFile): boolean {
+  if (d.start === undefined || d.length === undefined || d.file !== sf) return false;
+  const node = nodeAt(sf, d.start, d.start + d.length);
+  const argument = node && denyArgument(node);
+  return !!argument && ts.isCallExpression(argument) && ts.isIdentifier(argument.expression) && argument.expression.text === DENY_REASON_MARKER;
+}
+
+function markDenyReasons(diagnostics: ts.Diagnostic[], sf: ts.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const seen = new Set<number>();
+  for (const d of diagnostics) {
+    if (d.start === undefined || d.length === undefined || d.file !== sf) continue;
+    const node = nodeAt(sf, d.start, d.start + d.length);
+    const argument = node && denyArgument(node);
+    if (!argument || seen.has(argument.getStart(sf))) continue;
+    seen.add(argument.getStart(sf));
+    const statement = ancestor(argument, (n): n is ts.Statement => ts.isStatement(n));
+    const comment = `// ${DENY_REASON_MARKER}: the Rule failed the login with a value that is not known to be a string (Rules accepted any error and showed its text); api.access.deny takes the message itself: decide what users should see, e.g. String(value).\n`;
+    if (statement) edits.push({ pos: statement.getStart(sf), text: comment, order: -1 });
+    edits.push({ pos: argument.getStart(sf), text: `${DENY_REASON_MARKER}(`, order: 0 }, { pos: argument.getEnd(), text: ")", order: 0 });
+  }
+  return edits;
+}
+
+function markedDenyReasons(sf: ts.SourceFile): Array<{ actionLine: number; code: string }> {
+  const found: Array<{ actionLine: number; code: string }> = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === DENY_REASON_MARKER && node.arguments[0]) {
+      found.push({ actionLine: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, code: node.arguments[0].getText(sf) });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 function toProblem(d: ts.Diagnostic, sourceFile: ts.SourceFile): TypeProblem {
@@ -156,7 +214,7 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
   for (const d of diagnostics) {
     if (d.start === undefined || d.length === undefined || d.file !== sf) continue;
     const node = nodeAt(sf, d.start, d.start + d.length);
-    if (!node) continue;
+    if (!node || denyArgument(node)) continue;
     switch (d.code) {
       case 7006: // Parameter implicitly has an 'any' type.
       case 7019: // Rest parameter implicitly has an 'any[]' type.
@@ -232,7 +290,8 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
       case 2339: {
         // Property does not exist on type: read it from an untyped view of the object.
         const access = node.parent;
-        if (ts.isPropertyAccessExpression(access) && access.name === node) castToAny(access.expression);
+        // `event.user.identities.push(…)`: the read-only event has no mutating methods, on purpose.
+        if (ts.isPropertyAccessExpression(access) && access.name === node && !isReadonlyMutation(access, checker)) castToAny(access.expression);
         break;
       }
       case 7053: {
@@ -283,6 +342,14 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
     }
   }
   return edits;
+}
+
+const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set", "add", "delete", "clear"]);
+
+function isReadonlyMutation(access: ts.PropertyAccessExpression, checker: ts.TypeChecker): boolean {
+  if (!MUTATING_METHODS.has(access.name.text)) return false;
+  const type = checker.getTypeAtLocation(access.expression);
+  return checker.isArrayLikeType(type) && !checker.isArrayType(type);
 }
 
 /** Literals, names, property reads and literal arrays/objects of those: evaluating them changes nothing. */

@@ -58,6 +58,9 @@ const ruleContext = z
     request,
     stats: z.object({ loginsCount: z.number().int().nonnegative() }).strict(),
     authorization: z.object({ roles: z.array(z.string()) }).strict(),
+    // Rules' shape: timestamps in milliseconds since the epoch.
+    authentication: z.object({ methods: z.array(z.object({ name: z.string(), timestamp: z.number() }).passthrough()) }).strict(),
+    riskAssessment: json,
     // Fields without an Action equivalent, for Rules whose conversion leaves them as TODOs.
     sso: json,
     connectionOptions: json,
