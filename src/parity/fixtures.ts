@@ -180,6 +180,8 @@ const DEFAULT_CONTEXT = {
   sessionID: "fixture-session",
   stats: { loginsCount: 1 },
   authorization: { roles: [] as string[] },
+  // Every interactive login has completed one method; Rules saw milliseconds since the epoch.
+  authentication: { methods: [{ name: "pwd", timestamp: 1764403200000 }] },
 };
 
 const DEFAULT_REQUEST = {
