@@ -32,8 +32,8 @@ async function run(cli: typeof migrateRuleCli, argv: string[]): Promise<{ status
   return { status, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
 }
 
-it("has at least 20 Rules, each with fixtures and the conversion it is expected to give", () => {
-  expect(rules.length).toBeGreaterThanOrEqual(20);
+it("has at least 60 Rules, each with fixtures and the conversion it is expected to give", () => {
+  expect(rules.length).toBeGreaterThanOrEqual(60);
   for (const name of rules) expect(loadFixtureFile(join(RULES, `${name}.fixtures.json`)).migration).toBeDefined();
 });
 

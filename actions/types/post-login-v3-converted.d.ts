@@ -41,5 +41,5 @@ export type Event = DeepReadonly<Omit<SharedEvent, "user" | "authentication">> &
 };
 
 export type PostLoginAPI = Omit<SharedPostLoginAPI, "access"> & {
-  access: { deny<T extends string>(reason: StrictString<T>): PostLoginAPI };
+  access: { deny<T>(reason: T & StrictString<T>): PostLoginAPI };
 };

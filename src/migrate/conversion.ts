@@ -34,6 +34,9 @@ export interface ConversionOptions {
 
 export const TODO_PREFIX = "MIGRATION_TODO_";
 
+/** `/* Rule line N *\/` after a generated expression: where it came from, for checks made after printing. */
+export const RULE_LINE_COMMENT = "Rule line";
+
 export class Conversion {
   readonly changes: ReportEntry[] = [];
   readonly todos: TodoEntry[] = [];

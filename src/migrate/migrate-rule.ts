@@ -104,9 +104,9 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
 
   for (const reason of checked.denyReasons) {
     todos.push({
-      line: 0,
+      line: reason.ruleLine,
       marker: DENY_REASON_MARKER,
-      message: `Action line ${reason.actionLine}: the login is denied with a value that is not known to be a string (Action code: ${reason.code}); Rules accepted any error value, api.access.deny takes the message`,
+      message: `the login is denied with a value that is not known to be a string; Rules accepted any error value and showed its text, api.access.deny takes the message: decide what users should see (Action code: ${reason.code})`,
     });
   }
   const secrets = [...conv.secrets.entries()].map(([configurationKey, secret]) => ({ configurationKey, secret })).sort((a, b) => a.secret.localeCompare(b.secret));

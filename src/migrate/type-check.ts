@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as ts from "typescript";
-import { TODO_PREFIX } from "./conversion";
+import { RULE_LINE_COMMENT, TODO_PREFIX } from "./conversion";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 
@@ -34,8 +34,8 @@ export interface CheckResult {
   todoReferences: number;
   /** What the repairs did, counted by kind, e.g. {"cast to any": 3}. */
   repairs: Record<string, number>;
-  /** Deny reasons not known to be strings, left as MIGRATION_TODO_DENY_REASON(…) (Action lines). */
-  denyReasons: Array<{ actionLine: number; code: string }>;
+  /** Deny reasons not known to be strings, left as MIGRATION_TODO_DENY_REASON(…). */
+  denyReasons: Array<{ ruleLine: number; code: string }>;
 }
 
 export const DENY_REASON_MARKER = `${TODO_PREFIX}DENY_REASON`;
@@ -108,12 +108,15 @@ export async function checkAndRepair(code: string, handler: string, format: (cod
     const denyEdits = markDenyReasons(real, sourceFile);
     const edits = denyEdits.length > 0 ? denyEdits : round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
     if (edits.length === 0) {
+      const denyReasons = markedDenyReasons(sourceFile);
+      const cleanup = ruleLineComments(sourceFile);
       return {
-        code: current,
+        // Removing comments changes no type: the diagnostics stay valid.
+        code: cleanup.length > 0 ? await format(applyEdits(current, cleanup)) : current,
         problems: real.map((d) => toProblem(d, sourceFile)),
         todoReferences: diagnostics.length - real.length,
         repairs,
-        denyReasons: markedDenyReasons(sourceFile),
+        denyReasons,
       };
     }
     current = await format(applyEdits(current, edits));
@@ -151,23 +154,54 @@ function markDenyReasons(diagnostics: ts.Diagnostic[], sf: ts.SourceFile): Edit[
     if (!argument || seen.has(argument.getStart(sf))) continue;
     seen.add(argument.getStart(sf));
     const statement = ancestor(argument, (n): n is ts.Statement => ts.isStatement(n));
-    const comment = `// ${DENY_REASON_MARKER}: the Rule failed the login with a value that is not known to be a string (Rules accepted any error and showed its text); api.access.deny takes the message itself: decide what users should see, e.g. String(value).\n`;
+    const line = ruleLineAfter(argument, sf);
+    const comment = `// ${DENY_REASON_MARKER}${line ? ` (Rule line ${line})` : ""}: the Rule failed the login with a value that is not known to be a string (Rules accepted any error and showed its text); api.access.deny takes the message itself: decide what users should see, e.g. String(value).\n`;
     if (statement) edits.push({ pos: statement.getStart(sf), text: comment, order: -1 });
     edits.push({ pos: argument.getStart(sf), text: `${DENY_REASON_MARKER}(`, order: 0 }, { pos: argument.getEnd(), text: ")", order: 0 });
   }
   return edits;
 }
 
-function markedDenyReasons(sf: ts.SourceFile): Array<{ actionLine: number; code: string }> {
-  const found: Array<{ actionLine: number; code: string }> = [];
+function markedDenyReasons(sf: ts.SourceFile): Array<{ ruleLine: number; code: string }> {
+  const found: Array<{ ruleLine: number; code: string }> = [];
   const visit = (node: ts.Node) => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === DENY_REASON_MARKER && node.arguments[0]) {
-      found.push({ actionLine: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, code: node.arguments[0].getText(sf) });
+      found.push({ ruleLine: ruleLineAfter(node, sf) ?? 0, code: node.arguments[0].getText(sf) });
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return found;
+}
+
+/** `/* Rule line 12 *\/` → 12; anything else → undefined. */
+function ruleLineOf(comment: string): number | undefined {
+  if (!comment.startsWith("/*") || !comment.endsWith("*/")) return undefined;
+  const words = comment.slice(2, -2).trim().split(" ");
+  const line = Number(words.pop());
+  return words.join(" ") === RULE_LINE_COMMENT && Number.isInteger(line) && line > 0 ? line : undefined;
+}
+
+/** The Rule line the converter left in a comment right after `node` (see passes/callbacks.ts). */
+function ruleLineAfter(node: ts.Node, sf: ts.SourceFile): number | undefined {
+  for (const range of ts.getTrailingCommentRanges(sf.text, node.getEnd()) ?? []) {
+    const line = ruleLineOf(sf.text.slice(range.pos, range.end));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/** Edits removing every Rule-line comment (with the space before it) once the check no longer needs them. */
+function ruleLineComments(sf: ts.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const visit = (node: ts.Node) => {
+    for (const range of ts.getTrailingCommentRanges(sf.text, node.getEnd()) ?? []) {
+      if (ruleLineOf(sf.text.slice(range.pos, range.end)) !== undefined && !edits.some((e) => e.pos === node.getEnd())) edits.push({ pos: node.getEnd(), text: "", remove: range.end - node.getEnd(), order: 0 });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return edits;
 }
 
 function toProblem(d: ts.Diagnostic, sourceFile: ts.SourceFile): TypeProblem {
