@@ -123,18 +123,18 @@ export async function checkAndRepair(code: string, handler: string, format: (cod
   }
 }
 
-/** The argument of `api.access.deny(…)` that contains `node`, if any. */
+/**
+ * `node` when it is the argument of `api.access.deny(…)` (what the checker reports when the reason
+ * is not a string). Diagnostics inside the argument are repaired like any other.
+ */
 function denyArgument(node: ts.Node): ts.Expression | undefined {
-  for (let n: ts.Node | undefined = node; n?.parent; n = n.parent) {
-    const call = n.parent;
-    if (ts.isCallExpression(call) && call.arguments.includes(n as ts.Expression) && ts.isPropertyAccessExpression(call.expression)) {
-      const callee = call.expression;
-      if (callee.name.text === "deny" && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "access" && ts.isIdentifier(callee.expression.expression) && callee.expression.expression.text === "api") {
-        return n as ts.Expression;
-      }
-    }
-  }
-  return undefined;
+  let n: ts.Node = node;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const call = n.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(n as ts.Expression) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const callee = call.expression;
+  const isDeny = callee.name.text === "deny" && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "access" && ts.isIdentifier(callee.expression.expression) && callee.expression.expression.text === "api";
+  return isDeny ? (n as ts.Expression) : undefined;
 }
 
 function isMarkedDenyReason(d: ts.Diagnostic, sf: ts.SourceFile): boolean {
