@@ -14,7 +14,10 @@ const ROOT = join(__dirname, "..");
 const RULES = join(ROOT, "rules");
 
 async function main(): Promise<void> {
-  const names = readdirSync(RULES).filter((f) => f.endsWith(".js")).map((f) => f.slice(0, -3)).sort();
+  const names = readdirSync(RULES)
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => f.slice(0, -3))
+    .sort();
   const out = mkdtempSync(join(tmpdir(), "bench-migrate-"));
   const convertMs: number[] = [];
   const parityMs: number[] = [];
@@ -39,7 +42,13 @@ async function main(): Promise<void> {
     const list = loadFixtureFile(join(RULES, `${name}.fixtures.json`)).fixtures;
     fixtures += list.length;
     start = performance.now();
-    const report = await checkParity({ ruleSource: source, ruleFile: `rules/${name}.js`, actionCode: bundleActionFile(file), fixtures: list, timeoutMs: 5000 });
+    const report = await checkParity({
+      ruleSource: source,
+      ruleFile: `rules/${name}.js`,
+      actionCode: bundleActionFile(file),
+      fixtures: list,
+      timeoutMs: 5000,
+    });
     parityMs.push(performance.now() - start);
     if (parityExitCode(report) !== 0) {
       silent++;
@@ -48,10 +57,21 @@ async function main(): Promise<void> {
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
   const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
-  console.log(`Rules: ${names.length}; converted fully: ${full} (${Math.round((100 * full) / names.length)} %); with TODOs: ${withTodos}; silent differences: ${silent}`);
-  console.log(`TODO kinds: ${[...todoKinds.entries()].sort().map(([k, n]) => `${k} ${n}`).join(", ")}`);
-  console.log(`conversion: first ${convertMs[0].toFixed(0)} ms, then median ${median(convertMs.slice(1)).toFixed(0)} ms, max ${Math.max(...convertMs.slice(1)).toFixed(0)} ms, all ${(sum(convertMs) / 1000).toFixed(1)} s`);
-  console.log(`parity (bundle + fixtures): median ${median(parityMs).toFixed(0)} ms per Rule; ${full} Rules, ${fixtures} fixtures: ${(sum(parityMs) / 1000).toFixed(1)} s`);
+  console.log(
+    `Rules: ${names.length}; converted fully: ${full} (${Math.round((100 * full) / names.length)} %); with TODOs: ${withTodos}; silent differences: ${silent}`,
+  );
+  console.log(
+    `TODO kinds: ${[...todoKinds.entries()]
+      .sort()
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ")}`,
+  );
+  console.log(
+    `conversion: first ${convertMs[0].toFixed(0)} ms, then median ${median(convertMs.slice(1)).toFixed(0)} ms, max ${Math.max(...convertMs.slice(1)).toFixed(0)} ms, all ${(sum(convertMs) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `parity (bundle + fixtures): median ${median(parityMs).toFixed(0)} ms per Rule; ${full} Rules, ${fixtures} fixtures: ${(sum(parityMs) / 1000).toFixed(1)} s`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -33,7 +33,7 @@ describe("the seed Rule", () => {
   });
 
   it("as posted in the forum (braces never closed) is refused with the file, line and column", async () => {
-    const posted = SEED_RULE.replace(/\n  }\n/g, "\n");
+    const posted = SEED_RULE.replace(/\n {2}}\n/g, "\n");
     await expect(convert(posted)).rejects.toThrow(RuleSyntaxError);
     await expect(convert(posted)).rejects.toThrow(/^rules\/test-rule\.js:\d+:\d+: not valid JavaScript/);
   });

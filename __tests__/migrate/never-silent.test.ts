@@ -67,8 +67,12 @@ describe("exits without callback", () => {
     }`);
     expect(todoMarkers(result)).toEqual(["MIGRATION_TODO_NO_CALLBACK"]);
     expect(result.todos.map((t) => t.line)).toEqual([3, 8]);
-    expect(handlerBody(result.code)).toContain('    api.access.deny(MIGRATION_TODO_NO_CALLBACK("The login could not be completed."));\n    return;\n  }');
-    expect(handlerBody(result.code).trimEnd().endsWith('api.access.deny(MIGRATION_TODO_NO_CALLBACK("The login could not be completed."));')).toBe(true);
+    expect(handlerBody(result.code)).toContain(
+      '    api.access.deny(MIGRATION_TODO_NO_CALLBACK("The login could not be completed."));\n    return;\n  }',
+    );
+    expect(
+      handlerBody(result.code).trimEnd().endsWith('api.access.deny(MIGRATION_TODO_NO_CALLBACK("The login could not be completed."));'),
+    ).toBe(true);
   });
 
   it("leaves Rules that always call back alone, through if/else, try/catch and a throw", async () => {
@@ -111,7 +115,8 @@ describe("async Rules and module versions", () => {
   });
 
   it("assumes the Rules runtime's version for a bare require, lets --dependency override it, and says which", async () => {
-    const source = "function (user, context, callback) { const request = require('request'); request.get('https://x.example', function () { callback(null, user, context); }); }";
+    const source =
+      "function (user, context, callback) { const request = require('request'); request.get('https://x.example', function () { callback(null, user, context); }); }";
     const assumed = await convert(source);
     expect(assumed.dependencies).toEqual({ request: "2.27.0" });
     expect(assumed.notes.map((n) => n.message)).toContain(

@@ -77,7 +77,7 @@ export class Conversion {
     const comment = ` ${marker} (Rule line ${line}): ${reason}. Rule code: ${original}`;
     const existing = statement?.node.leadingComments ?? [];
     // Appended (t.addComment would prepend), so several markers on one statement read in Rule order.
-    if (statement && !existing.some((c) => c.value === comment)) statement.node.leadingComments = [...existing, { type: "CommentLine", value: comment } as t.CommentLine];
+    if (statement && !existing.some((c) => c.value === comment)) statement.node.leadingComments = [...existing, { type: "CommentLine", value: comment }];
     if (path.isStatement()) {
       path.replaceWith(t.expressionStatement(t.identifier(marker)));
     } else if (mode === "wrap") {

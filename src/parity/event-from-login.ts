@@ -52,7 +52,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   const last = path[path.length - 1];
   // A whole object (e.g. authorization) and a field inside it (authorization.roles) both map: merge.
   if (typeof current[last] === "object" && current[last] !== null && typeof value === "object" && value !== null && !Array.isArray(value)) {
-    Object.assign(current[last] as object, value);
+    Object.assign(current[last], value);
   } else {
     current[last] = value;
   }

@@ -42,7 +42,7 @@ interface RequestOptions {
 function requestDouble(answer: Answer, reportError?: (error: unknown) => void): unknown {
   const call = (method: string | undefined, a: unknown, b?: unknown, c?: unknown) => {
     const callback = (typeof b === "function" ? b : c) as NodeCallback | undefined;
-    const options: RequestOptions = { ...(typeof a === "string" ? { url: a } : (a as RequestOptions)), ...(typeof b === "object" && b !== null ? (b as RequestOptions) : {}) };
+    const options: RequestOptions = { ...(typeof a === "string" ? { url: a } : (a as RequestOptions)), ...(typeof b === "object" && b !== null ? (b) : {}) };
     const verb = (method ?? options.method ?? "GET").toUpperCase();
     const url = withQuery(options.url ?? options.uri ?? "", options.qs);
     const result = answer(verb, url);

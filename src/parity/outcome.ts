@@ -68,13 +68,13 @@ export function ruleOutcome(run: RuleRun, login: RuleLogin, httpCalls: string[])
   if (run.timedOut !== undefined) outcome.failure = run.timedOut;
   if (run.callbackError) outcome.denyReason = run.callbackError.message;
   if (multifactor && multifactor.provider !== undefined) {
-    outcome.multifactor = { provider: String(multifactor.provider), allowRememberBrowser: multifactor.allowRememberBrowser === true };
+    outcome.multifactor = { provider: ruleText(multifactor.provider), allowRememberBrowser: multifactor.allowRememberBrowser === true };
     const providerOptions = Object.fromEntries(MFA_PROVIDER_OPTIONS.filter((k) => multifactor[k] !== undefined).map((k) => [k, multifactor[k]]));
     if (Object.keys(providerOptions).length > 0) outcome.multifactor.providerOptions = json(providerOptions);
   }
   if (stableJson(samlAfter) !== samlBefore) outcome.saml = { samlConfiguration: samlAfter };
-  if (redirect && redirect.url !== undefined) outcome.redirect = String(redirect.url);
-  if (context.primaryUser !== undefined) outcome.primaryUser = String(context.primaryUser);
+  if (redirect && redirect.url !== undefined) outcome.redirect = ruleText(redirect.url);
+  if (context.primaryUser !== undefined) outcome.primaryUser = ruleText(context.primaryUser);
   return outcome;
 }
 
@@ -171,7 +171,12 @@ function merged(start: unknown, writes: ReadonlyArray<Record<string, unknown>>):
 }
 
 function scopeList(scope: unknown): string[] {
-  return Array.isArray(scope) ? scope.map(String) : String(scope ?? "").split(" ").filter((s) => s !== "");
+  return Array.isArray(scope) ? scope.map(ruleText) : ruleText(scope ?? "").split(" ").filter((s) => s !== "");
+}
+
+/** A Rule's untyped value as the Rules runtime turned it into text (String(): "[object Object]" for objects, as there). */
+function ruleText(value: unknown): string {
+  return String(value);
 }
 
 function sortedUnique(values: readonly string[]): string[] {

@@ -78,11 +78,11 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
       }
     };
   const modules = typeof options.modules === "function" ? options.modules((error) => reportAsyncError(error)) : options.modules;
-  const ruleRequire = (spec: string) => {
+  const ruleRequire = (spec: string): unknown => {
     const { name } = parsePackageSpec(String(spec));
     if (modules && Object.prototype.hasOwnProperty.call(modules, name)) return modules[name];
-    if (isBuiltinModule(name)) return require(name.startsWith("node:") ? name : `node:${name}`);
-    return projectRequire(name);
+    if (isBuiltinModule(name)) return projectRequire(name.startsWith("node:") ? name : `node:${name}`) as unknown;
+    return projectRequire(name) as unknown;
   };
 
   const sandbox = vm.createContext({
@@ -155,7 +155,7 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
 
 /** What Rules showed for an error: its message, or the value itself. Duck-typed: errors come from another realm. */
 export function errorMessage(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) return String((error as { message: unknown }).message);
+  if (typeof error === "object" && error !== null && "message" in error) return String((error).message);
   return String(error);
 }
 

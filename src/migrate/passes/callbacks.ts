@@ -33,7 +33,7 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
     conv.todo(ref, "CALLBACK", "callback is used as a value; an Action ends by returning (or api.access.deny), so decide the outcome in the handler");
     return;
   }
-  const callPath = call as NodePath<t.CallExpression>;
+  const callPath = call;
   if (ref.getFunctionParent()?.node !== fn.node) {
     conv.todo(
       callPath,
@@ -57,7 +57,7 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
   const isLastOfHandler = statement.parentPath.node === fn.node.body && statement.key === fn.node.body.body.length - 1;
   const followers = Array.isArray(statement.container) ? (statement.container as t.Statement[]).slice((statement.key as number) + 1) : [];
   // `callback(...); return;` already returns right after.
-  const returnsNext = t.isReturnStatement(followers[0]) && !(followers[0] as t.ReturnStatement).argument;
+  const returnsNext = t.isReturnStatement(followers[0]) && !(followers[0]).argument;
   const exit = isLastOfHandler || returnsNext ? [] : [t.returnStatement()];
   if (followers.some((s) => !t.isFunctionDeclaration(s) && !t.isEmptyStatement(s) && !(t.isReturnStatement(s) && !s.argument))) {
     conv.note(callPath, `statements after ${original} no longer run: the Action returns there (in the Rule they ran after the login was decided)`);

@@ -12,27 +12,42 @@ import * as t from "@babel/types";
 import { staticPropertyName, withRuleFunction } from "../ast";
 import { excerpt, type Conversion } from "../conversion";
 
-const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set", "add", "delete", "clear"]);
+const MUTATING_METHODS = new Set([
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+  "set",
+  "add",
+  "delete",
+  "clear",
+]);
 
 const USER_REASON =
   "the Rule changes the user object; in Rules the change went into this login's tokens and later Rules, but event.user is read-only in Actions: set a custom claim (api.idToken.setCustomClaim), or persist with api.user.setAppMetadata/setUserMetadata";
-const CONTEXT_REASON = "the Rule changes a context field that has no Action api call; event is read-only in Actions, so the write would change nothing";
+const CONTEXT_REASON =
+  "the Rule changes a context field that has no Action api call; event is read-only in Actions, so the write would change nothing";
 
 export function convertEventWrites(file: t.File, conv: Conversion): void {
   withRuleFunction(file, (fn) => {
     fn.traverse({
       AssignmentExpression(path) {
         const target = eventTarget(path.get("left"));
-        if (target) flag(path, target, conv, path.get("right") as NodePath<t.Expression>);
+        if (target) flag(path, target, conv, path.get("right"));
       },
       UpdateExpression(path) {
         const target = eventTarget(path.get("argument"));
-        if (target) flag(path, target, conv, path.get("argument") as NodePath<t.Expression>);
+        if (target) flag(path, target, conv, path.get("argument"));
       },
       UnaryExpression(path) {
         if (path.node.operator !== "delete") return;
         const target = eventTarget(path.get("argument"));
-        if (target) flag(path, target, conv, path.get("argument") as NodePath<t.Expression>);
+        if (target) flag(path, target, conv, path.get("argument"));
       },
       CallExpression(path) {
         const callee = path.get("callee");
@@ -60,7 +75,10 @@ function eventTarget(path: NodePath, whole = false): string[] | undefined {
   }
   if (!t.isIdentifier(node, { name: "event" }) || path.scope.getBinding("event")) return undefined;
   if (props.length === 0 && !whole) return undefined;
-  const inMetadata = props[0] === "user" && (props[1] === "app_metadata" || props[1] === "user_metadata") && (props.length >= 3 || (whole && props.length === 2));
+  const inMetadata =
+    props[0] === "user" &&
+    (props[1] === "app_metadata" || props[1] === "user_metadata") &&
+    (props.length >= 3 || (whole && props.length === 2));
   return inMetadata ? undefined : props;
 }
 
@@ -74,6 +92,7 @@ function flag(path: NodePath, target: string[], conv: Conversion, keep?: NodePat
   const shown = excerpt(path.node);
   const marker = isUser ? "USER_WRITE" : "CONTEXT_WRITE";
   if (keep) path.replaceWith(t.cloneNode(keep.node));
-  else if (path.isCallExpression()) path.replaceWith(t.arrayExpression(path.node.arguments.filter((a): a is t.Expression => t.isExpression(a))));
+  else if (path.isCallExpression())
+    path.replaceWith(t.arrayExpression(path.node.arguments.filter((a): a is t.Expression => t.isExpression(a))));
   conv.todo(path, marker, isUser ? USER_REASON : CONTEXT_REASON, "wrap", shown);
 }

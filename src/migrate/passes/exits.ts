@@ -48,7 +48,7 @@ export function convertExitsWithoutCallback(file: t.File, callbackName: string |
       }
       if (path.isTryStatement()) {
         const block = statement(path.get("block"), state);
-        const handler = path.node.handler ? statement(path.get("handler.body") as NodePath<t.Statement>, state) : block;
+        const handler = path.node.handler ? statement(path.get("handler.body"), state) : block;
         const joined = join(block, handler);
         return path.node.finalizer ? statement(path.get("finalizer") as NodePath<t.Statement>, joined) : joined;
       }
@@ -100,7 +100,10 @@ function denyStatement(line: number): t.ExpressionStatement {
 /** `return x;` → `x; api.access.deny(MIGRATION_TODO_NO_CALLBACK("…")); return;` (the value was ignored by Rules). */
 function denyAt(ret: NodePath<t.ReturnStatement>, conv: Conversion): void {
   const line = ret.node.loc?.start.line ?? 0;
-  const before: t.Statement[] = ret.node.argument && !t.isIdentifier(ret.node.argument) && !t.isLiteral(ret.node.argument) ? [t.expressionStatement(ret.node.argument)] : [];
+  const before: t.Statement[] =
+    ret.node.argument && !t.isIdentifier(ret.node.argument) && !t.isLiteral(ret.node.argument)
+      ? [t.expressionStatement(ret.node.argument)]
+      : [];
   const deny = denyStatement(line);
   const exit = t.returnStatement();
   exit.loc = deny.loc;
