@@ -30,7 +30,7 @@ const EXPECTED: Record<string, [string, string, string]> = {
   "api-token-pasted": ["dev.yaml", "provider.api_token", "tenant files hold no credentials"],
   "jwt-pasted-as-value": ["dev.yaml", "promotes_from", "tenant files hold no credentials"],
   "flow-mode-invalid": ["dev.yaml", "post_login_flow", 'must be one of "append", "authoritative"'],
-  "backend-type-invalid": ["dev.yaml", "backend.type", 'must be one of "local", "s3", "cloud"'],
+  "backend-type-invalid": ["dev.yaml", "backend.type", 'must be one of "local", "s3", "cloud", "pg"'],
   "backend-absolute-path": ["dev.yaml", "backend.path", "relative path inside the repository"],
   "s3-without-lockfile": ["prod.yaml", "backend.use_lockfile", "must be true"],
   "s3-missing-bucket": ["prod.yaml", "backend.bucket", "is required"],

@@ -78,7 +78,7 @@ export function stateKey(tenant: Tenant): { key: string; field: string } {
       return { key: `cloud:${String(b.hostname ?? "app.terraform.io").toLowerCase()}/${b.organization}/${b.workspace}`, field: "backend.workspace" };
     default:
       // pg: the connection string comes from the environment (one database for all tenants), so the schema tells tenants apart.
-      return { key: `${b.type}:${String(b.schema_name ?? "")}`, field: "backend.schema_name" };
+      return { key: `${b.type}:${String(b.schema_name ?? `auth0_${tenant.name.replace(/-/g, "_")}`)}`, field: "backend.schema_name" };
   }
 }
 

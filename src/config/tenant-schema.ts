@@ -83,9 +83,24 @@ const cloudBackend = z
   })
   .strict();
 
-export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend], {
+/**
+ * Terraform's pg backend (PostgreSQL, with advisory locks). The connection string is a credential:
+ * it comes from PG_CONN_STR in the environment, never from this file. One schema per tenant.
+ */
+const pgBackend = z
+  .object({
+    type: z.literal("pg"),
+    /** Default auth0_<tenant> (set by the stack). */
+    schema_name: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL schema name: lowercase letters, digits and _, e.g. "auth0_dev"')
+      .optional(),
+  })
+  .strict();
+
+export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend, pgBackend], {
   errorMap: (issue, ctx) =>
-    issue.code === "invalid_union_discriminator" ? { message: 'must be one of "local", "s3", "cloud"' } : { message: ctx.defaultError },
+    issue.code === "invalid_union_discriminator" ? { message: 'must be one of "local", "s3", "cloud", "pg"' } : { message: ctx.defaultError },
 });
 
 /** A secret the Action reads from event.secrets; its value comes from an environment variable at plan/apply time. */

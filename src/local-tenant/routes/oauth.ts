@@ -34,8 +34,13 @@ export function clientFromRequest(request: Req, body: Record<string, string>): {
     const decoded = Buffer.from(basic[1], "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     if (colon < 0) return undefined;
-    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
-    return { client_id: decode(decoded.slice(0, colon)), client_secret: decode(decoded.slice(colon + 1)) };
+    try {
+      const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+      return { client_id: decode(decoded.slice(0, colon)), client_secret: decode(decoded.slice(colon + 1)) };
+    } catch {
+      // Broken percent-encoding: credentials that match nobody, not a server error.
+      return undefined;
+    }
   }
   if (typeof body.client_id === "string" && typeof body.client_secret === "string") return { client_id: body.client_id, client_secret: body.client_secret };
   return undefined;
