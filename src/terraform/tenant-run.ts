@@ -12,6 +12,7 @@ import { missingCredentials, missingSecretVariables, redactSecrets } from "./cre
 import { openStackWorkdir } from "./workdir";
 import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
+import type { DeclaredFlow } from "../plan/review";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
@@ -45,7 +46,8 @@ export interface PreparedTenant {
   /** "tenants/dev.yaml": the tenant file as a reviewer knows it (no absolute paths). */
   tenantFile: string;
   stackDir: string;
-  declaredActions: string[];
+  /** The stack's flows: trigger, mode and the display names of their Actions, in order. */
+  declaredFlows: DeclaredFlow[];
 }
 
 export interface PreparedRun {
@@ -114,7 +116,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     return {
       env: terraformEnvironment,
       outdir: artifactDir,
-      tenants: selected.map((tenant) => ({ tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: join(artifactDir, "stacks", tenant.name), declaredActions: actionNames(join(artifactDir, "stacks", tenant.name)) })),
+      tenants: selected.map((tenant) => ({ tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: join(artifactDir, "stacks", tenant.name), declaredFlows: artifactFlows(join(artifactDir, "stacks", tenant.name)) })),
     };
   }
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
@@ -130,15 +132,17 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     outdir,
     tenants: selected.map((tenant) => {
       const stack = byName.get(tenant.name)!;
-      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredActions: stack.stack.actions.map((a) => a.name) };
+      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })) };
     }),
   };
 }
 
-/** The Action names an artifact's stack declares (flow order), or [] when it cannot be read (verify reports that). */
-function actionNames(stackDir: string): string[] {
+/** The flows an artifact's stack declares (display names in binding order), or [] when it cannot be read (verify reports that). */
+function artifactFlows(stackDir: string): DeclaredFlow[] {
   try {
-    return readDeclaredStack(stackDir).actions.map((a) => a.name);
+    const stack = readDeclaredStack(stackDir);
+    const nameOf = new Map(stack.actions.map((a) => [a.address, a.name]));
+    return stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.order.map((address) => nameOf.get(address) ?? address) }));
   } catch (error) {
     if (error instanceof ArtifactReadError) return [];
     throw error;
