@@ -59,7 +59,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
 
   let tenants: Tenant[];
   try {
-    tenants = loadTenants(options.tenantsDir ?? join(REPO_ROOT, "tenants"));
+    tenants = loadTenants(options.tenantsDir ?? env.TENANTS_DIR ?? join(REPO_ROOT, "tenants"));
   } catch (error) {
     if (error instanceof TenantConfigError) return refuse(`invalid tenant configuration:\n${error.message}`);
     throw error;
