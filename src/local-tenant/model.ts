@@ -68,9 +68,12 @@ export interface BuildRecord {
   requested_at: number;
   /** Epoch ms when the build finishes. */
   ready_at: number;
-  result: "built" | "failed";
+  /** "resolving" while the dependencies are being checked and installed (ModelOptions.dependencies). */
+  result: "built" | "failed" | "resolving";
   /** The build's message when `result` is "failed". */
   error?: string;
+  /** Epoch ms when the first attempt to install the dependencies failed: Auth0 then reports `retrying`. */
+  retrying_at?: number;
 }
 
 export interface VersionRecord {
@@ -124,7 +127,12 @@ export interface TenantState {
   users: Record<string, UserOverlay>;
 }
 
-export type BuildStatus = "pending" | "building" | "built" | "failed";
+export type BuildStatus = "pending" | "building" | "retrying" | "built" | "failed";
+
+/** Installs an Action's dependencies for a build: undefined when they installed, else the build's error. */
+export interface DependencyBuilder {
+  build(dependencies: readonly Dependency[], onRetry: () => void): Promise<string | undefined>;
+}
 
 /** An error Auth0 would answer with; wire.ts turns it into the HTTP status and error body. */
 export class TenantError extends Error {
@@ -160,6 +168,8 @@ export interface ModelOptions {
   buildDurationMs?: number;
   /** Called after every change with the full state, before the change is reported to the caller. */
   onChange?: (state: TenantState) => void;
+  /** Checks and installs declared dependencies (the npm registry); without it only their syntax is checked. */
+  dependencies?: DependencyBuilder;
 }
 
 export function emptyState(): TenantState {
@@ -171,6 +181,7 @@ export class TenantModel {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly onChange?: (state: TenantState) => void;
+  private readonly dependencies?: DependencyBuilder;
   buildDurationMs: number;
 
   constructor(initial: TenantState = emptyState(), options: ModelOptions = {}) {
@@ -180,6 +191,9 @@ export class TenantModel {
     this.newId = options.newId ?? randomUUID;
     this.onChange = options.onChange;
     this.buildDurationMs = options.buildDurationMs ?? 0;
+    this.dependencies = options.dependencies;
+    // A tenant stopped while installing resumes the install (it is idempotent) instead of hanging.
+    for (const action of this.state.actions) if (action.build.result === "resolving") this.resolveBuild(action.id, action.build);
   }
 
   /** A deep copy of the whole state, as persisted. */
@@ -216,8 +230,9 @@ export class TenantModel {
       throw new TenantError(400, "too_many_entities", `A tenant may have at most ${LIMITS.actionsPerTenant} actions.`);
     }
     const at = this.isoNow();
+    const id = this.newId();
     const action: ActionRecord = {
-      id: this.newId(),
+      id,
       name,
       supported_triggers: triggers,
       code,
@@ -226,7 +241,7 @@ export class TenantModel {
       secrets: input.secrets === undefined ? [] : parseSecrets(input.secrets, [], at),
       created_at: at,
       updated_at: at,
-      build: this.startBuild(input.dependencies === undefined ? [] : parseDependencies(input.dependencies)),
+      build: this.startBuild(id, input.dependencies === undefined ? [] : parseDependencies(input.dependencies)),
       versions: [],
     };
     this.state.actions.push(action);
@@ -247,7 +262,7 @@ export class TenantModel {
     if (input.secrets !== undefined) next.secrets = parseSecrets(input.secrets, action.secrets, at);
     next.updated_at = at;
     // Any save makes a new draft build, even when only secrets changed: Auth0 rebuilds too.
-    next.build = this.startBuild(next.dependencies);
+    next.build = this.startBuild(next.id, next.dependencies);
     Object.assign(action, next);
     this.changed();
     return action;
@@ -273,6 +288,7 @@ export class TenantModel {
   statusOf(action: ActionRecord): BuildStatus {
     const now = this.now();
     const { requested_at, ready_at, result } = action.build;
+    if (result === "resolving") return action.build.retrying_at !== undefined ? "retrying" : now < requested_at + (ready_at - requested_at) / 2 ? "pending" : "building";
     if (now >= ready_at) return result;
     return now < requested_at + (ready_at - requested_at) / 2 ? "pending" : "building";
   }
@@ -427,10 +443,42 @@ export class TenantModel {
     }
   }
 
-  private startBuild(dependencies: readonly Dependency[]): BuildRecord {
+  private startBuild(actionId: string, dependencies: readonly Dependency[]): BuildRecord {
     const requested = this.now();
     const error = dependencyError(dependencies);
-    return { requested_at: requested, ready_at: requested + this.buildDurationMs, result: error ? "failed" : "built", ...(error ? { error } : {}) };
+    if (error || !this.dependencies || dependencies.length === 0) {
+      return { requested_at: requested, ready_at: requested + this.buildDurationMs, result: error ? "failed" : "built", ...(error ? { error } : {}) };
+    }
+    const build: BuildRecord = { requested_at: requested, ready_at: requested + this.buildDurationMs, result: "resolving" };
+    // Started after the caller stored the record: the install answers asynchronously.
+    queueMicrotask(() => this.resolveBuild(actionId, build));
+    return build;
+  }
+
+  /** Runs the dependency install of `build` and records its result, unless a newer save replaced the build. */
+  private resolveBuild(actionId: string, build: BuildRecord): void {
+    const current = () => {
+      const action = this.state.actions.find((a) => a.id === actionId);
+      // The same build object: a later save replaces it, and its result must not land on the new draft.
+      return action && action.build === build && build.result === "resolving" ? action : undefined;
+    };
+    const action = current();
+    if (!action || !this.dependencies) return;
+    const dependencies = structuredClone(action.dependencies);
+    this.dependencies
+      .build(dependencies, () => {
+        const a = current();
+        if (!a) return;
+        a.build.retrying_at = this.now();
+        this.changed();
+      })
+      .catch((error: unknown) => `npm ERR! ${(error as Error).message}`)
+      .then((error) => {
+        const a = current();
+        if (!a) return;
+        a.build = { requested_at: a.build.requested_at, ready_at: Math.max(a.build.ready_at, this.now()), result: error ? "failed" : "built", ...(error ? { error } : {}) };
+        this.changed();
+      });
   }
 
   private isoNow(): string {

@@ -15,6 +15,7 @@ import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
 import { registerRoutes } from "./wire";
+import { DependencyStore, type DependencyStoreOptions } from "../sandbox/dependencies";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
@@ -33,6 +34,8 @@ export interface LocalTenantOptions {
   buildMs?: number;
   faults?: FaultRule[];
   login?: LoginOptions;
+  /** npm settings of the dependency builds; installs go to <stateDir>/deps. */
+  dependencies?: DependencyStoreOptions;
   /** Called with one line per answered request ("GET /api/v2/... 200"). */
   log?: (line: string) => void;
 }
@@ -69,7 +72,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const users = options.users ?? UserDirectory.load(options.usersDir ?? DEFAULT_USERS_DIR);
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
-  const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state) });
+  const dependencies = new DependencyStore(join(stateDir, "deps"), options.dependencies);
+  const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state), dependencies });
   const faults = new Faults(options.faults ?? []);
   const requests: LocalTenant["requests"] = [];
 
@@ -87,7 +91,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     tokens,
     client,
     faults,
-    login: new LoginService(model, users, tokens, options.login),
+    login: new LoginService(model, users, tokens, { ...options.login, dependencies }),
     onRequest: (entry) => {
       requests.push(entry);
       // A tenant left running for days must not grow without bound; tests read far fewer.
