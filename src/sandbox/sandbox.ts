@@ -194,7 +194,8 @@ function memoryMessage(memoryMb: number): string {
 
 /** Why a process ended without a result. */
 function crashVerdict(code: number | null, signal: NodeJS.Signals | null, stderr: string, memoryMb: number): { failure: SandboxFailure; error: string } {
-  if (/heap out of memory|Allocation failed/i.test(stderr) || signal === "SIGABRT" || code === 134) return { failure: "memory", error: memoryMessage(memoryMb) };
+  // V8 reports a heap blow-up on stderr before it aborts; a plain SIGABRT is process.abort().
+  if (/heap out of memory|Allocation failed/i.test(stderr)) return { failure: "memory", error: memoryMessage(memoryMb) };
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   return { failure: "crash", error: `The Action's process ${how} before the Action completed (process.exit or a crash)` };
 }

@@ -73,9 +73,12 @@ for (const name of ["kill", "_kill", "_debugProcess", "_debugEnd", "setuid", "se
   if (name in process) Object.defineProperty(process, name, { value: denied(`process.${name}`), writable: false, configurable: false });
 }
 os.setPriority = denied("os.setPriority");
+// A diagnostic report carries the real command line (the node binary's and the dependencies' paths).
+Object.defineProperty(process, "report", { value: Object.freeze({ getReport: denied("process.report"), writeReport: denied("process.report") }), configurable: false });
 // Nothing about the host: no paths in argv or execArgv (they name the dependency directories).
-process.argv = [process.argv[0], "action.js"];
+process.argv = ["node", "/action.js"];
 process.execArgv = [];
+process.execPath = "node";
 
 // --- console: one line per call on stdout, formatted as Node formats it -----------------------
 const line = (...args) => writeAll(1, `${util.format(...args)}\n`);
@@ -192,7 +195,9 @@ async function main() {
 // Auth0 it runs into the time limit. Stay alive until the host's timer ends the process.
 setInterval(() => undefined, 1 << 30);
 
+// The result waits one turn of the event loop: a promise the handler left rejected is reported
+// (unhandledRejection) before it, and fails the execution as an unhandled rejection does in Node.
 main().then(
-  () => finish(undefined),
-  (error) => finish(error),
+  () => setImmediate(() => finish(undefined)),
+  (error) => setImmediate(() => finish(error)),
 );
