@@ -14,7 +14,7 @@ import { claimBytes, droppedClaimReason, MAX_CUSTOM_CLAIMS_BYTES } from "../../a
 import { ACTION_TIME_LIMIT_MS, emptyOutcome, recordingApi, type PostLoginOutcome } from "../actions-runtime/run-post-login";
 import type { DependencyStore } from "../sandbox/dependencies";
 import { replayCalls } from "../sandbox/replay";
-import { runInSandbox, type SandboxResult } from "../sandbox/sandbox";
+import { runInSandbox, type SandboxPool, type SandboxResult } from "../sandbox/sandbox";
 import type { TenantModel } from "./model";
 import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
 import { eventUser, type UserDirectory } from "./users";
@@ -56,6 +56,8 @@ export interface LoginOptions {
   flowTimeoutMs?: number;
   /** Where the Actions' installed dependencies are; without it an Action can require built-ins only. */
   dependencies?: DependencyStore;
+  /** Sandbox processes started ahead of logins; without it each execution waits for Node to start. */
+  sandboxPool?: SandboxPool;
 }
 
 export class LoginService {
@@ -98,7 +100,7 @@ export class LoginService {
           secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
           dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
           timeoutMs: remaining,
-        }),
+        }, this.options.sandboxPool),
       );
       executed.push(`${action.name} v${version.number}`);
       if (outcome.denied) throw new LoginError(403, "access_denied", outcome.denied.reason);

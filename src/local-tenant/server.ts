@@ -16,6 +16,7 @@ import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
 import { registerRoutes } from "./wire";
 import { DependencyStore, type DependencyStoreOptions } from "../sandbox/dependencies";
+import { SandboxPool } from "../sandbox/sandbox";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
@@ -73,6 +74,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
   const dependencies = new DependencyStore(join(stateDir, "deps"), options.dependencies);
+  const sandboxPool = new SandboxPool();
   const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state), dependencies });
   const faults = new Faults(options.faults ?? []);
   const requests: LocalTenant["requests"] = [];
@@ -91,7 +93,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     tokens,
     client,
     faults,
-    login: new LoginService(model, users, tokens, { ...options.login, dependencies }),
+    login: new LoginService(model, users, tokens, { ...options.login, dependencies, sandboxPool }),
     onRequest: (entry) => {
       requests.push(entry);
       // A tenant left running for days must not grow without bound; tests read far fewer.
@@ -122,6 +124,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     faults,
     requests,
     close: async () => {
+      sandboxPool.close();
       await app.close();
     },
   };

@@ -10,7 +10,7 @@
  * memory blow-up, or once its result has arrived; an unhandled rejection, process.exit or a crash
  * ends the process, never the caller.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiMethodsOf } from "./api-methods";
@@ -78,8 +78,11 @@ export interface SandboxResult {
   runtime?: string;
 }
 
-/** Runs the request in a fresh sandbox process. Never throws. */
-export function runInSandbox(request: SandboxRequest): Promise<SandboxResult> {
+/**
+ * Runs the request in a fresh sandbox process. Never throws. With a pool, the process was started
+ * ahead of time (it is still used once, for this execution only).
+ */
+export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promise<SandboxResult> {
   const timeoutMs = request.timeoutMs ?? ACTION_TIME_LIMIT_MS;
   const memoryMb = request.memoryMb ?? DEFAULT_MEMORY_MB;
   const apiMethods = apiMethodsOf(request.trigger);
@@ -103,8 +106,7 @@ export function runInSandbox(request: SandboxRequest): Promise<SandboxResult> {
   const runtime = node.version;
 
   return new Promise((resolvePromise) => {
-    // An empty environment: nothing of the host's (credentials, tokens, paths) reaches the code.
-    const child = spawn(node.path, args, { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
+    const child = pool ? pool.take(node.path, args) : startProcess(node.path, args);
     const logChunks: Buffer[] = [];
     let logBytes = 0;
     let logsTruncated = false;
@@ -168,6 +170,7 @@ export function runInSandbox(request: SandboxRequest): Promise<SandboxResult> {
       settled = true;
       clearTimeout(timer);
       clearInterval(watchdog);
+      pool?.replenish(node.path, args);
       const logs = splitLines(Buffer.concat(logChunks).toString("utf8"));
       if (logsTruncated) logs.push(`[output truncated at ${LOG_LIMIT_BYTES / 1024} KB]`);
       if (spawnError) return resolvePromise({ ...empty("unavailable", `The Action sandbox could not start: ${spawnError.message}`), logs, runtime });
@@ -182,6 +185,69 @@ export function runInSandbox(request: SandboxRequest): Promise<SandboxResult> {
     child.on("error", (error) => finish(null, null, error));
     child.on("close", (code, signal) => finish(code, signal));
   });
+}
+
+/** A sandbox process, waiting for its request on stdin. */
+function startProcess(path: string, args: string[]): ChildProcess {
+  // An empty environment: nothing of the host's (credentials, tokens, paths) reaches the code.
+  const child = spawn(path, args, { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  child.on("error", () => undefined); // reported by runInSandbox's own listener, or the spare is dropped
+  return child;
+}
+
+/**
+ * Keeps one process started ahead per set of flags (the dependency directories differ), so a login
+ * does not wait for Node to start. Each process still serves exactly one execution: a fresh spare is
+ * started once an execution ends. Spares do not keep the host alive, and a spare whose host dies
+ * reads end-of-file on stdin and exits.
+ */
+export class SandboxPool {
+  private readonly spares = new Map<string, ChildProcess>();
+  private closed = false;
+
+  /** @param maxSpares processes kept waiting at most (the least recently used flag set goes first) */
+  constructor(private readonly maxSpares = 4) {}
+
+  take(path: string, args: string[]): ChildProcess {
+    const key = args.join("\0");
+    const spare = this.spares.get(key);
+    this.spares.delete(key);
+    if (spare && spare.exitCode === null && spare.signalCode === null) {
+      setRef(spare, true);
+      return spare;
+    }
+    spare?.kill("SIGKILL");
+    return startProcess(path, args);
+  }
+
+  replenish(path: string, args: string[]): void {
+    const key = args.join("\0");
+    if (this.closed || this.spares.has(key)) return;
+    if (this.spares.size >= this.maxSpares) {
+      const [oldest] = this.spares.keys();
+      this.spares.get(oldest)?.kill("SIGKILL");
+      this.spares.delete(oldest);
+    }
+    const child = startProcess(path, args);
+    setRef(child, false);
+    this.spares.set(key, child);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const child of this.spares.values()) child.kill("SIGKILL");
+    this.spares.clear();
+  }
+}
+
+function setRef(child: ChildProcess, ref: boolean): void {
+  if (ref) child.ref();
+  else child.unref();
+  for (const stream of child.stdio) {
+    const handle = stream as unknown as { ref?: () => void; unref?: () => void } | null;
+    if (ref) handle?.ref?.();
+    else handle?.unref?.();
+  }
 }
 
 export function timeLimitMessage(timeoutMs: number): string {
