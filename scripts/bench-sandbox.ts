@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundlePostLoginHandler } from "../src/bundle/bundle-action";
 import { runPostLogin } from "../src/actions-runtime/run-post-login";
-import { requestJson } from "../src/local-tenant/client";
+import { requestJson } from "../src/local-run/client";
 import { startLocalTenant } from "../src/local-tenant/server";
 import { runInSandbox, SandboxPool } from "../src/sandbox/sandbox";
 import { sandboxNode } from "../src/sandbox/node-runtime";

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInSandbox, type SandboxRequest } from "../../src/sandbox/sandbox";
+import { TRIGGERS } from "../../src/triggers";
 import { tempDir } from "../local-tenant/support";
 
 const postLogin = (code: string, extra: Partial<SandboxRequest> = {}) =>
@@ -99,4 +100,12 @@ it("requires Node's built-ins and the declared dependencies from their installed
   const result = await postLogin(code, { dependencies: { shout: installed } });
   expect(result.error).toBeUndefined();
   expect(result.calls[0].args[1]).toEqual({ dep: "HI!", builtin: "ca978112", undeclared: "MODULE_NOT_FOUND", sibling: "ERR_ACCESS_DENIED" });
+});
+
+it("knows the api of every trigger in src/triggers.ts and calls each trigger's entry point", async () => {
+  for (const spec of TRIGGERS) {
+    const code = `exports.${spec.entryPoint} = async (event, api) => { api.cache.set('trigger', event.trigger); };`;
+    const result = await runInSandbox({ code, trigger: spec.id, exportName: spec.entryPoint, event: { trigger: spec.id } });
+    expect({ trigger: spec.id, error: result.error, calls: result.calls }).toEqual({ trigger: spec.id, error: undefined, calls: [{ path: "cache.set", args: ["trigger", spec.id] }] });
+  }
 });

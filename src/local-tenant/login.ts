@@ -15,6 +15,7 @@ import { ACTION_TIME_LIMIT_MS, emptyOutcome, recordingApi, type PostLoginOutcome
 import type { DependencyStore } from "../sandbox/dependencies";
 import { replayCalls } from "../sandbox/replay";
 import { runInSandbox, type SandboxPool, type SandboxResult } from "../sandbox/sandbox";
+import { OAuthError } from "./errors";
 import type { TenantModel } from "./model";
 import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
 import { eventUser, type UserDirectory } from "./users";
@@ -39,14 +40,10 @@ export interface LoginResult {
   executed: string[];
 }
 
-/** An OAuth-style login failure: {"error": ..., "error_description": ...}. */
-export class LoginError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly error: string,
-    readonly description: string,
-  ) {
-    super(`${error}: ${description}`);
+/** A login failure, answered as the authentication API does: {"error": ..., "error_description": ...}. */
+export class LoginError extends OAuthError {
+  constructor(statusCode: number, error: string, description: string) {
+    super(statusCode, error, description);
     this.name = "LoginError";
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Starts and stops a local Auth0 tenant: HTTPS on loopback with the generated CA, the model
  * loaded from (and saved to) <stateDir>/tenant.json, the users from fixtures, and the routes of
- * wire.ts. Scripts and tests use this API; `npm run local-tenant` wraps it in a process.
+ * routes/ (one registration list in routes/index.ts). Scripts and tests use this API; `npm run local-tenant` wraps it in a process.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { mkdirSync } from "node:fs";
@@ -14,7 +14,7 @@ import { emptyState, TenantModel, type TenantState } from "./model";
 import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
-import { registerRoutes } from "./wire";
+import { registerRoutes } from "./routes";
 import { DependencyStore, type DependencyStoreOptions } from "../sandbox/dependencies";
 import { SandboxPool } from "../sandbox/sandbox";
 
