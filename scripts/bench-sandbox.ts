@@ -28,7 +28,12 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const code = bundlePostLoginHandler("add-metadata-claims").code;
   const event = {
-    user: { user_id: "auth0|1", app_metadata: { usertype: "member", coops: ["a", "b"], coopnames: ["A", "B"] }, user_metadata: {}, identities: [] },
+    user: {
+      user_id: "auth0|1",
+      app_metadata: { usertype: "member", coops: ["a", "b"], coopnames: ["A", "B"] },
+      user_metadata: {},
+      identities: [],
+    },
     secrets: { CLAIMS_CONFIG },
   } as unknown as Event;
 
@@ -45,7 +50,10 @@ async function main(): Promise<void> {
   const pooled = await measure(
     runs,
     async () => {
-      const result = await runInSandbox({ code, trigger: "post-login", exportName: "onExecutePostLogin", event, secrets: { CLAIMS_CONFIG } }, pool);
+      const result = await runInSandbox(
+        { code, trigger: "post-login", exportName: "onExecutePostLogin", event, secrets: { CLAIMS_CONFIG } },
+        pool,
+      );
       if (result.error || result.calls.length !== 3) throw new Error(`sandbox run failed: ${result.error}`);
     },
     PAUSE_MS,
@@ -57,7 +65,12 @@ async function main(): Promise<void> {
   let logins;
   let spacedLogins;
   try {
-    const action = tenant.model.createAction({ name: "claims", supported_triggers: [{ id: "post-login", version: "v3" }], code, secrets: [{ name: "CLAIMS_CONFIG", value: CLAIMS_CONFIG }] });
+    const action = tenant.model.createAction({
+      name: "claims",
+      supported_triggers: [{ id: "post-login", version: "v3" }],
+      code,
+      secrets: [{ name: "CLAIMS_CONFIG", value: CLAIMS_CONFIG }],
+    });
     tenant.model.deployAction(action.id);
     tenant.model.replaceBindings("post-login", [{ ref: { type: "action_id", value: action.id } }]);
     const login = async () => {
@@ -72,7 +85,9 @@ async function main(): Promise<void> {
   }
 
   const row = (what: string, t: Timing) => `| ${what} | ${t.p50.toFixed(1)} ms | ${t.p95.toFixed(1)} ms |`;
-  console.log(`Node ${process.version} host, sandbox ${sandboxNode().version}, ${runs} runs each, ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log(
+    `Node ${process.version} host, sandbox ${sandboxNode().version}, ${runs} runs each, ${new Date().toISOString().slice(0, 10)}\n`,
+  );
   console.log("| What | median | 95th percentile |\n|---|---|---|");
   console.log(row("claims Action, in-process `vm` context (before)", inProcess));
   console.log(row("claims Action, sandbox process (Node 22, --permission)", sandboxed));

@@ -18,13 +18,20 @@ function controlledBuilder() {
   const builds: Array<{ deps: string[]; retry: () => void; settle: (error?: string) => void }> = [];
   const builder: DependencyBuilder = {
     build: (deps, onRetry) =>
-      new Promise((resolvePromise) => builds.push({ deps: deps.map((d) => `${d.name}@${d.version}`), retry: onRetry, settle: resolvePromise })),
+      new Promise((resolvePromise) =>
+        builds.push({ deps: deps.map((d) => `${d.name}@${d.version}`), retry: onRetry, settle: resolvePromise }),
+      ),
   };
   return { builder, builds };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
-const action = (deps: Array<{ name: string; version: string }>) => ({ name: "a", supported_triggers: [{ id: "post-login", version: "v3" }], code: "", dependencies: deps });
+const action = (deps: Array<{ name: string; version: string }>) => ({
+  name: "a",
+  supported_triggers: [{ id: "post-login", version: "v3" }],
+  code: "",
+  dependencies: deps,
+});
 
 describe("the model's build while dependencies install", () => {
   it("is building while the install runs, retrying after a failed attempt, then failed with the build's message", async () => {
@@ -69,7 +76,8 @@ describe("the model's build while dependencies install", () => {
     await flush();
     // The tenant stops here; a new one loads the saved state.
     const { builder, builds } = controlledBuilder();
-    const second = new TenantModel(saved!, { dependencies: builder });
+    if (!saved) throw new Error("the first tenant saved nothing");
+    const second = new TenantModel(saved, { dependencies: builder });
     expect(builds.map((b) => b.deps)).toEqual([["ms@2.1.3"]]);
     builds[0].settle(undefined);
     await flush();
@@ -80,7 +88,10 @@ describe("the model's build while dependencies install", () => {
 describe("against the npm registry this machine is configured with", () => {
   it("knows a published version from one that does not exist", async () => {
     expect(await dependencyExists("ms", "2.1.3")).toEqual({ kind: "exists" });
-    expect(await dependencyExists("crypto", "17.7.1")).toMatchObject({ kind: "missing", message: expect.stringMatching(/404.*crypto@17\.7\.1/) });
+    expect(await dependencyExists("crypto", "17.7.1")).toMatchObject({
+      kind: "missing",
+      message: expect.stringMatching(/404.*crypto@17\.7\.1/),
+    });
   });
 
   it("installs name@version once, without install scripts, and the sandbox requires it from there", async () => {
@@ -110,15 +121,23 @@ describe("against the npm registry this machine is configured with", () => {
       };
       const failing = await api("POST", "/api/v2/actions/actions", { ...action([{ name: "crypto", version: "17.7.1" }]), name: "crypto" });
       expect(failing.status).toBe(201);
-      const seen = await pollStatuses(() => api("GET", `/api/v2/actions/actions/${failing.body.id}`), ["failed"]);
+      const seen = await pollStatuses(() => api("GET", `/api/v2/actions/actions/${String(failing.body.id)}`), ["failed"]);
       expect(seen).toContain("retrying");
       expect(seen[seen.length - 1]).toBe("failed");
 
       const code = "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('/ttl', require('ms')('1h')); };";
       const ok = await api("POST", "/api/v2/actions/actions", { ...action([{ name: "ms", version: "2.1.3" }]), name: "ms", code });
-      expect((await pollStatuses(() => api("GET", `/api/v2/actions/actions/${ok.body.id}`), ["built", "failed"])).pop()).toBe("built");
-      expect((await api("POST", `/api/v2/actions/actions/${ok.body.id}/deploy`)).status).toBe(200);
-      expect((await api("PATCH", "/api/v2/actions/triggers/post-login/bindings", { bindings: [{ ref: { type: "action_id", value: ok.body.id }, display_name: "ms" }] })).status).toBe(200);
+      expect((await pollStatuses(() => api("GET", `/api/v2/actions/actions/${String(ok.body.id)}`), ["built", "failed"])).pop()).toBe(
+        "built",
+      );
+      expect((await api("POST", `/api/v2/actions/actions/${String(ok.body.id)}/deploy`)).status).toBe(200);
+      expect(
+        (
+          await api("PATCH", "/api/v2/actions/triggers/post-login/bindings", {
+            bindings: [{ ref: { type: "action_id", value: ok.body.id }, display_name: "ms" }],
+          })
+        ).status,
+      ).toBe(200);
       const login = await fetchJson(tenant.url, tenant.caPem, undefined, "POST", "/local/login", { user: "kazuyuki" });
       expect(login.status).toBe(200);
       expect(decodeJwt(login.body.id_token as string)["/ttl"]).toBe(3_600_000);
@@ -139,7 +158,14 @@ async function pollStatuses(read: () => Promise<{ body: Record<string, unknown> 
   throw new Error(`the build did not finish; statuses seen: ${seen.join(", ")}`);
 }
 
-async function fetchJson(base: string, ca: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function fetchJson(
+  base: string,
+  ca: string,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const { request } = await import("node:https");
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolvePromise, reject) => {

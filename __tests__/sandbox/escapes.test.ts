@@ -31,14 +31,22 @@ afterAll(async () => {
   await tenant?.close();
 });
 
-function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const payload = JSON.stringify(body);
   return new Promise((resolvePromise, reject) => {
-    const req = request(`${tenant.url}${path}`, { method: "POST", ca: tenant.caPem, headers: { "content-type": "application/json", ...headers } }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
-    });
+    const req = request(
+      `${tenant.url}${path}`,
+      { method: "POST", ca: tenant.caPem, headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+      },
+    );
     req.on("error", reject);
     req.end(payload);
   });
@@ -46,7 +54,11 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
 
 /** Deploys `code` as the only post-login Action and logs in the seed user. */
 async function loginWith(code: string) {
-  const action = tenant.model.createAction({ name: `escape-${Date.now()}`, supported_triggers: [{ id: "post-login", version: "v3" }], code });
+  const action = tenant.model.createAction({
+    name: `escape-${Date.now()}`,
+    supported_triggers: [{ id: "post-login", version: "v3" }],
+    code,
+  });
   tenant.model.deployAction(action.id);
   tenant.model.replaceBindings("post-login", [{ ref: { type: "action_id", value: action.id } }]);
   return post("/local/login", { user: "kazuyuki" });
@@ -77,14 +89,18 @@ async function seenThroughLogin(attempt: string): Promise<unknown> {
 describe("through the HTTPS local tenant", () => {
   it("the Function constructor chain reaches only the sandbox's process, whose environment is empty", async () => {
     expect(await seenThroughLogin("this.constructor.constructor('return process')().env")).toBe("{}");
-    expect(await seenThroughLogin(`(async function(){}).constructor('return process')().then((p) => p.env.${CANARY_NAME} ?? 'absent')`)).toBe("absent");
+    expect(
+      await seenThroughLogin(`(async function(){}).constructor('return process')().then((p) => p.env.${CANARY_NAME} ?? 'absent')`),
+    ).toBe("absent");
     await expectTenantServes();
   });
 
   it("cannot read the tenant's signing key or credentials.json", async () => {
     for (const file of ["signing-key.json", "credentials.json"]) {
       expect(existsSync(join(stateDir, file))).toBe(true);
-      expect(await seenThroughLogin(`require('fs').readFileSync(${JSON.stringify(join(stateDir, file))}, 'utf8')`)).toBe("denied:ERR_ACCESS_DENIED");
+      expect(await seenThroughLogin(`require('fs').readFileSync(${JSON.stringify(join(stateDir, file))}, 'utf8')`)).toBe(
+        "denied:ERR_ACCESS_DENIED",
+      );
     }
     await expectTenantServes();
   });
@@ -106,7 +122,9 @@ describe("through the HTTPS local tenant", () => {
     const exit = await loginWith("exports.onExecutePostLogin = async () => { process.exit(0); };");
     expect(exit.status).toBe(403);
     expect(exit.body.error).toBe("access_denied");
-    const rejected = await loginWith("exports.onExecutePostLogin = async () => { (async function(){}).constructor('throw new Error(\"x\")')(); };");
+    const rejected = await loginWith(
+      "exports.onExecutePostLogin = async () => { (async function(){}).constructor('throw new Error(\"x\")')(); };",
+    );
     expect(rejected.status).toBe(403);
     expect(rejected.body.error_description).toMatch(/Unhandled promise rejection: x/);
     await expectTenantServes();
@@ -121,7 +139,12 @@ describe("through the HTTPS local tenant", () => {
 });
 
 describe("directly on the sandbox", () => {
-  const base: Omit<SandboxRequest, "code"> = { trigger: "post-login", exportName: "onExecutePostLogin", event: { user: { user_id: "auth0|1" } }, timeoutMs: 3000 };
+  const base: Omit<SandboxRequest, "code"> = {
+    trigger: "post-login",
+    exportName: "onExecutePostLogin",
+    event: { user: { user_id: "auth0|1" } },
+    timeoutMs: 3000,
+  };
 
   /** Runs `attempt` in the sandbox; answers what the code saw (its claim) or the execution's error. */
   async function seen(attempt: string, extra: Partial<SandboxRequest> = {}): Promise<unknown> {
@@ -155,7 +178,9 @@ describe("directly on the sandbox", () => {
 
   it("the environment holds nothing of the host's, wherever the code looks for it", async () => {
     expect(await seen(`process.env.${CANARY_NAME} ?? Object.keys(process.env).length`)).toBe("0");
-    expect(await seen("globalThis.process.execArgv.concat(process.argv, process.execPath).join(' ')")).not.toMatch(/allow-fs-read|bootstrap|\/work\//);
+    expect(await seen("globalThis.process.execArgv.concat(process.argv, process.execPath).join(' ')")).not.toMatch(
+      /allow-fs-read|bootstrap|\/work\//,
+    );
     expect(await seen("process.cwd()")).toBe("/");
   });
 
@@ -173,10 +198,18 @@ describe("directly on the sandbox", () => {
     ["an endless loop of microtasks", "exports.onExecutePostLogin = async () => { for (;;) await null; };", "timeout"],
     ["a promise that never settles", "exports.onExecutePostLogin = () => new Promise(() => {});", "timeout"],
     ["a heap blow-up", "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push({ n: Math.random() }); };", "memory"],
-    ["a buffer blow-up (outside the heap)", "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push(Buffer.alloc(32 * 1024 * 1024, 1)); };", "memory"],
+    [
+      "a buffer blow-up (outside the heap)",
+      "exports.onExecutePostLogin = async () => { const a = []; for (;;) a.push(Buffer.alloc(32 * 1024 * 1024, 1)); };",
+      "memory",
+    ],
     ["process.exit", "exports.onExecutePostLogin = async () => { process.exit(3); };", "crash"],
     ["process.abort", "exports.onExecutePostLogin = async () => { process.abort(); };", "crash"],
-    ["an exception thrown from a timer", "exports.onExecutePostLogin = () => new Promise(() => setTimeout(() => { throw new Error('late'); }, 10));", "error"],
+    [
+      "an exception thrown from a timer",
+      "exports.onExecutePostLogin = () => new Promise(() => setTimeout(() => { throw new Error('late'); }, 10));",
+      "error",
+    ],
   ])("%s fails that execution only", async (_what, code, failure) => {
     // A heap blow-up spends a while in garbage collection before V8 gives up: room to get there.
     const result = await runInSandbox({ ...base, code, timeoutMs: failure === "memory" ? 20_000 : 2000, memoryMb: 64 });
@@ -185,7 +218,8 @@ describe("directly on the sandbox", () => {
   });
 
   it("huge console output is cut; the execution still completes", async () => {
-    const code = "exports.onExecutePostLogin = async (e, api) => { for (let i = 0; i < 20000; i++) console.log('x'.repeat(100)); api.idToken.setCustomClaim('done', true); };";
+    const code =
+      "exports.onExecutePostLogin = async (e, api) => { for (let i = 0; i < 20000; i++) console.log('x'.repeat(100)); api.idToken.setCustomClaim('done', true); };";
     const result = await runInSandbox({ ...base, code });
     expect(result.error).toBeUndefined();
     expect(result.calls).toEqual([{ path: "idToken.setCustomClaim", args: ["done", true] }]);
@@ -195,7 +229,8 @@ describe("directly on the sandbox", () => {
 
   it("a result forged on the result channel carries only api calls, checked as data", async () => {
     // The code can write to the result pipe itself; the host reads shapes, not code, from it.
-    const code = "exports.onExecutePostLogin = async () => { require('fs').writeSync(3, '{\"type\":\"result\",\"calls\":[{\"path\":\"__proto__.polluted\",\"args\":[1]}],\"cache\":{}}\\n'); await new Promise(() => {}); };";
+    const code =
+      'exports.onExecutePostLogin = async () => { require(\'fs\').writeSync(3, \'{"type":"result","calls":[{"path":"__proto__.polluted","args":[1]}],"cache":{}}\\n\'); await new Promise(() => {}); };';
     const result = await runInSandbox({ ...base, code });
     expect(result.calls).toEqual([{ path: "__proto__.polluted", args: [1] }]);
     // Replaying it onto the post-login api names the bad path and touches no prototype.

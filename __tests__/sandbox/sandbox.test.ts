@@ -10,7 +10,13 @@ import { TRIGGERS } from "../../src/triggers";
 import { tempDir } from "../local-tenant/support";
 
 const postLogin = (code: string, extra: Partial<SandboxRequest> = {}) =>
-  runInSandbox({ code, trigger: "post-login", exportName: "onExecutePostLogin", event: { user: { user_id: "auth0|1" }, request: { hostname: "tenant.example", query: {} } }, ...extra });
+  runInSandbox({
+    code,
+    trigger: "post-login",
+    exportName: "onExecutePostLogin",
+    event: { user: { user_id: "auth0|1" }, request: { hostname: "tenant.example", query: {} } },
+    ...extra,
+  });
 
 it("returns the api calls in order, with chaining, on Node 22", async () => {
   const result = await postLogin(`exports.onExecutePostLogin = async (event, api) => {
@@ -28,10 +34,20 @@ it("returns the api calls in order, with chaining, on Node 22", async () => {
 
 it("is trigger-agnostic: the trigger decides which api methods exist and which export is called", async () => {
   const code = `exports.onExecuteCredentialsExchange = async (event, api) => { api.accessToken.setCustomClaim('client', event.client.client_id); };`;
-  const result = await runInSandbox({ code, trigger: "credentials-exchange", exportName: "onExecuteCredentialsExchange", event: { client: { client_id: "m2m" } } });
+  const result = await runInSandbox({
+    code,
+    trigger: "credentials-exchange",
+    exportName: "onExecuteCredentialsExchange",
+    event: { client: { client_id: "m2m" } },
+  });
   expect(result.calls).toEqual([{ path: "accessToken.setCustomClaim", args: ["client", "m2m"] }]);
   // credentials-exchange has no idToken: using it is a TypeError in the code, as on Auth0.
-  const wrong = await runInSandbox({ code: "exports.onExecuteCredentialsExchange = async (e, api) => { api.idToken.setCustomClaim('a', 1); };", trigger: "credentials-exchange", exportName: "onExecuteCredentialsExchange", event: {} });
+  const wrong = await runInSandbox({
+    code: "exports.onExecuteCredentialsExchange = async (e, api) => { api.idToken.setCustomClaim('a', 1); };",
+    trigger: "credentials-exchange",
+    exportName: "onExecuteCredentialsExchange",
+    event: {},
+  });
   expect(wrong.failure).toBe("error");
   expect(wrong.error).toMatch(/Cannot read properties of undefined \(reading 'setCustomClaim'\)/);
   const unknown = await runInSandbox({ code: "", trigger: "no-such-trigger", exportName: "x", event: {} });
@@ -99,13 +115,22 @@ it("requires Node's built-ins and the declared dependencies from their installed
   };`;
   const result = await postLogin(code, { dependencies: { shout: installed } });
   expect(result.error).toBeUndefined();
-  expect(result.calls[0].args[1]).toEqual({ dep: "HI!", builtin: "ca978112", undeclared: "MODULE_NOT_FOUND", sibling: "ERR_ACCESS_DENIED" });
+  expect(result.calls[0].args[1]).toEqual({
+    dep: "HI!",
+    builtin: "ca978112",
+    undeclared: "MODULE_NOT_FOUND",
+    sibling: "ERR_ACCESS_DENIED",
+  });
 });
 
 it("knows the api of every trigger in src/triggers.ts and calls each trigger's entry point", async () => {
   for (const spec of TRIGGERS) {
     const code = `exports.${spec.entryPoint} = async (event, api) => { api.cache.set('trigger', event.trigger); };`;
     const result = await runInSandbox({ code, trigger: spec.id, exportName: spec.entryPoint, event: { trigger: spec.id } });
-    expect({ trigger: spec.id, error: result.error, calls: result.calls }).toEqual({ trigger: spec.id, error: undefined, calls: [{ path: "cache.set", args: ["trigger", spec.id] }] });
+    expect({ trigger: spec.id, error: result.error, calls: result.calls }).toEqual({
+      trigger: spec.id,
+      error: undefined,
+      calls: [{ path: "cache.set", args: ["trigger", spec.id] }],
+    });
   }
 });

@@ -456,7 +456,7 @@ export class TenantModel {
     const action = current();
     if (!action || !this.dependencies) return;
     const dependencies = structuredClone(action.dependencies);
-    this.dependencies
+    void this.dependencies
       .build(dependencies, () => {
         const a = current();
         if (!a) return;

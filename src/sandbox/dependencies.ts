@@ -65,7 +65,19 @@ export async function installDependency(depsDir: string, name: string, version: 
     // A package.json of its own: npm must not walk up and treat the tenant's parents as the project.
     writeFileSync(join(temp, "package.json"), '{"private":true}\n');
     const run = await npm(
-      ["install", "--prefix", temp, "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", "--omit=dev", "--prefer-offline", "--save-exact", `${name}@${version}`],
+      [
+        "install",
+        "--prefix",
+        temp,
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        "--omit=dev",
+        "--prefer-offline",
+        "--save-exact",
+        `${name}@${version}`,
+      ],
       options,
     );
     if (run.code !== 0) {
@@ -171,7 +183,11 @@ function npm(args: string[], options: NpmOptions): Promise<{ code: number; stdou
       args,
       { env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
       (error, stdout, stderr) => {
-        const code = error ? (typeof (error as NodeJS.ErrnoException).code === "number" ? Number((error as NodeJS.ErrnoException).code) : 1) : 0;
+        const code = error
+          ? typeof (error as NodeJS.ErrnoException).code === "number"
+            ? Number((error as NodeJS.ErrnoException).code)
+            : 1
+          : 0;
         resolvePromise({ code, stdout, stderr: error && !stderr ? error.message : stderr });
       },
     );

@@ -33,9 +33,12 @@ export function sandboxNode(): NodeRuntime {
   try {
     version = execFileSync(path, ["--version"], { env: {}, encoding: "utf8", timeout: 10_000 }).trim();
   } catch (error) {
-    throw new SandboxRuntimeError(`${path} does not run on this machine (${(error as Error).message.split("\n")[0]}); the sandbox needs linux-x64.`);
+    throw new SandboxRuntimeError(
+      `${path} does not run on this machine (${(error as Error).message.split("\n")[0]}); the sandbox needs linux-x64.`,
+    );
   }
-  if (!/^v22\./.test(version)) throw new SandboxRuntimeError(`${path} is ${version}; the Action sandbox needs Node 22 (Auth0's node22 runtime).`);
+  if (!/^v22\./.test(version))
+    throw new SandboxRuntimeError(`${path} is ${version}; the Action sandbox needs Node 22 (Auth0's node22 runtime).`);
   cached = { path, version };
   return cached;
 }

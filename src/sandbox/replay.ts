@@ -15,7 +15,10 @@ export function replayCalls(api: object, calls: readonly ApiCall[]): void {
     for (const part of parts) {
       owner = method;
       // Own properties only: a path such as "__proto__.constructor" names nothing.
-      method = typeof method === "object" && method !== null && Object.prototype.hasOwnProperty.call(method, part) ? (method as Record<string, unknown>)[part] : undefined;
+      method =
+        typeof method === "object" && method !== null && Object.prototype.hasOwnProperty.call(method, part)
+          ? (method as Record<string, unknown>)[part]
+          : undefined;
     }
     if (typeof method !== "function") throw new ReplayError(`api.${call.path} is not a method of this trigger's api`);
     method.apply(owner, call.args);

@@ -86,7 +86,13 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
   const timeoutMs = request.timeoutMs ?? ACTION_TIME_LIMIT_MS;
   const memoryMb = request.memoryMb ?? DEFAULT_MEMORY_MB;
   const apiMethods = apiMethodsOf(request.trigger);
-  const empty = (failure: SandboxFailure, error: string): SandboxResult => ({ calls: [], logs: [], cache: { ...request.cache }, failure, error });
+  const empty = (failure: SandboxFailure, error: string): SandboxResult => ({
+    calls: [],
+    logs: [],
+    cache: { ...request.cache },
+    failure,
+    error,
+  });
   if (!apiMethods) return Promise.resolve(empty("unavailable", `The sandbox does not know the trigger "${request.trigger}".`));
   let node;
   try {
@@ -144,7 +150,8 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
     resultStream.on("data", (chunk: Buffer) => {
       if (result) return;
       resultText += chunk.toString("utf8");
-      if (resultText.length > RESULT_LIMIT_BYTES) return stop({ failure: "output", error: `The Action's api calls exceed ${RESULT_LIMIT_BYTES / 1024 / 1024} MB.` });
+      if (resultText.length > RESULT_LIMIT_BYTES)
+        return stop({ failure: "output", error: `The Action's api calls exceed ${RESULT_LIMIT_BYTES / 1024 / 1024} MB.` });
       const newline = resultText.indexOf("\n");
       if (newline < 0) return;
       result = parseResult(resultText.slice(0, newline));
@@ -154,16 +161,18 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
     });
     // The child may die before reading its request: that is reported through "close", not as an error.
     child.stdin!.on("error", () => undefined);
-    child.stdin!.end(JSON.stringify({
-      code: request.code,
-      exportName: request.exportName,
-      event: request.event,
-      secrets: request.secrets ?? {},
-      dependencies: request.dependencies ?? {},
-      apiMethods,
-      cache: request.cache ?? {},
-      executedRules: request.executedRules ?? [],
-    }));
+    child.stdin!.end(
+      JSON.stringify({
+        code: request.code,
+        exportName: request.exportName,
+        event: request.event,
+        secrets: request.secrets ?? {},
+        dependencies: request.dependencies ?? {},
+        apiMethods,
+        cache: request.cache ?? {},
+        executedRules: request.executedRules ?? [],
+      }),
+    );
 
     const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
       if (settled) return;
@@ -173,7 +182,8 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
       pool?.replenish(node.path, args);
       const logs = splitLines(Buffer.concat(logChunks).toString("utf8"));
       if (logsTruncated) logs.push(`[output truncated at ${LOG_LIMIT_BYTES / 1024} KB]`);
-      if (spawnError) return resolvePromise({ ...empty("unavailable", `The Action sandbox could not start: ${spawnError.message}`), logs, runtime });
+      if (spawnError)
+        return resolvePromise({ ...empty("unavailable", `The Action sandbox could not start: ${spawnError.message}`), logs, runtime });
       if (result && !verdict) {
         const out: SandboxResult = { calls: result.calls, logs, cache: result.cache, runtime };
         if (result.error !== undefined) Object.assign(out, { error: result.error, failure: "error" as const });
@@ -259,7 +269,12 @@ function memoryMessage(memoryMb: number): string {
 }
 
 /** Why a process ended without a result. */
-function crashVerdict(code: number | null, signal: NodeJS.Signals | null, stderr: string, memoryMb: number): { failure: SandboxFailure; error: string } {
+function crashVerdict(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: string,
+  memoryMb: number,
+): { failure: SandboxFailure; error: string } {
   // V8 reports a heap blow-up on stderr before it aborts; a plain SIGABRT is process.abort().
   if (/heap out of memory|Allocation failed/i.test(stderr)) return { failure: "memory", error: memoryMessage(memoryMb) };
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -270,7 +285,7 @@ function crashVerdict(code: number | null, signal: NodeJS.Signals | null, stderr
 function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(line, (_key, v) => (isMarker(v) ? undefined : v));
+    value = JSON.parse(line, (_key, v: unknown) => (isMarker(v) ? undefined : v));
   } catch {
     return undefined;
   }
@@ -278,16 +293,18 @@ function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, Ca
   const { type, calls, cache, error } = value as Record<string, unknown>;
   if (type !== "result" || !Array.isArray(calls)) return undefined;
   const parsed: ApiCall[] = [];
-  for (const call of calls) {
-    if (typeof call !== "object" || call === null || typeof call.path !== "string" || !Array.isArray(call.args)) return undefined;
-    // A marker at the top level of args was revived to undefined by the reviver: keep the position.
-    parsed.push({ path: call.path, args: Array.from(call.args as unknown[]) });
+  for (const call of calls as unknown[]) {
+    if (typeof call !== "object" || call === null) return undefined;
+    const { path, args } = call as Record<string, unknown>;
+    if (typeof path !== "string" || !Array.isArray(args)) return undefined;
+    // A marker at the top level of args was revived to undefined (a hole): Array.from keeps the position.
+    parsed.push({ path, args: Array.from(args as unknown[]) });
   }
   const out: { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } = {
     calls: parsed,
     cache: typeof cache === "object" && cache !== null ? (cache as Record<string, CacheRecord>) : {},
   };
-  if (error !== undefined) out.error = String(error);
+  if (error !== undefined) out.error = typeof error === "string" ? error : JSON.stringify(error);
   return out;
 }
 

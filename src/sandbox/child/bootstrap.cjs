@@ -74,7 +74,10 @@ for (const name of ["kill", "_kill", "_debugProcess", "_debugEnd", "setuid", "se
 }
 os.setPriority = denied("os.setPriority");
 // A diagnostic report carries the real command line (the node binary's and the dependencies' paths).
-Object.defineProperty(process, "report", { value: Object.freeze({ getReport: denied("process.report"), writeReport: denied("process.report") }), configurable: false });
+Object.defineProperty(process, "report", {
+  value: Object.freeze({ getReport: denied("process.report"), writeReport: denied("process.report") }),
+  configurable: false,
+});
 // Nothing about the host: no paths in argv or execArgv (they name the dependency directories).
 process.argv = ["node", "/action.js"];
 process.execArgv = [];
@@ -105,9 +108,12 @@ function actionRequire(id) {
 /** Turns an argument into JSON data; what JSON cannot hold becomes a marker the host reads as undefined. */
 function toData(value) {
   if (value === undefined) return { $sandbox: "undefined" };
-  if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") return { $sandbox: "unserializable", type: typeof value };
+  if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint")
+    return { $sandbox: "unserializable", type: typeof value };
   try {
-    return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? { $sandbox: "unserializable", type: "bigint" } : v)) ?? "null");
+    return JSON.parse(
+      JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? { $sandbox: "unserializable", type: "bigint" } : v)) ?? "null",
+    );
   } catch {
     return { $sandbox: "unserializable", type: "object" };
   }
@@ -142,7 +148,13 @@ const returning = {
   "redirect.encodeToken": ([options]) => {
     const { secret, payload = {}, expiresInSeconds = 900 } = options ?? {};
     const iat = nowSeconds();
-    const claims = { ...payload, iat, exp: iat + expiresInSeconds, iss: request.event?.request?.hostname, sub: request.event?.user?.user_id };
+    const claims = {
+      ...payload,
+      iat,
+      exp: iat + expiresInSeconds,
+      iss: request.event?.request?.hostname,
+      sub: request.event?.user?.user_id,
+    };
     const unsigned = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(claims))}`;
     return `${unsigned}.${hs256(secret, unsigned)}`;
   },
