@@ -48,6 +48,14 @@ const EXPECTED: Record<string, [string, string, string]> = {
   "extra-action-secret-name": ["dev.yaml", "actions[0].secrets.api-key", "UPPER_SNAKE_CASE"],
   "extra-action-dependency-range": ["dev.yaml", "actions[0].dependencies.lodash", "exact version"],
   "empty-file": ["dev.yaml", "domain", "is required"],
+  "shared-state-local": ["qa.yaml", "backend.path", "the same state as __tests__/fixtures/invalid-tenants/shared-state-local/dev.yaml (state/shared.tfstate)"],
+  "shared-state-s3": ["staging.yaml", "backend.key", "the same state as __tests__/fixtures/invalid-tenants/shared-state-s3/prod.yaml"],
+  "shared-domain-normalised": ["qa.yaml", "domain", "is already the domain of __tests__/fixtures/invalid-tenants/shared-domain-normalised/dev.yaml (both are coop-dev.eu.auth0.com)"],
+  "state-under-tenants": ["dev.yaml", "backend.path", "state must not live under tenants/"],
+  "claims-config-too-long": ["dev.yaml", "claims", "Auth0 allows 4096 per secret value"],
+  "yaml-alias-bomb": ["dev.yaml", "", "YAML aliases expand too far"],
+  "directory-named-yaml": ["qa.yaml", "", "is a directory, not a tenant file"],
+  "dangling-symlink": ["dev.yaml", "", 'a symbolic link to "missing-target.yaml", which does not exist'],
 };
 
 function problemsFor(dir: string): TenantConfigError {

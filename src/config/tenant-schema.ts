@@ -10,7 +10,8 @@ import { droppedClaimReason, claimName, usesReservedNamespace } from "../../acti
 const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 /** Host name with an optional port: Auth0 domains, custom domains, or the local tenant (localhost:8443). */
-const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
+/** Case and a trailing dot are allowed (DNS ignores both); the cross-file checks normalise them. */
+const DOMAIN = /^(?=.{1,254}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?(:\d{1,5})?$/i;
 /** app_metadata field names that make a sensible claim suffix. */
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const HANDLER = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -28,6 +28,8 @@ export interface PostLoginActionProps {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** Auth0's documented limit on an Action's code. */
+const MAX_CODE_BYTES = 100 * 1024;
 
 export class PostLoginAction extends Construct {
   /** The underlying auth0_action resource. */
@@ -50,6 +52,10 @@ export class PostLoginAction extends Construct {
     if (secretCount > 30) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows 30 per Action`);
 
     const bundle = bundlePostLoginHandler(props.handler, Object.keys(props.dependencies ?? {}));
+    const size = Buffer.byteLength(bundle.code, "utf8");
+    if (size > MAX_CODE_BYTES) {
+      throw new Error(`actions/post-login/${props.handler}.ts bundles to ${size} bytes; Auth0 allows ${MAX_CODE_BYTES} (100 kB) of code per Action: move large data out of the code, or list big libraries under dependencies`);
+    }
     this.code = bundle.code;
     this.codeSha256 = bundle.sha256;
     this.name = props.name;

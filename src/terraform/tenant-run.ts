@@ -14,7 +14,7 @@ import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type Sav
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
   selection: readonly string[] | "all";
-  /** Default: <repo>/tenants. */
+  /** Default: $TENANTS_DIR of `env`, else <repo>/tenants. */
   tenantsDir?: string;
   /** Where stacks are synthesized; default <repo>/cdktf.out. State of local backends lands in <outdir>/../state. */
   outdir?: string;
@@ -62,7 +62,7 @@ export class RunSetupError extends Error {
 }
 
 export function prepareRun(options: TenantRunOptions): PreparedRun {
-  const tenantsDir = options.tenantsDir ?? join(REPO_ROOT, "tenants");
+  const tenantsDir = options.tenantsDir ?? (options.env ?? process.env).TENANTS_DIR ?? join(REPO_ROOT, "tenants");
   const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
   const requested = options.selection === "all" ? [] : [...options.selection];
   let all: readonly Tenant[];
