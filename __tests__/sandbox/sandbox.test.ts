@@ -5,18 +5,21 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runInSandbox, type SandboxRequest } from "../../src/sandbox/sandbox";
+import { runInSandbox, SandboxPool, type SandboxRequest } from "../../src/sandbox/sandbox";
 import { TRIGGERS } from "../../src/triggers";
 import { tempDir } from "../local-tenant/support";
 
-const postLogin = (code: string, extra: Partial<SandboxRequest> = {}) =>
-  runInSandbox({
-    code,
-    trigger: "post-login",
-    exportName: "onExecutePostLogin",
-    event: { user: { user_id: "auth0|1" }, request: { hostname: "tenant.example", query: {} } },
-    ...extra,
-  });
+const postLogin = (code: string, extra: Partial<SandboxRequest> = {}, pool?: SandboxPool) =>
+  runInSandbox(
+    {
+      code,
+      trigger: "post-login",
+      exportName: "onExecutePostLogin",
+      event: { user: { user_id: "auth0|1" }, request: { hostname: "tenant.example", query: {} } },
+      ...extra,
+    },
+    pool,
+  );
 
 it("returns the api calls in order, with chaining, on Node 22", async () => {
   const result = await postLogin(`exports.onExecutePostLogin = async (event, api) => {
@@ -132,5 +135,21 @@ it("knows the api of every trigger in src/triggers.ts and calls each trigger's e
       error: undefined,
       calls: [{ path: "cache.set", args: ["trigger", spec.id] }],
     });
+  }
+});
+
+it("with a pool, runs at most maxRunning executions at once: a queued one that never gets a slot times out", async () => {
+  const pool = new SandboxPool({ maxRunning: 1 });
+  try {
+    const busy = postLogin("exports.onExecutePostLogin = async () => { for (;;) {} };", { timeoutMs: 1500 }, pool);
+    const queued = postLogin("exports.onExecutePostLogin = async (e, api) => { api.access.deny('ran'); };", { timeoutMs: 800 }, pool);
+    expect(await queued).toMatchObject({ failure: "timeout", calls: [] });
+    expect((await busy).failure).toBe("timeout");
+    // The slot is free again, and the process started ahead serves the next execution.
+    expect((await postLogin("exports.onExecutePostLogin = async (e, api) => { api.access.deny('ran'); };", {}, pool)).calls).toEqual([
+      { path: "access.deny", args: ["ran"] },
+    ]);
+  } finally {
+    pool.close();
   }
 });

@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiMethodsOf } from "./api-methods";
-import { sandboxNode } from "./node-runtime";
+import { sandboxNode, type NodeRuntime } from "./node-runtime";
 
 /** Auth0's limit for one trigger run. */
 export const ACTION_TIME_LIMIT_MS = 20_000;
@@ -82,7 +82,7 @@ export interface SandboxResult {
  * Runs the request in a fresh sandbox process. Never throws. With a pool, the process was started
  * ahead of time (it is still used once, for this execution only).
  */
-export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promise<SandboxResult> {
+export async function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promise<SandboxResult> {
   const timeoutMs = request.timeoutMs ?? ACTION_TIME_LIMIT_MS;
   const memoryMb = request.memoryMb ?? DEFAULT_MEMORY_MB;
   const apiMethods = apiMethodsOf(request.trigger);
@@ -93,12 +93,12 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
     failure,
     error,
   });
-  if (!apiMethods) return Promise.resolve(empty("unavailable", `The sandbox does not know the trigger "${request.trigger}".`));
-  let node;
+  if (!apiMethods) return empty("unavailable", `The sandbox does not know the trigger "${request.trigger}".`);
+  let node: NodeRuntime;
   try {
     node = sandboxNode();
   } catch (error) {
-    return Promise.resolve(empty("unavailable", (error as Error).message));
+    return empty("unavailable", (error as Error).message);
   }
   const dependencyDirs = Object.values(request.dependencies ?? {});
   const args = [
@@ -111,7 +111,13 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
   ];
   const runtime = node.version;
 
-  return new Promise((resolvePromise) => {
+  // With a pool, at most its maxRunning processes run at once; waiting for one counts against the time limit.
+  const queuedAt = Date.now();
+  const release = pool ? await pool.acquire(timeoutMs) : () => undefined;
+  if (!release) return { ...empty("timeout", timeLimitMessage(timeoutMs)), runtime };
+  const remainingMs = timeoutMs - (Date.now() - queuedAt);
+
+  return new Promise<SandboxResult>((resolvePromise) => {
     const child = pool ? pool.take(node.path, args) : startProcess(node.path, args);
     const logChunks: Buffer[] = [];
     let logBytes = 0;
@@ -126,7 +132,7 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
       if (why && !verdict && !result) verdict = why;
       child.kill("SIGKILL");
     };
-    const timer = setTimeout(() => stop({ failure: "timeout", error: timeLimitMessage(timeoutMs) }), timeoutMs);
+    const timer = setTimeout(() => stop({ failure: "timeout", error: timeLimitMessage(timeoutMs) }), remainingMs);
     const watchdog = setInterval(() => {
       const rss = residentMb(child.pid);
       if (rss !== undefined && rss > memoryMb + RSS_HEADROOM_MB) stop({ failure: "memory", error: memoryMessage(memoryMb) });
@@ -179,6 +185,7 @@ export function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promi
       settled = true;
       clearTimeout(timer);
       clearInterval(watchdog);
+      release();
       pool?.replenish(node.path, args);
       const logs = splitLines(Buffer.concat(logChunks).toString("utf8"));
       if (logsTruncated) logs.push(`[output truncated at ${LOG_LIMIT_BYTES / 1024} KB]`);
@@ -211,12 +218,52 @@ function startProcess(path: string, args: string[]): ChildProcess {
  * started once an execution ends. Spares do not keep the host alive, and a spare whose host dies
  * reads end-of-file on stdin and exits.
  */
+export interface SandboxPoolOptions {
+  /** Processes kept waiting at most (the least recently used flag set goes first). @default 4 */
+  readonly maxSpares?: number;
+  /** Executions running at once; more wait for a slot (a flood of logins cannot fork without bound). @default 16 */
+  readonly maxRunning?: number;
+}
+
 export class SandboxPool {
   private readonly spares = new Map<string, ChildProcess>();
+  private readonly waiting: Array<() => void> = [];
+  private running = 0;
   private closed = false;
+  private readonly maxSpares: number;
+  private readonly maxRunning: number;
 
-  /** @param maxSpares processes kept waiting at most (the least recently used flag set goes first) */
-  constructor(private readonly maxSpares = 4) {}
+  constructor(options: SandboxPoolOptions = {}) {
+    this.maxSpares = options.maxSpares ?? 4;
+    this.maxRunning = options.maxRunning ?? 16;
+  }
+
+  /** A running slot, or undefined when none frees up within `timeoutMs`. Call the answer to give it back. */
+  acquire(timeoutMs: number): Promise<(() => void) | undefined> {
+    const grant = (): (() => void) => {
+      this.running++;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.running--;
+        this.waiting.shift()?.();
+      };
+    };
+    if (this.running < this.maxRunning) return Promise.resolve(grant());
+    return new Promise((resolvePromise) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolvePromise(grant());
+      };
+      const timer = setTimeout(() => {
+        const index = this.waiting.indexOf(wake);
+        if (index >= 0) this.waiting.splice(index, 1);
+        resolvePromise(undefined);
+      }, timeoutMs);
+      this.waiting.push(wake);
+    });
+  }
 
   take(path: string, args: string[]): ChildProcess {
     const key = args.join("\0");
