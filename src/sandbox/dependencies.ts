@@ -1,7 +1,9 @@
 /**
  * Action dependencies, installed the way Auth0's build does it: a declared name@version must exist on
- * the npm registry, or the build fails. The check and the install use the machine's own npm (its
- * configured registry, proxy and cache: `--prefer-offline` answers from the cache when it can).
+ * the npm registry, or the build fails. The existence check is the local tenant's
+ * (`dependencyExists`, src/local-tenant/dependency-exists.ts, re-exported here so one module answers
+ * both questions); the install uses the machine's own npm too (its configured registry, proxy and
+ * cache: `--prefer-offline` installs from the cache when it can).
  * Each name@version is installed once, with install scripts disabled, into
  * `<deps dir>/<name>@<version>/node_modules/<name>` (a scope's "/" becomes "+" in the directory name);
  * the sandbox may read that directory and nothing else.
@@ -10,14 +12,15 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { dependencyExists, RegistryUnavailableError, type DependencyLookup } from "../local-tenant/dependency-exists";
 
 export interface DependencySpec {
   name: string;
   version: string;
 }
 
-/** "exists", "missing" (the registry answered 404), or why the registry could not be asked. */
-export type RegistryAnswer = { kind: "exists" } | { kind: "missing"; message: string } | { kind: "unreachable"; message: string };
+/** Whether name@version is on the registry: one check for the whole project (npm view, cached per process). */
+export { dependencyExists, RegistryUnavailableError, type DependencyLookup };
 
 export interface NpmOptions {
   /** The npm executable. @default "npm" from PATH */
@@ -26,18 +29,6 @@ export interface NpmOptions {
   env?: NodeJS.ProcessEnv;
   /** @default 120000 */
   timeoutMs?: number;
-}
-
-/** Asks the configured registry (or npm's cache) whether name@version exists. */
-export async function dependencyExists(name: string, version: string, options: NpmOptions = {}): Promise<RegistryAnswer> {
-  const run = await npm(["view", `${name}@${version}`, "version", "--json", "--prefer-offline"], options);
-  if (run.code === 0) {
-    // A version or range that matches nothing prints nothing (older npm) instead of failing.
-    return run.stdout.trim() === "" ? { kind: "missing", message: notFound(name, version) } : { kind: "exists" };
-  }
-  const code = npmErrorCode(run.stdout) ?? npmErrorCode(run.stderr);
-  if (code === "E404") return { kind: "missing", message: notFound(name, version) };
-  return { kind: "unreachable", message: `npm ERR! ${code ?? "the registry could not be reached"} while resolving ${name}@${version}` };
 }
 
 /** The directory of an installed name@version (whether or not it is installed yet). */
@@ -96,8 +87,8 @@ export async function installDependency(depsDir: string, name: string, version: 
 export class DependencyInstallError extends Error {}
 
 export interface DependencyStoreOptions extends NpmOptions {
-  /** Wait before the one retry of a failed resolution (Auth0 reports `retrying` meanwhile). @default 1000 */
-  retryDelayMs?: number;
+  /** Answers whether name@version exists. @default dependencyExists (npm view) */
+  lookup?: DependencyLookup;
 }
 
 /**
@@ -113,17 +104,11 @@ export class DependencyStore {
   ) {}
 
   /**
-   * The build step: every dependency must exist and install. Answers undefined on success, or the
-   * build's error message. A failure is tried once more after `retryDelayMs` (calling `onRetry`
-   * first), as Auth0's build goes through `retrying` before `failed`.
+   * The build step (the model's DependencyCheck): every dependency must exist and install. Answers
+   * undefined on success, or the build's error message (the model reports `retrying`, then `failed`).
    */
-  async build(dependencies: readonly DependencySpec[], onRetry: () => void = () => undefined): Promise<string | undefined> {
-    let error = await this.attempt(dependencies);
-    if (error === undefined) return undefined;
-    onRetry();
-    await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 1000));
-    error = await this.attempt(dependencies);
-    return error;
+  check(dependencies: readonly DependencySpec[]): Promise<string | undefined> {
+    return this.attempt(dependencies);
   }
 
   /** Package name → installed directory, for the dependencies that are installed. */
@@ -151,8 +136,13 @@ export class DependencyStore {
 
   private async resolveOne(name: string, version: string): Promise<string | undefined> {
     if (isInstalled(this.depsDir, name, version)) return undefined;
-    const answer = await dependencyExists(name, version, this.options);
-    if (answer.kind !== "exists") return answer.message;
+    try {
+      if (!(await (this.options.lookup ?? dependencyExists)(name, version))) return notFound(name, version);
+    } catch (error) {
+      // An unreachable registry fails this build too (Auth0 cannot install what it cannot download).
+      if (error instanceof RegistryUnavailableError) return `npm error ${error.message}`;
+      throw error;
+    }
     try {
       await installDependency(this.depsDir, name, version, this.options);
       return undefined;
@@ -163,7 +153,7 @@ export class DependencyStore {
 }
 
 function notFound(name: string, version: string): string {
-  return `npm ERR! 404 No matching version found for ${name}@${version}`;
+  return `npm error notarget No matching version found for ${name}@${version}.`;
 }
 
 function npmErrorCode(text: string): string | undefined {
