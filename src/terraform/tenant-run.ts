@@ -116,7 +116,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     return {
       env: terraformEnvironment,
       outdir: artifactDir,
-      tenants: selected.map((tenant) => ({ tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: join(artifactDir, "stacks", tenant.name), declaredActions: actionNames(join(artifactDir, "stacks", tenant.name)) })),
+      tenants: selected.map((tenant) => ({ tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: join(artifactDir, "stacks", tenant.name), declaredFlows: artifactFlows(join(artifactDir, "stacks", tenant.name)) })),
     };
   }
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
@@ -137,10 +137,12 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   };
 }
 
-/** The Action names an artifact's stack declares (flow order), or [] when it cannot be read (verify reports that). */
-function actionNames(stackDir: string): string[] {
+/** The flows an artifact's stack declares (display names in binding order), or [] when it cannot be read (verify reports that). */
+function artifactFlows(stackDir: string): DeclaredFlow[] {
   try {
-    return readDeclaredStack(stackDir).actions.map((a) => a.name);
+    const stack = readDeclaredStack(stackDir);
+    const nameOf = new Map(stack.actions.map((a) => [a.address, a.name]));
+    return stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.order.map((address) => nameOf.get(address) ?? address) }));
   } catch (error) {
     if (error instanceof ArtifactReadError) return [];
     throw error;
