@@ -101,7 +101,9 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const model = new TenantModel(store.load() ?? emptyState(), {
     buildDurationMs: options.buildMs ?? 0,
     buildRetryMs: options.buildRetryMs ?? 1000,
-    ...(dependencies === "syntax" ? {} : { checkDependencies: dependencies === "npm" ? (deps) => dependencyStore.check(deps) : dependencies }),
+    ...(dependencies === "syntax"
+      ? {}
+      : { checkDependencies: dependencies === "npm" ? (deps) => dependencyStore.check(deps) : dependencies }),
     onChange: (state) => store.save(state),
   });
   const faults = new Faults(options.faults ?? []);
