@@ -59,7 +59,12 @@ export class LoginService {
 
   async login(request: LoginRequest): Promise<LoginResult> {
     const fixture = this.users.find(request.user);
-    if (!fixture) throw new LoginError(403, "invalid_grant", `Wrong email or password. (no user "${request.user}"; known: ${this.users.logins().join(", ")})`);
+    if (!fixture)
+      throw new LoginError(
+        403,
+        "invalid_grant",
+        `Wrong email or password. (no user "${request.user}"; known: ${this.users.logins().join(", ")})`,
+      );
     const clientId = request.client_id ?? LOCAL_APP.client_id;
     const stored = this.model.userOverlay(fixture.user_id);
     const user = eventUser(fixture, stored);
@@ -74,11 +79,16 @@ export class LoginService {
 
     for (const { action, version } of this.model.deployedFlow("post-login")) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new LoginError(403, "access_denied", `The post-login flow did not complete within ${this.limitSeconds()} seconds.`);
+      if (remaining <= 0)
+        throw new LoginError(403, "access_denied", `The post-login flow did not complete within ${this.limitSeconds()} seconds.`);
       // Each Action sees the metadata earlier Actions set, as Auth0 exposes it within one flow.
       const event: Event = {
         ...baseEvent,
-        user: { ...user, app_metadata: { ...user.app_metadata, ...appMetadata }, user_metadata: { ...user.user_metadata, ...userMetadata } },
+        user: {
+          ...user,
+          app_metadata: { ...user.app_metadata, ...appMetadata },
+          user_metadata: { ...user.user_metadata, ...userMetadata },
+        },
         secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
       };
       const outcome: PostLoginOutcome = await runPostLogin(version.code, event, { timeoutMs: remaining });
@@ -126,7 +136,13 @@ export class LoginService {
       { app_metadata: appMetadata, user_metadata: userMetadata },
       { app_metadata: user.app_metadata, user_metadata: user.user_metadata },
     );
-    return { id_token: idToken, token_type: "Bearer", expires_in: ID_TOKEN_TTL_SECONDS, dropped_claims: [...id.dropped, ...access.dropped], executed };
+    return {
+      id_token: idToken,
+      token_type: "Bearer",
+      expires_in: ID_TOKEN_TTL_SECONDS,
+      dropped_claims: [...id.dropped, ...access.dropped],
+      executed,
+    };
   }
 
   private limitSeconds(): number {
@@ -138,13 +154,23 @@ export class LoginService {
     return {
       user,
       client: { client_id: clientId, name: clientId === LOCAL_APP.client_id ? LOCAL_APP.name : clientId, metadata: {} },
-      connection: { id: "con_local0000000001", name: user.identities[0]?.connection ?? "Username-Password-Authentication", strategy: "auth0" },
+      connection: {
+        id: "con_local0000000001",
+        name: user.identities[0]?.connection ?? "Username-Password-Authentication",
+        strategy: "auth0",
+      },
       request: { ip: "127.0.0.1", method: "POST", hostname: host, query: {}, body: {}, geoip: {} },
       tenant: { id: "local" },
       stats: { logins_count: loginsCount },
       secrets: {},
       authorization: { roles: [] },
-      transaction: { acr_values: [], locale: "en", protocol: "oidc-basic-profile", requested_scopes: ["openid", "profile", "email"], ui_locales: [] },
+      transaction: {
+        acr_values: [],
+        locale: "en",
+        protocol: "oidc-basic-profile",
+        requested_scopes: ["openid", "profile", "email"],
+        ui_locales: [],
+      },
     };
   }
 }

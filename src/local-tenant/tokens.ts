@@ -81,15 +81,17 @@ export class TokenIssuer {
   }
 
   async managementToken(clientId: string, ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS): Promise<string> {
-    return new SignJWT({ gty: "client-credentials", azp: clientId, scope: "read:actions create:actions update:actions delete:actions" })
-      // "at+jwt" (RFC 9068) marks an access token: an ID token, signed by the same key, is not one.
-      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: this.key.kid })
-      .setIssuer(this.issuer)
-      .setSubject(`${clientId}@clients`)
-      .setAudience(this.managementAudience)
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSeconds}s`)
-      .sign(this.key.privateKey);
+    return (
+      new SignJWT({ gty: "client-credentials", azp: clientId, scope: "read:actions create:actions update:actions delete:actions" })
+        // "at+jwt" (RFC 9068) marks an access token: an ID token, signed by the same key, is not one.
+        .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: this.key.kid })
+        .setIssuer(this.issuer)
+        .setSubject(`${clientId}@clients`)
+        .setAudience(this.managementAudience)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(this.key.privateKey)
+    );
   }
 
   /** Resolves when the bearer token is a valid Management API token of this tenant; rejects otherwise. */

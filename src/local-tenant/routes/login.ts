@@ -4,10 +4,14 @@ import type { Req, RouteArea } from "./context";
 
 export const loginRoutes: RouteArea = (app, ctx) => {
   const { tokens } = ctx;
-  app.post("/local/login", async (request: Req) => {
+  app.post("/local/login", (request: Req) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (typeof body.user !== "string" || body.user === "") {
-      throw new LoginError(400, "invalid_request", 'body must be {"user": "<login name, user_id or email>"} with optional client_id and nonce');
+      throw new LoginError(
+        400,
+        "invalid_request",
+        'body must be {"user": "<login name, user_id or email>"} with optional client_id and nonce',
+      );
     }
     return ctx.login.login({
       user: body.user,
@@ -16,9 +20,9 @@ export const loginRoutes: RouteArea = (app, ctx) => {
     });
   });
 
-  app.get("/.well-known/jwks.json", async () => tokens.jwks());
+  app.get("/.well-known/jwks.json", () => tokens.jwks());
 
-  app.get("/.well-known/openid-configuration", async () => ({
+  app.get("/.well-known/openid-configuration", () => ({
     issuer: tokens.issuer,
     jwks_uri: `${tokens.issuer}.well-known/jwks.json`,
     token_endpoint: `${tokens.issuer}oauth/token`,
