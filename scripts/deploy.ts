@@ -1,5 +1,5 @@
 /**
- * npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--lock-timeout <duration>]
+ * npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration>]
  *
  * terraform apply, then verify through the Management API, then repair (deploy saved drafts,
  * delete orphans, apply again). Report on stdout and in <outdir>/deploy/<tenant>.md.
@@ -8,12 +8,12 @@
 import { parseArgs } from "node:util";
 import { deployTenant } from "../src/deploy/run-deploy";
 
-const USAGE = "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--lock-timeout <duration, e.g. 60s>]";
+const USAGE = "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>]";
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, "lock-timeout": { type: "string" } } });
+    parsed = parseArgs({ allowPositionals: true, options: { "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" }, "lock-timeout": { type: "string" } } });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 1;
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     localStateDir: values["local-state"],
     outdir: values.outdir,
     tenantsDir: values["tenants-dir"],
+    artifactDir: values.artifact,
     lockTimeout: values["lock-timeout"],
     log: (line) => console.error(`deploy: ${line}`),
   });

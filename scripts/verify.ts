@@ -1,5 +1,5 @@
 /**
- * npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]
+ * npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>]
  *
  * Reads each tenant through the Management API and compares it with this commit's artifact:
  * deployed code, saved-but-undeployed drafts, builds, bindings, orphans. Markdown on stdout and in
@@ -8,12 +8,12 @@
 import { parseArgs } from "node:util";
 import { verifyTenants } from "../src/verify/run-verify";
 
-const USAGE = "usage: npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
+const USAGE = "usage: npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>]";
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" } } });
+    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" } } });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 1;
@@ -28,6 +28,7 @@ async function main(): Promise<number> {
     localStateDir: values["local-state"],
     outdir: values.outdir,
     tenantsDir: values["tenants-dir"],
+    artifactDir: values.artifact,
     log: (line) => console.error(`verify: ${line}`),
   });
   if (outcome.error) console.error(`verify: ${outcome.error}`);

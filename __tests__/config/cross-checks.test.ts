@@ -21,28 +21,32 @@ test("dependency names that are paths or URLs, and versions that are not exact, 
     "dev",
     [
       "domain: dev.example.com",
-      "actions:",
-      "  - handler: extra",
-      "    dependencies:",
-      '      "../../evil": 1.0.0',
-      '      "git+https://x-token:ghp_secret@github.com/org/repo.git": 1.0.0',
-      '      "lodash": 4.17.21',
-      '      "@auth0/auth0-spa-js": 2.1.3',
+      "flows:",
+      "  post-login:",
+      "    actions: [{ handler: add-metadata-claims }]",
+      "  credentials-exchange:",
+      "    actions:",
+      "      - handler: extra",
+      "        dependencies:",
+      '          "../../evil": 1.0.0',
+      '          "git+https://x-token:ghp_secret@github.com/org/repo.git": 1.0.0',
+      '          "lodash": 4.17.21',
+      '          "@auth0/auth0-spa-js": 2.1.3',
     ].join("\n"),
   );
   const found = problems(t);
   expect(found).toEqual([
-    expect.stringMatching(/^tenants\/dev\.yaml: actions\[0\]\.dependencies\."\.\.\/\.\.\/evil": not an npm package name/),
-    expect.stringMatching(/^tenants\/dev\.yaml: actions\[0\]\.dependencies\."git\+https:\/\/x-token:ghp_secret@github\.com\/org\/repo\.git": not an npm package name/),
+    expect.stringMatching(/^tenants\/dev\.yaml: flows\.credentials-exchange\.actions\[0\]\.dependencies\."\.\.\/\.\.\/evil": not an npm package name/),
+    expect.stringMatching(/^tenants\/dev\.yaml: flows\.credentials-exchange\.actions\[0\]\.dependencies\."git\+https:\/\/x-token:ghp_secret@github\.com\/org\/repo\.git": not an npm package name/),
   ]);
   expect(problems(tenant("dev", "domain: dev.example.com\nactions:\n  - handler: extra\n    dependencies: { lodash: 4.17.21-rc.1 }"))).toEqual([]);
 });
 
-test("two Actions with one name in a tenant are rejected (promotion and outputs would collapse them)", () => {
+test("two Actions with one name in a tenant are rejected (promotion and outputs would collapse them); a legacy file is checked as its flows", () => {
   const t = tenant("dev", "domain: dev.example.com\nactions:\n  - { handler: deny-weekends, name: Add metadata to user profile }\n  - { handler: b, name: Same }\n  - { handler: c, name: Same }");
   expect(problems(t)).toEqual([
-    'tenants/dev.yaml: actions[0].name: "Add metadata to user profile" is already the name of claims (handler add-metadata-claims): Auth0 Action names are unique per tenant; set a distinct name',
-    'tenants/dev.yaml: actions[2].name: "Same" is already the name of actions[1] (handler b): Auth0 Action names are unique per tenant; set a distinct name',
+    'tenants/dev.yaml: flows.post-login.actions[1].name: "Add metadata to user profile" is already the name of flows.post-login.actions[0] (handler add-metadata-claims): Auth0 Action names are unique per tenant; set a distinct name',
+    'tenants/dev.yaml: flows.post-login.actions[3].name: "Same" is already the name of flows.post-login.actions[2] (handler b): Auth0 Action names are unique per tenant; set a distinct name',
   ]);
 });
 
@@ -58,8 +62,9 @@ test("more Actions on one trigger than Auth0 runs are rejected", () => {
   const full = tenant("dev", `domain: dev.example.com\nactions:\n${extra}`);
   expect(problems(full)).toEqual([]);
   // One more than any schema allows today: the check holds whatever shape declares the Actions.
-  const over = { ...full, actions: [...full.actions, { ...full.actions[0], handler: "h19", name: "h19" }] };
-  expect(problems(over)).toEqual(["tenants/dev.yaml: actions: 21 Actions bound to post-login; Auth0 allows 20 per trigger"]);
+  const postLogin = full.flows["post-login"]!;
+  const over = { ...full, flows: { ...full.flows, "post-login": { ...postLogin, actions: [...postLogin.actions, { ...postLogin.actions[1], handler: "h19", name: "h19" }] } } };
+  expect(problems(over)).toEqual(["tenants/dev.yaml: flows.post-login.actions: 21 Actions bound to post-login; Auth0 allows 20 per trigger"]);
 });
 
 test("one state per tenant, whatever the spelling; distinct states pass", () => {

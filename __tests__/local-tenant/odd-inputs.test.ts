@@ -267,6 +267,8 @@ describe("a sweep of prototype names in every path parameter, query and body", (
       `/api/v2/actions/actions/${x}/versions/${x}/deploy`,
       `/api/v2/actions/triggers/${x}/bindings?page=${x}`,
       `/api/v2/actions/actions?triggerId=${x}&actionName=${x}&deployed=${x}&${x}=1`,
+      `/api/v2/users/${x}`,
+      `/api/v2/users/auth0%7C${x}%25zz`,
     ]);
     const bodies = [
       undefined,
@@ -276,6 +278,7 @@ describe("a sweep of prototype names in every path parameter, query and body", (
       '"text"',
       `{"__proto__":{"name":"x"},"constructor":{"prototype":1}}`,
       `{"bindings":{"__proto__":[]}}`,
+      `{"password":{"length":99}}`,
     ];
     const seen = new Set<number>();
     for (const path of paths) {
@@ -285,6 +288,23 @@ describe("a sweep of prototype names in every path parameter, query and body", (
           seen.add(answer.status);
           if (answer.status >= 500) throw new Error(`${method} ${path} ${body ?? ""}: ${answer.status} ${json(answer.body)}`);
         }
+      }
+    }
+    // The authentication API's endpoints, with odd bodies and credentials.
+    const authBodies = [
+      `{"grant_type":"client_credentials","client_id":"__proto__","client_secret":"x","audience":"constructor"}`,
+      `{"grant_type":"client_credentials","client_id":{"a":1},"client_secret":["x"]}`,
+      `{"grant_type":["client_credentials"]}`,
+      `{"connection":"Username-Password-Authentication","email":"a@b","password":{"toString":1},"user_metadata":[1]}`,
+      `{"connection":"constructor","email":"__proto__@x","password":"p","username":{"__proto__":1}}`,
+      "[]",
+      "null",
+    ];
+    for (const path of ["/oauth/token", "/dbconnections/signup", "/local/login"]) {
+      for (const body of authBodies) {
+        const answer = await send("POST", path, body, JSON_TYPE, null);
+        seen.add(answer.status);
+        if (answer.status >= 500) throw new Error(`POST ${path} ${body}: ${answer.status} ${json(answer.body)}`);
       }
     }
     expect([...seen].every((status) => status < 500)).toBe(true);

@@ -21,7 +21,7 @@ import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./supp
 
 afterAll(removeWorkspaces);
 
-const ACTION = "Add metadata to user profile";
+const ACTION = "post-login/add-metadata-claims";
 let ws: Workspace;
 let artifactHash: string;
 let deployed: DeployTarget[];
@@ -31,7 +31,7 @@ const recordingDeploy: DeployStep = async (target) => {
   return { exitCode: 0, markdown: "", repairs: [] };
 };
 
-function devState(outputs: Record<string, Record<string, string>> | undefined): void {
+function devState(outputs: Parameters<typeof writeState>[2] | undefined): void {
   rmSync(join(ws.stateDir, "dev.tfstate"), { force: true });
   if (outputs) writeState(join(ws.stateDir, "dev.tfstate"), [], outputs);
 }
@@ -50,7 +50,7 @@ beforeEach(() => {
   deployed = [];
 });
 
-test("the artifact's hashes are what Terraform will record: same value as the plan's post_login_code_sha256", async () => {
+test("the artifact's hashes are what Terraform will record: same value as the plan's action_code_sha256", async () => {
   expect(readArtifactCodeHashes(join(ws.outdir, "stacks", "staging"))).toEqual({ [ACTION]: artifactHash });
   const env = terraformProcessEnv(testEnv());
   const stateDir = join(ws.root, "empty-state");
@@ -59,7 +59,7 @@ test("the artifact's hashes are what Terraform will record: same value as the pl
   try {
     await terraformInit(workdir.dir, env);
     const { plan } = await savedPlan(workdir.dir, [], env);
-    expect(plan.output_changes?.post_login_code_sha256.after).toEqual({ [ACTION]: artifactHash });
+    expect(plan.output_changes?.action_code_sha256.after).toEqual({ "post-login": { "add-metadata-claims": artifactHash } });
   } finally {
     workdir.dispose();
   }
@@ -67,12 +67,12 @@ test("the artifact's hashes are what Terraform will record: same value as the pl
 
 test("hashes are of the code Terraform sends, with its template escapes undone", () => {
   const code = "const s = `${a}%{b}`;\n";
-  const json = { output: { post_login_code_sha256: { value: { A: "${sha256(auth0_action.a.code)}" } } }, resource: { auth0_action: { a: { code: escapeTerraformTemplate(code) } } } };
-  expect(artifactCodeHashes(json, "cdk.tf.json")).toEqual({ A: createHash("sha256").update(code).digest("hex") });
+  const json = { output: { action_code_sha256: { value: { "post-login": { a: "${sha256(auth0_action.a.code)}" } } } }, resource: { auth0_action: { a: { code: escapeTerraformTemplate(code) } } } };
+  expect(artifactCodeHashes(json, "cdk.tf.json")).toEqual({ "post-login/a": createHash("sha256").update(code).digest("hex") });
 });
 
 test("refuses an order the tenant files do not declare, before reading any state", async () => {
-  devState({ post_login_code_sha256: { [ACTION]: artifactHash } });
+  devState({ action_code_sha256: { "post-login": { "add-metadata-claims": artifactHash } } });
   const skip = await run("dev", "prod");
   expect(skip.exitCode).toBe(1);
   expect(skip.message).toContain('tenants/prod.yaml declares promotes_from: staging; "prod" only receives code that runs in "staging"');

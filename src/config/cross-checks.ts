@@ -11,9 +11,11 @@
 import { posix } from "node:path";
 import semver from "semver";
 import validateNpmPackageName from "validate-npm-package-name";
-import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/post-login-claims-action";
+import { CLAIMS_CONFIG_SECRET } from "../../actions/post-login/add-metadata-claims";
+import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/claims-action";
+import { POST_LOGIN } from "../triggers";
 import type { ConfigProblem, Tenant } from "./load-tenants";
-import { CLAIMS_HANDLER } from "./tenant-schema";
+import { CLAIMS_HANDLER, flowList } from "./tenant-schema";
 
 /** Auth0's documented limits for Actions (auth0.com/docs, "Actions limitations"). */
 export const AUTH0_LIMITS = {
@@ -37,28 +39,22 @@ export interface DeclaredActionView {
   dependencies: Record<string, string>;
 }
 
-/** The tenant's Actions, whatever the file's shape: the claims Action first, then the extra ones. */
+/** The tenant's Actions, flow by flow in trigger-table order, each flow in binding order. */
 export function declaredActions(tenant: Tenant): DeclaredActionView[] {
-  return [
-    {
-      field: "claims",
-      trigger: "post-login",
-      handler: CLAIMS_HANDLER,
-      name: DEFAULT_CLAIMS_ACTION_NAME,
-      secretNames: ["CLAIMS_CONFIG"],
-      knownSecretValues: { CLAIMS_CONFIG: claimsSecretValue(tenant.claims) },
-      dependencies: {},
-    },
-    ...tenant.actions.map((a, i) => ({
-      field: `actions[${i}]`,
-      trigger: "post-login",
-      handler: a.handler,
-      name: a.name ?? a.handler,
-      secretNames: Object.keys(a.secrets),
-      knownSecretValues: {},
-      dependencies: a.dependencies,
-    })),
-  ];
+  return flowList(tenant.flows).flatMap(({ trigger, actions }) =>
+    actions.map((a, i): DeclaredActionView => {
+      const claims = trigger === POST_LOGIN && a.handler === CLAIMS_HANDLER;
+      return {
+        field: `flows.${trigger}.actions[${i}]`,
+        trigger,
+        handler: a.handler,
+        name: a.name ?? (claims ? DEFAULT_CLAIMS_ACTION_NAME : a.handler),
+        secretNames: [...(claims ? [CLAIMS_CONFIG_SECRET] : []), ...Object.keys(a.secrets)],
+        knownSecretValues: claims ? { [CLAIMS_CONFIG_SECRET]: claimsSecretValue(tenant.claims) } : ({} as Record<string, string>),
+        dependencies: a.dependencies,
+      };
+    }),
+  );
 }
 
 export function crossFileProblems(tenants: readonly Tenant[]): ConfigProblem[] {
@@ -82,7 +78,7 @@ export function stateKey(tenant: Tenant): { key: string; field: string } {
       return { key: `cloud:${String(b.hostname ?? "app.terraform.io").toLowerCase()}/${b.organization}/${b.workspace}`, field: "backend.workspace" };
     default:
       // pg: the connection string comes from the environment (one database for all tenants), so the schema tells tenants apart.
-      return { key: `${b.type}:${String(b.schema_name ?? "")}`, field: "backend.schema_name" };
+      return { key: `${b.type}:${String(b.schema_name ?? `auth0_${tenant.name.replace(/-/g, "_")}`)}`, field: "backend.schema_name" };
   }
 }
 
@@ -144,7 +140,8 @@ function perTenantProblems(tenant: Tenant): ConfigProblem[] {
     for (const [s, value] of Object.entries(a.knownSecretValues)) {
       if (value.length > AUTH0_LIMITS.secretValueLength) {
         at(
-          a.field,
+          // The claims Action's CLAIMS_CONFIG is built from the `claims` section: the field to shorten.
+          s === CLAIMS_CONFIG_SECRET ? "claims" : a.field,
           `the ${s} secret built from this section is ${value.length} characters; Auth0 allows ${AUTH0_LIMITS.secretValueLength} per secret value (shorten the namespace or list fewer fields)`,
         );
       }
@@ -165,7 +162,7 @@ function perTenantProblems(tenant: Tenant): ConfigProblem[] {
   const perTrigger = new Map<string, number>();
   for (const a of actions) perTrigger.set(a.trigger, (perTrigger.get(a.trigger) ?? 0) + 1);
   for (const [trigger, count] of perTrigger) {
-    if (count > AUTH0_LIMITS.actionsPerTrigger) at("actions", `${count} Actions bound to ${trigger}; Auth0 allows ${AUTH0_LIMITS.actionsPerTrigger} per trigger`);
+    if (count > AUTH0_LIMITS.actionsPerTrigger) at(`flows.${trigger}.actions`, `${count} Actions bound to ${trigger}; Auth0 allows ${AUTH0_LIMITS.actionsPerTrigger} per trigger`);
   }
   return problems;
 }

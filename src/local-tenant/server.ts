@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { ensureCertificates } from "./ca";
+import { DbUsers } from "./db-users";
 import { Faults, type FaultRule } from "./faults";
 import { LoginService, type LoginOptions } from "./login";
 import { registryDependencyCheck } from "./dependency-exists";
@@ -130,6 +131,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     tokens,
     client,
     faults,
+    dbUsers: DbUsers.inStateDir(stateDir),
+    ...(options.log ? { log: options.log } : {}),
     login: new LoginService(model, users, tokens, options.login),
     onRequest: (entry) => {
       requests.push(entry);

@@ -109,7 +109,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
   // job holds both tenants' credentials, else the same AUTH0_*).
   const fromEnv = fromTenantEnv(env);
   const fromRun: PreparedRun = { env: terraformEnvironment, outdir: stacksRoot, tenants: [] };
-  const fromPrepared: PreparedTenant = { tenant: from, tenantFile: from.file, stackDir: join(stacksRoot, "stacks", from.name), declaredActions: [] };
+  const fromPrepared: PreparedTenant = { tenant: from, tenantFile: from.file, stackDir: join(stacksRoot, "stacks", from.name), declaredFlows: [] };
   let fromVerify: VerifyResult;
   try {
     log(`reading what ${from.name} runs (Management API: deployed versions, drafts, bindings)`);
@@ -126,7 +126,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
     .map(([address, hash]) => `${address} ${hash.slice(0, 12)}`)
     .join(", ");
   log(`gate passed: ${from.name} runs the same code (${hashes}); deploying ${to.name}`);
-  const toPrepared: PreparedTenant = { tenant: to, tenantFile: to.file, stackDir: join(stacksRoot, "stacks", to.name), declaredActions: [] };
+  const toPrepared: PreparedTenant = { tenant: to, tenantFile: to.file, stackDir: join(stacksRoot, "stacks", to.name), declaredFlows: [] };
   const deployed = await (options.deploy ?? defaultDeploy)({ prepared: toPrepared, run: { env: terraformEnvironment, outdir: stacksRoot, tenants: [toPrepared] }, expectedHashes: artifact }, env, options, log);
   if (deployed.exitCode !== 0) return refuse(`deploying ${to.name} did not converge:\n${deployed.error ?? deployed.markdown}`);
   return { exitCode: 0, message: `promoted ${from.name} → ${to.name}: ${hashes}` };

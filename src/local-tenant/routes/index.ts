@@ -11,6 +11,8 @@ import { localControlRoutes } from "./local-control";
 import { loginRoutes } from "./login";
 import { oauthRoutes } from "./oauth";
 import { triggersRoutes } from "./triggers";
+import { dbConnectionsRoutes } from "./dbconnections";
+import { usersRoutes } from "./users";
 
 export type { RouteArea, RouteContext } from "./context";
 
@@ -19,6 +21,8 @@ export const ROUTE_AREAS: ReadonlyArray<{ name: string; register: RouteArea }> =
   { name: "actions", register: actionsRoutes },
   { name: "triggers and bindings", register: triggersRoutes },
   { name: "login, keys and discovery", register: loginRoutes },
+  { name: "database signup (registration triggers)", register: dbConnectionsRoutes },
+  { name: "users (password change)", register: usersRoutes },
   { name: "local control (health, faults)", register: localControlRoutes },
 ];
 
