@@ -300,12 +300,32 @@ describe("a sweep of prototype names in every path parameter, query and body", (
       "[]",
       "null",
     ];
-    for (const path of ["/oauth/token", "/dbconnections/signup", "/local/login"]) {
+    for (const path of ["/oauth/token", "/dbconnections/signup", "/local/login", "/u/login", "/userinfo"]) {
       for (const body of authBodies) {
         const answer = await send("POST", path, body, JSON_TYPE, null);
         seen.add(answer.status);
         if (answer.status >= 500) throw new Error(`POST ${path} ${body}: ${answer.status} ${json(answer.body)}`);
       }
+    }
+    // The OIDC endpoints with prototype names in every query parameter.
+    const query = [
+      "client_id",
+      "redirect_uri",
+      "response_type",
+      "scope",
+      "state",
+      "code_challenge",
+      "code_challenge_method",
+      "response_mode",
+      "state",
+      "returnTo",
+    ]
+      .map((k, i) => `${k}=${["__proto__", "constructor", "toString"][i % 3]}`)
+      .join("&");
+    for (const path of ["/authorize", "/u/login", "/userinfo", "/v2/logout", "/.well-known/openid-configuration"]) {
+      const answer = await send("GET", `${path}?${query}&__proto__[x]=1`, undefined, {}, null);
+      seen.add(answer.status);
+      if (answer.status >= 500) throw new Error(`GET ${path}: ${answer.status} ${json(answer.body)}`);
     }
     expect([...seen].every((status) => status < 500)).toBe(true);
     expect(seen.has(404)).toBe(true);
