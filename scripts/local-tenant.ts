@@ -5,6 +5,7 @@
  *   --state-dir <dir> default .local/tenant
  *   --users-dir <dir> default fixtures/users
  *   --build-ms <n>    how long each Action build takes (default 0)
+ *   --seed <file>     pre-populate an empty tenant from a seed file (YAML/JSON: Actions, bindings, Rules, Hooks)
  *   --log             one line per request on stderr
  */
 import { parseArgs } from "node:util";
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
       "state-dir": { type: "string" },
       "users-dir": { type: "string" },
       "build-ms": { type: "string" },
+      seed: { type: "string" },
       log: { type: "boolean", default: false },
     },
     strict: true,
@@ -28,8 +30,15 @@ async function main(): Promise<void> {
     ...(buildMs !== undefined ? { buildMs } : {}),
     ...(values["state-dir"] ? { stateDir: values["state-dir"] } : {}),
     ...(values["users-dir"] ? { usersDir: values["users-dir"] } : {}),
+    ...(values.seed ? { seedFile: values.seed } : {}),
     ...(values.log ? { log: (line: string) => process.stderr.write(`local-tenant: ${line}\n`) } : {}),
   });
+  if (tenant.seeded) {
+    const s = tenant.seeded;
+    process.stderr.write(
+      s.applied ? `local-tenant: seeded ${s.actions} Action(s), ${s.rules} Rule(s), ${s.hooks} Hook(s)\n` : `local-tenant: seed not applied: ${s.reason}\n`,
+    );
+  }
   process.stderr.write(`local-tenant: serving ${tenant.url} (state ${tenant.stateFile}); Ctrl-C stops it\n`);
   process.stdout.write(`${JSON.stringify({ url: tenant.url, caFile: tenant.caFile, token: tenant.token })}\n`);
   const stop = () => {

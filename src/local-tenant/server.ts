@@ -15,6 +15,9 @@ import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
 import { registerRoutes } from "./wire";
+import { RulesHooksModel, type RulesHooksState } from "./rules-hooks";
+import { registerRulesHooksRoutes, registerSeedRoute } from "./routes-rules-hooks";
+import { applySeed, loadSeed, type SeedResult } from "./seed";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
@@ -33,6 +36,8 @@ export interface LocalTenantOptions {
   buildMs?: number;
   faults?: FaultRule[];
   login?: LoginOptions;
+  /** A seed file (YAML/JSON) pre-populating an empty tenant as if made in the Dashboard (see seed.ts). */
+  seedFile?: string;
   /** Called with one line per answered request ("GET /api/v2/... 200"). */
   log?: (line: string) => void;
 }
@@ -54,6 +59,10 @@ export interface LocalTenant {
   token: string;
   stateFile: string;
   model: TenantModel;
+  /** Rules and Hooks the tenant still stores. */
+  rulesHooks: RulesHooksModel;
+  /** What the seed file did, when one was given. */
+  seeded?: SeedResult;
   faults: Faults;
   /** The requests answered, in order (the latest 10 000). */
   requests: Array<{ method: string; path: string; status: number }>;
@@ -70,6 +79,9 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
   const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state) });
+  const rulesHooks = new RulesHooksModel(new JsonStore<RulesHooksState>(join(stateDir, "rules-hooks.json")));
+  const seed = options.seedFile ? loadSeed(options.seedFile) : undefined;
+  const seeded = seed ? applySeed(seed.seed, seed.baseDir, model, rulesHooks) : undefined;
   const faults = new Faults(options.faults ?? []);
   const requests: LocalTenant["requests"] = [];
 
@@ -96,6 +108,9 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     },
   });
 
+  registerRulesHooksRoutes(app, rulesHooks);
+  registerSeedRoute(app, model, rulesHooks);
+
   await app.listen({ host: HOST, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? DEFAULT_PORT);
@@ -115,6 +130,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     token,
     stateFile: store.file,
     model,
+    rulesHooks,
+    ...(seeded ? { seeded } : {}),
     faults,
     requests,
     close: async () => {
