@@ -10,11 +10,10 @@ import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { TenantConfigError } from "../src/config/load-tenants";
 import { deployAndLogin, ForeignBindingsError, LocalDeployError } from "../src/local-tenant/main-job";
-import { TerraformRunError } from "../src/local-tenant/deploy";
+import { TerraformError } from "../src/terraform/errors";
 import type { ForeignBinding } from "../src/local-tenant/foreign-bindings";
 import { StateFileError } from "../src/local-tenant/store";
 import { UserFixtureError } from "../src/local-tenant/users";
-import { TerraformSetupError } from "../src/terraform/terraform-env";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { user: { type: "string" }, "replace-foreign-bindings": { type: "boolean", default: false } }, strict: true });
@@ -44,7 +43,7 @@ async function confirm(foreign: ForeignBinding[], flag: boolean): Promise<boolea
 
 main().catch((error: unknown) => {
   // Problems the user can act on are reported by their message alone; anything else with its stack.
-  const known = [TenantConfigError, ForeignBindingsError, LocalDeployError, TerraformRunError, TerraformSetupError, UserFixtureError, StateFileError].some(
+  const known = [TenantConfigError, ForeignBindingsError, LocalDeployError, TerraformError, UserFixtureError, StateFileError].some(
     (k) => error instanceof k,
   );
   process.stderr.write(`npm start: ${known || !(error instanceof Error) ? String((error as Error).message ?? error) : (error.stack ?? error.message)}\n`);

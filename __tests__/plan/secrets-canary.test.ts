@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../src/bundle/bundle-action";
 import type { Tenant } from "../../src/config/load-tenants";
 import { driftTenants } from "../../src/drift/run-drift";
-import { explainFailure, savedPlan, terraformInit, terraformProcessEnv } from "../../src/plan/terraform-plan";
+import { explainFailure, savedPlan, terraformInit, terraformProcessEnv } from "../../src/terraform/commands";
 import { planTenants } from "../../src/plan/run-plan";
-import { openStackWorkdir } from "../../src/plan/stack-workdir";
+import { openStackWorkdir } from "../../src/terraform/workdir";
 import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
 import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
 

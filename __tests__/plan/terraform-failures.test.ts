@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
-import { savedPlan, terraformInit, terraformProcessEnv, TerraformStepError } from "../../src/plan/terraform-plan";
-import { openStackWorkdir } from "../../src/plan/stack-workdir";
+import { savedPlan, terraformInit, terraformProcessEnv, TerraformError } from "../../src/terraform/commands";
+import { openStackWorkdir } from "../../src/terraform/workdir";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { synthesizedActions } from "./support/stack";
 import { actionResource, writeState } from "./support/state";
@@ -27,7 +27,7 @@ async function failure(step: () => Promise<unknown>): Promise<string> {
   try {
     await step();
   } catch (error) {
-    expect(error).toBeInstanceOf(TerraformStepError);
+    expect(error).toBeInstanceOf(TerraformError);
     return (error as Error).message;
   }
   throw new Error("expected the step to fail");

@@ -6,9 +6,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
-import { redactSecrets } from "../plan/credentials";
+import { redactSecrets } from "../terraform/credentials";
 import { renderFailureMarkdown } from "../plan/run-plan";
-import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../plan/tenant-run";
+import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
 import { buildDriftReport, type DriftReport } from "./drift-report";
 import { renderDriftMarkdown } from "./render-drift";
 

@@ -2,23 +2,19 @@
  * Runs the real Terraform and provider against a local tenant: the child process gets the CA
  * bundle (SSL_CERT_FILE) and the tenant's client credentials in its own environment only; the
  * parent's environment is never changed and no credential is written to disk or printed.
+ * A thin driver on the Terraform layer (src/terraform/).
  */
-import { runTerraform, terraformEnv, type TerraformResult } from "../terraform/terraform-env";
+import { explainFailure, terraformStep } from "../terraform/commands";
+import { TerraformError } from "../terraform/errors";
+import { terraformEnv, type TerraformResult } from "../terraform/terraform-env";
+
+/** The Terraform layer's error; the name this module used before the layer existed. */
+export { TerraformError as TerraformRunError } from "../terraform/errors";
 
 export interface TenantConnection {
   caBundleFile: string;
   clientId: string;
   clientSecret: string;
-}
-
-export class TerraformRunError extends Error {
-  constructor(
-    readonly args: string[],
-    readonly result: TerraformResult,
-  ) {
-    super(`terraform ${args[0]} failed (exit ${result.code}):\n${lastLines(result.stderr || result.stdout, 30)}`);
-    this.name = "TerraformRunError";
-  }
 }
 
 /**
@@ -49,10 +45,12 @@ export interface StackRunner {
 
 /** Terraform commands for one synthesized stack directory. `onLine` receives progress. */
 export function stackRunner(dir: string, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): StackRunner {
-  const run = (args: string[], options: { quiet?: boolean } = {}) => runTerraform(dir, args, { env, ...(onLine && !options.quiet ? { onLine } : {}) });
+  const run = (args: string[], options: { quiet?: boolean } = {}) => terraformStep(dir, args, env, options.quiet ? undefined : onLine);
   const must = async (args: string[], ok: number[] = [0]) => {
     const result = await run(args);
-    if (!ok.includes(result.code)) throw new TerraformRunError(args, result);
+    if (!ok.includes(result.code)) {
+      throw new TerraformError(`${explainFailure(`terraform ${args[0]}`, result, env, dir)}\n${lastLines(result.stderr || result.stdout, 30)}`, args, result);
+    }
     return result;
   };
   return {

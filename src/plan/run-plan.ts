@@ -7,10 +7,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { baseCandidates, changedActionSources } from "./action-sources";
-import { redactSecrets } from "./credentials";
+import { redactSecrets } from "../terraform/credentials";
 import { renderReviewMarkdown } from "./render-markdown";
 import { buildReview, type ChangedSources, type PlanReview } from "./review";
-import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "./tenant-run";
+import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
 
 export interface PlanOptions extends TenantRunOptions {
   /** false: plan against recorded state without asking Auth0 (`-refresh=false`). Default true. */

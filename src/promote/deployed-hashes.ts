@@ -2,21 +2,13 @@
  * What a tenant runs, as its own state records it: the post_login_code_sha256 output, read with
  * `terraform output -json` in the tenant's stack (so any backend works: local, S3, HCP Terraform).
  */
-import { explainFailure, terraformInit, terraformStep, TerraformStepError } from "../plan/terraform-plan";
+import { terraformInit, terraformOutputs } from "../terraform/commands";
 import { CODE_HASH_OUTPUT } from "./artifact-hashes";
 
 /** Action name -> sha256, or undefined when the state has no such output (never deployed, or no state). */
 export async function readDeployedCodeHashes(workdir: string, env: NodeJS.ProcessEnv): Promise<Record<string, string> | undefined> {
   await terraformInit(workdir, env);
-  const result = await terraformStep(workdir, ["output", "-json", "-no-color"], env);
-  if (result.code !== 0) throw new TerraformStepError(explainFailure("terraform output", result, env));
-  let outputs: Record<string, { value?: unknown }>;
-  try {
-    outputs = JSON.parse(result.stdout || "{}") as Record<string, { value?: unknown }>;
-  } catch {
-    throw new TerraformStepError("terraform output -json did not print JSON");
-  }
-  const value = outputs[CODE_HASH_OUTPUT]?.value;
+  const value = (await terraformOutputs(workdir, env))[CODE_HASH_OUTPUT];
   if (!value || typeof value !== "object") return undefined;
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"));
 }

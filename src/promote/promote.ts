@@ -7,11 +7,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
-import { missingCredentials, missingSecretVariables, redactSecrets } from "../plan/credentials";
-import { openStackWorkdir } from "../plan/stack-workdir";
-import { explainFailure, terraformInit, terraformProcessEnv, terraformStep, TerraformStepError } from "../plan/terraform-plan";
+import { missingCredentials, missingSecretVariables, redactSecrets } from "../terraform/credentials";
+import { openStackWorkdir } from "../terraform/workdir";
+import { terraformApply as applyStack, terraformInit, terraformProcessEnv, TerraformError } from "../terraform/commands";
 import { synthTenants } from "../synth/synth-tenants";
-import { TerraformSetupError } from "../terraform/terraform-env";
 import { ArtifactError, readArtifactCodeHashes } from "./artifact-hashes";
 import { readDeployedCodeHashes } from "./deployed-hashes";
 import { checkPromotion, orderProblem } from "./promotion-gate";
@@ -75,7 +74,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
   try {
     terraformEnvironment = terraformProcessEnv(env);
   } catch (error) {
-    if (error instanceof TerraformSetupError) return refuse(error.message);
+    if (error instanceof TerraformError) return refuse(error.message);
     throw error;
   }
 
@@ -107,7 +106,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
     log(`reading what ${from.name} runs (terraform output)`);
     deployedInFrom = await readDeployedCodeHashes(fromWorkdir.dir, terraformEnvironment);
   } catch (error) {
-    if (error instanceof TerraformStepError) return refuse(`cannot read the state of ${from.name}: ${error.message}`);
+    if (error instanceof TerraformError) return refuse(`cannot read the state of ${from.name}: ${error.message}`);
     throw error;
   } finally {
     fromWorkdir.dispose();
@@ -124,7 +123,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
   try {
     await (options.deploy ?? terraformApply)({ tenant: to, workdir: toWorkdir.dir, expectedHashes: artifact }, terraformEnvironment, log);
   } catch (error) {
-    if (error instanceof TerraformStepError) return refuse(`deploying ${to.name} failed: ${error.message}`);
+    if (error instanceof TerraformError) return refuse(`deploying ${to.name} failed: ${error.message}`);
     throw error;
   } finally {
     toWorkdir.dispose();
@@ -136,11 +135,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
 export const terraformApply: DeployStep = async (target, env, log) => {
   await terraformInit(target.workdir, env);
   log(`${target.tenant.name}: terraform apply`);
-  const apply = await terraformStep(target.workdir, ["apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=300s"], env, (line) =>
-    log(`${target.tenant.name}: ${redactSecrets(line, env)}`),
-  );
-  if (apply.code !== 0) throw new TerraformStepError(explainFailure("terraform apply", apply, env));
+  await applyStack(target.workdir, env, { onLine: (line) => log(`${target.tenant.name}: ${redactSecrets(line, env)}`) });
   const recorded = await readDeployedCodeHashes(target.workdir, env);
   const wrong = Object.entries(target.expectedHashes).filter(([action, hash]) => recorded?.[action] !== hash);
-  if (wrong.length > 0) throw new TerraformStepError(`apply finished but the state of ${target.tenant.name} does not record the promoted code for ${wrong.map(([a]) => `"${a}"`).join(", ")}`);
+  if (wrong.length > 0) throw new TerraformError(`apply finished but the state of ${target.tenant.name} does not record the promoted code for ${wrong.map(([a]) => `"${a}"`).join(", ")}`);
 };

@@ -3,23 +3,35 @@
  * (the provider mirror, no telemetry, no prompts), and a runner that streams progress.
  * Credentials are passed through from the caller's environment, never written anywhere.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
+import { TerraformError } from "./errors";
+
+export { TerraformError } from "./errors";
 
 export const MIRROR_CLI_CONFIG = join(REPO_ROOT, ".local", "terraformrc");
+const MIRROR_SCRIPT = join(REPO_ROOT, "scripts", "provider-mirror.sh");
 
-export class TerraformSetupError extends Error {}
+/**
+ * Builds the provider mirror when it is missing (a fresh clone): every command that needs the
+ * provider works without a separate setup step. The script prints its own progress lines to stderr.
+ */
+export function ensureProviderMirror(): void {
+  if (existsSync(MIRROR_CLI_CONFIG)) return;
+  const built = spawnSync("bash", [MIRROR_SCRIPT], { stdio: ["ignore", process.stderr, process.stderr] });
+  if (built.error || built.status !== 0 || !existsSync(MIRROR_CLI_CONFIG)) {
+    throw new TerraformError(`provider mirror missing and building it failed (${built.error?.message ?? `exit ${built.status}`}); run "npm run provider:mirror" and read its output`);
+  }
+}
 
 /**
  * Environment for terraform: `base` (the caller's credentials, TF_VAR_*; this process's by default),
  * plus the provider mirror config and automation flags, plus `extra`.
  */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (!existsSync(MIRROR_CLI_CONFIG)) {
-    throw new TerraformSetupError(`provider mirror missing: ${MIRROR_CLI_CONFIG} not found; run "npm run provider:mirror" first`);
-  }
+  ensureProviderMirror();
   return {
     ...base,
     TF_CLI_CONFIG_FILE: MIRROR_CLI_CONFIG,
@@ -34,24 +46,29 @@ export interface TerraformResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended Terraform, when it was killed. */
+  signal?: NodeJS.Signals;
 }
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Called with each line of output as it arrives (progress for long applies). */
   onLine?: (line: string) => void;
+  /** Called with the process id once Terraform has started (fault tests kill it). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** Runs `terraform -chdir=<dir> <args>`; resolves with the exit code, never rejects on non-zero. */
-export function runTerraform(dir: string, args: string[], options: RunOptions = {}): Promise<TerraformResult> {
+export function runTerraform(dir: string, args: readonly string[], options: RunOptions = {}): Promise<TerraformResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn("terraform", [`-chdir=${dir}`, ...args], { env: options.env ?? terraformEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
     const lines = (chunk: string) => chunk.split("\n").filter((l) => l.trim() !== "").forEach((l) => options.onLine?.(l));
     child.stdout.setEncoding("utf8").on("data", (d: string) => ((stdout += d), lines(d)));
     child.stderr.setEncoding("utf8").on("data", (d: string) => ((stderr += d), lines(d)));
-    child.on("error", (e) => reject(new TerraformSetupError(`cannot run terraform (${e.message}); install Terraform >= 1.11 and put it on PATH`)));
-    child.on("close", (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+    child.on("error", (e) => reject(new TerraformError(`cannot run terraform (${e.message}); install Terraform >= 1.11 and put it on PATH`, args)));
+    child.on("close", (code, signal) => resolvePromise({ code: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) }));
   });
 }

@@ -8,9 +8,8 @@ import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tena
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
-import { TerraformSetupError } from "../terraform/terraform-env";
-import { openStackWorkdir } from "./stack-workdir";
-import { savedPlan, terraformInit, terraformProcessEnv, TerraformStepError, type SavedPlan } from "./terraform-plan";
+import { openStackWorkdir } from "./workdir";
+import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
@@ -92,7 +91,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   try {
     terraformEnvironment = terraformProcessEnv(env);
   } catch (error) {
-    if (error instanceof TerraformSetupError) throw new RunSetupError(error.message, requested);
+    if (error instanceof TerraformError) throw new RunSetupError(error.message, requested);
     throw error;
   }
 
@@ -152,7 +151,7 @@ export async function planEachTenant<T>(
       options.log?.(`${name}: terraform plan${planArgs.length > 0 ? ` ${planArgs.join(" ")}` : ""}`);
       outcomes.push(onPlan(prepared, await savedPlan(workdir.dir, planArgs, run.env)));
     } catch (error) {
-      if (!(error instanceof TerraformStepError)) throw error;
+      if (!(error instanceof TerraformError)) throw error;
       outcomes.push(onFailure(name, error.message));
     } finally {
       workdir.dispose();
