@@ -15,8 +15,7 @@ import { managementToken, TenantReadError } from "../src/adopt/reader";
 import { AdoptTenantFileError } from "../src/adopt/tenant-file";
 import { REPO_ROOT } from "../src/bundle/bundle-action";
 
-const USAGE =
-  "usage: npm run adopt -- <tenant> [--domain <domain>] [--force] [--ca-file <pem>]";
+const USAGE = "usage: npm run adopt -- <tenant> [--domain <domain>] [--force] [--ca-file <pem>]";
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,26 +42,15 @@ async function main(): Promise<number> {
         )?.domain
       : undefined);
   if (!domain) {
-    process.stderr.write(
-      `adopt: tenants/${tenant}.yaml does not exist: pass --domain <tenant domain>\n`,
-    );
+    process.stderr.write(`adopt: tenants/${tenant}.yaml does not exist: pass --domain <tenant domain>\n`);
     return 1;
   }
   const url = `https://${domain}`;
-  const ca = values["ca-file"]
-    ? readFileSync(values["ca-file"], "utf8")
-    : undefined;
+  const ca = values["ca-file"] ? readFileSync(values["ca-file"], "utf8") : undefined;
   const env = process.env;
   const token =
     env.AUTH0_API_TOKEN?.trim() ||
-    (env.AUTH0_CLIENT_ID && env.AUTH0_CLIENT_SECRET
-      ? await managementToken(
-          url,
-          env.AUTH0_CLIENT_ID,
-          env.AUTH0_CLIENT_SECRET,
-          ca,
-        )
-      : undefined);
+    (env.AUTH0_CLIENT_ID && env.AUTH0_CLIENT_SECRET ? await managementToken(url, env.AUTH0_CLIENT_ID, env.AUTH0_CLIENT_SECRET, ca) : undefined);
   if (!token) {
     process.stderr.write(
       "adopt: no Auth0 credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (scopes read:actions read:rules read:hooks) or AUTH0_API_TOKEN\n",
@@ -75,20 +63,15 @@ async function main(): Promise<number> {
     ...(values.domain ? { domain: values.domain } : {}),
     force: values.force,
   });
-  process.stdout.write(
-    `${result.summary}\n${describeOutcome(result.outcome)}\n`,
-  );
+  process.stdout.write(`${result.summary}\n${describeOutcome(result.outcome)}\n`);
   return result.outcome.conflicts.length > 0 ? 1 : 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known =
-      error instanceof TenantReadError || error instanceof AdoptTenantFileError;
-    process.stderr.write(
-      `adopt: ${known ? (error as Error).message : error instanceof Error ? error.message : String(error)}\n`,
-    );
+    const known = error instanceof TenantReadError || error instanceof AdoptTenantFileError;
+    process.stderr.write(`adopt: ${known ? (error as Error).message : error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -15,9 +15,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO_ROOT } from "../src/bundle/bundle-action";
 import { parseTenantFile, type Tenant } from "../src/config/load-tenants";
-import { requestJson } from "../src/local-tenant/client";
-import { localTerraformEnv, stackRunner } from "../src/local-tenant/deploy";
-import { deployAndLogin } from "../src/local-tenant/main-job";
+import { requestJson } from "../src/local-run/client";
+import { localTerraformEnv, stackRunner } from "../src/local-run/deploy";
+import { deployAndLogin } from "../src/local-run/main-job";
 import { startLocalTenant, type LocalTenant } from "../src/local-tenant/server";
 import { synthTenants } from "../src/synth/synth-tenants";
 

@@ -9,9 +9,9 @@
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { TenantConfigError } from "../src/config/load-tenants";
-import { deployAndLogin, ForeignBindingsError, LocalDeployError } from "../src/local-tenant/main-job";
+import { deployAndLogin, ForeignBindingsError, LocalDeployError } from "../src/local-run/main-job";
 import { TerraformError } from "../src/terraform/errors";
-import type { ForeignBinding } from "../src/local-tenant/foreign-bindings";
+import type { ForeignBinding } from "../src/local-run/foreign-bindings";
 import { StateFileError } from "../src/local-tenant/store";
 import { UserFixtureError } from "../src/local-tenant/users";
 

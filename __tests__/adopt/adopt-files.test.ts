@@ -7,20 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { adopt, describeOutcome } from "../../src/adopt/adopt";
-import {
-  REPO_ROOT,
-  bundlePostLoginHandler,
-} from "../../src/bundle/bundle-action";
-import {
-  startLocalTenant,
-  type LocalTenant,
-} from "../../src/local-tenant/server";
+import { REPO_ROOT, bundlePostLoginHandler } from "../../src/bundle/bundle-action";
+import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
 import { tempDir } from "../local-tenant/support";
 
 const SEED = join(REPO_ROOT, "fixtures/adopt/team-tenant.seed.yaml");
-const fixture = (name: string) =>
-  readFileSync(join(REPO_ROOT, "fixtures/adopt/team-tenant", name), "utf8");
+const fixture = (name: string) => readFileSync(join(REPO_ROOT, "fixtures/adopt/team-tenant", name), "utf8");
 
 describe("adopt a Dashboard-made tenant", () => {
   let tenant: LocalTenant;
@@ -52,21 +45,9 @@ describe("adopt a Dashboard-made tenant", () => {
   it("writes each bound Action's deployed code byte for byte, and its flow entry in binding order", async () => {
     const first = await run();
     expect(first.outcome.conflicts).toEqual([]);
-    expect(
-      readFileSync(
-        join(root, "actions/post-login/add-metadata-to-user-profile.js"),
-        "utf8",
-      ),
-    ).toBe(fixture("forum-action-fixed.js"));
-    expect(
-      readFileSync(
-        join(root, "actions/post-login/notify-siem-on-login.js"),
-        "utf8",
-      ),
-    ).toBe(fixture("notify-siem.js"));
-    const file = parseYaml(
-      readFileSync(join(root, "tenants/team.yaml"), "utf8"),
-    );
+    expect(readFileSync(join(root, "actions/post-login/add-metadata-to-user-profile.js"), "utf8")).toBe(fixture("forum-action-fixed.js"));
+    expect(readFileSync(join(root, "actions/post-login/notify-siem-on-login.js"), "utf8")).toBe(fixture("notify-siem.js"));
+    const file = parseYaml(readFileSync(join(root, "tenants/team.yaml"), "utf8"));
     const forum = tenant.model.listActions({
       actionName: "Add metadata to user profile",
     })[0];
@@ -96,17 +77,13 @@ describe("adopt a Dashboard-made tenant", () => {
       },
     });
     // Everything else in the file is kept, comments included.
-    expect(readFileSync(join(root, "tenants/team.yaml"), "utf8")).toMatch(
-      /^# the team's tenant\ndomain: /,
-    );
+    expect(readFileSync(join(root, "tenants/team.yaml"), "utf8")).toMatch(/^# the team's tenant\ndomain: /);
     expect(file.backend).toEqual({ type: "local", path: "state/team.tfstate" });
   });
 
   it("never writes a secret value, and names the TF_VAR_* to set", async () => {
     const result = await run();
-    expect(result.plan.secretVariables).toEqual([
-      "TF_VAR_NOTIFY_SIEM_ON_LOGIN_SIEM_TOKEN",
-    ]);
+    expect(result.plan.secretVariables).toEqual(["TF_VAR_NOTIFY_SIEM_ON_LOGIN_SIEM_TOKEN"]);
     expect(result.summary).toContain("TF_VAR_NOTIFY_SIEM_ON_LOGIN_SIEM_TOKEN");
     for (const content of Object.values({
       ...result.plan.files,
@@ -118,62 +95,28 @@ describe("adopt a Dashboard-made tenant", () => {
   });
 
   it("stores Rules and Hooks with the Rule converter's result and a summary of what needs attention", async () => {
-    expect(
-      readFileSync(
-        join(root, "rules/team/add-metadata-to-user-profile.js"),
-        "utf8",
-      ),
-    ).toBe(
-      readFileSync(
-        join(REPO_ROOT, "rules/add-metadata-to-user-profile.js"),
-        "utf8",
-      ),
+    expect(readFileSync(join(root, "rules/team/add-metadata-to-user-profile.js"), "utf8")).toBe(
+      readFileSync(join(REPO_ROOT, "rules/add-metadata-to-user-profile.js"), "utf8"),
     );
-    expect(existsSync(join(root, "rules/team/deny-by-email-domain.js"))).toBe(
-      true,
-    );
-    expect(existsSync(join(root, "rules/team/require-verified-email.js"))).toBe(
-      true,
-    );
-    expect(
-      readFileSync(
-        join(
-          root,
-          "hooks/team/credentials-exchange/add-tenant-claim-to-m2m-tokens.js",
-        ),
-        "utf8",
-      ),
-    ).toBe(fixture("m2m-hook.js"));
+    expect(existsSync(join(root, "rules/team/deny-by-email-domain.js"))).toBe(true);
+    expect(existsSync(join(root, "rules/team/require-verified-email.js"))).toBe(true);
+    expect(readFileSync(join(root, "hooks/team/credentials-exchange/add-tenant-claim-to-m2m-tokens.js"), "utf8")).toBe(fixture("m2m-hook.js"));
     // The seed's Rule converts fully (as migrate-rule shows); its handler does not collide with the adopted .js.
-    const converted = readFileSync(
-      join(root, "actions/post-login/add-metadata-to-user-profile-rule.ts"),
-      "utf8",
-    );
+    const converted = readFileSync(join(root, "actions/post-login/add-metadata-to-user-profile-rule.ts"), "utf8");
     expect(converted).toContain("onExecutePostLogin");
-    expect(
-      readFileSync(
-        join(root, "rules/team/add-metadata-to-user-profile.migration.txt"),
-        "utf8",
-      ),
-    ).toContain("Converted:");
+    expect(readFileSync(join(root, "rules/team/add-metadata-to-user-profile.migration.txt"), "utf8")).toContain("Converted:");
     const summary = readFileSync(join(root, "adopt/team/SUMMARY.md"), "utf8");
     expect(summary).toContain("## Adopted (2)");
     expect(summary).toContain(
       'Rule "Add metadata to user profile" (disabled): rules/team/add-metadata-to-user-profile.js → actions/post-login/add-metadata-to-user-profile-rule.ts',
     );
-    expect(summary).toContain(
-      'Hook "Add tenant claim to M2M tokens" (credentials-exchange, enabled)',
-    );
+    expect(summary).toContain('Hook "Add tenant claim to M2M tokens" (credentials-exchange, enabled)');
     expect(summary).toContain("conversion pending");
-    expect(summary).toMatch(
-      /## Drafts only \(1\)\n\n- post-login: "Experimental locale claim"/,
-    );
+    expect(summary).toMatch(/## Drafts only \(1\)\n\n- post-login: "Experimental locale claim"/);
   });
 
   it("proposes the repository's handler for the hand-made Action as a separate file", () => {
-    const proposed = parseYaml(
-      readFileSync(join(root, "adopt/team/tenant.proposed.yaml"), "utf8"),
-    );
+    const proposed = parseYaml(readFileSync(join(root, "adopt/team/tenant.proposed.yaml"), "utf8"));
     expect(proposed.flows["post-login"].actions[0]).toEqual({
       handler: "add-metadata-claims",
     });
@@ -199,17 +142,11 @@ describe("adopt a Dashboard-made tenant", () => {
     const summaryFile = join(root, "adopt/team/SUMMARY.md");
     writeFileSync(summaryFile, "edited too\n");
     const refused = await run();
-    expect(refused.outcome.conflicts).toEqual([
-      "actions/post-login/notify-siem-on-login.js",
-      "adopt/team/SUMMARY.md",
-    ]);
+    expect(refused.outcome.conflicts).toEqual(["actions/post-login/notify-siem-on-login.js", "adopt/team/SUMMARY.md"]);
     expect(readFileSync(handler, "utf8")).toBe("// edited locally\n");
     expect(describeOutcome(refused.outcome)).toContain("--force");
     const forced = await run(true);
-    expect(forced.outcome.updated).toEqual([
-      "actions/post-login/notify-siem-on-login.js",
-      "adopt/team/SUMMARY.md",
-    ]);
+    expect(forced.outcome.updated).toEqual(["actions/post-login/notify-siem-on-login.js", "adopt/team/SUMMARY.md"]);
     expect(readFileSync(handler, "utf8")).toBe(fixture("notify-siem.js"));
   });
 
@@ -248,7 +185,7 @@ describe("adopt a Dashboard-made tenant", () => {
 });
 
 async function fetchSeed(tenant: LocalTenant, body: unknown): Promise<number> {
-  const { requestJson } = await import("../../src/local-tenant/client");
+  const { requestJson } = await import("../../src/local-run/client");
   return (
     await requestJson(`${tenant.url}/local/seed`, {
       method: "POST",

@@ -16,10 +16,7 @@ const FORUM = "fixtures/adopt/team-tenant/forum-action-fixed.js";
 
 function synth(flows: Parameters<typeof applyAdoption>[1]) {
   const app = new App({ outdir: "/tmp/unused" });
-  const stack = new TenantStack(
-    app,
-    tenantFor("adopted", "localhost:1", "append"),
-  );
+  const stack = new TenantStack(app, tenantFor("adopted", "localhost:1", "append"));
   applyAdoption(stack, flows);
   return JSON.parse(Testing.synth(stack));
 }
@@ -48,15 +45,11 @@ describe("adoption fields in the stack", () => {
       },
     ]);
     const action = json.resource.auth0_action.add_metadata_claims;
-    expect(unescapeTerraformTemplate(action.code)).toBe(
-      readFileSync(join(REPO_ROOT, FORUM), "utf8"),
-    );
+    expect(unescapeTerraformTemplate(action.code)).toBe(readFileSync(join(REPO_ROOT, FORUM), "utf8"));
     expect(action.secrets_wo).toBeUndefined();
     expect(action.secrets_wo_version).toBeUndefined();
     expect(action.lifecycle).toEqual({ ignore_changes: ["deploy"] });
-    expect(
-      json.resource.auth0_trigger_action.post_login_binding_0.display_name,
-    ).toBe("Claims");
+    expect(json.resource.auth0_trigger_action.post_login_binding_0.display_name).toBe("Claims");
   });
 
   it("without import_id the Action is fully managed: its secrets are sent and deploy is not ignored", () => {
@@ -70,9 +63,7 @@ describe("adoption fields in the stack", () => {
     const action = json.resource.auth0_action.add_metadata_claims;
     expect(action.secrets_wo).toHaveLength(1);
     expect(action.lifecycle).toBeUndefined();
-    expect(unescapeTerraformTemplate(action.code)).not.toBe(
-      readFileSync(join(REPO_ROOT, FORUM), "utf8"),
-    );
+    expect(unescapeTerraformTemplate(action.code)).not.toBe(readFileSync(join(REPO_ROOT, FORUM), "utf8"));
   });
 
   it("names a missing adopted_code file", () => {

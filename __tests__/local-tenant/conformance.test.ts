@@ -5,7 +5,7 @@
  * provider against a real Auth0 tenant (TestAccAction, TestAccTriggerActions); the recordings
  * themselves are not part of the repository.
  */
-import { requestJson, type HttpResult } from "../../src/local-tenant/client";
+import { requestJson, type HttpResult } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
 import { keysOf, tempDir } from "./support";
@@ -273,7 +273,7 @@ function postForm(path: string, form: string, authorization?: string) {
 
 async function requestRaw(method: string, path: string, body: string, headers: Record<string, string>): Promise<HttpResult<Json>> {
   const { request } = await import("node:https");
-  const { agentFor } = await import("../../src/local-tenant/client");
+  const { agentFor } = await import("../../src/local-run/client");
   return new Promise((resolvePromise, reject) => {
     const req = request(
       `${tenant.url}${path}`,

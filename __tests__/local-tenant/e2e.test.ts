@@ -5,10 +5,10 @@
  * The tests of this file run in order and share one tenant and one stack.
  */
 import { join } from "node:path";
-import { requestJson, verifyIdToken } from "../../src/local-tenant/client";
+import { requestJson, verifyIdToken } from "../../src/local-run/client";
 import { LOCAL_APP } from "../../src/local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-tenant/deploy";
+import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-run/deploy";
 import { pluginCacheEnv, rewriteActionCode, runnerFor, synthInto, tempDir, tenantFor } from "./support";
 
 const VARIANT_CLAIM = "https://claims.example.com/variant";

@@ -4,7 +4,7 @@
  * published JWKS over HTTPS.
  */
 import { bundlePostLoginHandler } from "../../src/bundle/bundle-action";
-import { requestJson, verifyIdToken } from "../../src/local-tenant/client";
+import { requestJson, verifyIdToken } from "../../src/local-run/client";
 import { LOCAL_APP } from "../../src/local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { tempDir } from "./support";

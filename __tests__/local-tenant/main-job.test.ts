@@ -4,9 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { requestJson } from "../../src/local-tenant/client";
-import type { ForeignBinding } from "../../src/local-tenant/foreign-bindings";
-import { deployAndLogin, ForeignBindingsError } from "../../src/local-tenant/main-job";
+import { requestJson } from "../../src/local-run/client";
+import type { ForeignBinding } from "../../src/local-run/foreign-bindings";
+import { deployAndLogin, ForeignBindingsError } from "../../src/local-run/main-job";
 import { TenantModel, type TenantState } from "../../src/local-tenant/model";
 import { startLocalTenant } from "../../src/local-tenant/server";
 import { JsonStore } from "../../src/local-tenant/store";

@@ -4,11 +4,8 @@
  * field selection, 404 bodies, Hook secret values masked).
  */
 import { join } from "node:path";
-import { requestJson } from "../../src/local-tenant/client";
-import {
-  startLocalTenant,
-  type LocalTenant,
-} from "../../src/local-tenant/server";
+import { requestJson } from "../../src/local-run/client";
+import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
 import { REPO_ROOT } from "../../src/bundle/bundle-action";
 import { tempDir } from "./support";
@@ -46,53 +43,27 @@ describe("seeded local tenant", () => {
     const bindings = await get<{
       bindings: Array<{ display_name: string; action: { name: string } }>;
     }>("/api/v2/actions/triggers/post-login/bindings");
-    expect(
-      bindings.body.bindings.map((b) => [b.display_name, b.action.name]),
-    ).toEqual([
+    expect(bindings.body.bindings.map((b) => [b.display_name, b.action.name])).toEqual([
       ["Add metadata to user profile", "Add metadata to user profile"],
       ["SIEM", "Notify SIEM on login"],
     ]);
-    const drafts = await get<{ actions: Array<{ name: string }> }>(
-      "/api/v2/actions/actions?deployed=false",
-    );
-    expect(drafts.body.actions.map((a) => a.name)).toEqual([
-      "Experimental locale claim",
-    ]);
+    const drafts = await get<{ actions: Array<{ name: string }> }>("/api/v2/actions/actions?deployed=false");
+    expect(drafts.body.actions.map((a) => a.name)).toEqual(["Experimental locale claim"]);
     const siem = await get<{
       actions: Array<{
         secrets: Array<{ name: string; value?: string }>;
         dependencies: unknown;
       }>;
-    }>(
-      `/api/v2/actions/actions?actionName=${encodeURIComponent("Notify SIEM on login")}`,
-    );
-    expect(siem.body.actions[0].secrets.map((s) => Object.keys(s))).toEqual([
-      ["name", "updated_at"],
-    ]);
-    expect(siem.body.actions[0].dependencies).toEqual([
-      { name: "axios", version: "1.7.9" },
-    ]);
+    }>(`/api/v2/actions/actions?actionName=${encodeURIComponent("Notify SIEM on login")}`);
+    expect(siem.body.actions[0].secrets.map((s) => Object.keys(s))).toEqual([["name", "updated_at"]]);
+    expect(siem.body.actions[0].dependencies).toEqual([{ name: "axios", version: "1.7.9" }]);
   });
 
   it("lists Rules as an array by default and as a page with include_totals", async () => {
-    const plain =
-      await get<
-        Array<{ name: string; order: number; stage: string; enabled: boolean }>
-      >("/api/v2/rules");
+    const plain = await get<Array<{ name: string; order: number; stage: string; enabled: boolean }>>("/api/v2/rules");
     expect(plain.status).toBe(200);
-    expect(plain.body.map((r) => r.name)).toEqual([
-      "Add metadata to user profile",
-      "Deny by email domain",
-      "Require verified email",
-    ]);
-    expect(Object.keys(plain.body[0])).toEqual([
-      "id",
-      "name",
-      "enabled",
-      "script",
-      "order",
-      "stage",
-    ]);
+    expect(plain.body.map((r) => r.name)).toEqual(["Add metadata to user profile", "Deny by email domain", "Require verified email"]);
+    expect(Object.keys(plain.body[0])).toEqual(["id", "name", "enabled", "script", "order", "stage"]);
     expect(plain.body[0].stage).toBe("login_success");
     const paged = await get<{
       rules: unknown[];
@@ -102,9 +73,7 @@ describe("seeded local tenant", () => {
     }>("/api/v2/rules?include_totals=true&page=1&per_page=2");
     expect(paged.body).toMatchObject({ start: 2, limit: 2, total: 3 });
     expect(paged.body.rules).toHaveLength(1);
-    const names = await get<Array<Record<string, unknown>>>(
-      "/api/v2/rules?fields=name,id&include_fields=true",
-    );
+    const names = await get<Array<Record<string, unknown>>>("/api/v2/rules?fields=name,id&include_fields=true");
     expect(Object.keys(names.body[0])).toEqual(["id", "name"]);
   });
 
@@ -117,9 +86,7 @@ describe("seeded local tenant", () => {
     });
     expect((await get("/api/v2/hooks/nothere")).status).toBe(404);
     expect((await get("/api/v2/hooks/nothere/secrets")).status).toBe(404);
-    const bad = await get<{ statusCode: number; errorCode: string }>(
-      "/api/v2/rules?per_page=500",
-    );
+    const bad = await get<{ statusCode: number; errorCode: string }>("/api/v2/rules?per_page=500");
     expect(bad.body).toMatchObject({
       statusCode: 400,
       errorCode: "invalid_query_string",
@@ -127,26 +94,16 @@ describe("seeded local tenant", () => {
   });
 
   it("serves Hooks with their secrets' names only, values masked", async () => {
-    const hooks =
-      await get<
-        Array<{
-          id: string;
-          triggerId: string;
-          name: string;
-          dependencies: unknown;
-        }>
-      >("/api/v2/hooks");
-    expect(hooks.body.map((h) => [h.triggerId, h.name])).toEqual([
-      ["credentials-exchange", "Add tenant claim to M2M tokens"],
-    ]);
-    expect(Object.keys(hooks.body[0])).toEqual([
-      "triggerId",
-      "id",
-      "name",
-      "enabled",
-      "script",
-      "dependencies",
-    ]);
+    const hooks = await get<
+      Array<{
+        id: string;
+        triggerId: string;
+        name: string;
+        dependencies: unknown;
+      }>
+    >("/api/v2/hooks");
+    expect(hooks.body.map((h) => [h.triggerId, h.name])).toEqual([["credentials-exchange", "Add tenant claim to M2M tokens"]]);
+    expect(Object.keys(hooks.body[0])).toEqual(["triggerId", "id", "name", "enabled", "script", "dependencies"]);
     const one = await get<{ id: string }>(`/api/v2/hooks/${hooks.body[0].id}`);
     expect(one.body.id).toBe(hooks.body[0].id);
     const secrets = await get(`/api/v2/hooks/${hooks.body[0].id}/secrets`);
@@ -155,10 +112,7 @@ describe("seeded local tenant", () => {
   });
 
   it("requires the Management API token for Rules, Hooks and the seed endpoint", async () => {
-    expect(
-      (await requestJson(`${tenant.url}/api/v2/rules`, { ca: tenant.caPem }))
-        .status,
-    ).toBe(401);
+    expect((await requestJson(`${tenant.url}/api/v2/rules`, { ca: tenant.caPem })).status).toBe(401);
     expect(
       (
         await requestJson(`${tenant.url}/local/seed`, {
@@ -171,22 +125,19 @@ describe("seeded local tenant", () => {
   });
 
   it("leaves a tenant that holds anything alone: the seed endpoint and a restart with the seed", async () => {
-    const again = await requestJson<{ applied: boolean; reason: string }>(
-      `${tenant.url}/local/seed`,
-      {
-        method: "POST",
-        token: tenant.token,
-        ca: tenant.caPem,
-        body: {
-          rules: [
-            {
-              name: "Another",
-              script: "function (u, c, cb) { cb(null, u, c); }",
-            },
-          ],
-        },
+    const again = await requestJson<{ applied: boolean; reason: string }>(`${tenant.url}/local/seed`, {
+      method: "POST",
+      token: tenant.token,
+      ca: tenant.caPem,
+      body: {
+        rules: [
+          {
+            name: "Another",
+            script: "function (u, c, cb) { cb(null, u, c); }",
+          },
+        ],
       },
-    );
+    });
     expect(again.status).toBe(200);
     expect(again.body.applied).toBe(false);
     await tenant.close();
@@ -229,9 +180,7 @@ describe("seeded local tenant", () => {
         ],
       });
       expect(ok.status).toBe(201);
-      expect(fresh.rulesHooks.listRules().map((r) => r.name)).toEqual([
-        "Old rule",
-      ]);
+      expect(fresh.rulesHooks.listRules().map((r) => r.name)).toEqual(["Old rule"]);
     } finally {
       await fresh.close();
     }

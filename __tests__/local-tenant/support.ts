@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTenantFile, type Tenant } from "../../src/config/load-tenants";
-import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-tenant/deploy";
+import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-run/deploy";
 import type { LocalTenant } from "../../src/local-tenant/server";
 import { synthTenants } from "../../src/synth/synth-tenants";
 

@@ -12,12 +12,7 @@ import { migrateRule } from "../migrate/migrate-rule";
 import { RuleSyntaxError } from "../migrate/parse-rule";
 import { formatMigrationReport } from "../migrate/report";
 import { tenantActionEntry } from "../migrate/tenant-entry";
-import {
-  planAdoption,
-  slug,
-  type AdoptionPlan,
-  type RepositoryHandler,
-} from "./planner";
+import { planAdoption, slug, type AdoptionPlan, type RepositoryHandler } from "./planner";
 import { readTenant, type TenantConnection } from "./reader";
 import { declaresFlows, tenantFileWithFlows } from "./tenant-file";
 import { writeFiles, type WriteOutcome } from "./writer";
@@ -44,34 +39,21 @@ export function repositoryHandlers(root = REPO_ROOT): RepositoryHandler[] {
   const handlers: RepositoryHandler[] = [];
   const actionsDir = join(root, "actions");
   for (const trigger of readdirSync(actionsDir).sort()) {
-    if (
-      trigger === "lib" ||
-      trigger === "types" ||
-      !existsSync(join(actionsDir, trigger))
-    )
-      continue;
+    if (trigger === "lib" || trigger === "types" || !existsSync(join(actionsDir, trigger))) continue;
     let entries: string[];
     try {
       entries = readdirSync(join(actionsDir, trigger));
     } catch {
       continue;
     }
-    for (const file of entries
-      .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-      .sort()) {
+    for (const file of entries.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort()) {
       const handler = file.slice(0, -3);
-      const code = bundlePostLoginHandler(
-        handler,
-        [],
-        `actions/${trigger}/${file}`,
-      ).code;
+      const code = bundlePostLoginHandler(handler, [], `actions/${trigger}/${file}`).code;
       handlers.push({
         trigger,
         handler,
         code,
-        ...(handler === CLAIMS_HANDLER && trigger === "post-login"
-          ? { declaredName: DEFAULT_CLAIMS_ACTION_NAME }
-          : {}),
+        ...(handler === CLAIMS_HANDLER && trigger === "post-login" ? { declaredName: DEFAULT_CLAIMS_ACTION_NAME } : {}),
       });
     }
   }
@@ -94,8 +76,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
   for (const rule of plan.rules) {
     let handler = slug(rule.name);
     if (taken.has(handler)) handler = `${handler}-rule`;
-    for (let n = 2; taken.has(handler); n++)
-      handler = `${slug(rule.name)}-rule-${n}`;
+    for (let n = 2; taken.has(handler); n++) handler = `${slug(rule.name)}-rule-${n}`;
     taken.add(handler);
     const outFile = `actions/post-login/${handler}.ts`;
     try {
@@ -105,42 +86,27 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
         handler,
       });
       files[outFile] = result.code;
-      const entry = tenantActionEntry(
-        handler,
-        result.secrets,
-        result.dependencies,
-      );
-      files[rule.file.replace(/\.js$/, ".migration.txt")] =
-        `${formatMigrationReport(result, { ruleFile: rule.file, outFile, entry })}\n`;
-      if (result.fullyConverted)
-        plan.summary.converted.push(
-          `Rule "${rule.name}" (${rule.enabled ? "enabled" : "disabled"}): ${rule.file} → ${outFile}`,
-        );
+      const entry = tenantActionEntry(handler, result.secrets, result.dependencies);
+      files[rule.file.replace(/\.js$/, ".migration.txt")] = `${formatMigrationReport(result, { ruleFile: rule.file, outFile, entry })}\n`;
+      if (result.fullyConverted) plan.summary.converted.push(`Rule "${rule.name}" (${rule.enabled ? "enabled" : "disabled"}): ${rule.file} → ${outFile}`);
       else
         plan.summary.needingAttention.push(
           `Rule "${rule.name}": ${outFile} has ${result.todos.length} MIGRATION_TODO(s) and ${result.typeProblems.length} type error(s): see ${rule.file.replace(/\.js$/, ".migration.txt")}`,
         );
     } catch (error) {
       if (!(error instanceof RuleSyntaxError)) throw error;
-      plan.summary.needingAttention.push(
-        `Rule "${rule.name}": ${rule.file} does not parse, not converted (${error.message.split("\n")[0]})`,
-      );
+      plan.summary.needingAttention.push(`Rule "${rule.name}": ${rule.file} does not parse, not converted (${error.message.split("\n")[0]})`);
     }
   }
   for (const hook of plan.hooks) {
-    const secrets =
-      hook.secretNames.length > 0
-        ? `; secrets ${hook.secretNames.join(", ")} (values are not readable)`
-        : "";
+    const secrets = hook.secretNames.length > 0 ? `; secrets ${hook.secretNames.join(", ")} (values are not readable)` : "";
     plan.summary.needingAttention.push(
       `Hook "${hook.name}" (${hook.kind}, ${hook.enabled ? "enabled" : "disabled"}): ${hook.file}; conversion pending: run npm run migrate-hook on it${secrets}`,
     );
   }
 
   const tenantPath = `tenants/${options.tenant}.yaml`;
-  const existing = existsSync(join(root, tenantPath))
-    ? readFileSync(join(root, tenantPath), "utf8")
-    : undefined;
+  const existing = existsSync(join(root, tenantPath)) ? readFileSync(join(root, tenantPath), "utf8") : undefined;
   const tenantText = tenantFileWithFlows(
     existing,
     plan.flows,
@@ -155,20 +121,13 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     files[`adopt/${options.tenant}/tenant.proposed.yaml`] =
       `# Proposed follow-up to the adoption of ${options.tenant}: the repository's handlers replace the hand-made code.\n` +
       `# Review, then: cp adopt/${options.tenant}/tenant.proposed.yaml ${tenantPath} && npm run plan -- ${options.tenant}\n` +
-      tenantFileWithFlows(
-        tenantText,
-        plan.proposedFlows,
-        { name: options.tenant },
-        tenantPath,
-      );
+      tenantFileWithFlows(tenantText, plan.proposedFlows, { name: options.tenant }, tenantPath);
   }
   const summary = renderSummary(options.tenant, plan);
   files[`adopt/${options.tenant}/SUMMARY.md`] = summary;
 
   // The tenant file may gain flows without --force; flows already there are someone's work.
-  const mayUpdate = new Set<string>(
-    existing !== undefined && !declaresFlows(existing) ? [tenantPath] : [],
-  );
+  const mayUpdate = new Set<string>(existing !== undefined && !declaresFlows(existing) ? [tenantPath] : []);
   const outcome = writeFiles(root, files, {
     ...(options.force ? { force: true } : {}),
     mayUpdate,
@@ -194,14 +153,10 @@ function renderSummary(tenant: string, plan: AdoptionPlan): string {
     "",
     `1. \`npm run plan -- ${tenant}\`: imports only (0 to add, 0 to change, 0 to destroy); apply it.`,
     "2. Secrets keep the values the tenant holds while an entry has `import_id`. To manage them from here, set",
-    ...(plan.secretVariables.length > 0
-      ? plan.secretVariables.map((v) => `   \`${v}\``)
-      : ["   (no secrets)"]),
+    ...(plan.secretVariables.length > 0 ? plan.secretVariables.map((v) => `   \`${v}\``) : ["   (no secrets)"]),
     "   and remove that entry's `import_id` (the next plan then sends them and deploys the Action).",
     ...(plan.proposedFlows
-      ? [
-          `3. Review \`adopt/${tenant}/tenant.proposed.yaml\`: the repository's handlers replace the hand-made code, as an ordinary change.`,
-        ]
+      ? [`3. Review \`adopt/${tenant}/tenant.proposed.yaml\`: the repository's handlers replace the hand-made code, as an ordinary change.`]
       : []),
     "",
   ];
@@ -213,15 +168,8 @@ export function describeOutcome(outcome: WriteOutcome): string {
   if (outcome.conflicts.length > 0) {
     return `Nothing written: these files differ from what adopt would write (local edits, or the tenant changed):\n${outcome.conflicts
       .map((f) => `  ${f}`)
-      .join(
-        "\n",
-      )}\nReview them, then re-run with --force to overwrite (git diff shows what changed).`;
+      .join("\n")}\nReview them, then re-run with --force to overwrite (git diff shows what changed).`;
   }
-  const changed = [
-    ...outcome.created.map((f) => `  created ${f}`),
-    ...outcome.updated.map((f) => `  updated ${f}`),
-  ];
-  return changed.length === 0
-    ? `No file changed (${outcome.unchanged.length} already up to date).`
-    : changed.join("\n");
+  const changed = [...outcome.created.map((f) => `  created ${f}`), ...outcome.updated.map((f) => `  updated ${f}`)];
+  return changed.length === 0 ? `No file changed (${outcome.unchanged.length} already up to date).` : changed.join("\n");
 }

@@ -90,11 +90,7 @@ export function secretEnvName(handler: string, secret: string): string {
   return `${handler.replace(/-/g, "_").toUpperCase()}_${secret.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
 }
 
-export function planAdoption(
-  snapshot: TenantSnapshot,
-  repo: readonly RepositoryHandler[],
-  tenantName: string,
-): AdoptionPlan {
+export function planAdoption(snapshot: TenantSnapshot, repo: readonly RepositoryHandler[], tenantName: string): AdoptionPlan {
   const files: Record<string, string> = {};
   const summary: AdoptionSummary = {
     adopted: [],
@@ -111,9 +107,7 @@ export function planAdoption(
   const bound = new Set<string>();
 
   const uniqueHandler = (trigger: string, wanted: string) => {
-    const used =
-      usedHandlers.get(trigger) ??
-      new Set(repo.filter((r) => r.trigger === trigger).map((r) => r.handler));
+    const used = usedHandlers.get(trigger) ?? new Set(repo.filter((r) => r.trigger === trigger).map((r) => r.handler));
     usedHandlers.set(trigger, used);
     let name = wanted;
     for (let n = 2; used.has(name); n++) name = `${wanted}-${n}`;
@@ -128,11 +122,7 @@ export function planAdoption(
       const action = byId.get(binding.actionId);
       if (!action?.deployed) continue; // Auth0 binds deployed Actions only.
       bound.add(action.id);
-      const { entry, proposal } = entryFor(
-        action,
-        trigger,
-        binding.displayName,
-      );
+      const { entry, proposal } = entryFor(action, trigger, binding.displayName);
       entries.push(entry);
       proposed.push(proposal ?? entry);
       if (proposal) proposes = true;
@@ -149,56 +139,31 @@ export function planAdoption(
     };
   }
 
-  function entryFor(
-    action: AdoptedAction,
-    trigger: string,
-    displayName: string,
-  ): { entry: ActionEntryDoc; proposal?: ActionEntryDoc } {
+  function entryFor(action: AdoptedAction, trigger: string, displayName: string): { entry: ActionEntryDoc; proposal?: ActionEntryDoc } {
     const deployed = action.deployed!;
-    const identical = repo.find(
-      (r) => r.trigger === trigger && r.code === deployed.code,
-    );
-    const declared = repo.find(
-      (r) => r.trigger === trigger && r.declaredName === action.name,
-    );
+    const identical = repo.find((r) => r.trigger === trigger && r.code === deployed.code);
+    const declared = repo.find((r) => r.trigger === trigger && r.declaredName === action.name);
     const common = (handler: string): ActionEntryDoc => {
-      const secrets = Object.fromEntries(
-        deployed.secretNames.map((s) => [
-          s,
-          { env: secretEnvName(handler, s) },
-        ]),
-      );
-      for (const s of Object.values(secrets))
-        secretVariables.add(`TF_VAR_${s.env}`);
+      const secrets = Object.fromEntries(deployed.secretNames.map((s) => [s, { env: secretEnvName(handler, s) }]));
+      for (const s of Object.values(secrets)) secretVariables.add(`TF_VAR_${s.env}`);
       return {
         handler,
-        ...(declared && declared.handler === handler
-          ? {}
-          : { name: action.name }),
+        ...(declared && declared.handler === handler ? {} : { name: action.name }),
         ...(displayName !== action.name ? { display_name: displayName } : {}),
-        ...(deployed.runtime !== DEFAULT_RUNTIME
-          ? { runtime: deployed.runtime }
-          : {}),
+        ...(deployed.runtime !== DEFAULT_RUNTIME ? { runtime: deployed.runtime } : {}),
         ...(deployed.secretNames.length > 0 ? { secrets } : {}),
         ...(deployed.dependencies.length > 0
           ? {
-              dependencies: Object.fromEntries(
-                deployed.dependencies.map((d) => [d.name, d.version]),
-              ),
+              dependencies: Object.fromEntries(deployed.dependencies.map((d) => [d.name, d.version])),
             }
           : {}),
         import_id: action.id,
       };
     };
-    if (action.pendingDraft)
-      summary.needingAttention.push(
-        `${trigger}: "${action.name}" has saved changes that were never deployed; adopted as deployed`,
-      );
+    if (action.pendingDraft) summary.needingAttention.push(`${trigger}: "${action.name}" has saved changes that were never deployed; adopted as deployed`);
     if (identical) {
       uniqueHandler(trigger, identical.handler);
-      summary.adopted.push(
-        `${trigger}: "${action.name}" (id ${action.id}): the repository's ${identical.handler} (deployed code is byte-identical)`,
-      );
+      summary.adopted.push(`${trigger}: "${action.name}" (id ${action.id}): the repository's ${identical.handler} (deployed code is byte-identical)`);
       return { entry: common(identical.handler) };
     }
     const file = `actions/${trigger}/${uniqueHandler(trigger, slug(action.name))}.js`;
@@ -207,9 +172,7 @@ export function planAdoption(
       const entry = { ...common(declared.handler), adopted_code: file };
       // Keep key order stable: adopted_code just before import_id.
       const { import_id, ...rest } = entry;
-      summary.adopted.push(
-        `${trigger}: "${action.name}" (id ${action.id}): imported as the repository's ${declared.handler} with the tenant's code (${file})`,
-      );
+      summary.adopted.push(`${trigger}: "${action.name}" (id ${action.id}): imported as the repository's ${declared.handler} with the tenant's code (${file})`);
       summary.needingAttention.push(
         `${trigger}: "${action.name}" runs hand-made code, not the repository's ${declared.handler}: the proposed follow-up change replaces it (an in-place update)`,
       );
@@ -217,18 +180,13 @@ export function planAdoption(
       return { entry: { ...rest, import_id }, proposal };
     }
     const handler = file.slice(`actions/${trigger}/`.length, -3);
-    summary.adopted.push(
-      `${trigger}: "${action.name}" (id ${action.id}): ${file}`,
-    );
+    summary.adopted.push(`${trigger}: "${action.name}" (id ${action.id}): ${file}`);
     return { entry: common(handler) };
   }
 
   for (const action of snapshot.actions) {
     if (bound.has(action.id)) continue;
-    if (!action.deployed)
-      summary.draftsOnly.push(
-        `${action.trigger.id}: "${action.name}" (id ${action.id}): never deployed; not adopted`,
-      );
+    if (!action.deployed) summary.draftsOnly.push(`${action.trigger.id}: "${action.name}" (id ${action.id}): never deployed; not adopted`);
     else
       summary.needingAttention.push(
         `${action.trigger.id}: "${action.name}" (id ${action.id}): deployed but bound to no trigger; not adopted (bind it, or delete it)`,
@@ -240,8 +198,7 @@ export function planAdoption(
   const ruleNames = new Set<string>();
   for (const rule of snapshot.rules) {
     let name = `rules/${tenantName}/${slug(rule.name)}.js`;
-    for (let n = 2; ruleNames.has(name); n++)
-      name = `rules/${tenantName}/${slug(rule.name)}-${n}.js`;
+    for (let n = 2; ruleNames.has(name); n++) name = `rules/${tenantName}/${slug(rule.name)}-${n}.js`;
     ruleNames.add(name);
     files[name] = rule.script;
     rules.push({
@@ -256,8 +213,7 @@ export function planAdoption(
   const hookNames = new Set<string>();
   for (const hook of snapshot.hooks) {
     let name = `hooks/${tenantName}/${hook.triggerId}/${slug(hook.name)}.js`;
-    for (let n = 2; hookNames.has(name); n++)
-      name = `hooks/${tenantName}/${hook.triggerId}/${slug(hook.name)}-${n}.js`;
+    for (let n = 2; hookNames.has(name); n++) name = `hooks/${tenantName}/${hook.triggerId}/${slug(hook.name)}-${n}.js`;
     hookNames.add(name);
     files[name] = hook.script;
     hooks.push({

@@ -4,7 +4,7 @@
  * stored. GET requests only (plus the client-credentials token request, which changes nothing):
  * adopting never modifies the tenant.
  */
-import { requestJson } from "../local-tenant/client";
+import { requestJson } from "../local-run/client";
 
 export interface TenantConnection {
   /** https://<domain> */
@@ -64,12 +64,7 @@ export interface TenantSnapshot {
 export class TenantReadError extends Error {}
 
 /** Fetches a client-credentials token the way the provider does (POST /oauth/token). */
-export async function managementToken(
-  url: string,
-  clientId: string,
-  clientSecret: string,
-  ca?: string,
-): Promise<string> {
+export async function managementToken(url: string, clientId: string, clientSecret: string, ca?: string): Promise<string> {
   const res = await requestJson<{
     access_token?: string;
     error_description?: string;
@@ -85,29 +80,20 @@ export async function managementToken(
   });
   if (res.status !== 200 || !res.body?.access_token) {
     throw new TenantReadError(
-      `POST ${url}/oauth/token: ${res.status} ${res.body?.error_description ?? ""}`.trim() +
-        ": check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET",
+      `POST ${url}/oauth/token: ${res.status} ${res.body?.error_description ?? ""}`.trim() + ": check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET",
     );
   }
   return res.body.access_token;
 }
 
-export async function readTenant(
-  conn: TenantConnection,
-): Promise<TenantSnapshot> {
+export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot> {
   const get = async <T>(path: string): Promise<T> => {
     const res = await requestJson<T>(`${conn.url}${path}`, {
       token: conn.token,
       ...(conn.ca ? { ca: conn.ca } : {}),
     });
-    if (res.status === 403)
-      throw new TenantReadError(
-        `GET ${path}: 403: the client needs the read:actions, read:rules and read:hooks scopes`,
-      );
-    if (res.status !== 200)
-      throw new TenantReadError(
-        `GET ${path}: ${res.status} ${JSON.stringify(res.body)}`,
-      );
+    if (res.status === 403) throw new TenantReadError(`GET ${path}: 403: the client needs the read:actions, read:rules and read:hooks scopes`);
+    if (res.status !== 200) throw new TenantReadError(`GET ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
   /** Pages with page/per_page until a short page, the way Auth0's SDKs read lists. */
@@ -115,18 +101,12 @@ export async function readTenant(
     const items: T[] = [];
     const sep = path.includes("?") ? "&" : "?";
     for (let page = 0; page < 1000; page++) {
-      const body = await get<Record<string, unknown> | T[]>(
-        `${path}${sep}page=${page}&per_page=100`,
-      );
-      const list = (
-        Array.isArray(body) ? body : ((body[key] as T[] | undefined) ?? [])
-      ) as T[];
+      const body = await get<Record<string, unknown> | T[]>(`${path}${sep}page=${page}&per_page=100`);
+      const list = (Array.isArray(body) ? body : ((body[key] as T[] | undefined) ?? [])) as T[];
       items.push(...list);
       if (list.length < 100) return items;
     }
-    throw new TenantReadError(
-      `GET ${path}: the list did not end after 1000 pages`,
-    );
+    throw new TenantReadError(`GET ${path}: the list did not end after 1000 pages`);
   };
 
   type RawVersion = {
@@ -155,30 +135,18 @@ export async function readTenant(
           deployed: {
             code: a.deployed_version.code,
             runtime: a.deployed_version.runtime,
-            dependencies: [...(a.deployed_version.dependencies ?? [])].sort(
-              (x, y) => x.name.localeCompare(y.name),
-            ),
-            secretNames: (a.deployed_version.secrets ?? [])
-              .map((s) => s.name)
-              .sort(),
+            dependencies: [...(a.deployed_version.dependencies ?? [])].sort((x, y) => x.name.localeCompare(y.name)),
+            secretNames: (a.deployed_version.secrets ?? []).map((s) => s.name).sort(),
           },
         }
       : {}),
-    pendingDraft:
-      a.deployed_version !== undefined && a.all_changes_deployed === false,
+    pendingDraft: a.deployed_version !== undefined && a.all_changes_deployed === false,
   }));
 
-  const triggers = await get<{ triggers: Array<{ id: string }> }>(
-    "/api/v2/actions/triggers",
-  );
+  const triggers = await get<{ triggers: Array<{ id: string }> }>("/api/v2/actions/triggers");
   const bindings: Record<string, AdoptedBinding[]> = {};
-  for (const trigger of [
-    ...new Set(triggers.triggers.map((t) => t.id)),
-  ].sort()) {
-    const list = await all<{ display_name: string; action: { id: string } }>(
-      `/api/v2/actions/triggers/${trigger}/bindings`,
-      "bindings",
-    );
+  for (const trigger of [...new Set(triggers.triggers.map((t) => t.id))].sort()) {
+    const list = await all<{ display_name: string; action: { id: string } }>(`/api/v2/actions/triggers/${trigger}/bindings`, "bindings");
     if (list.length > 0)
       bindings[trigger] = list.map((b) => ({
         actionId: b.action.id,
@@ -186,12 +154,7 @@ export async function readTenant(
       }));
   }
 
-  const rules = (
-    await all<AdoptedRule & { stage?: string }>(
-      "/api/v2/rules?include_totals=true",
-      "rules",
-    )
-  )
+  const rules = (await all<AdoptedRule & { stage?: string }>("/api/v2/rules?include_totals=true", "rules"))
     .map((r) => ({
       id: r.id,
       name: r.name,
@@ -201,16 +164,11 @@ export async function readTenant(
     }))
     .sort((a, b) => a.order - b.order);
 
-  const rawHooks = await all<Omit<AdoptedHook, "secretNames">>(
-    "/api/v2/hooks?include_totals=true",
-    "hooks",
-  );
+  const rawHooks = await all<Omit<AdoptedHook, "secretNames">>("/api/v2/hooks?include_totals=true", "hooks");
   const hooks: AdoptedHook[] = [];
   for (const h of rawHooks) {
     // Values come back as "_VALUE_NOT_SHOWN_": only the names are of use.
-    const secrets = await get<Record<string, string>>(
-      `/api/v2/hooks/${encodeURIComponent(h.id)}/secrets`,
-    );
+    const secrets = await get<Record<string, string>>(`/api/v2/hooks/${encodeURIComponent(h.id)}/secrets`);
     hooks.push({
       id: h.id,
       name: h.name,

@@ -40,50 +40,26 @@ export interface AdoptionFlow {
 const tfName = (s: string) => s.replace(/-/g, "_");
 
 /** Code deployed verbatim for an entry, or undefined when the handler's bundle is deployed. */
-export function verbatimCode(
-  trigger: string,
-  entry: AdoptionEntry,
-  root = REPO_ROOT,
-): { file: string; code: string } | undefined {
-  const file =
-    entry.adopted_code ??
-    (existsSync(join(root, `actions/${trigger}/${entry.handler}.ts`))
-      ? undefined
-      : `actions/${trigger}/${entry.handler}.js`);
+export function verbatimCode(trigger: string, entry: AdoptionEntry, root = REPO_ROOT): { file: string; code: string } | undefined {
+  const file = entry.adopted_code ?? (existsSync(join(root, `actions/${trigger}/${entry.handler}.ts`)) ? undefined : `actions/${trigger}/${entry.handler}.js`);
   if (file === undefined || !existsSync(join(root, file))) {
-    if (entry.adopted_code !== undefined)
-      throw new Error(
-        `adopted_code: ${entry.adopted_code} does not exist; run npm run adopt again or remove the field`,
-      );
+    if (entry.adopted_code !== undefined) throw new Error(`adopted_code: ${entry.adopted_code} does not exist; run npm run adopt again or remove the field`);
     return undefined;
   }
   const code = readFileSync(join(root, file), "utf8");
   if (Buffer.byteLength(code) > MAX_ACTION_CODE_BYTES)
-    throw new Error(
-      `${file}: ${Buffer.byteLength(code)} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`,
-    );
+    throw new Error(`${file}: ${Buffer.byteLength(code)} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`);
   return { file, code };
 }
 
-export function applyAdoption(
-  stack: TerraformStack,
-  flows: Readonly<Record<string, AdoptionFlow | undefined>>,
-  root = REPO_ROOT,
-): void {
+export function applyAdoption(stack: TerraformStack, flows: Readonly<Record<string, AdoptionFlow | undefined>>, root = REPO_ROOT): void {
   const resources = stack.node.findAll();
-  const actionFor = (handler: string) =>
-    resources.find(
-      (c): c is Action =>
-        c instanceof Action && c.friendlyUniqueId === tfName(handler),
-    );
+  const actionFor = (handler: string) => resources.find((c): c is Action => c instanceof Action && c.friendlyUniqueId === tfName(handler));
   for (const [trigger, flow] of Object.entries(flows)) {
     if (!flow) continue;
     flow.actions.forEach((entry, index) => {
       const action = actionFor(entry.handler);
-      if (!action)
-        throw new Error(
-          `flows.${trigger}.actions[${index}]: no auth0_action.${tfName(entry.handler)} in stack ${stack.node.id}`,
-        );
+      if (!action) throw new Error(`flows.${trigger}.actions[${index}]: no auth0_action.${tfName(entry.handler)} in stack ${stack.node.id}`);
       const verbatim = verbatimCode(trigger, entry, root);
       if (verbatim) action.code = escapeTerraformTemplate(verbatim.code);
       if (entry.runtime) action.runtime = entry.runtime;
@@ -94,23 +70,13 @@ export function applyAdoption(
         action.lifecycle = { ignoreChanges: ["deploy"] };
       }
       if (flow.mode === "append") {
-        const binding = resources.find(
-          (c): c is TriggerAction =>
-            c instanceof TriggerAction &&
-            c.friendlyUniqueId === `${tfName(trigger)}_binding_${index}`,
-        );
-        if (binding && entry.display_name)
-          binding.displayName = entry.display_name;
-        if (binding && flow.import_bindings && entry.import_id)
-          binding.importFrom(`${trigger}::${entry.import_id}`);
+        const binding = resources.find((c): c is TriggerAction => c instanceof TriggerAction && c.friendlyUniqueId === `${tfName(trigger)}_binding_${index}`);
+        if (binding && entry.display_name) binding.displayName = entry.display_name;
+        if (binding && flow.import_bindings && entry.import_id) binding.importFrom(`${trigger}::${entry.import_id}`);
       }
     });
     if (flow.mode === "authoritative") {
-      const all = resources.find(
-        (c): c is TriggerActions =>
-          c instanceof TriggerActions &&
-          c.friendlyUniqueId === `${tfName(trigger)}_flow`,
-      );
+      const all = resources.find((c): c is TriggerActions => c instanceof TriggerActions && c.friendlyUniqueId === `${tfName(trigger)}_flow`);
       if (all && flow.import_bindings) all.importFrom(trigger);
     }
   }

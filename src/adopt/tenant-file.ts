@@ -22,9 +22,7 @@ export function tenantFileWithFlows(
 ): string {
   if (existing === undefined) {
     if (!fresh.domain)
-      throw new AdoptTenantFileError(
-        `${file} does not exist: pass --domain <tenant domain> to create it (e.g. --domain coop-dev.eu.auth0.com)`,
-      );
+      throw new AdoptTenantFileError(`${file} does not exist: pass --domain <tenant domain> to create it (e.g. --domain coop-dev.eu.auth0.com)`);
     return stringify(
       {
         domain: fresh.domain,
@@ -42,9 +40,7 @@ export function tenantFileWithFlows(
   }
   const doc = parseDocument(existing);
   if (doc.errors.length > 0 || !isMap(doc.contents))
-    throw new AdoptTenantFileError(
-      `${file}: not a YAML mapping (${doc.errors[0]?.message ?? "empty file"}); fix it first`,
-    );
+    throw new AdoptTenantFileError(`${file}: not a YAML mapping (${doc.errors[0]?.message ?? "empty file"}); fix it first`);
   doc.delete("post_login_flow");
   doc.delete("actions");
   doc.set("flows", doc.createNode(flows));

@@ -16,11 +16,7 @@ export interface WriteOutcome {
 }
 
 /** `files`: repository-relative path → content. `mayUpdate`: paths adopt may change without force (it merges into them). */
-export function writeFiles(
-  root: string,
-  files: Record<string, string>,
-  options: { force?: boolean; mayUpdate?: ReadonlySet<string> } = {},
-): WriteOutcome {
+export function writeFiles(root: string, files: Record<string, string>, options: { force?: boolean; mayUpdate?: ReadonlySet<string> } = {}): WriteOutcome {
   const outcome: WriteOutcome = {
     created: [],
     updated: [],
@@ -31,14 +27,11 @@ export function writeFiles(
   for (const path of paths) {
     const absolute = join(root, path);
     if (!existsSync(absolute)) outcome.created.push(path);
-    else if (readFileSync(absolute, "utf8") === files[path])
-      outcome.unchanged.push(path);
-    else if (options.force || options.mayUpdate?.has(path))
-      outcome.updated.push(path);
+    else if (readFileSync(absolute, "utf8") === files[path]) outcome.unchanged.push(path);
+    else if (options.force || options.mayUpdate?.has(path)) outcome.updated.push(path);
     else outcome.conflicts.push(path);
   }
-  if (outcome.conflicts.length > 0)
-    return { ...outcome, created: [], updated: [] };
+  if (outcome.conflicts.length > 0) return { ...outcome, created: [], updated: [] };
   for (const path of [...outcome.created, ...outcome.updated]) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), files[path]);

@@ -8,6 +8,7 @@
  * Rules are set through server options, `LocalTenant.faults`, or the authenticated control
  * endpoint PUT /local/faults (used when the tenant runs in another process).
  */
+import { statusText } from "./errors";
 
 export interface FaultRule {
   /** HTTP method to match, e.g. "POST"; any when absent. */
@@ -134,16 +135,8 @@ function activate(rule: FaultRule): ActiveRule {
   };
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
 function respond(rule: ActiveRule, nowMs: number): InjectedFault {
-  const error = STATUS_TEXT[rule.status] ?? "Error";
+  const error = statusText(rule.status);
   if (rule.status === 429) {
     const reset = Math.floor(nowMs / 1000) + rule.resetAfterSeconds;
     return {

@@ -11,6 +11,7 @@
 import type { Event } from "../../actions/types/post-login-v3";
 import { claimBytes, droppedClaimReason, MAX_CUSTOM_CLAIMS_BYTES } from "../../actions/lib/claim-rules";
 import { ACTION_TIME_LIMIT_MS, runPostLogin, type PostLoginOutcome } from "../actions-runtime/run-post-login";
+import { OAuthError } from "./errors";
 import type { TenantModel } from "./model";
 import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
 import { eventUser, type UserDirectory } from "./users";
@@ -35,14 +36,10 @@ export interface LoginResult {
   executed: string[];
 }
 
-/** An OAuth-style login failure: {"error": ..., "error_description": ...}. */
-export class LoginError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly error: string,
-    readonly description: string,
-  ) {
-    super(`${error}: ${description}`);
+/** A login failure, answered as the authentication API does: {"error": ..., "error_description": ...}. */
+export class LoginError extends OAuthError {
+  constructor(statusCode: number, error: string, description: string) {
+    super(statusCode, error, description);
     this.name = "LoginError";
   }
 }

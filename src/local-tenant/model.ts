@@ -1,6 +1,6 @@
 /**
  * The local tenant's model: Actions, their builds and immutable versions, trigger bindings and
- * the per-user metadata Actions write. No HTTP here (like moto's `models`): wire.ts translates
+ * the per-user metadata Actions write. No HTTP here (like moto's `models`): routes/ translates
  * requests and responses, this module owns the rules Auth0 enforces and the state that persists.
  *
  * Builds follow Auth0's state machine. Saving code makes a draft whose status is `pending`, then
@@ -13,6 +13,9 @@
  * never install (an invalid package name or version), and a syntax error surfaces at login.
  */
 import { randomUUID } from "node:crypto";
+import { invalidBody, TenantError } from "./errors";
+
+export { TenantError } from "./errors";
 
 export const STATE_FORMAT = 1;
 
@@ -125,18 +128,6 @@ export interface TenantState {
 }
 
 export type BuildStatus = "pending" | "building" | "built" | "failed";
-
-/** An error Auth0 would answer with; wire.ts turns it into the HTTP status and error body. */
-export class TenantError extends Error {
-  constructor(
-    readonly statusCode: 400 | 404 | 409,
-    readonly errorCode: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "TenantError";
-  }
-}
 
 export interface ActionInput {
   name?: unknown;
@@ -454,10 +445,6 @@ export function dependencyError(dependencies: readonly Dependency[]): string | u
     if (!NPM_VERSION.test(version)) return `npm ERR! Invalid version "${version}" of ${name}`;
   }
   return undefined;
-}
-
-function invalidBody(field: string, problem: string): TenantError {
-  return new TenantError(400, "invalid_body", `Payload validation error: '${field}' ${problem}.`);
 }
 
 function requireString(value: unknown, field: string, min: number, max: number): string {

@@ -27,11 +27,9 @@ const codeSource = {
 const seedAction = z
   .object({
     name: z.string().min(1).max(100),
-    trigger: z
-      .string()
-      .refine((t) => t in TRIGGERS, {
-        message: `must be one of ${Object.keys(TRIGGERS).join(", ")}`,
-      }),
+    trigger: z.string().refine((t) => t in TRIGGERS, {
+      message: `must be one of ${Object.keys(TRIGGERS).join(", ")}`,
+    }),
     trigger_version: z.string().optional(),
     ...codeSource,
     runtime: z.string().optional(),
@@ -108,11 +106,7 @@ export function loadSeed(file: string): { seed: Seed; baseDir: string } {
 export function parseSeed(raw: unknown, source: string): Seed {
   const parsed = seedSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    throw new SeedError(
-      parsed.error.issues
-        .map((i) => `${source}: ${i.path.join(".") || "(root)"}: ${i.message}`)
-        .join("\n"),
-    );
+    throw new SeedError(parsed.error.issues.map((i) => `${source}: ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n"));
   }
   return parsed.data;
 }
@@ -126,33 +120,19 @@ export interface SeedResult {
   hooks: number;
 }
 
-export function applySeed(
-  seed: Seed,
-  baseDir: string,
-  model: TenantModel,
-  legacy: RulesHooksModel,
-): SeedResult {
+export function applySeed(seed: Seed, baseDir: string, model: TenantModel, legacy: RulesHooksModel): SeedResult {
   const empty = { actions: 0, rules: 0, hooks: 0 };
   if (model.listActions().length > 0 || !legacy.isEmpty()) {
     return {
       applied: false,
-      reason:
-        "the tenant already holds Actions, Rules or Hooks; a seed applies to an empty tenant only",
+      reason: "the tenant already holds Actions, Rules or Hooks; a seed applies to an empty tenant only",
       ...empty,
     };
   }
-  const text = (
-    inline: string | undefined,
-    file: string | undefined,
-    field: string,
-  ): string => {
-    if (inline !== undefined && file !== undefined)
-      throw new SeedError(
-        `${field}: give the code inline or as a file, not both`,
-      );
+  const text = (inline: string | undefined, file: string | undefined, field: string): string => {
+    if (inline !== undefined && file !== undefined) throw new SeedError(`${field}: give the code inline or as a file, not both`);
     if (file !== undefined) return readFileSync(resolve(baseDir, file), "utf8");
-    if (inline === undefined)
-      throw new SeedError(`${field}: code is required (inline or as a file)`);
+    if (inline === undefined) throw new SeedError(`${field}: code is required (inline or as a file)`);
     return inline;
   };
   // Dashboard-made Actions were built long ago: no build delay while seeding.
@@ -184,11 +164,7 @@ export function applySeed(
       if (a.deployed) model.deployAction(action.id);
       if (a.draft_code !== undefined || a.draft_code_file !== undefined) {
         model.updateAction(action.id, {
-          code: text(
-            a.draft_code,
-            a.draft_code_file,
-            `actions[${i}].draft_code`,
-          ),
+          code: text(a.draft_code, a.draft_code_file, `actions[${i}].draft_code`),
         });
       }
     });

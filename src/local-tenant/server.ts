@@ -1,7 +1,7 @@
 /**
  * Starts and stops a local Auth0 tenant: HTTPS on loopback with the generated CA, the model
  * loaded from (and saved to) <stateDir>/tenant.json, the users from fixtures, and the routes of
- * wire.ts. Scripts and tests use this API; `npm run local-tenant` wraps it in a process.
+ * routes/ (one registration list in routes/index.ts). Scripts and tests use this API; `npm run local-tenant` wraps it in a process.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { mkdirSync } from "node:fs";
@@ -14,9 +14,8 @@ import { emptyState, TenantModel, type TenantState } from "./model";
 import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
-import { registerRoutes } from "./wire";
+import { registerRoutes } from "./routes";
 import { RulesHooksModel, type RulesHooksState } from "./rules-hooks";
-import { registerRulesHooksRoutes, registerSeedRoute } from "./routes-rules-hooks";
 import { applySeed, loadSeed, type SeedResult } from "./seed";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
@@ -96,6 +95,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const tokens = new TokenIssuer(key, `localhost:${options.port ?? DEFAULT_PORT}`);
   registerRoutes(app, {
     model,
+    rulesHooks,
     tokens,
     client,
     faults,
@@ -107,9 +107,6 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       options.log?.(`${entry.method} ${entry.path} ${entry.status}`);
     },
   });
-
-  registerRulesHooksRoutes(app, rulesHooks);
-  registerSeedRoute(app, model, rulesHooks);
 
   await app.listen({ host: HOST, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();

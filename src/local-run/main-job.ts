@@ -10,9 +10,9 @@ import { synthTenants } from "../synth/synth-tenants";
 import { verifyIdToken, requestJson } from "./client";
 import { localTerraformEnv, stackRunner } from "./deploy";
 import { describeForeignBindings, foreignBindings, managedActionIds, readBindings, type ForeignBinding } from "./foreign-bindings";
-import { LOCAL_APP } from "./login";
-import { startLocalTenant, type LocalTenant } from "./server";
-import { SEED_USER } from "./users";
+import { LOCAL_APP } from "../local-tenant/login";
+import { startLocalTenant, type LocalTenant } from "../local-tenant/server";
+import { SEED_USER } from "../local-tenant/users";
 
 export const LOCAL_TENANT_NAME = "local";
 

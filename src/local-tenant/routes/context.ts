@@ -1,0 +1,29 @@
+/**
+ * What every route area is given: the tenant's parts. A route area is a function
+ * `(app, ctx) => void` registered in index.ts; it translates HTTP to model calls and back.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Faults } from "../faults";
+import type { LoginService } from "../login";
+import type { TenantModel } from "../model";
+import type { RulesHooksModel } from "../rules-hooks";
+import type { ClientCredentials, TokenIssuer } from "../tokens";
+
+export interface RouteContext {
+  model: TenantModel;
+  /** Rules and Hooks (stored and served, never run). */
+  rulesHooks: RulesHooksModel;
+  tokens: TokenIssuer;
+  client: ClientCredentials;
+  login: LoginService;
+  faults: Faults;
+  /** Every answered request, for tests and the optional request log. */
+  onRequest?: (entry: { method: string; path: string; status: number }) => void;
+}
+
+/** Kept for callers that name the context by its earlier name. */
+export type WireContext = RouteContext;
+
+export type RouteArea = (app: FastifyInstance, ctx: RouteContext) => void;
+
+export type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string>; Body: unknown }>;

@@ -1,0 +1,45 @@
+/**
+ * The authentication API's token endpoint: client credentials for the Management API, the way the
+ * provider (and any machine-to-machine client) obtains its token.
+ */
+import { secretMatches } from "../tokens";
+import type { Req, RouteArea } from "./context";
+
+export const oauthRoutes: RouteArea = (app, ctx) => {
+  const { tokens } = ctx;
+  app.post("/oauth/token", async (request: Req, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    if (body.grant_type !== "client_credentials") {
+      return reply.code(403).send({ error: "unsupported_grant_type", error_description: `Unsupported grant type: ${String(body.grant_type)}` });
+    }
+    const presented = clientFromRequest(request, body);
+    if (!presented || presented.client_id !== ctx.client.client_id || !secretMatches(presented.client_secret, ctx.client.client_secret)) {
+      return reply.code(401).send({ error: "access_denied", error_description: "Unauthorized" });
+    }
+    const audience = body.audience ?? tokens.managementAudience;
+    if (audience !== tokens.managementAudience) {
+      return reply.code(403).send({ error: "access_denied", error_description: `Service not enabled within domain: ${audience}` });
+    }
+    const accessToken = await tokens.managementToken(presented.client_id);
+    return reply.send({
+      access_token: accessToken,
+      scope: "read:actions create:actions update:actions delete:actions",
+      expires_in: 86400,
+      token_type: "Bearer",
+    });
+  });
+};
+
+/** Client authentication as RFC 6749 §2.3.1 allows it: HTTP Basic (form-encoded parts) or body parameters. */
+export function clientFromRequest(request: Req, body: Record<string, string>): { client_id: string; client_secret: string } | undefined {
+  const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+  if (basic) {
+    const decoded = Buffer.from(basic[1], "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) return undefined;
+    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+    return { client_id: decode(decoded.slice(0, colon)), client_secret: decode(decoded.slice(colon + 1)) };
+  }
+  if (typeof body.client_id === "string" && typeof body.client_secret === "string") return { client_id: body.client_id, client_secret: body.client_secret };
+  return undefined;
+}

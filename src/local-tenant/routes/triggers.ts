@@ -1,0 +1,35 @@
+/** Management API: /api/v2/actions/triggers — the trigger list and each trigger's bindings (its flow). */
+import { DEFAULT_RUNTIME, RUNTIMES, TRIGGERS } from "../model";
+import { bindingView } from "./action-shapes";
+import type { Req, RouteArea } from "./context";
+import { objectBody } from "./http";
+import { paginate } from "./pagination";
+
+export const triggersRoutes: RouteArea = (app, { model }) => {
+  app.get("/api/v2/actions/triggers", async () => ({
+    triggers: Object.entries(TRIGGERS).map(([id, versions]) => ({
+      id,
+      version: versions.at(-1),
+      status: "CURRENT",
+      runtimes: RUNTIMES.filter((r) => r !== "node18-actions"),
+      default_runtime: DEFAULT_RUNTIME,
+      compatible_triggers: [],
+    })),
+  }));
+
+  app.get("/api/v2/actions/triggers/:trigger/bindings", async (request: Req) => {
+    const trigger = request.params.trigger;
+    return paginate(
+      "bindings",
+      model.getBindings(trigger).map((b) => bindingView(model, trigger, b)),
+      request.query,
+    );
+  });
+
+  app.patch("/api/v2/actions/triggers/:trigger/bindings", async (request: Req) => {
+    const trigger = request.params.trigger;
+    const body = objectBody(request.body) as { bindings?: unknown };
+    const bindings = model.replaceBindings(trigger, body.bindings);
+    return { bindings: bindings.map((b) => bindingView(model, trigger, b)) };
+  });
+};
