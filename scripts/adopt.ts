@@ -50,7 +50,9 @@ async function main(): Promise<number> {
   const env = process.env;
   const token =
     env.AUTH0_API_TOKEN?.trim() ||
-    (env.AUTH0_CLIENT_ID && env.AUTH0_CLIENT_SECRET ? await managementToken(url, env.AUTH0_CLIENT_ID, env.AUTH0_CLIENT_SECRET, ca) : undefined);
+    (env.AUTH0_CLIENT_ID && env.AUTH0_CLIENT_SECRET
+      ? await managementToken(url, env.AUTH0_CLIENT_ID, env.AUTH0_CLIENT_SECRET, ca)
+      : undefined);
   if (!token) {
     process.stderr.write(
       "adopt: no Auth0 credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (scopes read:actions read:rules read:hooks) or AUTH0_API_TOKEN\n",
@@ -71,7 +73,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const known = error instanceof TenantReadError || error instanceof AdoptTenantFileError;
-    process.stderr.write(`adopt: ${known ? (error as Error).message : error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`adopt: ${known ? (error).message : error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

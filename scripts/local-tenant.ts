@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   if (tenant.seeded) {
     const s = tenant.seeded;
     process.stderr.write(
-      s.applied ? `local-tenant: seeded ${s.actions} Action(s), ${s.rules} Rule(s), ${s.hooks} Hook(s)\n` : `local-tenant: seed not applied: ${s.reason}\n`,
+      s.applied
+        ? `local-tenant: seeded ${s.actions} Action(s), ${s.rules} Rule(s), ${s.hooks} Hook(s)\n`
+        : `local-tenant: seed not applied: ${s.reason}\n`,
     );
   }
   process.stderr.write(`local-tenant: serving ${tenant.url} (state ${tenant.stateFile}); Ctrl-C stops it\n`);

@@ -100,7 +100,9 @@ describe("adopt a Dashboard-made tenant", () => {
     );
     expect(existsSync(join(root, "rules/team/deny-by-email-domain.js"))).toBe(true);
     expect(existsSync(join(root, "rules/team/require-verified-email.js"))).toBe(true);
-    expect(readFileSync(join(root, "hooks/team/credentials-exchange/add-tenant-claim-to-m2m-tokens.js"), "utf8")).toBe(fixture("m2m-hook.js"));
+    expect(readFileSync(join(root, "hooks/team/credentials-exchange/add-tenant-claim-to-m2m-tokens.js"), "utf8")).toBe(
+      fixture("m2m-hook.js"),
+    );
     // The seed's Rule converts fully (as migrate-rule shows); its handler does not collide with the adopted .js.
     const converted = readFileSync(join(root, "actions/post-login/add-metadata-to-user-profile-rule.ts"), "utf8");
     expect(converted).toContain("onExecutePostLogin");

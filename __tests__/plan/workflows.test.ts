@@ -35,34 +35,68 @@ function runNodeStep(s: Step, cwd: string, env: Record<string, string> = {}) {
   return { code: r.status, stderr: r.stderr, output: readFileSync(files.GITHUB_OUTPUT, "utf8"), env: readFileSync(files.GITHUB_ENV, "utf8") };
 }
 
+/** Runs a `run:` step as GitHub's default shell does (`bash --noprofile --norc -eo pipefail {0}`). */
+function runBashStep(s: Step, cwd: string, env: Record<string, string> = {}) {
+  expect(s.shell).toBeUndefined();
+  const dir = mkdtempSync(join(tmpdir(), "workflow-step-"));
+  const script = join(dir, "step.sh");
+  writeFileSync(script, s.run!);
+  const output = join(dir, "output");
+  writeFileSync(output, "");
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env }, encoding: "utf8" });
+  return { code: r.status, stderr: r.stderr, output: readFileSync(output, "utf8") };
+}
+
+const outputsOf = (text: string) => Object.fromEntries(text.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+
 test("actionlint (pinned, built from its Go module) finds nothing in .github/workflows", () => {
   const r = spawnSync(join(REPO_ROOT, "scripts", "actionlint.sh"), [], { cwd: REPO_ROOT, encoding: "utf8" });
   expect(r.stdout).toBe("");
   expect(r.status).toBe(0);
 });
 
+test("no workflow reads tenant files itself: tenant lists come from npm run tenants (the validating loader)", () => {
+  for (const file of readdirSync(WORKFLOWS)) {
+    const text = readFileSync(join(WORKFLOWS, file), "utf8");
+    expect([file, /(readdirSync|readFileSync)\(\s*[`"']tenants|\^domain:|\^promotes_from:|\byq\b/.test(text)]).toEqual([file, false]);
+  }
+});
+
 test("the plan matrix has one entry per tenant file, the local tenant marked", () => {
-  const r = runNodeStep(step("plan.yml", "tenants", "list"), REPO_ROOT);
-  expect(r.code).toBe(0);
-  const outputs = Object.fromEntries(r.output.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  const r = runBashStep(step("plan.yml", "tenants", "list"), REPO_ROOT);
+  expect([r.code, r.stderr]).toEqual([0, ""]);
+  const outputs = outputsOf(r.output);
   const tenants = loadTenants(join(REPO_ROOT, "tenants"));
-  expect(JSON.parse(outputs.matrix)).toEqual({ include: tenants.map((t) => ({ tenant: t.name, localhost: t.domain.startsWith("localhost") })) });
+  expect(JSON.parse(outputs.matrix)).toEqual({ include: tenants.map((t) => ({ tenant: t.name, localhost: t.domain.startsWith("localhost:") })) });
   expect(outputs.names).toBe(tenants.map((t) => t.name).join(","));
 });
 
+test("a tenant file the loader rejects stops the plan matrix, naming the file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tenants-"));
+  writeFileSync(join(dir, "broken.yaml"), "domain: coop-dev.eu.auth0.com\nclaims: { namespace: '', id_token: [roles] }\n");
+  const r = runBashStep(step("plan.yml", "tenants", "list"), REPO_ROOT, { TENANTS_DIR: dir });
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toContain("broken.yaml: claims.id_token[0]");
+  expect(r.output).toBe("");
+});
+
 test("the drift matrix leaves out tenants CI cannot reach (localhost)", () => {
-  const r = runNodeStep(step("drift.yml", "tenants", "list"), REPO_ROOT);
-  const matrix = JSON.parse(r.output.trim().replace(/^matrix=/, ""));
-  const reachable = loadTenants(join(REPO_ROOT, "tenants")).filter((t) => !t.domain.startsWith("localhost"));
+  const r = runBashStep(step("drift.yml", "tenants", "list"), REPO_ROOT);
+  const matrix = JSON.parse(outputsOf(r.output).matrix);
+  const reachable = loadTenants(join(REPO_ROOT, "tenants")).filter((t) => !t.domain.startsWith("localhost:"));
   expect(matrix).toEqual({ include: reachable.map((t) => ({ tenant: t.name })) });
 });
 
-test("promotion reads its order from the target's tenant file and refuses a tenant without one", () => {
+test("promotion reads its order from the tenant files and refuses a tenant without one, naming the targets", () => {
   const s = step("promote.yml", "order", "from");
-  for (const t of loadTenants(join(REPO_ROOT, "tenants"))) {
-    const r = runNodeStep(s, REPO_ROOT, { TO: t.name });
-    if (t.promotes_from) expect([r.code, r.output]).toEqual([0, `from=${t.promotes_from}\n`]);
-    else expect([r.code, r.stderr]).toEqual([1, `tenants/${t.name}.yaml declares no promotes_from: nothing to promote from\n`]);
+  const tenants = loadTenants(join(REPO_ROOT, "tenants"));
+  const targets = tenants.filter((t) => t.promotes_from).map((t) => t.name);
+  expect(targets.length).toBeGreaterThan(0);
+  for (const to of [...tenants.map((t) => t.name), "no-such-tenant"]) {
+    const from = tenants.find((t) => t.name === to)?.promotes_from;
+    const r = runBashStep(s, REPO_ROOT, { TO: to });
+    if (from) expect([r.code, r.output]).toEqual([0, `from=${from}\n`]);
+    else expect([r.code, r.stderr]).toEqual([1, `"${to}" is not a promotion target: no tenant file of that name declares promotes_from. Targets: ${targets.join(", ")}\n`]);
   }
 });
 

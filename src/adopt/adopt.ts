@@ -88,14 +88,17 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
       files[outFile] = result.code;
       const entry = tenantActionEntry(handler, result.secrets, result.dependencies);
       files[rule.file.replace(/\.js$/, ".migration.txt")] = `${formatMigrationReport(result, { ruleFile: rule.file, outFile, entry })}\n`;
-      if (result.fullyConverted) plan.summary.converted.push(`Rule "${rule.name}" (${rule.enabled ? "enabled" : "disabled"}): ${rule.file} → ${outFile}`);
+      if (result.fullyConverted)
+        plan.summary.converted.push(`Rule "${rule.name}" (${rule.enabled ? "enabled" : "disabled"}): ${rule.file} → ${outFile}`);
       else
         plan.summary.needingAttention.push(
           `Rule "${rule.name}": ${outFile} has ${result.todos.length} MIGRATION_TODO(s) and ${result.typeProblems.length} type error(s): see ${rule.file.replace(/\.js$/, ".migration.txt")}`,
         );
     } catch (error) {
       if (!(error instanceof RuleSyntaxError)) throw error;
-      plan.summary.needingAttention.push(`Rule "${rule.name}": ${rule.file} does not parse, not converted (${error.message.split("\n")[0]})`);
+      plan.summary.needingAttention.push(
+        `Rule "${rule.name}": ${rule.file} does not parse, not converted (${error.message.split("\n")[0]})`,
+      );
     }
   }
   for (const hook of plan.hooks) {

@@ -160,10 +160,13 @@ export function planAdoption(snapshot: TenantSnapshot, repo: readonly Repository
         import_id: action.id,
       };
     };
-    if (action.pendingDraft) summary.needingAttention.push(`${trigger}: "${action.name}" has saved changes that were never deployed; adopted as deployed`);
+    if (action.pendingDraft)
+      summary.needingAttention.push(`${trigger}: "${action.name}" has saved changes that were never deployed; adopted as deployed`);
     if (identical) {
       uniqueHandler(trigger, identical.handler);
-      summary.adopted.push(`${trigger}: "${action.name}" (id ${action.id}): the repository's ${identical.handler} (deployed code is byte-identical)`);
+      summary.adopted.push(
+        `${trigger}: "${action.name}" (id ${action.id}): the repository's ${identical.handler} (deployed code is byte-identical)`,
+      );
       return { entry: common(identical.handler) };
     }
     const file = `actions/${trigger}/${uniqueHandler(trigger, slug(action.name))}.js`;
@@ -172,7 +175,9 @@ export function planAdoption(snapshot: TenantSnapshot, repo: readonly Repository
       const entry = { ...common(declared.handler), adopted_code: file };
       // Keep key order stable: adopted_code just before import_id.
       const { import_id, ...rest } = entry;
-      summary.adopted.push(`${trigger}: "${action.name}" (id ${action.id}): imported as the repository's ${declared.handler} with the tenant's code (${file})`);
+      summary.adopted.push(
+        `${trigger}: "${action.name}" (id ${action.id}): imported as the repository's ${declared.handler} with the tenant's code (${file})`,
+      );
       summary.needingAttention.push(
         `${trigger}: "${action.name}" runs hand-made code, not the repository's ${declared.handler}: the proposed follow-up change replaces it (an in-place update)`,
       );

@@ -80,7 +80,8 @@ export async function managementToken(url: string, clientId: string, clientSecre
   });
   if (res.status !== 200 || !res.body?.access_token) {
     throw new TenantReadError(
-      `POST ${url}/oauth/token: ${res.status} ${res.body?.error_description ?? ""}`.trim() + ": check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET",
+      `POST ${url}/oauth/token: ${res.status} ${res.body?.error_description ?? ""}`.trim() +
+        ": check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET",
     );
   }
   return res.body.access_token;
@@ -92,7 +93,8 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
       token: conn.token,
       ...(conn.ca ? { ca: conn.ca } : {}),
     });
-    if (res.status === 403) throw new TenantReadError(`GET ${path}: 403: the client needs the read:actions, read:rules and read:hooks scopes`);
+    if (res.status === 403)
+      throw new TenantReadError(`GET ${path}: 403: the client needs the read:actions, read:rules and read:hooks scopes`);
     if (res.status !== 200) throw new TenantReadError(`GET ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
@@ -102,7 +104,7 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
     const sep = path.includes("?") ? "&" : "?";
     for (let page = 0; page < 1000; page++) {
       const body = await get<Record<string, unknown> | T[]>(`${path}${sep}page=${page}&per_page=100`);
-      const list = (Array.isArray(body) ? body : ((body[key] as T[] | undefined) ?? [])) as T[];
+      const list = (Array.isArray(body) ? body : ((body[key] as T[] | undefined) ?? []));
       items.push(...list);
       if (list.length < 100) return items;
     }

@@ -41,9 +41,12 @@ const tfName = (s: string) => s.replace(/-/g, "_");
 
 /** Code deployed verbatim for an entry, or undefined when the handler's bundle is deployed. */
 export function verbatimCode(trigger: string, entry: AdoptionEntry, root = REPO_ROOT): { file: string; code: string } | undefined {
-  const file = entry.adopted_code ?? (existsSync(join(root, `actions/${trigger}/${entry.handler}.ts`)) ? undefined : `actions/${trigger}/${entry.handler}.js`);
+  const file =
+    entry.adopted_code ??
+    (existsSync(join(root, `actions/${trigger}/${entry.handler}.ts`)) ? undefined : `actions/${trigger}/${entry.handler}.js`);
   if (file === undefined || !existsSync(join(root, file))) {
-    if (entry.adopted_code !== undefined) throw new Error(`adopted_code: ${entry.adopted_code} does not exist; run npm run adopt again or remove the field`);
+    if (entry.adopted_code !== undefined)
+      throw new Error(`adopted_code: ${entry.adopted_code} does not exist; run npm run adopt again or remove the field`);
     return undefined;
   }
   const code = readFileSync(join(root, file), "utf8");
@@ -59,7 +62,8 @@ export function applyAdoption(stack: TerraformStack, flows: Readonly<Record<stri
     if (!flow) continue;
     flow.actions.forEach((entry, index) => {
       const action = actionFor(entry.handler);
-      if (!action) throw new Error(`flows.${trigger}.actions[${index}]: no auth0_action.${tfName(entry.handler)} in stack ${stack.node.id}`);
+      if (!action)
+        throw new Error(`flows.${trigger}.actions[${index}]: no auth0_action.${tfName(entry.handler)} in stack ${stack.node.id}`);
       const verbatim = verbatimCode(trigger, entry, root);
       if (verbatim) action.code = escapeTerraformTemplate(verbatim.code);
       if (entry.runtime) action.runtime = entry.runtime;
@@ -70,13 +74,17 @@ export function applyAdoption(stack: TerraformStack, flows: Readonly<Record<stri
         action.lifecycle = { ignoreChanges: ["deploy"] };
       }
       if (flow.mode === "append") {
-        const binding = resources.find((c): c is TriggerAction => c instanceof TriggerAction && c.friendlyUniqueId === `${tfName(trigger)}_binding_${index}`);
+        const binding = resources.find(
+          (c): c is TriggerAction => c instanceof TriggerAction && c.friendlyUniqueId === `${tfName(trigger)}_binding_${index}`,
+        );
         if (binding && entry.display_name) binding.displayName = entry.display_name;
         if (binding && flow.import_bindings && entry.import_id) binding.importFrom(`${trigger}::${entry.import_id}`);
       }
     });
     if (flow.mode === "authoritative") {
-      const all = resources.find((c): c is TriggerActions => c instanceof TriggerActions && c.friendlyUniqueId === `${tfName(trigger)}_flow`);
+      const all = resources.find(
+        (c): c is TriggerActions => c instanceof TriggerActions && c.friendlyUniqueId === `${tfName(trigger)}_flow`,
+      );
       if (all && flow.import_bindings) all.importFrom(trigger);
     }
   }

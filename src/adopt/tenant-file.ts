@@ -22,7 +22,9 @@ export function tenantFileWithFlows(
 ): string {
   if (existing === undefined) {
     if (!fresh.domain)
-      throw new AdoptTenantFileError(`${file} does not exist: pass --domain <tenant domain> to create it (e.g. --domain coop-dev.eu.auth0.com)`);
+      throw new AdoptTenantFileError(
+        `${file} does not exist: pass --domain <tenant domain> to create it (e.g. --domain coop-dev.eu.auth0.com)`,
+      );
     return stringify(
       {
         domain: fresh.domain,

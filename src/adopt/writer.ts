@@ -16,7 +16,11 @@ export interface WriteOutcome {
 }
 
 /** `files`: repository-relative path → content. `mayUpdate`: paths adopt may change without force (it merges into them). */
-export function writeFiles(root: string, files: Record<string, string>, options: { force?: boolean; mayUpdate?: ReadonlySet<string> } = {}): WriteOutcome {
+export function writeFiles(
+  root: string,
+  files: Record<string, string>,
+  options: { force?: boolean; mayUpdate?: ReadonlySet<string> } = {},
+): WriteOutcome {
   const outcome: WriteOutcome = {
     created: [],
     updated: [],

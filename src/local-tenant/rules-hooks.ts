@@ -43,7 +43,13 @@ export interface RulesHooksState {
 export const HOOK_SECRET_MASK = "_VALUE_NOT_SHOWN_";
 
 /** The triggers a Hook could have (Auth0's Hooks extensibility points). */
-export const HOOK_TRIGGERS = ["credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message"] as const;
+export const HOOK_TRIGGERS = [
+  "credentials-exchange",
+  "pre-user-registration",
+  "post-user-registration",
+  "post-change-password",
+  "send-phone-message",
+] as const;
 
 export interface RuleInput {
   name: string;
@@ -80,7 +86,9 @@ export class RulesHooksModel {
 
   /** Sorted by `order`, as the Dashboard and the API list them. */
   listRules(filter: { enabled?: boolean } = {}): RuleRecord[] {
-    return [...this.state.rules].filter((r) => filter.enabled === undefined || r.enabled === filter.enabled).sort((a, b) => a.order - b.order);
+    return [...this.state.rules]
+      .filter((r) => filter.enabled === undefined || r.enabled === filter.enabled)
+      .sort((a, b) => a.order - b.order);
   }
 
   getRule(id: string): RuleRecord {
@@ -91,7 +99,9 @@ export class RulesHooksModel {
 
   listHooks(filter: { enabled?: boolean; triggerId?: string } = {}): HookRecord[] {
     return this.state.hooks.filter(
-      (h) => (filter.enabled === undefined || h.enabled === filter.enabled) && (filter.triggerId === undefined || h.triggerId === filter.triggerId),
+      (h) =>
+        (filter.enabled === undefined || h.enabled === filter.enabled) &&
+        (filter.triggerId === undefined || h.triggerId === filter.triggerId),
     );
   }
 
@@ -103,7 +113,8 @@ export class RulesHooksModel {
 
   /** Auth0 no longer lets a tenant create Rules or Hooks; only a seed (a tenant's past) does. */
   addRule(input: RuleInput): RuleRecord {
-    if (this.state.rules.some((r) => r.name === input.name)) throw new TenantError(409, "conflict", `A rule with name "${input.name}" already exists.`);
+    if (this.state.rules.some((r) => r.name === input.name))
+      throw new TenantError(409, "conflict", `A rule with name "${input.name}" already exists.`);
     const order = input.order ?? Math.max(0, ...this.state.rules.map((r) => r.order)) + 1;
     const rule: RuleRecord = {
       id: this.newId.rule(),
@@ -122,7 +133,8 @@ export class RulesHooksModel {
     if (!(HOOK_TRIGGERS as readonly string[]).includes(input.triggerId)) {
       throw new TenantError(400, "invalid_body", `Payload validation error: 'triggerId' must be one of ${HOOK_TRIGGERS.join(", ")}.`);
     }
-    if (this.state.hooks.some((h) => h.name === input.name)) throw new TenantError(409, "conflict", `A hook with name "${input.name}" already exists.`);
+    if (this.state.hooks.some((h) => h.name === input.name))
+      throw new TenantError(409, "conflict", `A hook with name "${input.name}" already exists.`);
     const hook: HookRecord = {
       id: this.newId.hook(),
       name: input.name,

@@ -41,7 +41,8 @@ function queryInteger(raw: string | undefined, name: string, min: number, max: n
 
 function queryBoolean(raw: string | undefined, name: string): boolean | undefined {
   if (raw === undefined || raw === "") return undefined;
-  if (raw !== "true" && raw !== "false") throw new TenantError(400, "invalid_query_string", `Query validation error: '${name}' must be a boolean.`);
+  if (raw !== "true" && raw !== "false")
+    throw new TenantError(400, "invalid_query_string", `Query validation error: '${name}' must be a boolean.`);
   return raw === "true";
 }
 
@@ -66,24 +67,29 @@ function list<T extends Record<string, unknown>>(key: string, items: T[], query:
 
 export const rulesHooksRoutes: RouteArea = (app, ctx) => {
   const model = ctx.rulesHooks;
-  app.get("/api/v2/rules", async (request: Req) => {
+  // Synchronous handlers: a model error thrown here reaches the error handler like an async one's.
+  app.get("/api/v2/rules", (request: Req, reply) => {
     const enabled = queryBoolean(request.query.enabled, "enabled");
-    return list("rules", model.listRules(enabled === undefined ? {} : { enabled }).map(ruleView), request.query);
+    return reply.send(list("rules", model.listRules(enabled === undefined ? {} : { enabled }).map(ruleView), request.query));
   });
-  app.get("/api/v2/rules/:id", async (request: Req) => selectFields(ruleView(model.getRule(request.params.id)), request.query));
+  app.get("/api/v2/rules/:id", (request: Req, reply) =>
+    reply.send(selectFields(ruleView(model.getRule(request.params.id)), request.query)),
+  );
 
-  app.get("/api/v2/hooks", async (request: Req) => {
+  app.get("/api/v2/hooks", (request: Req, reply) => {
     const enabled = queryBoolean(request.query.enabled, "enabled");
     const filter = {
       ...(enabled === undefined ? {} : { enabled }),
       ...(request.query.triggerId ? { triggerId: request.query.triggerId } : {}),
     };
-    return list("hooks", model.listHooks(filter).map(hookView), request.query);
+    return reply.send(list("hooks", model.listHooks(filter).map(hookView), request.query));
   });
-  app.get("/api/v2/hooks/:id", async (request: Req) => selectFields(hookView(model.getHook(request.params.id)), request.query));
+  app.get("/api/v2/hooks/:id", (request: Req, reply) =>
+    reply.send(selectFields(hookView(model.getHook(request.params.id)), request.query)),
+  );
   // Secret values never leave Auth0: names only, each value masked.
-  app.get("/api/v2/hooks/:id/secrets", async (request: Req) =>
-    Object.fromEntries(model.getHook(request.params.id).secrets.map((s) => [s.name, HOOK_SECRET_MASK])),
+  app.get("/api/v2/hooks/:id/secrets", (request: Req, reply) =>
+    reply.send(Object.fromEntries(model.getHook(request.params.id).secrets.map((s) => [s.name, HOOK_SECRET_MASK]))),
   );
 };
 
@@ -102,7 +108,9 @@ export const seedRoutes: RouteArea = (app, { model, rulesHooks }) => {
     }
     // Code comes inline over the wire: no file is read relative to the server's directory.
     if ([...seed.actions, ...seed.rules, ...seed.hooks].some((entry) => Object.keys(entry).some((k) => k.endsWith("_file")))) {
-      return reply.code(400).send(errorBody(400, "seed: *_file fields are for seed files; send code inline to /local/seed", "invalid_body"));
+      return reply
+        .code(400)
+        .send(errorBody(400, "seed: *_file fields are for seed files; send code inline to /local/seed", "invalid_body"));
     }
     try {
       const result = applySeed(seed, "/nonexistent", model, rulesHooks);

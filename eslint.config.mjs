@@ -1,0 +1,43 @@
+// Lint configuration: typescript-eslint's type-aware recommended rules over every TypeScript file
+// the compiler checks (tsconfig.json), plus the few rules this codebase relies on.
+// Formatting is prettier's job (npm run format:check), so no stylistic rules here.
+import eslint from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: ["node_modules/", ".gen/", "cdktf.out/", ".local/", "coverage/", "state/", "rules/", "hooks/", "fixtures/", "**/*.js", "**/*.mjs", "**/*.cjs"],
+  },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Unused names are already compile errors (noUnusedLocals/Parameters); `_`-prefixed ones are deliberate.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      // A forgotten await on a deploy, a verify or a write is a silent bug here: keep both on.
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      // Errors cross process and HTTP boundaries as data; throwing a non-Error loses the stack and the type.
+      "@typescript-eslint/only-throw-error": "error",
+      // `==` only where null and undefined are meant together.
+      eqeqeq: ["error", "always", { null: "ignore" }],
+    },
+  },
+  {
+    // Tests and the Action types describe dynamic, Auth0-shaped data: `any` and non-null assertions are normal there.
+    files: ["__tests__/**/*.ts", "actions/types/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+      "@typescript-eslint/unbound-method": "off",
+      "@typescript-eslint/require-await": "off",
+    },
+  },
+);
