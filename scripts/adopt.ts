@@ -73,7 +73,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const known = error instanceof TenantReadError || error instanceof AdoptTenantFileError;
-    process.stderr.write(`adopt: ${known ? (error).message : error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`adopt: ${known ? error.message : error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

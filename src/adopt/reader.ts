@@ -104,7 +104,7 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
     const sep = path.includes("?") ? "&" : "?";
     for (let page = 0; page < 1000; page++) {
       const body = await get<Record<string, unknown> | T[]>(`${path}${sep}page=${page}&per_page=100`);
-      const list = (Array.isArray(body) ? body : ((body[key] as T[] | undefined) ?? []));
+      const list = Array.isArray(body) ? body : ((body[key] as T[] | undefined) ?? []);
       items.push(...list);
       if (list.length < 100) return items;
     }
