@@ -48,6 +48,12 @@ const EXPECTED: Record<string, [string, string, string]> = {
   "extra-action-secret-name": ["dev.yaml", "actions[0].secrets.api-key", "UPPER_SNAKE_CASE"],
   "extra-action-dependency-range": ["dev.yaml", "actions[0].dependencies.lodash", "exact version"],
   "empty-file": ["dev.yaml", "domain", "is required"],
+  "flows-unknown-trigger": ["dev.yaml", "flows.post-logon", "unknown trigger; must be one of: post-login, credentials-exchange"],
+  "flows-next-to-legacy": ["dev.yaml", "post_login_flow", "legacy field next to flows"],
+  "flows-without-claims-action": ["dev.yaml", "flows.post-login.actions", "must bind the claims Action (- handler: add-metadata-claims)"],
+  "flows-missing-handler": ["dev.yaml", "flows.pre-user-registration.actions[0].handler", "actions/pre-user-registration/deny-disposable-emails-that-does-not-exist.ts does not exist"],
+  "flows-duplicate-handler": ["dev.yaml", "flows.credentials-exchange.actions[0].handler", "already bound in this tenant (post-login)"],
+  "flows-empty": ["dev.yaml", "flows.post-change-password.actions", "a flow binds at least one Action"],
 };
 
 function problemsFor(dir: string): TenantConfigError {

@@ -3,7 +3,7 @@
  * dependencies), written into a tenant file with its comments kept, validated before writing;
  * and the command's refusals (exit 2, nothing written).
  */
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -20,7 +20,10 @@ actions: []
 `;
 // The tenant schema checks that the handler file exists: validate against a handlers folder of the test's own.
 const handlersDir = mkdtempSync(join(tmpdir(), "tenant-entry-handlers-"));
-writeFileSync(join(handlersDir, "crm-sync.ts"), "export const onExecutePostLogin = async () => {};\n");
+for (const [trigger, handler] of [["post-login", "add-metadata-claims"], ["post-login", "crm-sync"], ["credentials-exchange", "m2m-sync"]]) {
+  mkdirSync(join(handlersDir, trigger), { recursive: true });
+  writeFileSync(join(handlersDir, trigger, `${handler}.ts`), "export const onExecute = async () => {};\n");
+}
 const entry = tenantActionEntry("crm-sync", [{ secret: "CRM_URL" }, { secret: "API_KEY" }], { request: "2.88.2" });
 
 it("prints the entry a tenant file needs: secrets from RULE_CONFIG_* variables and exact dependencies", () => {
@@ -39,6 +42,19 @@ it("adds the entry, then updates it in place, keeping comments and the rest of t
   expect(text).toContain("# Staging tenant: comments stay where they are.");
   expect(text).toContain('namespace: "" # as the Rule named them');
   expect(parse(text).actions).toEqual([{ handler: "crm-sync" }]);
+});
+
+it("writes into flows.<trigger> of a file in the flows shape, creating the flow when it is new", () => {
+  const file = join(dir, "flows.yaml");
+  writeFileSync(file, ["domain: coop-flows.eu.auth0.com", "claims:", '  namespace: ""', "  id_token: [usertype]", "flows:", "  post-login:", "    mode: authoritative # owns the flow", "    actions:", "      - handler: add-metadata-claims", ""].join("\n"));
+  expect(writeTenantEntry(file, tenantActionEntry("crm-sync", [], {}), handlersDir)).toBe("added");
+  expect(writeTenantEntry(file, tenantActionEntry("m2m-sync", [], {}), handlersDir, "credentials-exchange")).toBe("added");
+  const text = readFileSync(file, "utf8");
+  expect(text).toContain("mode: authoritative # owns the flow");
+  expect(parse(text).flows).toEqual({
+    "post-login": { mode: "authoritative", actions: [{ handler: "add-metadata-claims" }, { handler: "crm-sync" }] },
+    "credentials-exchange": { mode: "append", actions: [{ handler: "m2m-sync" }] },
+  });
 });
 
 it("writes nothing when the result would not be a valid tenant file", () => {

@@ -36,7 +36,7 @@ test("plan: a state that matches exits 0 and says so; --refresh=false is honoure
       actionResource(claims.resourceName, { id: "act_1", name: claims.name, code: claims.code, secretNames: claims.secretNames, secretsWoVersion: claims.secretsWoVersion }),
       bindingResource("post_login_binding_0", "act_1", claims.name),
     ],
-    { post_login_code_sha256: { [claims.name]: createHash("sha256").update(claims.code).digest("hex") } },
+    { action_code_sha256: { "post-login": { "add-metadata-claims": createHash("sha256").update(claims.code).digest("hex") } } },
   );
   const r = cli("plan", ["dev", "--refresh=false", ...where()]);
   expect(r.stderr).not.toContain("error");

@@ -49,7 +49,7 @@ test("each review creates the claims Action and binds it to post-login", () => {
 test("the authoritative tenant is warned that bindings made elsewhere are removed; append tenants are not", () => {
   for (const t of outcome.tenants) {
     const kinds = t.review!.warnings.map((w) => w.kind);
-    if (t.review!.postLoginFlow === "authoritative") {
+    if (t.review!.flows.some((f) => f.mode === "authoritative")) {
       expect(kinds).toEqual(["flow-replaces-bindings"]);
       expect(t.markdown).toMatch(/Any binding made outside this repository .* will be removed/);
     } else {

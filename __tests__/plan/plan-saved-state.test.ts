@@ -74,7 +74,7 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 test("a state that matches the configuration plans no change and exits 0", async () => {
   const t = await planFromState("dev", [deployed(dev, "act_claims"), bindingResource("post_login_binding_0", "act_claims", dev.name)], {
-    post_login_code_sha256: { [dev.name]: sha256(dev.code) },
+    action_code_sha256: { "post-login": { "add-metadata-claims": sha256(dev.code) } },
   });
   expect(t.exitCode).toBe(0);
   expect(t.review!.resources).toEqual([]);
@@ -87,7 +87,7 @@ test("a changed handler shows as a unified diff of the deployed JavaScript", asy
   const middle = Math.floor(lines.length / 2);
   const previous = [...lines.slice(0, middle), "  // a line the previous release had", ...lines.slice(middle)].join("\n");
   const t = await planFromState("dev", [deployed(dev, "act_claims", { code: previous }), bindingResource("post_login_binding_0", "act_claims", dev.name)], {
-    post_login_code_sha256: { [dev.name]: sha256(previous) },
+    action_code_sha256: { "post-login": { "add-metadata-claims": sha256(previous) } },
   });
   expect(t.exitCode).toBe(2);
   expect(t.review!.counts).toEqual({ add: 0, change: 1, destroy: 0 });

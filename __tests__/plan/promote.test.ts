@@ -20,7 +20,11 @@ import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./supp
 
 afterAll(removeWorkspaces);
 
-const ACTION = "Add metadata to user profile";
+const ACTION = "post-login/add-metadata-claims";
+/** The stack output's nested shape: { trigger: { handler: sha256 } }. */
+const recorded = (byKey: Record<string, string>) => ({
+  action_code_sha256: Object.fromEntries(Object.entries(byKey).map(([key, hash]) => [key.split("/")[0], { [key.split("/")[1]]: hash }])),
+});
 let ws: Workspace;
 let artifactHash: string;
 let deployed: DeployTarget[];
@@ -29,7 +33,7 @@ const recordingDeploy: DeployStep = async (target) => {
   deployed.push(target);
 };
 
-function devState(outputs: Record<string, Record<string, string>> | undefined): void {
+function devState(outputs: Parameters<typeof writeState>[2] | undefined): void {
   rmSync(join(ws.stateDir, "dev.tfstate"), { force: true });
   if (outputs) writeState(join(ws.stateDir, "dev.tfstate"), [], outputs);
 }
@@ -48,7 +52,7 @@ beforeEach(() => {
   deployed = [];
 });
 
-test("the artifact's hashes are what Terraform will record: same value as the plan's post_login_code_sha256", async () => {
+test("the artifact's hashes are what Terraform will record: same value as the plan's action_code_sha256", async () => {
   expect(readArtifactCodeHashes(join(ws.outdir, "stacks", "staging"))).toEqual({ [ACTION]: artifactHash });
   const env = terraformProcessEnv(testEnv());
   const stateDir = join(ws.root, "empty-state");
@@ -57,7 +61,7 @@ test("the artifact's hashes are what Terraform will record: same value as the pl
   try {
     await terraformInit(workdir.dir, env);
     const { plan } = await savedPlan(workdir.dir, [], env);
-    expect(plan.output_changes?.post_login_code_sha256.after).toEqual({ [ACTION]: artifactHash });
+    expect(plan.output_changes?.action_code_sha256.after).toEqual({ "post-login": { "add-metadata-claims": artifactHash } });
   } finally {
     workdir.dispose();
   }
@@ -65,12 +69,12 @@ test("the artifact's hashes are what Terraform will record: same value as the pl
 
 test("hashes are of the code Terraform sends, with its template escapes undone", () => {
   const code = "const s = `${a}%{b}`;\n";
-  const json = { output: { post_login_code_sha256: { value: { A: "${sha256(auth0_action.a.code)}" } } }, resource: { auth0_action: { a: { code: escapeTerraformTemplate(code) } } } };
-  expect(artifactCodeHashes(json, "cdk.tf.json")).toEqual({ A: createHash("sha256").update(code).digest("hex") });
+  const json = { output: { action_code_sha256: { value: { "post-login": { a: "${sha256(auth0_action.a.code)}" } } } }, resource: { auth0_action: { a: { code: escapeTerraformTemplate(code) } } } };
+  expect(artifactCodeHashes(json, "cdk.tf.json")).toEqual({ "post-login/a": createHash("sha256").update(code).digest("hex") });
 });
 
 test("deploys staging when dev's state records the same code", async () => {
-  devState({ post_login_code_sha256: { [ACTION]: artifactHash } });
+  devState(recorded({ [ACTION]: artifactHash }));
   const outcome = await run("dev", "staging");
   expect(outcome).toEqual({ exitCode: 0, message: `promoted dev → staging: "${ACTION}" ${artifactHash.slice(0, 12)}` });
   expect(deployed).toHaveLength(1);
@@ -80,7 +84,7 @@ test("deploys staging when dev's state records the same code", async () => {
 
 test("refuses a hash that dev never ran", async () => {
   const other = "0".repeat(64);
-  devState({ post_login_code_sha256: { [ACTION]: other } });
+  devState(recorded({ [ACTION]: other }));
   const outcome = await run("dev", "staging");
   expect(outcome.exitCode).toBe(1);
   expect(outcome.message).toContain("refusing to promote dev → staging");
@@ -97,7 +101,7 @@ test("refuses when dev has no state at all", async () => {
 });
 
 test("refuses when dev's state lacks one of the artifact's Actions", async () => {
-  devState({ post_login_code_sha256: { "Another Action": artifactHash } });
+  devState(recorded({ "post-login/another-action": artifactHash }));
   const outcome = await run("dev", "staging");
   expect(outcome.exitCode).toBe(1);
   expect(outcome.message).toContain(`Action "${ACTION}" is not deployed in "dev"`);
@@ -105,7 +109,7 @@ test("refuses when dev's state lacks one of the artifact's Actions", async () =>
 });
 
 test("refuses an order the tenant files do not declare, before reading any state", async () => {
-  devState({ post_login_code_sha256: { [ACTION]: artifactHash } });
+  devState(recorded({ [ACTION]: artifactHash }));
   const skip = await run("dev", "prod");
   expect(skip.exitCode).toBe(1);
   expect(skip.message).toContain('tenants/prod.yaml declares promotes_from: staging; "prod" only receives code that runs in "staging"');

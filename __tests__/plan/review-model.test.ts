@@ -11,8 +11,7 @@ import { buildReview, type ReviewContext } from "../../src/plan/review";
 const context: ReviewContext = {
   tenant: "dev",
   tenantFile: "tenants/dev.yaml",
-  postLoginFlow: "append",
-  declaredActions: ["Add metadata to user profile"],
+  flows: [{ trigger: "post-login", mode: "append", actions: ["Add metadata to user profile"] }],
   changedSources: { known: false, reason: "not a git checkout" },
 };
 
@@ -82,7 +81,7 @@ test("a binding re-created (its Action changed id) warns that the flow order can
 test("deleting the authoritative flow unbinds everything, loudly", () => {
   const review = buildReview(
     plan(change("auth0_trigger_actions.post_login_flow", ["delete"], { trigger: "post-login", actions: [{ id: "act_1", display_name: "A" }] }, null)),
-    { ...context, postLoginFlow: "authoritative" },
+    { ...context, flows: [{ trigger: "post-login", mode: "authoritative", actions: ["Add metadata to user profile"] }] },
   );
   expect(review.warnings).toEqual([
     expect.objectContaining({ kind: "binding-removed", message: expect.stringContaining("every Action bound to post-login is unbound, including bindings made outside this repository") }),

@@ -49,7 +49,7 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
 
   it("binds that Action to the post-login flow by its id", () => {
     const actionRef = "${auth0_action.add_metadata_claims.id}";
-    if (tenant.post_login_flow === "authoritative") {
+    if (tenant.flows["post-login"]?.mode === "authoritative") {
       expect(json).toHaveResourceWithProperties(TriggerActions, { trigger: "post-login", actions: [{ id: actionRef, display_name: "Add metadata to user profile" }] });
       expect(json).not.toHaveResource(TriggerAction);
     } else {
@@ -58,8 +58,27 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
     }
   });
 
-  it("outputs the sha256 of the code as Terraform sends it", () => {
-    expect(parsed.output.post_login_code_sha256.value).toEqual({ "Add metadata to user profile": "${sha256(auth0_action.add_metadata_claims.code)}" });
+  it("outputs the sha256 of every Action's code as Terraform sends it, by trigger and handler", () => {
+    const expected = Object.fromEntries(
+      Object.entries(tenant.flows).map(([trigger, flow]) => [
+        trigger,
+        Object.fromEntries(flow!.actions.map((a) => [a.handler, `\${sha256(auth0_action.${a.handler.replace(/-/g, "_")}.code)}`])),
+      ]),
+    );
+    expect(expected["post-login"]).toEqual({ "add-metadata-claims": "${sha256(auth0_action.add_metadata_claims.code)}" });
+    expect(parsed.output.action_code_sha256.value).toEqual(expected);
+  });
+
+  it("declares each Action on its flow's trigger and version, and binds each flow with its own mode", () => {
+    for (const [trigger, flow] of Object.entries(tenant.flows)) {
+      const version = trigger === "post-login" ? "v3" : "v2";
+      for (const a of flow!.actions) {
+        const resource = parsed.resource.auth0_action[a.handler.replace(/-/g, "_")];
+        expect(resource.supported_triggers).toEqual({ id: trigger, version });
+      }
+      const bindings = Object.values((parsed.resource[flow!.mode === "authoritative" ? "auth0_trigger_actions" : "auth0_trigger_action"] ?? {}) as unknown as Array<{ trigger: string }>);
+      expect(bindings.filter((b) => b.trigger === trigger).length).toBe(flow!.mode === "authoritative" ? 1 : flow!.actions.length);
+    }
   });
 
   it("keeps state where the tenant file says", () => {
@@ -87,9 +106,9 @@ it("keeps the deployed code far below Auth0's ~100 kB limit and free of runtime 
 });
 
 it("rejects invalid construct props with a message that says what to change", () => {
-  const { PostLoginClaimsAction } = jest.requireActual("../../src/constructs/post-login-claims-action");
+  const { claimsAction } = jest.requireActual("../../src/constructs/claims-action");
   const stack = new (require("cdktf").TerraformStack)(Testing.app(), "bad");
-  expect(() => new PostLoginClaimsAction(stack, "claims", { claims: { namespace: "", id_token: ["roles"], access_token: [] } })).toThrow(
+  expect(() => claimsAction(stack, "claims", { claims: { namespace: "", id_token: ["roles"], access_token: [] } })).toThrow(
     /claims\.id_token\.0: "roles" is a claim name Auth0 reserves/,
   );
 });
@@ -101,18 +120,18 @@ it("warns at synth about an empty namespace, and only then", () => {
     if (s.tenant.claims.namespace === "") expect(warnings(s).join("\n")).toContain("legacy");
     else expect(warnings(s)).toEqual([]);
   }
-  const { PostLoginClaimsAction } = jest.requireActual("../../src/constructs/post-login-claims-action");
+  const { claimsAction } = jest.requireActual("../../src/constructs/claims-action");
   const stack = new (require("cdktf").TerraformStack)(Testing.app(), "url-namespace");
-  const action = new PostLoginClaimsAction(stack, "claims", { claims: { namespace: "https://claims.coop.example", id_token: ["usertype"], access_token: [] } });
+  const action = claimsAction(stack, "claims", { claims: { namespace: "https://claims.coop.example", id_token: ["usertype"], access_token: [] } });
   expect(action.node.metadata.filter((m: { type: string }) => m.type.includes("warn"))).toEqual([]);
 });
 
 describe("secrets_wo_version: what makes Terraform re-send write-only secret values", () => {
-  const { PostLoginAction } = jest.requireActual("../../src/constructs/post-login-action");
+  const { Auth0Action } = jest.requireActual("../../src/constructs/auth0-action");
   const { TerraformStack } = jest.requireActual("cdktf");
   const versionOf = (props: Record<string, unknown>) => {
     const stack = new TerraformStack(Testing.app(), "secrets");
-    new PostLoginAction(stack, "a", { handler: "add-metadata-claims", name: "A", ...props });
+    new Auth0Action(stack, "a", { trigger: "post-login", handler: "add-metadata-claims", name: "A", ...props });
     return JSON.parse(Testing.synth(stack)).resource.auth0_action.add_metadata_claims.secrets_wo_version as number;
   };
   const base = { settings: { MODE: "strict" }, secretsFromEnv: { API_KEY: "CRM_API_KEY" } };
@@ -131,7 +150,7 @@ describe("secrets_wo_version: what makes Terraform re-send write-only secret val
 
   it("reads secret values from ephemeral, sensitive Terraform variables, never from the synthesized JSON", () => {
     const stack = new TerraformStack(Testing.app(), "vars");
-    new PostLoginAction(stack, "a", { handler: "add-metadata-claims", name: "A", ...base });
+    new Auth0Action(stack, "a", { trigger: "post-login", handler: "add-metadata-claims", name: "A", ...base });
     const parsed = JSON.parse(Testing.synth(stack));
     expect(parsed.variable.CRM_API_KEY).toMatchObject({ sensitive: true, ephemeral: true, type: "string" });
     expect(parsed.resource.auth0_action.add_metadata_claims.secrets_wo).toEqual([

@@ -39,8 +39,8 @@ it("plans the dev stack from empty state with the bundled code byte for byte", a
   const action = shown.resource_changes.find((r: { address: string }) => r.address === "auth0_action.add_metadata_claims");
   const bundled = dev.stack.actions[0].code;
   expect(action.change.after.code).toBe(bundled);
-  expect(shown.planned_values.outputs.post_login_code_sha256.value).toEqual({
-    "Add metadata to user profile": createHash("sha256").update(bundled).digest("hex"),
+  expect(shown.planned_values.outputs.action_code_sha256.value).toEqual({
+    "post-login": { "add-metadata-claims": createHash("sha256").update(bundled).digest("hex") },
   });
   expect(shown.resource_changes.map((r: { address: string }) => r.address).sort()).toEqual([
     "auth0_action.add_metadata_claims",

@@ -44,6 +44,16 @@ export interface CredentialsExchangeAPI {
     setCustomClaim(name: string, value: unknown): CredentialsExchangeAPI;
   };
   cache: CacheAPI;
+  /**
+   * Early Access in Auth0 (not on every tenant): changes the scopes of the token. The target set is
+   * intersected with the client grant after every Action ran; scopes outside the grant are dropped.
+   */
+  transaction?: {
+    addTargetScope(scope: string): CredentialsExchangeAPI;
+    removeTargetScope(scope: string): CredentialsExchangeAPI;
+    setTargetScopes(scopes: string[]): CredentialsExchangeAPI;
+    clearTargetScopes(): CredentialsExchangeAPI;
+  };
 }
 
 export type OnExecuteCredentialsExchange = (event: Event, api: CredentialsExchangeAPI) => Promise<void> | void;

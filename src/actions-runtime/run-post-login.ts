@@ -53,13 +53,13 @@ export function loadActionModule(code: string, options: RunOptions = {}, logs: s
   return instantiate(code, options, logs).exports;
 }
 
-interface ActionInstance {
+export interface ActionInstance {
   exports: Record<string, unknown>;
   /** Calls an export inside the context, so a synchronous endless loop is stopped by the time limit. */
   call(name: string, args: unknown[], timeoutMs: number): unknown;
 }
 
-function instantiate(code: string, options: RunOptions, logs: string[], timeoutMs = ACTION_TIME_LIMIT_MS): ActionInstance {
+export function instantiate(code: string, options: RunOptions, logs: string[], timeoutMs = ACTION_TIME_LIMIT_MS): ActionInstance {
   const format = (args: unknown[]) => args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" ");
   const sandboxConsole = {
     log: (...a: unknown[]) => logs.push(format(a)),

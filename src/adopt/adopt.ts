@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundlePostLoginHandler, REPO_ROOT } from "../bundle/bundle-action";
 import { CLAIMS_HANDLER } from "../config/tenant-schema";
-import { DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/post-login-claims-action";
+import { DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/claims-action";
 import { migrateRule } from "../migrate/migrate-rule";
 import { RuleSyntaxError } from "../migrate/parse-rule";
 import { formatMigrationReport } from "../migrate/report";

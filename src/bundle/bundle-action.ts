@@ -5,7 +5,7 @@
  */
 import { buildSync } from "esbuild";
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 
 /** Auth0 documents ~100 kB of code per Action; stay far below it. */
@@ -43,7 +43,17 @@ function modifiedAt(file: string /* absolute */): number {
  * (e.g. a converted Rule in a temporary directory) the same way.
  */
 export function bundlePostLoginHandler(handler: string, external: readonly string[] = [], entryPath?: string): BundledAction {
-  const entry = entryPath ?? `actions/post-login/${handler}.ts`;
+  return bundleActionHandler("post-login", handler, external, entryPath);
+}
+
+/**
+ * Bundles the handler of an Action on `trigger`: actions/<trigger>/<handler>.ts, or .js when only
+ * that exists (adopted deployed code, bundled as it is apart from its declared dependencies).
+ */
+export function bundleActionHandler(trigger: string, handler: string, external: readonly string[] = [], entryPath?: string): BundledAction {
+  const typescript = `actions/${trigger}/${handler}.ts`;
+  const javascript = `actions/${trigger}/${handler}.js`;
+  const entry = entryPath ?? (existsSync(resolve(REPO_ROOT, typescript)) || !existsSync(resolve(REPO_ROOT, javascript)) ? typescript : javascript);
   const key = `${entry}\0${external.join(",")}`;
   const hit = cache.get(key);
   if (hit && hit.stamps.every(([file, mtime]) => modifiedAt(file) === mtime)) return hit.bundle;

@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { ZodIssue } from "zod";
 import { REPO_ROOT } from "../bundle/bundle-action";
-import { tenantSchema, type TenantFile } from "./tenant-schema";
+import { flowList, tenantSchema, type TenantFile } from "./tenant-schema";
 
 export interface Tenant extends TenantFile {
   /** File name without extension; also the stack name (`cdktf deploy <name>`). */
@@ -77,11 +77,16 @@ export function loadTenants(dir = "tenants"): Tenant[] {
   return tenants;
 }
 
-/** Where the stacks bundle handlers from; a tenant file may only name handlers that exist here. */
-export const HANDLERS_DIR = join(REPO_ROOT, "actions", "post-login");
+/** Where the stacks bundle handlers from: actions/<trigger>/<handler>.ts; a tenant file may only name handlers that exist. */
+export const HANDLERS_ROOT = join(REPO_ROOT, "actions");
 
-/** Parses and validates one tenant file's text. `file` is used only in messages. */
-export function parseTenantFile(file: string, text: string, handlersDir = HANDLERS_DIR): { tenant: TenantFile } | { problems: ConfigProblem[] } {
+/** The handler file for `handler` on `trigger` under `handlersRoot`: .ts, or .js for adopted deployed code; undefined when neither exists. */
+export function handlerFile(trigger: string, handler: string, handlersRoot = HANDLERS_ROOT): string | undefined {
+  return [".ts", ".js"].map((ext) => join(handlersRoot, trigger, `${handler}${ext}`)).find((file) => existsSync(file));
+}
+
+/** Parses and validates one tenant file's text. `file` is used only in messages; `handlersRoot` holds the <trigger>/ handler folders. */
+export function parseTenantFile(file: string, text: string, handlersRoot = HANDLERS_ROOT): { tenant: TenantFile } | { problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
@@ -106,10 +111,19 @@ export function parseTenantFile(file: string, text: string, handlersDir = HANDLE
       ),
     };
   }
-  const missingHandlers = parsed.data.actions.flatMap((action, index) =>
-    existsSync(join(handlersDir, `${action.handler}.ts`))
-      ? []
-      : [{ file, field: `actions[${index}].handler`, message: `actions/post-login/${action.handler}.ts does not exist; write the handler or run "npm run migrate-rule"` }],
+  const legacy = raw !== null && typeof raw === "object" && !("flows" in raw);
+  const missingHandlers = flowList(parsed.data.flows).flatMap(({ trigger, actions }) =>
+    actions.flatMap((action, index) =>
+      handlerFile(trigger, action.handler, handlersRoot)
+        ? []
+        : [
+            {
+              file,
+              field: legacy ? `actions[${index - 1}].handler` : `flows.${trigger}.actions[${index}].handler`,
+              message: `actions/${trigger}/${action.handler}.ts does not exist; write the handler or convert one ("npm run migrate-rule")`,
+            },
+          ],
+    ),
   );
   if (missingHandlers.length > 0) return { problems: missingHandlers };
   return { tenant: parsed.data };

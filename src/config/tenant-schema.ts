@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { droppedClaimReason, claimName, usesReservedNamespace } from "../../actions/lib/claim-rules";
+import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../triggers";
 
 /** A name usable as a Terraform identifier fragment, env var suffix and Action secret name. */
 const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
@@ -14,7 +15,9 @@ const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9
 /** app_metadata field names that make a sensible claim suffix. */
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const HANDLER = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-/** The handler every tenant deploys first (see PostLoginClaimsAction). */
+/** Auth0 binds at most 20 Actions to one trigger. */
+const LIMITS_ACTIONS_PER_TRIGGER = 20;
+/** The claims Action's handler (actions/post-login/add-metadata-claims.ts), configured by `claims`. */
 export const CLAIMS_HANDLER = "add-metadata-claims";
 
 const claimField = z.string().regex(FIELD, "must be an app_metadata field name: letters, digits, _ . - (starting with a letter or _)");
@@ -87,10 +90,11 @@ export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backe
 /** A secret the Action reads from event.secrets; its value comes from an environment variable at plan/apply time. */
 const secretFromEnv = z.object({ env: z.string().regex(ENV_VAR, "must be an environment variable name such as AUTH0_SECRET_API_KEY") }).strict();
 
-export const extraActionSchema = z
+/** One Action in a flow: actions/<trigger>/<handler>.ts (or .js: adopted deployed code). */
+export const actionEntrySchema = z
   .object({
-    /** actions/post-login/<handler>.ts */
-    handler: z.string().regex(HANDLER, 'must be a handler file name under actions/post-login/ without ".ts", in kebab-case'),
+    handler: z.string().regex(HANDLER, 'must be a handler file name under actions/<trigger>/ without ".ts", in kebab-case'),
+    /** The Action's name in Auth0; default: the handler (the claims Action: "Add metadata to user profile"). */
     name: z.string().min(1).max(100).optional(),
     secrets: z.record(z.string().regex(SECRET_NAME, "secret names are UPPER_SNAKE_CASE"), secretFromEnv).default({}),
     /**
@@ -104,38 +108,99 @@ export const extraActionSchema = z
       .default({}),
   })
   .strict();
+/** @deprecated legacy name of actionEntrySchema (the `actions:` list of post-login Actions). */
+export const extraActionSchema = actionEntrySchema;
 
-export const tenantSchema = z
+const flowMode = z.enum(["append", "authoritative"]);
+
+/**
+ * One flow: the Actions bound to one trigger, in this order.
+ * append: one auth0_trigger_action per Action; bindings made elsewhere are left alone (safe default).
+ * authoritative: auth0_trigger_actions owns the whole flow; bindings made elsewhere are removed.
+ */
+export const flowSchema = z
+  .object({
+    mode: flowMode.default("append"),
+    actions: z.array(actionEntrySchema).min(1, "a flow binds at least one Action; remove the flow instead").max(LIMITS_ACTIONS_PER_TRIGGER, `Auth0 binds at most ${LIMITS_ACTIONS_PER_TRIGGER} Actions per trigger`),
+  })
+  .strict();
+
+const flowsSchema = z.record(z.string(), flowSchema).superRefine((flows, ctx) => {
+  for (const id of Object.keys(flows)) {
+    if (!isTriggerId(id)) ctx.addIssue({ code: "custom", path: [id], message: `unknown trigger; must be one of: ${TRIGGER_IDS.join(", ")}` });
+  }
+});
+
+/** What a tenant file may contain: the `flows` shape, or the legacy post-login fields (normalised below). */
+const tenantFileSchema = z
   .object({
     domain: z.string().regex(DOMAIN, 'must be a host name such as "coop-dev.eu.auth0.com" (a port is allowed, e.g. "localhost:8443"); no scheme, no path'),
+    /** Settings of the claims Action (add-metadata-claims), wherever it is bound. */
     claims: claimsSchema,
-    /**
-     * append: one auth0_trigger_action binding, other bindings are left alone (safe default).
-     * authoritative: auth0_trigger_actions owns the whole post-login flow, in the order declared here.
-     */
-    post_login_flow: z.enum(["append", "authoritative"]).default("append"),
-    /** Further post-login Actions (e.g. converted Rules), bound after the claims Action, in this order. */
-    actions: z
-      .array(extraActionSchema)
-      .max(19)
-      .default([])
-      .superRefine((actions, ctx) => {
-        // The handler names the Terraform resource (auth0_action.<handler>): two entries would be one resource.
-        const seen = new Set<string>([CLAIMS_HANDLER]);
-        actions.forEach((action, index) => {
-          if (seen.has(action.handler)) {
-            ctx.addIssue({ code: "custom", path: [index, "handler"], message: `"${action.handler}" is already bound in this tenant; each handler appears once` });
-          }
-          seen.add(action.handler);
-        });
-      }),
+    /** One flow per trigger id (src/triggers.ts), e.g. post-login, credentials-exchange. */
+    flows: flowsSchema.optional(),
+    /** Legacy: the mode of the post-login flow. Use flows.post-login.mode (`npm run tenants:migrate`). */
+    post_login_flow: flowMode.optional(),
+    /** Legacy: post-login Actions bound after the claims Action. Use flows.post-login.actions. */
+    actions: z.array(actionEntrySchema).max(LIMITS_ACTIONS_PER_TRIGGER - 1).optional(),
     backend: backendSchema.default({ type: "local" }),
     /** The tenant whose deployed code must match before this one may be deployed by `npm run promote`. */
     promotes_from: z.string().regex(/^[a-z0-9-]+$/).optional(),
   })
   .strict();
 
+export type ActionEntry = z.infer<typeof actionEntrySchema>;
+export type FlowConfig = z.infer<typeof flowSchema>;
+export type Flows = Partial<Record<TriggerId, FlowConfig>>;
+
+/** A tenant file after validation: always the `flows` shape. */
+export const tenantSchema = tenantFileSchema.transform((file, ctx) => {
+  const { flows: declared, post_login_flow, actions, ...rest } = file;
+  let flows: Flows;
+  if (declared !== undefined) {
+    for (const legacy of ["post_login_flow", "actions"] as const) {
+      if (file[legacy] !== undefined) {
+        ctx.addIssue({ code: "custom", path: [legacy], message: `legacy field next to flows: move it into flows.${POST_LOGIN} (npm run tenants:migrate does it)` });
+      }
+    }
+    flows = declared as Flows;
+    const postLogin = flows[POST_LOGIN]?.actions ?? [];
+    if (!postLogin.some((a) => a.handler === CLAIMS_HANDLER)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["flows", POST_LOGIN, "actions"],
+        message: `must bind the claims Action (- handler: ${CLAIMS_HANDLER}) that the claims settings configure`,
+      });
+    }
+  } else {
+    // The legacy shape: the claims Action first, then the listed post-login Actions.
+    flows = { [POST_LOGIN]: { mode: post_login_flow ?? "append", actions: [actionEntrySchema.parse({ handler: CLAIMS_HANDLER }), ...(actions ?? [])] } };
+  }
+  // The handler names the Terraform resource (auth0_action.<handler>): two entries would be one resource.
+  const seen = new Map<string, string>();
+  for (const [trigger, flow] of Object.entries(flows)) {
+    flow?.actions.forEach((action, index) => {
+      const path = declared !== undefined ? ["flows", trigger, "actions", index, "handler"] : action.handler === CLAIMS_HANDLER && index === 0 ? [] : ["actions", index - 1, "handler"];
+      const where = seen.get(action.handler);
+      if (where !== undefined) {
+        ctx.addIssue({ code: "custom", path, message: `"${action.handler}" is already bound in this tenant (${where}); each handler appears once` });
+      }
+      seen.set(action.handler, trigger);
+    });
+  }
+  return { ...rest, flows };
+});
+
+/** The flows of a tenant in trigger-table order, each with its trigger id. */
+export function flowList(flows: Flows): Array<{ trigger: TriggerId } & FlowConfig> {
+  return TRIGGER_IDS.flatMap((trigger) => {
+    const flow = flows[trigger];
+    return flow ? [{ trigger, ...flow }] : [];
+  });
+}
+
 export type TenantFile = z.infer<typeof tenantSchema>;
 export type ClaimsConfig = z.infer<typeof claimsSchema>;
 export type BackendConfig = z.infer<typeof backendSchema>;
-export type ExtraActionConfig = z.infer<typeof extraActionSchema>;
+/** @deprecated use ActionEntry */
+export type ExtraActionConfig = ActionEntry;

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { loadTenants, type Tenant } from "../config/load-tenants";
+import { flowList } from "../config/tenant-schema";
 import { synthTenants } from "../synth/synth-tenants";
 import { verifyIdToken, requestJson } from "./client";
 import { localTerraformEnv, stackRunner } from "./deploy";
@@ -96,12 +97,12 @@ export async function deployAndLogin(options: MainJobOptions = {}): Promise<Main
     progress("terraform init");
     await timed("terraform init", () => terraform.init());
 
-    if (config.post_login_flow === "authoritative") {
-      progress("checking the post-login flow for bindings Terraform does not manage");
+    for (const { trigger } of flowList(config.flows).filter((f) => f.mode === "authoritative")) {
+      progress(`checking the ${trigger} flow for bindings Terraform does not manage`);
       await timed("foreign binding check", async () => {
         const shown = await terraform.run(["show", "-json", "-no-color"], { quiet: true });
         const managed = managedActionIds(shown.code === 0 && shown.stdout.trim() ? JSON.parse(shown.stdout) : {});
-        const foreign = foreignBindings(await readBindings(tenant.url, tenant.token, { ca: tenant.caPem }), managed);
+        const foreign = foreignBindings(await readBindings(tenant.url, tenant.token, { ca: tenant.caPem, trigger }), managed);
         if (foreign.length === 0) return;
         progress(`found ${foreign.length} binding(s) made outside Terraform:\n${describeForeignBindings(foreign)}`);
         const confirmed = options.confirmRemoval ? await options.confirmRemoval(foreign) : false;

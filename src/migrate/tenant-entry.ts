@@ -37,11 +37,13 @@ export class TenantFileError extends Error {
 }
 
 /**
- * Adds the entry to `actions:` of the tenant file (or replaces the entry with the same handler),
- * keeping everything else as it was. Throws TenantFileError, writing nothing, when the result
- * would not be a valid tenant file (`handlersDir`: where its handlers must exist, the stacks' by default).
+ * Adds the entry to the tenant file's flow for `trigger` (`flows.<trigger>.actions`, or the legacy
+ * `actions:` list of a file not yet migrated to flows, for post-login), or replaces the entry with
+ * the same handler, keeping everything else as it was. Throws TenantFileError, writing nothing,
+ * when the result would not be a valid tenant file (`handlersRoot`: the folder of the <trigger>/
+ * handler folders, the stacks' by default).
  */
-export function writeTenantEntry(file: string, entry: TenantActionEntry, handlersDir?: string): "added" | "updated" {
+export function writeTenantEntry(file: string, entry: TenantActionEntry, handlersRoot?: string, trigger = "post-login"): "added" | "updated" {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -52,11 +54,14 @@ export function writeTenantEntry(file: string, entry: TenantActionEntry, handler
   if (doc.errors.length > 0) throw new TenantFileError(`${file}: not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
   if (!isMap(doc.contents)) throw new TenantFileError(`${file}: a tenant file is a mapping (domain:, claims:, ...)`);
 
+  const legacy = !doc.has("flows") && trigger === "post-login";
+  const path = legacy ? ["actions"] : ["flows", trigger, "actions"];
+  if (!legacy && !doc.hasIn(["flows", trigger])) doc.setIn(["flows", trigger], doc.createNode({ mode: "append", actions: [] }));
   const node = doc.createNode(entry);
   let outcome: "added" | "updated" = "added";
-  const actions = doc.get("actions", true);
+  const actions = doc.getIn(path, true);
   if (actions === undefined || actions === null) {
-    doc.set("actions", doc.createNode([entry]));
+    doc.setIn(path, doc.createNode([entry]));
   } else if (isSeq(actions)) {
     const index = actions.items.findIndex((item) => isMap(item) && item.get("handler") === entry.handler);
     if (index >= 0) {
@@ -70,12 +75,12 @@ export function writeTenantEntry(file: string, entry: TenantActionEntry, handler
     // `actions: []` was written in flow style; a list of entries reads better as a block.
     actions.flow = false;
   } else {
-    throw new TenantFileError(`${file}: actions: must be a list`);
+    throw new TenantFileError(`${file}: ${path.join(".")}: must be a list`);
   }
-  flowSecrets(doc);
+  flowSecrets(doc, path);
 
   const updated = doc.toString();
-  const checked = parseTenantFile(file, updated, handlersDir);
+  const checked = parseTenantFile(file, updated, handlersRoot);
   if ("problems" in checked) {
     throw new TenantFileError(`${file} would not be a valid tenant file with this entry; nothing written:\n${checked.problems.map(formatProblem).join("\n")}`);
   }
@@ -84,8 +89,8 @@ export function writeTenantEntry(file: string, entry: TenantActionEntry, handler
 }
 
 /** `SECRET: { env: VAR }` on one line, as the README writes it. */
-function flowSecrets(doc: Document): void {
-  const actions = doc.get("actions", true);
+function flowSecrets(doc: Document, path: readonly string[] = ["actions"]): void {
+  const actions = doc.getIn(path, true);
   if (!isSeq(actions)) return;
   for (const item of actions.items) {
     if (!isMap(item)) continue;

@@ -20,7 +20,8 @@ const VERB: Record<ChangeKind, string> = {
 export function renderReviewMarkdown(review: PlanReview): string {
   const { add, change, destroy } = review.counts;
   const out: string[] = [`## Plan for tenant \`${review.tenant}\``, ""];
-  out.push(`Tenant file \`${review.tenantFile}\` · post-login flow: ${review.postLoginFlow} · **${add} to add, ${change} to change, ${destroy} to destroy.**`, "");
+  const flows = review.flows.map((f) => `${f.trigger} flow: ${f.mode}`).join(" · ");
+  out.push(`Tenant file \`${review.tenantFile}\` · ${flows || "no flows"} · **${add} to add, ${change} to change, ${destroy} to destroy.**`, "");
   if (review.stateNote) out.push("> [!NOTE]", `> ${escapeText(review.stateNote)}`, "");
   if (review.priorResources === 0 && add > 0) {
     out.push(

@@ -15,12 +15,19 @@ export interface ReviewContext {
   tenant: string;
   /** The tenant file, relative to the repository, e.g. "tenants/dev.yaml". */
   tenantFile: string;
-  postLoginFlow: "append" | "authoritative";
-  /** Names of the Actions the tenant file declares, in flow order. */
-  declaredActions: readonly string[];
+  /** The flows the tenant file declares: trigger, mode, and the names of its Actions in flow order. */
+  flows: readonly DeclaredFlow[];
   changedSources: ChangedSources;
   /** Said at the top of the review when the plan did not read the tenant's real state. */
   stateNote?: string;
+}
+
+export interface DeclaredFlow {
+  /** Auth0's trigger id, e.g. "post-login". */
+  trigger: string;
+  mode: "append" | "authoritative";
+  /** Display names of the flow's Actions, in order. */
+  actions: readonly string[];
 }
 
 export interface CodeSummary {
@@ -68,7 +75,8 @@ export interface OutputReview {
 export interface PlanReview {
   tenant: string;
   tenantFile: string;
-  postLoginFlow: "append" | "authoritative";
+  /** Each declared flow's trigger and mode, in trigger-table order. */
+  flows: ReadonlyArray<Pick<DeclaredFlow, "trigger" | "mode">>;
   stateNote?: string;
   counts: { add: number; change: number; destroy: number };
   /** Managed resources the tenant's state recorded before this plan (0: everything is new). */
@@ -86,7 +94,7 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
   return {
     tenant: context.tenant,
     tenantFile: context.tenantFile,
-    postLoginFlow: context.postLoginFlow,
+    flows: context.flows.map(({ trigger, mode }) => ({ trigger, mode })),
     ...(context.stateNote ? { stateNote: context.stateNote } : {}),
     counts: {
       add: kinds.filter((k) => k === "create" || k === "replace").length,

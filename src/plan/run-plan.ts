@@ -58,12 +58,11 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
     run,
     options,
     options.refresh === false ? ["-refresh=false"] : [],
-    ({ tenant, tenantFile, declaredActions }, { exitCode, plan }): TenantPlanOutcome => {
+    ({ tenant, tenantFile, declaredFlows }, { exitCode, plan }): TenantPlanOutcome => {
       const review = buildReview(plan, {
         tenant: tenant.name,
         tenantFile,
-        postLoginFlow: tenant.post_login_flow,
-        declaredActions,
+        flows: declaredFlows,
         changedSources,
         ...(notes.length > 0 ? { stateNote: notes.join(" ") } : {}),
       });

@@ -29,7 +29,7 @@ interface FlowEntry {
   name: string;
 }
 
-export function collectWarnings(changes: readonly PlanResourceChange[], context: Pick<ReviewContext, "tenantFile" | "declaredActions">): ReviewWarning[] {
+export function collectWarnings(changes: readonly PlanResourceChange[], context: Pick<ReviewContext, "tenantFile" | "flows">): ReviewWarning[] {
   const warnings: ReviewWarning[] = [];
   const unboundIds = unboundActionIds(changes);
   for (const rc of changes) {
@@ -88,20 +88,21 @@ function flowWarnings(
   kind: ReturnType<typeof changeKind>,
   before: Values,
   after: Values,
-  context: Pick<ReviewContext, "tenantFile" | "declaredActions">,
+  context: Pick<ReviewContext, "tenantFile" | "flows">,
 ): ReviewWarning[] {
   const out: ReviewWarning[] = [];
   const add = (k: WarningKind, message: string) => out.push({ kind: k, address: rc.address, message });
   const flow = trigger(after.trigger ? after : before);
+  const declaredActions = context.flows.find((f) => f.trigger === flow)?.actions ?? [];
   if (kind === "delete") {
     add("binding-removed", `Deletes the authoritative ${flow} flow (\`${rc.address}\`): every Action bound to ${flow} is unbound, including bindings made outside this repository.`);
     return out;
   }
   if (kind !== "create" && kind !== "update" && kind !== "replace") return out;
-  const declared = context.declaredActions.map((n) => `"${n}"`).join(", ");
+  const declared = declaredActions.map((n) => `"${n}"`).join(", ");
   add(
     "flow-replaces-bindings",
-    `Authoritative ${flow} flow (\`${rc.address}\`): applying sets the ${flow} bindings to exactly the ${context.declaredActions.length} declared in ${context.tenantFile} (${declared}). ` +
+    `Authoritative ${flow} flow (\`${rc.address}\`): applying sets the ${flow} bindings to exactly the ${declaredActions.length} declared in ${context.tenantFile} (${declared}). ` +
       "Any binding made outside this repository (in the dashboard, by a Marketplace integration or another tool) will be removed.",
   );
   if (kind === "create") return out;
@@ -109,7 +110,7 @@ function flowWarnings(
   const next = flowEntries(after.actions);
   const removed = old.filter((o) => !next.some((n) => sameEntry(o, n)));
   if (removed.length > 0) {
-    const undeclared = removed.filter((r) => !context.declaredActions.includes(r.name));
+    const undeclared = removed.filter((r) => !declaredActions.includes(r.name));
     const names = removed.map((r) => `"${r.name}"`).join(", ");
     add(
       undeclared.length > 0 ? "undeclared-bindings-removed" : "binding-removed",

@@ -1,14 +1,27 @@
 /**
- * The code hashes an artifact would deploy: for each Action named in a synthesized stack's
- * `post_login_code_sha256` output, sha256 of the code exactly as Terraform sends it (the JSON
- * string with Terraform's template escapes undone), i.e. the value the output will have after apply.
+ * The code hashes an artifact would deploy: for each Action in a synthesized stack's
+ * `action_code_sha256` output ({ <trigger>: { <handler>: sha256 } }), sha256 of the code exactly as
+ * Terraform sends it (the JSON string with Terraform's template escapes undone), i.e. the value the
+ * output will have after apply. Keys are "<trigger>/<handler>": stable, unlike display names.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unescapeTerraformTemplate } from "../terraform/template-escape";
 
-export const CODE_HASH_OUTPUT = "post_login_code_sha256";
+/** The stack output promotion compares: { <trigger>: { <handler>: sha256 } } (src/stacks/tenant-stack.ts). */
+export const CODE_HASH_OUTPUT = "action_code_sha256";
+
+/** "<trigger>/<handler>" → value, from the output's nested shape; non-object levels are skipped. */
+export function flattenByTrigger(value: unknown): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  if (!value || typeof value !== "object") return flat;
+  for (const [trigger, byHandler] of Object.entries(value as Record<string, unknown>)) {
+    if (!byHandler || typeof byHandler !== "object") continue;
+    for (const [handler, hash] of Object.entries(byHandler as Record<string, unknown>)) flat[`${trigger}/${handler}`] = hash;
+  }
+  return flat;
+}
 
 export class ArtifactError extends Error {}
 
@@ -32,7 +45,7 @@ export function artifactCodeHashes(json: StackJson, file: string): Record<string
   const value = json.output?.[CODE_HASH_OUTPUT]?.value;
   if (!value || typeof value !== "object") throw new ArtifactError(`${file}: no "${CODE_HASH_OUTPUT}" output; synthesize with this repository's TenantStack`);
   const hashes: Record<string, string> = {};
-  for (const [action, expression] of Object.entries(value as Record<string, unknown>)) {
+  for (const [action, expression] of Object.entries(flattenByTrigger(value))) {
     if (typeof expression === "string" && /^[0-9a-f]{64}$/.test(expression)) {
       hashes[action] = expression;
       continue;

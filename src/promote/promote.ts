@@ -19,7 +19,7 @@ export interface DeployTarget {
   tenant: Tenant;
   /** Where to run terraform for `to` (the artifact's stack directory, or a copy with a local backend). */
   workdir: string;
-  /** Action name -> sha256 the deploy must leave recorded in `to`'s state. */
+  /** "<trigger>/<handler>" -> sha256 the deploy must leave recorded in `to`'s state. */
   expectedHashes: Readonly<Record<string, string>>;
 }
 

@@ -10,9 +10,9 @@ export type GateDecision = { allowed: true } | { allowed: false; reasons: string
 export interface GateInput {
   from: Pick<Tenant, "name">;
   to: Pick<Tenant, "name" | "file" | "promotes_from">;
-  /** Action name -> sha256 of the code the artifact deploys to `to`. */
+  /** "<trigger>/<handler>" -> sha256 of the code the artifact deploys to `to`. */
   artifact: Readonly<Record<string, string>>;
-  /** Action name -> sha256 recorded in from's state; undefined when it has no such record. */
+  /** "<trigger>/<handler>" -> sha256 recorded in from's state; undefined when it has no such record. */
   deployedInFrom: Readonly<Record<string, string>> | undefined;
 }
 
@@ -27,7 +27,7 @@ export function checkPromotion(input: GateInput): GateDecision {
   if (order) return { allowed: false, reasons: [order] };
   const from = input.from.name;
   if (input.deployedInFrom === undefined || Object.keys(input.deployedInFrom).length === 0) {
-    return { allowed: false, reasons: [`"${from}" has no recorded deployment (its state has no post_login_code_sha256 output): deploy this commit to "${from}" first`] };
+    return { allowed: false, reasons: [`"${from}" has no recorded deployment (its state has no action_code_sha256 output): deploy this commit to "${from}" first`] };
   }
   const reasons: string[] = [];
   for (const [action, hash] of Object.entries(input.artifact).sort(([a], [b]) => a.localeCompare(b))) {

@@ -1,7 +1,7 @@
 /**
  * One Terraform stack per tenant file: the auth0 provider for the tenant's domain, its state
- * backend, the claims Action (plus any further Actions the file lists) and their post-login
- * bindings. Credentials are never part of the stack: the provider reads AUTH0_CLIENT_ID /
+ * backend, an auth0_action per Action the file's flows list (the claims Action among them) and
+ * one binding per flow (append: auth0_trigger_action per Action; authoritative: auth0_trigger_actions). Credentials are never part of the stack: the provider reads AUTH0_CLIENT_ID /
  * AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) from the environment at plan/apply time.
  */
 import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
@@ -9,44 +9,68 @@ import { Construct } from "constructs";
 import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
-import type { Tenant } from "../config/load-tenants";
-import type { BackendConfig } from "../config/tenant-schema";
-import { PostLoginAction } from "../constructs/post-login-action";
-import { PostLoginClaimsAction } from "../constructs/post-login-claims-action";
+import { handlerFile, type Tenant } from "../config/load-tenants";
+import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
+import { Auth0Action } from "../constructs/auth0-action";
+import { CODE_HASH_OUTPUT } from "../promote/artifact-hashes";
+import { claimsAction } from "../constructs/claims-action";
+import { POST_LOGIN, terraformName, type TriggerId } from "../triggers";
 
 /** Where stacks are synthesized, relative to the repository root (cdktf.json "output"). */
 const STACK_DIR_DEPTH = "../../../";
 
-export class TenantStack extends TerraformStack {
-  /** The Actions of the post-login flow, in flow order (the claims Action first). */
-  readonly actions: readonly PostLoginAction[];
+export interface TenantStackOptions {
+  /**
+   * Folder of the <trigger>/<handler>.ts handler folders.
+   * @default the repository's actions/ (a test's own handlers live elsewhere)
+   */
+  readonly handlersRoot?: string;
+}
 
-  constructor(scope: Construct, readonly tenant: Tenant) {
+export class TenantStack extends TerraformStack {
+  /** Every Action of the tenant: flows in trigger-table order, each in flow order. */
+  readonly actions: readonly Auth0Action[];
+  /** The Actions of each declared flow, in flow order. */
+  readonly flows: ReadonlyArray<{ readonly trigger: TriggerId; readonly mode: FlowConfig["mode"]; readonly actions: readonly Auth0Action[] }>;
+
+  constructor(
+    scope: Construct,
+    readonly tenant: Tenant,
+    options: TenantStackOptions = {},
+  ) {
     super(scope, tenant.name);
     new Auth0Provider(this, "auth0", { domain: tenant.domain });
     declareBackend(this, tenant.name, tenant.backend);
 
-    this.actions = [
-      new PostLoginClaimsAction(this, "claims", { claims: tenant.claims }),
-      ...tenant.actions.map(
-        (a) =>
-          new PostLoginAction(this, a.handler, {
-            handler: a.handler,
-            name: a.name ?? a.handler,
-            secretsFromEnv: Object.fromEntries(Object.entries(a.secrets).map(([name, s]) => [name, s.env])),
-            secretsVersion: a.secrets_version,
-            dependencies: a.dependencies,
-          }),
-      ),
-    ];
-    bindPostLoginFlow(this, tenant.post_login_flow, this.actions);
+    this.flows = flowList(tenant.flows).map(({ trigger, mode, actions }) => ({
+      trigger,
+      mode,
+      actions: actions.map((entry) => declareAction(this, trigger, entry, tenant, options.handlersRoot)),
+    }));
+    this.actions = this.flows.flatMap((f) => f.actions);
+    for (const flow of this.flows) bindFlow(this, flow.trigger, flow.mode, flow.actions);
 
-    new TerraformOutput(this, "post_login_code_sha256", {
-      description: "sha256 of each post-login Action's code as Terraform sends it, by Action name: what promotion compares",
+    new TerraformOutput(this, CODE_HASH_OUTPUT, {
+      description: "sha256 of each Action's code as Terraform sends it, by trigger and handler: what promotion compares",
       // Computed by Terraform from the resource's own attribute, so state records what was deployed.
-      value: Object.fromEntries(this.actions.map((a) => [a.name, Fn.sha256(a.action.code)])),
+      value: Object.fromEntries(this.flows.map((f) => [f.trigger, Object.fromEntries(f.actions.map((a) => [a.handler, Fn.sha256(a.action.code)]))])),
     });
   }
+}
+
+function declareAction(stack: TerraformStack, trigger: TriggerId, entry: ActionEntry, tenant: Tenant, handlersRoot?: string): Auth0Action {
+  const file = handlersRoot ? handlerFile(trigger, entry.handler, handlersRoot) : undefined;
+  const fromEntry = {
+    ...(file ? { entry: file } : {}),
+    secretsFromEnv: Object.fromEntries(Object.entries(entry.secrets).map(([name, s]) => [name, s.env])),
+    secretsVersion: entry.secrets_version,
+    dependencies: entry.dependencies,
+  };
+  // Construct ids are unchanged from the post-login-only stack ("claims", then the handler), so paths stay stable.
+  if (trigger === POST_LOGIN && entry.handler === CLAIMS_HANDLER) {
+    return claimsAction(stack, "claims", { claims: tenant.claims, ...(entry.name ? { name: entry.name } : {}), action: fromEntry });
+  }
+  return new Auth0Action(stack, entry.handler, { trigger, handler: entry.handler, name: entry.name ?? entry.handler, ...fromEntry });
 }
 
 function declareBackend(stack: TerraformStack, tenantName: string, backend: BackendConfig): void {
@@ -71,11 +95,12 @@ function declareBackend(stack: TerraformStack, tenantName: string, backend: Back
   }
 }
 
-function bindPostLoginFlow(stack: TerraformStack, mode: Tenant["post_login_flow"], actions: readonly PostLoginAction[]): void {
+function bindFlow(stack: TerraformStack, trigger: TriggerId, mode: FlowConfig["mode"], actions: readonly Auth0Action[]): void {
+  const name = terraformName(trigger);
   if (mode === "authoritative") {
     // Owns the whole flow: bindings not declared here are removed on apply (the plan review warns).
-    new TriggerActions(stack, "post_login_flow", {
-      trigger: "post-login",
+    new TriggerActions(stack, `${name}_flow`, {
+      trigger,
       actions: actions.map((a) => ({ id: a.action.id, displayName: a.name })),
     });
     return;
@@ -84,8 +109,8 @@ function bindPostLoginFlow(stack: TerraformStack, mode: Tenant["post_login_flow"
   // for the previous one so the Actions keep the declared order among themselves.
   let previous: TriggerAction | undefined;
   actions.forEach((a, index) => {
-    previous = new TriggerAction(stack, `post_login_binding_${index}`, {
-      trigger: "post-login",
+    previous = new TriggerAction(stack, `${name}_binding_${index}`, {
+      trigger,
       actionId: a.action.id,
       displayName: a.name,
       ...(previous ? { dependsOn: [previous] } : {}),

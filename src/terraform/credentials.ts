@@ -3,6 +3,7 @@
  * exactly what to set, and the one place that scrubs secret values out of any text we relay.
  */
 import type { Tenant } from "../config/load-tenants";
+import { flowList } from "../config/tenant-schema";
 
 /** Why the auth0 provider cannot authenticate with `env`, or undefined when it can. */
 export function missingCredentials(env: NodeJS.ProcessEnv): string | undefined {
@@ -20,7 +21,7 @@ export function missingCredentials(env: NodeJS.ProcessEnv): string | undefined {
 /** Environment variables (TF_VAR_<ENV>) a tenant's Action secrets need and `env` lacks, with their secret names. */
 export function missingSecretVariables(tenant: Tenant, env: NodeJS.ProcessEnv): string[] {
   const missing = new Set<string>();
-  for (const action of tenant.actions) {
+  for (const action of flowList(tenant.flows).flatMap((f) => f.actions)) {
     for (const secret of Object.values(action.secrets)) {
       if ((env[`TF_VAR_${secret.env}`] ?? "") === "") missing.add(`TF_VAR_${secret.env}`);
     }

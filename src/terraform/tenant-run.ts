@@ -10,6 +10,7 @@ import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { openStackWorkdir } from "./workdir";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
+import type { DeclaredFlow } from "../plan/review";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
@@ -41,7 +42,8 @@ export interface PreparedTenant {
   /** "tenants/dev.yaml": the tenant file as a reviewer knows it (no absolute paths). */
   tenantFile: string;
   stackDir: string;
-  declaredActions: string[];
+  /** The stack's flows: trigger, mode and the display names of their Actions, in order. */
+  declaredFlows: DeclaredFlow[];
 }
 
 export interface PreparedRun {
@@ -108,7 +110,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     outdir,
     tenants: selected.map((tenant) => {
       const stack = byName.get(tenant.name)!;
-      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredActions: stack.stack.actions.map((a) => a.name) };
+      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })) };
     }),
   };
 }

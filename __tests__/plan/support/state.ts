@@ -20,14 +20,22 @@ function statePath(path: Array<string | number>): unknown[] {
   return path.map((step) => (typeof step === "number" ? { type: "index", value: { value: step, type: "number" } } : { type: "get_attr", value: step }));
 }
 
-export function writeState(file: string, resources: StateResource[], outputs: Record<string, Record<string, string>> = {}): void {
+/** An output value as state records it: a string, or an object of them (nested, as action_code_sha256 is). */
+type OutputValue = string | { [key: string]: OutputValue };
+
+/** Terraform's type expression for a value of strings and objects. */
+function outputType(value: OutputValue): unknown {
+  return typeof value === "string" ? "string" : ["object", Object.fromEntries(Object.entries(value).map(([k, v]) => [k, outputType(v)]))];
+}
+
+export function writeState(file: string, resources: StateResource[], outputs: Record<string, { [key: string]: OutputValue }> = {}): void {
   const state = {
     version: 4,
     terraform_version: "1.11.4",
     serial: 7,
     lineage: "8a3c1f0e-5d2b-4c47-9e61-0b7f2d9a4c11",
     outputs: Object.fromEntries(
-      Object.entries(outputs).map(([name, value]) => [name, { value, type: ["object", Object.fromEntries(Object.keys(value).map((k) => [k, "string"]))] }]),
+      Object.entries(outputs).map(([name, value]) => [name, { value, type: outputType(value) }]),
     ),
     resources: resources.map((r) => ({
       mode: "managed",

@@ -1,7 +1,9 @@
 /**
- * One deployed post-login Action built from a TypeScript handler under actions/post-login/.
- * The code is identical for every tenant; per-tenant values arrive as Action secrets through
- * `secrets_wo` (write-only: never stored in Terraform state):
+ * One deployed Action on any trigger, built from a handler under actions/<trigger>/. The
+ * construct does not know which flow calls it: the trigger id and version are props, checked
+ * against the trigger table (src/triggers.ts). The code is identical for every tenant;
+ * per-tenant values arrive as Action secrets through `secrets_wo` (write-only: never stored in
+ * Terraform state):
  *   - `settings`: non-secret configuration, written literally into the synthesized Terraform;
  *   - `secretsFromEnv`: secret values read from Terraform variables (TF_VAR_<ENV>) at plan/apply.
  */
@@ -9,11 +11,19 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { Action } from "../../.gen/providers/auth0/action";
-import { bundlePostLoginHandler } from "../bundle/bundle-action";
+import { bundleActionHandler } from "../bundle/bundle-action";
 import { escapeTerraformTemplate } from "../terraform/template-escape";
+import { TRIGGERS, terraformName, type TriggerId } from "../triggers";
 
-export interface PostLoginActionProps {
-  /** File name under actions/post-login/ without ".ts", e.g. "add-metadata-claims". */
+export interface Auth0ActionProps {
+  /** Auth0's trigger id, e.g. "post-login" or "credentials-exchange" (a row of src/triggers.ts). */
+  readonly trigger: TriggerId;
+  /**
+   * The trigger version the handler is written for.
+   * @default the version in src/triggers.ts (the one whose types the handler compiles against)
+   */
+  readonly triggerVersion?: string;
+  /** File name under actions/<trigger>/ without ".ts", e.g. "add-metadata-claims". */
   readonly handler: string;
   /** The Action's name in Auth0 (unique per tenant). */
   readonly name: string;
@@ -21,15 +31,23 @@ export interface PostLoginActionProps {
   readonly settings?: Readonly<Record<string, string>>;
   /** Secret name → environment variable; the value is read from TF_VAR_<variable> at plan/apply. */
   readonly secretsFromEnv?: Readonly<Record<string, string>>;
-  /** Bump to push new secret values when only the values (not the names) changed. Default 1. */
+  /**
+   * Bump to push new secret values when only the values (not the names) changed.
+   * @default 1
+   */
   readonly secretsVersion?: number;
   /** npm packages Auth0 installs for the Action, name → exact version (kept out of the bundle). */
   readonly dependencies?: Readonly<Record<string, string>>;
+  /**
+   * The handler file to bundle, when it is not actions/<trigger>/<handler>.ts (tests, converters).
+   * @default actions/<trigger>/<handler>.ts (or .js)
+   */
+  readonly entry?: string;
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
-export class PostLoginAction extends Construct {
+export class Auth0Action extends Construct {
   /** The underlying auth0_action resource. */
   readonly action: Action;
   /** The JavaScript deployed as the Action's code. */
@@ -37,9 +55,20 @@ export class PostLoginAction extends Construct {
   /** sha256 (hex) of `code`. */
   readonly codeSha256: string;
   readonly name: string;
+  readonly handler: string;
+  readonly trigger: TriggerId;
+  readonly triggerVersion: string;
 
-  constructor(scope: Construct, id: string, props: PostLoginActionProps) {
+  constructor(scope: Construct, id: string, props: Auth0ActionProps) {
     super(scope, id);
+    const spec = TRIGGERS.find((t) => t.id === props.trigger);
+    if (!spec) {
+      throw new Error(`${this.node.path}: trigger "${props.trigger}" is not one of ${TRIGGERS.map((t) => t.id).join(", ")}; add a row to src/triggers.ts`);
+    }
+    const version = props.triggerVersion ?? spec.version;
+    if (version !== spec.version) {
+      throw new Error(`${this.node.path}: ${spec.id} ${version}: handlers here are typed for ${spec.id} ${spec.version} (${spec.typesModule}.d.ts); change the version in src/triggers.ts together with the types`);
+    }
     const settings = props.settings ?? {};
     const secretsFromEnv = props.secretsFromEnv ?? {};
     for (const secret of [...Object.keys(settings), ...Object.keys(secretsFromEnv)]) {
@@ -49,10 +78,13 @@ export class PostLoginAction extends Construct {
     const secretCount = Object.keys(settings).length + Object.keys(secretsFromEnv).length;
     if (secretCount > 30) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows 30 per Action`);
 
-    const bundle = bundlePostLoginHandler(props.handler, Object.keys(props.dependencies ?? {}));
+    const bundle = bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}), props.entry);
     this.code = bundle.code;
     this.codeSha256 = bundle.sha256;
     this.name = props.name;
+    this.handler = props.handler;
+    this.trigger = props.trigger;
+    this.triggerVersion = version;
 
     const secretValues: Array<{ name: string; value: string }> = [
       ...Object.entries(settings).map(([name, value]) => ({ name, value: escapeTerraformTemplate(value) })),
@@ -64,7 +96,7 @@ export class PostLoginAction extends Construct {
       code: escapeTerraformTemplate(bundle.code),
       runtime: "node22",
       deploy: true,
-      supportedTriggers: { id: "post-login", version: "v3" },
+      supportedTriggers: { id: spec.id, version },
       ...(props.dependencies && Object.keys(props.dependencies).length > 0
         ? {
             dependencies: Object.entries(props.dependencies)
@@ -81,8 +113,8 @@ export class PostLoginAction extends Construct {
           }
         : {}),
     });
-    // A readable, stable address for plans and state: auth0_action.<handler>.
-    this.action.overrideLogicalId(props.handler.replace(/-/g, "_"));
+    // A readable, stable address for plans and state: auth0_action.<handler> (handlers are unique per tenant).
+    this.action.overrideLogicalId(terraformName(props.handler));
   }
 }
 
