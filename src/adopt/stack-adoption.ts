@@ -29,6 +29,7 @@ export interface AdoptionEntry {
   readonly adopted_code?: string;
   readonly display_name?: string;
   readonly runtime?: string;
+  readonly secrets?: Readonly<Record<string, { readonly env: string }>>;
 }
 
 export interface AdoptionFlow {
@@ -87,5 +88,12 @@ export function applyAdoption(stack: TerraformStack, flows: Readonly<Record<stri
       );
       if (all && flow.import_bindings) all.importFrom(trigger);
     }
+  }
+  // The secret variables only imported Actions would read are unused while they are imported, and
+  // Terraform asks for every declared variable: drop them until import_id is removed.
+  const entries = Object.values(flows).flatMap((f) => f?.actions ?? []);
+  const stillRead = new Set(entries.filter((e) => !e.import_id).flatMap((e) => Object.values(e.secrets ?? {}).map((s) => s.env)));
+  for (const env of new Set(entries.filter((e) => e.import_id).flatMap((e) => Object.values(e.secrets ?? {}).map((s) => s.env)))) {
+    if (!stillRead.has(env)) stack.node.tryRemoveChild(`secret-${env}`);
   }
 }
