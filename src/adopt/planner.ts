@@ -189,6 +189,18 @@ export function planAdoption(snapshot: TenantSnapshot, repo: readonly Repository
     return { entry: common(handler) };
   }
 
+  // The repository's declared Actions the tenant does not run yet: the follow-up adds them (creates).
+  for (const declared of repo.filter((r) => r.declaredName !== undefined)) {
+    if (flows[declared.trigger]?.actions.some((a) => a.handler === declared.handler)) continue;
+    summary.needingAttention.push(
+      `${declared.trigger}: the tenant does not run this repository's ${declared.handler}; tenant files bind it, so the tenant file ` +
+        "needs it before the first plan (which then also creates it), or adopt the tenant first with the entry added by the proposed follow-up",
+    );
+    const flow = proposedFlows[declared.trigger] ?? { mode: "append" as const, import_bindings: true as const, actions: [] };
+    proposedFlows[declared.trigger] = { ...flow, actions: [...flow.actions, { handler: declared.handler }] };
+    proposes = true;
+  }
+
   for (const action of snapshot.actions) {
     if (bound.has(action.id)) continue;
     if (!action.deployed) summary.draftsOnly.push(`${action.trigger.id}: "${action.name}" (id ${action.id}): never deployed; not adopted`);
