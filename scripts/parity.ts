@@ -4,7 +4,8 @@ import { parityCli } from "../src/parity/cli";
 parityCli(process.argv.slice(2), console).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(2);
+    // A failure of the harness itself is an error (3), never mistaken for "differences" (1).
+    console.error(`parity could not finish: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(3);
   },
 );

@@ -55,6 +55,7 @@ describe("adopting the seed team's tenant end to end", () => {
     tenant = await startLocalTenant({
       stateDir: tempDir("adopt-e2e"),
       port: 0,
+      dependencies: "syntax",
       seedFile: join(REPO_ROOT, "fixtures/adopt/team-tenant.seed.yaml"),
     });
     repo = copyRepository();

@@ -30,6 +30,7 @@ describe("adopt a Dashboard-made tenant", () => {
     tenant = await startLocalTenant({
       stateDir: tempDir("adopt"),
       port: 0,
+      dependencies: "syntax",
       users: UserDirectory.of({}),
       seedFile: SEED,
     });
@@ -156,6 +157,7 @@ describe("adopt a Dashboard-made tenant", () => {
     const same = await startLocalTenant({
       stateDir: tempDir("adopt-same"),
       port: 0,
+      dependencies: "syntax",
       users: UserDirectory.of({}),
     });
     try {

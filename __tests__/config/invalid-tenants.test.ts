@@ -30,7 +30,7 @@ const EXPECTED: Record<string, [string, string, string]> = {
   "api-token-pasted": ["dev.yaml", "provider.api_token", "tenant files hold no credentials"],
   "jwt-pasted-as-value": ["dev.yaml", "promotes_from", "tenant files hold no credentials"],
   "flow-mode-invalid": ["dev.yaml", "post_login_flow", 'must be one of "append", "authoritative"'],
-  "backend-type-invalid": ["dev.yaml", "backend.type", 'must be one of "local", "s3", "cloud"'],
+  "backend-type-invalid": ["dev.yaml", "backend.type", 'must be one of "local", "s3", "cloud", "pg"'],
   "backend-absolute-path": ["dev.yaml", "backend.path", "relative path inside the repository"],
   "s3-without-lockfile": ["prod.yaml", "backend.use_lockfile", "must be true"],
   "s3-missing-bucket": ["prod.yaml", "backend.bucket", "is required"],
@@ -54,6 +54,14 @@ const EXPECTED: Record<string, [string, string, string]> = {
   "flows-missing-handler": ["dev.yaml", "flows.pre-user-registration.actions[0].handler", "actions/pre-user-registration/deny-disposable-emails-that-does-not-exist.ts does not exist"],
   "flows-duplicate-handler": ["dev.yaml", "flows.credentials-exchange.actions[0].handler", "already bound in this tenant (post-login)"],
   "flows-empty": ["dev.yaml", "flows.post-change-password.actions", "a flow binds at least one Action"],
+  "shared-state-local": ["qa.yaml", "backend.path", "the same state as __tests__/fixtures/invalid-tenants/shared-state-local/dev.yaml (state/shared.tfstate)"],
+  "shared-state-s3": ["staging.yaml", "backend.key", "the same state as __tests__/fixtures/invalid-tenants/shared-state-s3/prod.yaml"],
+  "shared-domain-normalised": ["qa.yaml", "domain", "is already the domain of __tests__/fixtures/invalid-tenants/shared-domain-normalised/dev.yaml (both are coop-dev.eu.auth0.com)"],
+  "state-under-tenants": ["dev.yaml", "backend.path", "state must not live under tenants/"],
+  "claims-config-too-long": ["dev.yaml", "claims", "Auth0 allows 4096 per secret value"],
+  "yaml-alias-bomb": ["dev.yaml", "", "YAML aliases expand too far"],
+  "directory-named-yaml": ["qa.yaml", "", "is a directory, not a tenant file"],
+  "dangling-symlink": ["dev.yaml", "", 'a symbolic link to "missing-target.yaml", which does not exist'],
 };
 
 function problemsFor(dir: string): TenantConfigError {

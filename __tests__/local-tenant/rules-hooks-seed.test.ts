@@ -27,6 +27,7 @@ describe("seeded local tenant", () => {
     tenant = await startLocalTenant({
       stateDir,
       port: 0,
+      dependencies: "syntax",
       users,
       seedFile: SEED,
     });
@@ -144,6 +145,7 @@ describe("seeded local tenant", () => {
     tenant = await startLocalTenant({
       stateDir,
       port: 0,
+      dependencies: "syntax",
       users,
       seedFile: SEED,
     });
@@ -156,6 +158,7 @@ describe("seeded local tenant", () => {
     const fresh = await startLocalTenant({
       stateDir: tempDir("seed-endpoint"),
       port: 0,
+      dependencies: "syntax",
       users,
     });
     try {

@@ -13,7 +13,7 @@ describe("the seed Rule", () => {
   it("becomes a typed handler with the three claims, no callback and no metadata default", async () => {
     const result = await convert(SEED_RULE, {}, "add-metadata-to-user-profile");
     expect(result.fullyConverted).toBe(true);
-    expect(result.code).toContain('import type { Event, PostLoginAPI } from "../types/post-login-v3";');
+    expect(result.code).toContain('import type { Event, PostLoginAPI } from "../types/post-login-v3-converted";');
     expect(handlerBody(result.code)).toBe(
       [
         '  const namespace = "";',
@@ -33,7 +33,7 @@ describe("the seed Rule", () => {
   });
 
   it("as posted in the forum (braces never closed) is refused with the file, line and column", async () => {
-    const posted = SEED_RULE.replace(/\n  }\n/g, "\n");
+    const posted = SEED_RULE.replace(/\n {2}}\n/g, "\n");
     await expect(convert(posted)).rejects.toThrow(RuleSyntaxError);
     await expect(convert(posted)).rejects.toThrow(/^rules\/test-rule\.js:\d+:\d+: not valid JavaScript/);
   });
@@ -286,9 +286,15 @@ describe("requires", () => {
       context.idToken['https://x.example/h'] = crypto.createHash('sha256').update(_.trim(user.email)).digest('hex');
       callback(null, user, context);
     }`;
-    const unpinned = await convert(source);
-    expect(todoMarkers(unpinned)).toEqual(["MIGRATION_TODO_DEPENDENCY_VERSION"]);
-    expect(unpinned.code).toContain('const _ = MIGRATION_TODO_DEPENDENCY_VERSION(require("lodash"));');
+    const unknownModule = await convert(source.replace("require('lodash')", "require('validator')"));
+    expect(todoMarkers(unknownModule)).toEqual(["MIGRATION_TODO_DEPENDENCY_VERSION"]);
+    expect(unknownModule.code).toContain('const _ = MIGRATION_TODO_DEPENDENCY_VERSION(require("validator"));');
+
+    // lodash was one of the Rules runtime's modules: a bare require got its listed version.
+    const runtimeDefault = await convert(source);
+    expect(runtimeDefault.fullyConverted).toBe(true);
+    expect(runtimeDefault.dependencies).toEqual({ lodash: "2.4.2" });
+    expect(runtimeDefault.notes.map((n) => n.message).join("\n")).toContain("assumed lodash@2.4.2, the version the Rules runtime provided");
 
     const pinned = await convert(source, { dependencyVersions: { lodash: "4.17.21" } });
     expect(pinned.fullyConverted).toBe(true);

@@ -12,7 +12,8 @@ import { CONTEXT_FIELDS } from "../../src/migrate/mapping";
 import { eventFromLogin } from "../../src/parity/event-from-login";
 import { FixtureError, loadFixtureFile, normalizeFixture, parseFixtureFile } from "../../src/parity/fixtures";
 import { runRule } from "../../src/parity/rule-sandbox";
-import { bundleActionFile, checkParity } from "../../src/parity/run-parity";
+import { parityCli } from "../../src/parity/cli";
+import { bundleActionFile, checkParity, parityExitCode } from "../../src/parity/run-parity";
 import { convert } from "./support";
 
 const ROOT = join(__dirname, "..", "..");
@@ -34,7 +35,7 @@ it("finds no difference between the seed Rule and its conversion on the seed's f
   const report = await checkParity({ ruleSource: SEED_RULE, ruleFile: SEED_RULE_FILE, actionCode: bundleSource(converted.code), fixtures: SEED_FIXTURES });
   expect(report.results.map((r) => [r.fixture, r.differences])).toEqual(SEED_FIXTURES.map((f) => [f.name, []]));
   expect(report.equal).toBe(true);
-  expect(report.results[0].action.idTokenClaims).toEqual({ "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] });
+  expect(report.results[0].action!.idTokenClaims).toEqual({ "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] });
 });
 
 it("names each difference when the Action does not behave like the Rule", async () => {
@@ -116,15 +117,17 @@ it("builds the Action's event from a Rule-shaped login with the documented table
       ),
       stats: fc.record({ loginsCount: fc.nat({ max: 5000 }) }),
       authorization: fc.record({ roles: fc.array(text, { maxLength: 3 }) }),
+      authentication: fc.record({ methods: fc.array(fc.record({ name: fc.constantFrom("pwd", "mfa", "federated"), timestamp: fc.integer({ min: 1.5e12, max: 1.8e12 }) }), { maxLength: 2 }) }),
+      riskAssessment: fc.record({ confidence: fc.constantFrom("low", "medium", "high"), version: fc.constant("1") }),
     },
-    { requiredKeys: [] },
+    { requiredKeys: ["authentication"] },
   );
   await fc.assert(
     fc.asyncProperty(contexts, async (context) => {
       const fixtures = parseFixtureFile("generated", { fixtures: [{ name: "random login", user: { user_id: "auth0|r" }, context }] }).fixtures;
       const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode, fixtures });
       expect(report.results[0].differences).toEqual([]);
-      expect(report.results[0].rule.result).toBe("allowed");
+      expect(report.results[0].rule!.result).toBe("allowed");
     }),
     { numRuns: 40, seed: 5 },
   );
@@ -156,9 +159,17 @@ it("gives the Action the documented event shape for a Rule-shaped fixture", () =
 describe("the Rules sandbox", () => {
   const login = normalizeFixture(parseFixtureFile("inline", { fixtures: [{ name: "x", user: { user_id: "auth0|1" } }] }).fixtures[0]);
 
-  it("reports a Rule that never calls callback as a failed login once the time limit passes", async () => {
+  it("reports a Rule that never calls callback as a timed-out login once the time limit passes (not as a crash)", async () => {
     const run = await runRule("function (user, context, callback) { }", "never.js", login, { timeoutMs: 50 });
-    expect(run.failure).toBe("the Rule did not call callback within 0.05 seconds");
+    expect(run.timedOut).toBe("the Rule did not call callback within 0.05 seconds");
+    expect(run.failure).toBeUndefined();
+  });
+
+  it("reports a throw in a timer or a rejected async Rule as the Rule's failure", async () => {
+    const timer = await runRule("function (user, context, callback) { setTimeout(function () { null.x; }, 1); }", "timer.js", login, { timeoutMs: 2000 });
+    expect(timer.failure).toMatch(/Cannot read properties of null/);
+    const rejected = await runRule("async function (user, context, callback) { await Promise.resolve(); throw new Error('async boom'); }", "async.js", login, { timeoutMs: 2000 });
+    expect(rejected.failure).toBe("async boom");
   });
 
   it("reports a throw as a failure and callback(error) as a denial with its message", async () => {
@@ -184,5 +195,54 @@ describe("fixture files", () => {
     );
     expect(() => parseFixtureFile("f.json", { fixtures: [{ name: "a", user: {} }] })).toThrow("f.json: fixtures[0].user.user_id: is required (string)");
     expect(() => parseFixtureFile("f.json", { fixtures: [] })).toThrow(FixtureError);
+  });
+});
+
+describe("what parity compares and how it ends", () => {
+  const fixtures = (list: unknown[]) => parseFixtureFile("inline", { fixtures: list }).fixtures;
+  const allowAll = `import type { Event, PostLoginAPI } from "../types/post-login-v3";
+    export const onExecutePostLogin = async (_event: Event, _api: PostLoginAPI): Promise<void> => {};`;
+
+  it("sees a change to the user object that the Action cannot make", async () => {
+    const rule = "function (user, context, callback) { user.picture = 'https://img.example/' + user.user_id; delete user.nickname; callback(null, user, context); }";
+    const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode: bundleSource(allowAll), fixtures: fixtures([{ name: "u", user: { user_id: "auth0|7", nickname: "anna" } }]) });
+    expect(report.results[0].differences).toEqual([
+      'user profile field "picture" (tokens are issued from it): Rule "https://img.example/auth0|7", Action (not set)',
+      'user profile field "nickname" (tokens are issued from it): Rule (not set), Action "anna"',
+    ]);
+    expect(parityExitCode(report)).toBe(1);
+  });
+
+  it("tells a Rule that never called back from an Action that let the login through", async () => {
+    const report = await checkParity({ ruleSource: "function (user, context, callback) { if (user.email) return; callback(null, user, context); }", ruleFile: "rule.js", actionCode: bundleSource(allowAll), fixtures: fixtures([{ name: "e", user: { user_id: "a|1", email: "a@x.example" } }]), timeoutMs: 100 });
+    expect(report.results[0].differences).toEqual(['result: Rule "timed out", Action "allowed"', "  the Rule failed: the Rule did not call callback within 0.1 seconds"]);
+  });
+
+  it("compares SAML changes and Duo's provider options", async () => {
+    const rule = "function (user, context, callback) { context.samlConfiguration.mappings = { email: 'email' }; context.multifactor = { provider: 'duo', ikey: 'I', skey: 'S', host: 'h.example' }; callback(null, user, context); }";
+    const action = `import type { Event, PostLoginAPI } from "../types/post-login-v3";
+      export const onExecutePostLogin = async (_event: Event, api: PostLoginAPI): Promise<void> => {
+        api.multifactor.enable("duo", { providerOptions: { ikey: "I", skey: "S", host: "h.example" } });
+      };`;
+    const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode: bundleSource(action), fixtures: fixtures([{ name: "s", user: { user_id: "a|1" }, context: { samlConfiguration: {} } }]) });
+    expect(report.results[0].differences).toEqual(['SAML response: Rule {"samlConfiguration":{"mappings":{"email":"email"}}}, Action (not set)']);
+  });
+
+  it("reports a Rule that throws inside an HTTP callback as an error with exit 3, and goes on with the other fixtures", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parity-error-"));
+    const ruleFile = join(dir, "throws.js");
+    writeFileSync(ruleFile, "function (user, context, callback) { require('request').get('https://api.example/x', function (err, res, body) { JSON.parse(body).missing.field; callback(null, user, context); }); }");
+    writeFileSync(
+      join(dir, "throws.fixtures.json"),
+      JSON.stringify({ fixtures: [{ name: "bad body", user: { user_id: "a|1" }, http: [{ url: "https://api.example/x", body: {} }] }, { name: "network down", user: { user_id: "a|2" } }] }),
+    );
+    const actionFile = join(dir, "throws.ts");
+    writeFileSync(actionFile, allowAll);
+    const out: string[] = [];
+    const status = await parityCli([ruleFile, actionFile, "--timeout-ms", "2000"], { log: (t) => out.push(t), error: (t) => out.push(t) });
+    expect(status).toBe(3);
+    const text = out.join("\n");
+    expect(text).toContain("  ERROR      bad body\n             the Rule threw: Cannot read properties of undefined (reading 'field')");
+    expect(text).toContain("2 fixture(s): 0 the same, 0 different, 2 with an error (no verdict: exit 3)");
   });
 });

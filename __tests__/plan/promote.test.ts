@@ -1,7 +1,8 @@
 /**
- * The promotion gate with real Terraform reading real state files: `npm run promote -- dev staging`
- * deploys staging only when dev's state records the artifact's code hashes. The deploy step is
- * injected (a full apply is covered by the local tenant's end-to-end tests).
+ * The promotion gate: the order the tenant files declare, the credentials it needs, and the rule
+ * itself (every Action of the artifact, keyed by resource address, deployed in `from` with the same
+ * code, and nothing `from`'s verify found). Reading `from`'s deployed versions from a real (local)
+ * tenant is covered in __tests__/deploy/deploy-verify.test.ts.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
@@ -21,16 +22,13 @@ import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./supp
 afterAll(removeWorkspaces);
 
 const ACTION = "post-login/add-metadata-claims";
-/** The stack output's nested shape: { trigger: { handler: sha256 } }. */
-const recorded = (byKey: Record<string, string>) => ({
-  action_code_sha256: Object.fromEntries(Object.entries(byKey).map(([key, hash]) => [key.split("/")[0], { [key.split("/")[1]]: hash }])),
-});
 let ws: Workspace;
 let artifactHash: string;
 let deployed: DeployTarget[];
 
 const recordingDeploy: DeployStep = async (target) => {
   deployed.push(target);
+  return { exitCode: 0, markdown: "", repairs: [] };
 };
 
 function devState(outputs: Parameters<typeof writeState>[2] | undefined): void {
@@ -73,43 +71,8 @@ test("hashes are of the code Terraform sends, with its template escapes undone",
   expect(artifactCodeHashes(json, "cdk.tf.json")).toEqual({ "post-login/a": createHash("sha256").update(code).digest("hex") });
 });
 
-test("deploys staging when dev's state records the same code", async () => {
-  devState(recorded({ [ACTION]: artifactHash }));
-  const outcome = await run("dev", "staging");
-  expect(outcome).toEqual({ exitCode: 0, message: `promoted dev → staging: "${ACTION}" ${artifactHash.slice(0, 12)}` });
-  expect(deployed).toHaveLength(1);
-  expect(deployed[0].tenant.name).toBe("staging");
-  expect(deployed[0].expectedHashes).toEqual({ [ACTION]: artifactHash });
-});
-
-test("refuses a hash that dev never ran", async () => {
-  const other = "0".repeat(64);
-  devState(recorded({ [ACTION]: other }));
-  const outcome = await run("dev", "staging");
-  expect(outcome.exitCode).toBe(1);
-  expect(outcome.message).toContain("refusing to promote dev → staging");
-  expect(outcome.message).toContain(`Action "${ACTION}": the code to deploy (sha256 ${artifactHash.slice(0, 12)}) is not the code "dev" runs (sha256 000000000000)`);
-  expect(deployed).toEqual([]);
-});
-
-test("refuses when dev has no state at all", async () => {
-  devState(undefined);
-  const outcome = await run("dev", "staging");
-  expect(outcome.exitCode).toBe(1);
-  expect(outcome.message).toContain('"dev" has no recorded deployment');
-  expect(deployed).toEqual([]);
-});
-
-test("refuses when dev's state lacks one of the artifact's Actions", async () => {
-  devState(recorded({ "post-login/another-action": artifactHash }));
-  const outcome = await run("dev", "staging");
-  expect(outcome.exitCode).toBe(1);
-  expect(outcome.message).toContain(`Action "${ACTION}" is not deployed in "dev"`);
-  expect(deployed).toEqual([]);
-});
-
 test("refuses an order the tenant files do not declare, before reading any state", async () => {
-  devState(recorded({ [ACTION]: artifactHash }));
+  devState({ action_code_sha256: { "post-login": { "add-metadata-claims": artifactHash } } });
   const skip = await run("dev", "prod");
   expect(skip.exitCode).toBe(1);
   expect(skip.message).toContain('tenants/prod.yaml declares promotes_from: staging; "prod" only receives code that runs in "staging"');
@@ -128,11 +91,19 @@ test("refuses without credentials to deploy with, and names unknown tenants", as
   expect(deployed).toEqual([]);
 });
 
-test("the gate itself: every Action of the artifact must match", () => {
+test("the gate itself: every Action of the artifact, by resource address, must run in from with the same code", () => {
   const to = { name: "prod", file: "tenants/prod.yaml", promotes_from: "staging" };
   const from = { name: "staging" };
-  expect(checkPromotion({ from, to, artifact: { A: "a".repeat(64), B: "b".repeat(64) }, deployedInFrom: { A: "a".repeat(64), B: "b".repeat(64), C: "c" } })).toEqual({ allowed: true });
-  const decision = checkPromotion({ from, to, artifact: { A: "a".repeat(64), B: "b".repeat(64) }, deployedInFrom: { A: "a".repeat(64), B: "f".repeat(64) } });
-  expect(decision).toEqual({ allowed: false, reasons: [expect.stringContaining('Action "B"')] });
-  expect(checkPromotion({ from, to, artifact: {}, deployedInFrom: { A: "a" } }).allowed).toBe(false);
+  const status = (address: string, deployed: string | undefined) => ({ address, name: "same display name", trigger: "post-login", artifactSha256: "x", deployedSha256: deployed });
+  const artifact = { "auth0_action.a": "a".repeat(64), "auth0_action.b": "b".repeat(64) };
+  const clean = { actions: [status("auth0_action.a", "a".repeat(64)), status("auth0_action.b", "b".repeat(64))], findings: [] };
+  expect(checkPromotion({ from, to, artifact, fromVerify: clean })).toEqual({ allowed: true });
+  // Same display name twice: each is still checked on its own.
+  const oneDiffers = { actions: [status("auth0_action.a", "a".repeat(64)), status("auth0_action.b", "f".repeat(64))], findings: [] };
+  expect(checkPromotion({ from, to, artifact, fromVerify: oneDiffers })).toEqual({ allowed: false, reasons: [expect.stringContaining("auth0_action.b: the code to deploy")] });
+  const missing = { actions: [status("auth0_action.a", "a".repeat(64))], findings: [] };
+  expect(checkPromotion({ from, to, artifact, fromVerify: missing })).toEqual({ allowed: false, reasons: ['auth0_action.b is not deployed in "staging"; it must run there before "prod" gets it'] });
+  const draft = { ...clean, findings: [{ kind: "undeployed-draft" as const, address: "auth0_action.a", message: "a saved draft", fix: "npm run deploy -- staging" }] };
+  expect(checkPromotion({ from, to, artifact, fromVerify: draft })).toEqual({ allowed: false, reasons: ['"staging": saved but not deployed: a saved draft (fix: npm run deploy -- staging)'] });
+  expect(checkPromotion({ from, to, artifact: {}, fromVerify: clean }).allowed).toBe(false);
 });

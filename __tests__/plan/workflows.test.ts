@@ -151,7 +151,9 @@ test("deploys: per-tenant concurrency and environment, the same commit's artifac
   expect(deploy.environment).toBe("${{ inputs.tenant }}");
   expect(deploy.concurrency).toEqual({ group: "auth0-tenant-${{ inputs.tenant }}", "cancel-in-progress": false });
   expect(deploy.steps!.find((s) => s.uses?.startsWith("actions/download-artifact"))?.with).toEqual({ name: "${{ inputs.artifact }}", path: "cdktf.out" });
-  expect(step("deploy-tenant.yml", "deploy", "Promote (gate, then terraform apply)").run).toBe('npm run --silent promote -- "$FROM" "$TENANT" --artifact cdktf.out');
+  expect(step("deploy-tenant.yml", "deploy", "Promote (gate on what the from tenant runs, then npm run deploy's apply + verify + repair)").run).toBe('npm run --silent promote -- "$FROM" "$TENANT" --artifact cdktf.out');
+  // Not plain terraform apply: npm run deploy verifies the deployed versions and repairs drafts and orphans.
+  expect(step("deploy-tenant.yml", "deploy", "Deploy (terraform apply, then verify and repair through the Management API)").run).toBe('npm run --silent deploy -- "$TENANT" --artifact cdktf.out');
 
   const onMerge = workflow("deploy.yml");
   expect(onMerge.on).toEqual({ push: { branches: ["main"] } });

@@ -2,11 +2,12 @@
  * Reads tenants/*.yaml into validated Tenant objects, or fails with every problem named:
  * file, field, and what is allowed. Nothing is synthesized from a directory with a broken file.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { ZodIssue } from "zod";
 import { REPO_ROOT } from "../bundle/bundle-action";
+import { crossFileProblems } from "./cross-checks";
 import { flowList, tenantSchema, type TenantFile } from "./tenant-schema";
 
 export interface Tenant extends TenantFile {
@@ -67,14 +68,48 @@ export function loadTenants(dir = "tenants"): Tenant[] {
       continue;
     }
     byName.set(name, file);
-    const result = parseTenantFile(file, readFileSync(join(dir, entry), "utf8"));
+    const text = readTenantText(join(dir, entry));
+    if (typeof text !== "string") {
+      problems.push({ file, field: "", message: text.problem });
+      continue;
+    }
+    const result = parseTenantFile(file, text);
     if ("problems" in result) problems.push(...result.problems);
     else tenants.push({ ...result.tenant, name, file });
   }
-  problems.push(...crossTenantProblems(tenants));
+  problems.push(...crossTenantProblems(tenants), ...crossFileProblems(tenants));
   if (problems.length > 0) throw new TenantConfigError(problems);
   if (tenants.length === 0) throw new TenantConfigError([{ file: dir, field: "", message: "no tenant files found" }]);
   return tenants;
+}
+
+const MAX_ALIAS_COUNT = 100;
+
+/** The text of a tenant file, or why it cannot be read (a directory, a dangling symlink, no permission). */
+function readTenantText(path: string): string | { problem: string } {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      let target = "";
+      try {
+        target = readlinkSync(path);
+      } catch {
+        /* not a link */
+      }
+      return { problem: target ? `a symbolic link to "${target}", which does not exist: remove the link or restore its target` : "cannot be read: the file disappeared" };
+    }
+    return { problem: `cannot be read (${code ?? (error as Error).message})` };
+  }
+  if (stat.isDirectory()) return { problem: "is a directory, not a tenant file: tenant files are YAML files, one per tenant" };
+  if (!stat.isFile()) return { problem: "is not a regular file: tenant files are YAML files, one per tenant" };
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
 }
 
 /** Where the stacks bundle handlers from: actions/<trigger>/<handler>.ts; a tenant file may only name handlers that exist. */
@@ -94,7 +129,13 @@ export function parseTenantFile(file: string, text: string, handlersRoot = HANDL
       problems: doc.errors.map((e) => ({ file, field: "", message: `not valid YAML at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
     };
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // A handful of aliases is YAML; thousands are an alias bomb (exponential expansion).
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { problems: [{ file, field: "", message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias expansions): write the values out; ${(error as Error).message.split("\n")[0]}` }] };
+  }
   const credentialProblems = findCredentials(raw).map((field) => ({
     file,
     field,
@@ -131,12 +172,8 @@ export function parseTenantFile(file: string, text: string, handlersRoot = HANDL
 
 function crossTenantProblems(tenants: Tenant[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const byDomain = new Map<string, Tenant>();
   const names = new Set(tenants.map((t) => t.name));
   for (const t of tenants) {
-    const other = byDomain.get(t.domain);
-    if (other) problems.push({ file: t.file, field: "domain", message: `"${t.domain}" is already the domain of ${other.file}: one file per tenant` });
-    byDomain.set(t.domain, t);
     if (t.promotes_from !== undefined && !names.has(t.promotes_from)) {
       problems.push({ file: t.file, field: "promotes_from", message: `no tenant "${t.promotes_from}"; must be one of: ${[...names].join(", ")}` });
     }

@@ -11,7 +11,8 @@ import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../trigger
 const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 /** Host name with an optional port: Auth0 domains, custom domains, or the local tenant (localhost:8443). */
-const DOMAIN = /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
+/** Case and a trailing dot are allowed (DNS ignores both); the cross-file checks normalise them. */
+const DOMAIN = /^(?=.{1,254}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?(:\d{1,5})?$/i;
 /** app_metadata field names that make a sensible claim suffix. */
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const HANDLER = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -82,9 +83,24 @@ const cloudBackend = z
   })
   .strict();
 
-export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend], {
+/**
+ * Terraform's pg backend (PostgreSQL, with advisory locks). The connection string is a credential:
+ * it comes from PG_CONN_STR in the environment, never from this file. One schema per tenant.
+ */
+const pgBackend = z
+  .object({
+    type: z.literal("pg"),
+    /** Default auth0_<tenant> (set by the stack). */
+    schema_name: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL schema name: lowercase letters, digits and _, e.g. "auth0_dev"')
+      .optional(),
+  })
+  .strict();
+
+export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend, pgBackend], {
   errorMap: (issue, ctx) =>
-    issue.code === "invalid_union_discriminator" ? { message: 'must be one of "local", "s3", "cloud"' } : { message: ctx.defaultError },
+    issue.code === "invalid_union_discriminator" ? { message: 'must be one of "local", "s3", "cloud", "pg"' } : { message: ctx.defaultError },
 });
 
 /** A secret the Action reads from event.secrets; its value comes from an environment variable at plan/apply time. */

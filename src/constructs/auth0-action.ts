@@ -46,6 +46,8 @@ export interface Auth0ActionProps {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** Auth0's documented limit on an Action's code. */
+const MAX_CODE_BYTES = 100 * 1024;
 
 export class Auth0Action extends Construct {
   /** The underlying auth0_action resource. */
@@ -79,6 +81,10 @@ export class Auth0Action extends Construct {
     if (secretCount > 30) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows 30 per Action`);
 
     const bundle = bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}), props.entry);
+    const size = Buffer.byteLength(bundle.code, "utf8");
+    if (size > MAX_CODE_BYTES) {
+      throw new Error(`${spec.handlerDir}/${props.handler}.ts bundles to ${size} bytes; Auth0 allows ${MAX_CODE_BYTES} (100 kB) of code per Action: move large data out of the code, or list big libraries under dependencies`);
+    }
     this.code = bundle.code;
     this.codeSha256 = bundle.sha256;
     this.name = props.name;

@@ -11,12 +11,16 @@ import { renderFailureMarkdown } from "../plan/run-plan";
 import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
 import { buildDriftReport, type DriftReport } from "./drift-report";
 import { renderDriftMarkdown } from "./render-drift";
+import type { Finding } from "../verify/compare";
+import { deploymentFindings } from "../verify/deployment-findings";
 
 export interface TenantDriftOutcome {
   tenant: string;
   exitCode: 0 | 1 | 2;
   markdown: string;
   report?: DriftReport;
+  /** Saved-but-undeployed drafts and orphans, read from the Management API. */
+  deployment?: Finding[];
   error?: string;
 }
 
@@ -55,6 +59,15 @@ export async function driftTenants(options: TenantRunOptions): Promise<DriftOutc
       return { tenant, exitCode: 1, markdown, error: message };
     },
   );
+  // Drafts saved but not deployed, and orphans: invisible to a refresh-only plan, drift all the same.
+  for (const [index, outcome] of outcomes.entries()) {
+    if (outcome.exitCode === 1) continue;
+    const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
+    const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
+    const exitCode = "error" in check ? 1 : check.findings.length > 0 ? 2 : outcome.exitCode;
+    outcomes[index] = { ...outcome, markdown, exitCode, ...("error" in check ? { error: redactSecrets(check.error, env) } : { deployment: check.findings }) };
+    writeReport(outdir, outcome.tenant, markdown);
+  }
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }
 

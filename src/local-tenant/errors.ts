@@ -17,6 +17,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   409: "Conflict",
   413: "Payload Too Large",
   415: "Unsupported Media Type",
+  431: "Request Header Fields Too Large",
   429: "Too Many Requests",
   500: "Internal Server Error",
   502: "Bad Gateway",
@@ -47,17 +48,13 @@ export function sendError(reply: FastifyReply, statusCode: number, message: stri
 export class TenantError extends Error {
   constructor(
     readonly statusCode: 400 | 404 | 409,
-    readonly errorCode: string,
+    /** Absent where Auth0 sends none (its 404 for an unknown Action has no errorCode). */
+    readonly errorCode: string | undefined,
     message: string,
   ) {
     super(message);
     this.name = "TenantError";
   }
-}
-
-/** Auth0's 400 for a body that breaks the schema: "Payload validation error: '<field>' <problem>." */
-export function invalidBody(field: string, problem: string): TenantError {
-  return new TenantError(400, "invalid_body", `Payload validation error: '${field}' ${problem}.`);
 }
 
 /** An authentication API failure: {"error": ..., "error_description": ...}. */

@@ -4,23 +4,27 @@
  * requests and responses, this module owns the rules Auth0 enforces and the state that persists.
  *
  * Builds follow Auth0's state machine. Saving code makes a draft whose status is `pending`, then
- * `building`, then `built` or `failed`. The status is computed from the time the build was
- * requested, so it stays right across restarts with no timers to resume.
+ * `building`, then `built`, or `retrying` and then `failed` (recorded real traffic shows a failing
+ * build reported as `retrying` for a while before `failed`). The status is computed from the times
+ * the build was requested and settled, so it stays right across restarts with no timers to resume.
  *
  * What fails a build: Auth0's build installs the Action's dependencies; it does not parse the code.
  * Recorded real traffic shows code with a syntax error (an unterminated string) reaching `built`
  * and deploying; such code fails at login instead. So here a build fails on a dependency npm could
- * never install (an invalid package name or version), and a syntax error surfaces at login.
+ * never install (an invalid package name or version), or, when a dependency check is given (the
+ * server gives one that asks the npm registry), on one that does not exist; a syntax error surfaces
+ * at login. The check runs asynchronously; until it answers the draft is `building`.
  */
 import { randomUUID } from "node:crypto";
-import { invalidBody, TenantError } from "./errors";
+import { TenantError } from "./errors";
+import { payloadError, validatePayload, type Schema } from "./payload";
 
 export { TenantError } from "./errors";
 
 export const STATE_FORMAT = 1;
 
 /** Triggers and the versions Auth0 accepts for each (Management API "GET /actions/triggers"). */
-export const TRIGGERS: Readonly<Record<string, readonly string[]>> = {
+export const TRIGGERS: Readonly<Record<string, readonly string[]>> = nullPrototype({
   "post-login": ["v1", "v2", "v3"],
   "credentials-exchange": ["v1", "v2"],
   "pre-user-registration": ["v1", "v2"],
@@ -32,7 +36,16 @@ export const TRIGGERS: Readonly<Record<string, readonly string[]>> = {
   "custom-phone-provider": ["v1"],
   "login-post-identifier": ["v1"],
   "signup-post-identifier": ["v1"],
-};
+});
+
+/** True for a trigger id Auth0 knows; never for inherited names such as "constructor" or "__proto__". */
+export function isTrigger(id: string): boolean {
+  return Object.hasOwn(TRIGGERS, id);
+}
+
+function nullPrototype<T extends object>(entries: T): Readonly<T> {
+  return Object.freeze(Object.assign(Object.create(null) as T, entries));
+}
 
 /** Runtimes accepted on create/update; the provider sends node18 as "node18-actions". */
 export const RUNTIMES = ["node12", "node16", "node18", "node18-actions", "node22"] as const;
@@ -46,6 +59,8 @@ export const LIMITS = {
   secretNameLength: 128,
   secretValueLength: 4096,
   dependenciesPerAction: 10,
+  /** Auth0's documented ~100 kB of code per Action, counted in characters as its validator counts. */
+  codeLength: 100 * 1024,
   versionsPerAction: 50,
 };
 
@@ -67,11 +82,18 @@ export interface StoredSecret {
 }
 
 export interface BuildRecord {
+  /** Tells a late answer of an older build's check from the current one's. Absent in older state files. */
+  id?: string;
   /** Epoch ms when the draft was saved. */
   requested_at: number;
   /** Epoch ms when the build finishes. */
   ready_at: number;
-  result: "built" | "failed";
+  /** "unresolved": the dependency check has not answered yet. */
+  result: "built" | "failed" | "unresolved";
+  /** Epoch ms when the dependency check answered (absent when there was nothing to ask). */
+  settled_at?: number;
+  /** How long a failed build reports `retrying` before `failed`, ms. */
+  retry_ms?: number;
   /** The build's message when `result` is "failed". */
   error?: string;
 }
@@ -127,7 +149,57 @@ export interface TenantState {
   users: Record<string, UserOverlay>;
 }
 
-export type BuildStatus = "pending" | "building" | "built" | "failed";
+export type BuildStatus = "pending" | "building" | "built" | "retrying" | "failed";
+
+/** Answers a build's dependency question: undefined when all install, else the build's error message. */
+export type DependencyCheck = (dependencies: readonly Dependency[]) => Promise<string | undefined>;
+
+/** The body of POST/PATCH /api/v2/actions/actions: what Auth0's schema allows, nothing more. */
+const TRIGGER_REF: Schema = {
+  type: "object",
+  properties: { id: { type: "string", minLength: 1, maxLength: 100 }, version: { type: "string", minLength: 1, maxLength: 10 } },
+  required: ["id", "version"],
+};
+const DEPENDENCY: Schema = {
+  type: "object",
+  properties: { name: { type: "string", minLength: 1, maxLength: 214 }, version: { type: "string", minLength: 1, maxLength: 100 }, registry_url: { type: "string" } },
+  required: ["name", "version"],
+};
+const SECRET: Schema = {
+  type: "object",
+  properties: { name: { type: "string", minLength: 1, maxLength: LIMITS.secretNameLength }, value: { type: "string", minLength: 1, maxLength: LIMITS.secretValueLength } },
+  required: ["name"],
+};
+const MODULE_REF: Schema = {
+  type: "object",
+  properties: { module_id: { type: "string", minLength: 1 }, module_version_id: { type: "string", minLength: 1 } },
+  required: ["module_id", "module_version_id"],
+};
+const ACTION_PROPERTIES = {
+  name: { type: "string", minLength: 1, maxLength: 100 },
+  supported_triggers: { type: "array", items: TRIGGER_REF, minItems: 1, maxItems: 1 },
+  code: { type: "string", maxLength: LIMITS.codeLength },
+  dependencies: { type: "array", items: DEPENDENCY, maxItems: LIMITS.dependenciesPerAction },
+  runtime: { type: "string", minLength: 1, maxLength: 50 },
+  secrets: { type: "array", items: SECRET, maxItems: LIMITS.secretsPerAction },
+  modules: { type: "array", items: MODULE_REF },
+} as const satisfies Record<string, Schema>;
+export const ACTION_CREATE_BODY: Schema = { type: "object", properties: ACTION_PROPERTIES, required: ["name", "supported_triggers"] };
+export const ACTION_UPDATE_BODY: Schema = { type: "object", properties: ACTION_PROPERTIES };
+const BINDING: Schema = {
+  type: "object",
+  properties: {
+    ref: {
+      type: "object",
+      properties: { type: { type: "string", enum: ["action_id", "action_name"] }, value: { type: "string", minLength: 1, maxLength: 200 } },
+      required: ["type", "value"],
+    },
+    display_name: { type: "string", minLength: 1, maxLength: 100 },
+  },
+  required: ["ref"],
+};
+/** The body of PATCH /api/v2/actions/triggers/{trigger}/bindings. */
+export const BINDINGS_BODY: Schema = { type: "object", properties: { bindings: { type: "array", items: BINDING } }, required: ["bindings"] };
 
 export interface ActionInput {
   name?: unknown;
@@ -139,8 +211,18 @@ export interface ActionInput {
 }
 
 export interface BindingInput {
-  ref?: { type?: unknown; value?: unknown };
-  display_name?: unknown;
+  ref: { type: "action_id" | "action_name"; value: string };
+  display_name?: string;
+}
+
+interface ValidActionInput {
+  name?: string;
+  supported_triggers?: TriggerRef[];
+  code?: string;
+  runtime?: string;
+  dependencies?: Array<Dependency & { registry_url?: string }>;
+  secrets?: Array<{ name: string; value?: string }>;
+  modules?: unknown[];
 }
 
 export interface ModelOptions {
@@ -149,6 +231,10 @@ export interface ModelOptions {
   newId?: () => string;
   /** How long a build takes; 0 means the first read after saving already sees the result. */
   buildDurationMs?: number;
+  /** How long a failing build reports `retrying` before `failed`. Default 0. */
+  buildRetryMs?: number;
+  /** Asked for each build with dependencies that pass the syntax check. Absent: only the syntax check. */
+  checkDependencies?: DependencyCheck;
   /** Called after every change with the full state, before the change is reported to the caller. */
   onChange?: (state: TenantState) => void;
 }
@@ -163,6 +249,9 @@ export class TenantModel {
   private readonly newId: () => string;
   private readonly onChange?: (state: TenantState) => void;
   buildDurationMs: number;
+  buildRetryMs: number;
+  private readonly checkDependencies?: DependencyCheck;
+  private readonly checks = new Set<Promise<void>>();
 
   constructor(initial: TenantState = emptyState(), options: ModelOptions = {}) {
     if (initial.format !== STATE_FORMAT) throw new Error(`tenant state format ${String(initial.format)} is not supported (expected ${STATE_FORMAT})`);
@@ -171,6 +260,10 @@ export class TenantModel {
     this.newId = options.newId ?? randomUUID;
     this.onChange = options.onChange;
     this.buildDurationMs = options.buildDurationMs ?? 0;
+    this.buildRetryMs = options.buildRetryMs ?? 0;
+    this.checkDependencies = options.checkDependencies;
+    // Builds whose check was running when the tenant stopped are asked again.
+    for (const action of this.state.actions) if (action.build.result === "unresolved") this.runCheck(action);
   }
 
   /** A deep copy of the whole state, as persisted. */
@@ -195,14 +288,16 @@ export class TenantModel {
 
   getAction(id: string): ActionRecord {
     const action = this.state.actions.find((a) => a.id === id);
-    if (!action) throw new TenantError(404, "inexistent_action", "The action does not exist.");
+    // Verbatim from recorded real traffic: no errorCode in this one.
+    if (!action) throw new TenantError(404, undefined, "That action does not exist.");
     return action;
   }
 
-  createAction(input: ActionInput): ActionRecord {
-    const name = requireString(input.name, "name", 1, 100);
-    const triggers = parseTriggers(input.supported_triggers);
-    const code = requireString(input.code, "code", 0, Infinity);
+  createAction(body: ActionInput): ActionRecord {
+    const input = checkActionBody(body, ACTION_CREATE_BODY);
+    const name = input.name!;
+    const triggers = input.supported_triggers!;
+    const code = input.code ?? "";
     if (this.state.actions.length >= LIMITS.actionsPerTenant) {
       throw new TenantError(400, "too_many_entities", `A tenant may have at most ${LIMITS.actionsPerTenant} actions.`);
     }
@@ -212,35 +307,38 @@ export class TenantModel {
       name,
       supported_triggers: triggers,
       code,
-      dependencies: input.dependencies === undefined ? [] : parseDependencies(input.dependencies),
-      runtime: input.runtime === undefined ? DEFAULT_RUNTIME : parseRuntime(input.runtime),
-      secrets: input.secrets === undefined ? [] : parseSecrets(input.secrets, [], at),
+      dependencies: dependenciesOf(input),
+      runtime: input.runtime ?? DEFAULT_RUNTIME,
+      secrets: input.secrets === undefined ? [] : mergeSecrets(input.secrets, [], at),
       created_at: at,
       updated_at: at,
-      build: this.startBuild(input.dependencies === undefined ? [] : parseDependencies(input.dependencies)),
+      build: this.startBuild(dependenciesOf(input)),
       versions: [],
     };
     this.state.actions.push(action);
     this.changed();
+    this.runCheck(action);
     return action;
   }
 
   /** Fields absent from the body keep their value, as in Auth0's PATCH. */
-  updateAction(id: string, input: ActionInput): ActionRecord {
+  updateAction(id: string, body: ActionInput): ActionRecord {
     const action = this.getAction(id);
+    const input = checkActionBody(body, ACTION_UPDATE_BODY);
     const at = this.isoNow();
     const next: ActionRecord = { ...action };
-    if (input.name !== undefined) next.name = requireString(input.name, "name", 1, 100);
-    if (input.supported_triggers !== undefined) next.supported_triggers = parseTriggers(input.supported_triggers);
-    if (input.code !== undefined) next.code = requireString(input.code, "code", 0, Infinity);
-    if (input.runtime !== undefined) next.runtime = parseRuntime(input.runtime);
-    if (input.dependencies !== undefined) next.dependencies = parseDependencies(input.dependencies);
-    if (input.secrets !== undefined) next.secrets = parseSecrets(input.secrets, action.secrets, at);
+    if (input.name !== undefined) next.name = input.name;
+    if (input.supported_triggers !== undefined) next.supported_triggers = input.supported_triggers;
+    if (input.code !== undefined) next.code = input.code;
+    if (input.runtime !== undefined) next.runtime = input.runtime;
+    if (input.dependencies !== undefined) next.dependencies = dependenciesOf(input);
+    if (input.secrets !== undefined) next.secrets = mergeSecrets(input.secrets, action.secrets, at);
     next.updated_at = at;
     // Any save makes a new draft build, even when only secrets changed: Auth0 rebuilds too.
     next.build = this.startBuild(next.dependencies);
     Object.assign(action, next);
     this.changed();
+    this.runCheck(action);
     return action;
   }
 
@@ -263,9 +361,18 @@ export class TenantModel {
 
   statusOf(action: ActionRecord): BuildStatus {
     const now = this.now();
-    const { requested_at, ready_at, result } = action.build;
-    if (now >= ready_at) return result;
-    return now < requested_at + (ready_at - requested_at) / 2 ? "pending" : "building";
+    const { requested_at, ready_at, result, settled_at = 0, retry_ms = 0 } = action.build;
+    const early = now < requested_at + (ready_at - requested_at) / 2 ? "pending" : "building";
+    if (result === "unresolved") return early;
+    const doneAt = Math.max(ready_at, settled_at);
+    if (now < doneAt) return early;
+    if (result === "built") return "built";
+    return now < doneAt + retry_ms ? "retrying" : "failed";
+  }
+
+  /** Resolves when every dependency check started so far has answered (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.checks.size > 0) await Promise.all([...this.checks]);
   }
 
   /** Deploys the current draft as a new immutable version, which serves traffic at once. */
@@ -281,7 +388,7 @@ export class TenantModel {
       runtime: action.runtime,
       secrets: action.secrets,
       supported_triggers: action.supported_triggers,
-      built_at: new Date(action.build.ready_at).toISOString(),
+      built_at: new Date(Math.max(action.build.ready_at, action.build.settled_at ?? 0)).toISOString(),
     });
   }
 
@@ -323,22 +430,22 @@ export class TenantModel {
   }
 
   /** Replaces the trigger's whole list (Auth0's PATCH .../bindings). Each call makes new binding ids. */
-  replaceBindings(trigger: string, input: unknown): BindingRecord[] {
+  replaceBindings(trigger: string, list: unknown): BindingRecord[] {
     requireTrigger(trigger);
-    if (!Array.isArray(input)) throw invalidBody("bindings", "must be an array");
+    const input = validatePayload<{ bindings: BindingInput[] }>({ bindings: list }, BINDINGS_BODY).bindings;
     if (input.length > LIMITS.bindingsPerTrigger) {
       throw new TenantError(400, "too_many_entities", `A trigger may have at most ${LIMITS.bindingsPerTrigger} bound actions.`);
     }
     const at = this.isoNow();
-    const bindings = (input as BindingInput[]).map((entry, index): BindingRecord => {
-      const action = this.resolveRef(entry?.ref, index);
+    const bindings = input.map((entry): BindingRecord => {
+      const action = this.resolveRef(entry.ref);
       if (!action.supported_triggers.some((t) => t.id === trigger)) {
         throw new TenantError(400, "invalid_body", `Action "${action.name}" does not support the ${trigger} trigger.`);
       }
       if (!action.deployed_version_id) {
         throw new TenantError(400, "action_not_deployed", `Action "${action.name}" is not deployed yet: deploy it before binding it.`);
       }
-      const displayName = entry.display_name === undefined ? action.name : requireString(entry.display_name, `bindings[${index}].display_name`, 1, 100);
+      const displayName = entry.display_name ?? action.name;
       return { id: this.newId(), action_id: action.id, display_name: displayName, created_at: at, updated_at: at };
     });
     this.state.bindings[trigger] = bindings;
@@ -401,27 +508,44 @@ export class TenantModel {
     return version;
   }
 
-  private resolveRef(ref: BindingInput["ref"], index: number): ActionRecord {
-    const field = `bindings[${index}].ref`;
-    if (!ref || typeof ref !== "object") throw invalidBody(field, "is required");
-    const value = requireString(ref.value, `${field}.value`, 1, 200);
-    switch (ref.type) {
-      case "action_id":
-        return this.getAction(value);
-      case "action_name": {
-        const found = this.state.actions.find((a) => a.name === value);
-        if (!found) throw new TenantError(404, "inexistent_action", `The action "${value}" does not exist.`);
-        return found;
-      }
-      default:
-        throw invalidBody(`${field}.type`, 'must be "action_id" or "action_name"');
-    }
+  private resolveRef(ref: BindingInput["ref"]): ActionRecord {
+    if (ref.type === "action_id") return this.getAction(ref.value);
+    const found = this.state.actions.find((a) => a.name === ref.value);
+    if (!found) throw new TenantError(404, undefined, "That action does not exist.");
+    return found;
   }
 
   private startBuild(dependencies: readonly Dependency[]): BuildRecord {
     const requested = this.now();
     const error = dependencyError(dependencies);
-    return { requested_at: requested, ready_at: requested + this.buildDurationMs, result: error ? "failed" : "built", ...(error ? { error } : {}) };
+    const ask = !error && dependencies.length > 0 && this.checkDependencies !== undefined;
+    return {
+      id: this.newId(),
+      requested_at: requested,
+      ready_at: requested + this.buildDurationMs,
+      result: error ? "failed" : ask ? "unresolved" : "built",
+      retry_ms: this.buildRetryMs,
+      ...(error ? { error } : {}),
+    };
+  }
+
+  /** Asks the dependency check for an unresolved build; the answer lands only if the draft was not saved again meanwhile. */
+  private runCheck(action: ActionRecord): void {
+    const check = this.checkDependencies;
+    const build = action.build;
+    if (!check || build.result !== "unresolved") return;
+    const settle = (error: string | undefined) => {
+      const current = this.state.actions.find((a) => a.id === action.id);
+      if (!current || current.build.id !== build.id) return;
+      current.build = { ...current.build, result: error ? "failed" : "built", settled_at: this.now(), ...(error ? { error } : {}) };
+      this.changed();
+    };
+    const running: Promise<void> = check(action.dependencies)
+      .then(settle, (caught: unknown) => settle(`npm ERR! ${caught instanceof Error ? caught.message : String(caught)}`))
+      // A failed save (onChange) must not become an unhandled rejection that stops the tenant.
+      .catch(() => undefined)
+      .finally(() => this.checks.delete(running));
+    this.checks.add(running);
   }
 
   private isoNow(): string {
@@ -447,59 +571,44 @@ export function dependencyError(dependencies: readonly Dependency[]): string | u
   return undefined;
 }
 
-function requireString(value: unknown, field: string, min: number, max: number): string {
-  if (typeof value !== "string") throw invalidBody(field, value === undefined ? "is required" : "must be a string");
-  if (value.length < min) throw invalidBody(field, `must be at least ${min} character(s) long`);
-  if (value.length > max) throw invalidBody(field, `must be at most ${max} characters long`);
-  return value;
-}
-
 function requireTrigger(trigger: string): void {
-  if (!(trigger in TRIGGERS)) throw new TenantError(404, "inexistent_trigger", `The trigger "${trigger}" does not exist.`);
+  if (!isTrigger(trigger)) throw new TenantError(404, "inexistent_trigger", `The trigger "${trigger}" does not exist.`);
 }
 
-function parseTriggers(value: unknown): TriggerRef[] {
-  if (!Array.isArray(value) || value.length !== 1) throw invalidBody("supported_triggers", "must list exactly one trigger");
-  return value.map((t: { id?: unknown; version?: unknown }, i) => {
-    const id = requireString(t?.id, `supported_triggers[${i}].id`, 1, 100);
-    const version = requireString(t?.version, `supported_triggers[${i}].version`, 1, 10);
-    const versions = TRIGGERS[id];
-    if (!versions) throw invalidBody(`supported_triggers[${i}].id`, `must be one of ${Object.keys(TRIGGERS).join(", ")}`);
-    if (!versions.includes(version)) throw invalidBody(`supported_triggers[${i}].version`, `must be one of ${versions.join(", ")} for ${id}`);
-    return { id, version };
+/** The schema first, then what the schema alone cannot say: known trigger ids and versions, runtimes, unique secret names. */
+function checkActionBody(body: unknown, schema: Schema): ValidActionInput {
+  const input = validatePayload<ValidActionInput>(body, schema);
+  input.supported_triggers?.forEach((t, i) => {
+    if (!isTrigger(t.id)) throw payloadError(`No enum match for: ${JSON.stringify(t.id)}`, `supported_triggers[${i}].id`);
+    if (!TRIGGERS[t.id].includes(t.version)) throw payloadError(`No enum match for: ${JSON.stringify(t.version)}`, `supported_triggers[${i}].version`);
   });
+  if (input.runtime !== undefined && !(RUNTIMES as readonly string[]).includes(input.runtime)) {
+    throw payloadError(`No enum match for: ${JSON.stringify(input.runtime)}`, "runtime");
+  }
+  const seen = new Set<string>();
+  input.secrets?.forEach((secret, i) => {
+    if (seen.has(secret.name)) throw payloadError(`Array items are not unique (secret name ${JSON.stringify(secret.name)})`, `secrets[${i}].name`);
+    seen.add(secret.name);
+  });
+  // Action modules are not emulated: refuse rather than accept and ignore them.
+  if (input.modules !== undefined && input.modules.length > 0) {
+    throw new TenantError(400, "invalid_body", "Action modules are not supported by the local tenant; remove 'modules' from the request.");
+  }
+  return input;
 }
 
-function parseRuntime(value: unknown): string {
-  const runtime = requireString(value, "runtime", 1, 50);
-  if (!(RUNTIMES as readonly string[]).includes(runtime)) throw invalidBody("runtime", `must be one of ${RUNTIMES.join(", ")}`);
-  return runtime;
-}
-
-function parseDependencies(value: unknown): Dependency[] {
-  if (!Array.isArray(value)) throw invalidBody("dependencies", "must be an array");
-  if (value.length > LIMITS.dependenciesPerAction) throw invalidBody("dependencies", `must have at most ${LIMITS.dependenciesPerAction} items`);
-  return value.map((d: { name?: unknown; version?: unknown }, i) => ({
-    name: requireString(d?.name, `dependencies[${i}].name`, 1, 214),
-    version: requireString(d?.version, `dependencies[${i}].version`, 1, 100),
-  }));
+function dependenciesOf(input: ValidActionInput): Dependency[] {
+  return (input.dependencies ?? []).map(({ name, version }) => ({ name, version }));
 }
 
 /** A list replaces the Action's secrets; a name sent without a value keeps its stored value. */
-function parseSecrets(value: unknown, previous: StoredSecret[], at: string): StoredSecret[] {
-  if (!Array.isArray(value)) throw invalidBody("secrets", "must be an array");
-  if (value.length > LIMITS.secretsPerAction) throw invalidBody("secrets", `must have at most ${LIMITS.secretsPerAction} items`);
-  const seen = new Set<string>();
-  return value.map((s: { name?: unknown; value?: unknown }, i) => {
-    const name = requireString(s?.name, `secrets[${i}].name`, 1, LIMITS.secretNameLength);
-    if (seen.has(name)) throw invalidBody(`secrets[${i}].name`, `"${name}" appears twice`);
-    seen.add(name);
-    const old = previous.find((p) => p.name === name);
+function mergeSecrets(list: NonNullable<ValidActionInput["secrets"]>, previous: StoredSecret[], at: string): StoredSecret[] {
+  return list.map((s, i) => {
+    const old = previous.find((p) => p.name === s.name);
     if (s.value === undefined) {
-      if (!old) throw invalidBody(`secrets[${i}].value`, "is required for a new secret");
+      if (!old) throw payloadError("Missing required property: value", `secrets[${i}]`);
       return { ...old };
     }
-    const secretValue = requireString(s.value, `secrets[${i}].value`, 1, LIMITS.secretValueLength);
-    return old && old.value === secretValue ? { ...old } : { name, value: secretValue, updated_at: at };
+    return old && old.value === s.value ? { ...old } : { name: s.name, value: s.value, updated_at: at };
   });
 }

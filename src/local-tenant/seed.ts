@@ -120,7 +120,7 @@ export interface SeedResult {
   hooks: number;
 }
 
-export function applySeed(seed: Seed, baseDir: string, model: TenantModel, legacy: RulesHooksModel): SeedResult {
+export async function applySeed(seed: Seed, baseDir: string, model: TenantModel, legacy: RulesHooksModel): Promise<SeedResult> {
   const empty = { actions: 0, rules: 0, hooks: 0 };
   if (model.listActions().length > 0 || !legacy.isEmpty()) {
     return {
@@ -140,34 +140,24 @@ export function applySeed(seed: Seed, baseDir: string, model: TenantModel, legac
   model.buildDurationMs = 0;
   try {
     const ids = new Map<string, string>();
-    seed.actions.forEach((a, i) => {
+    for (const [i, a] of seed.actions.entries()) {
       const action = model.createAction({
         name: a.name,
-        supported_triggers: [
-          {
-            id: a.trigger,
-            version: a.trigger_version ?? TRIGGERS[a.trigger].at(-1),
-          },
-        ],
+        supported_triggers: [{ id: a.trigger, version: a.trigger_version ?? TRIGGERS[a.trigger].at(-1) }],
         code: text(a.code, a.code_file, `actions[${i}].code`),
         ...(a.runtime ? { runtime: a.runtime } : {}),
-        dependencies: Object.entries(a.dependencies).map(([name, version]) => ({
-          name,
-          version,
-        })),
-        secrets: Object.entries(a.secrets).map(([name, value]) => ({
-          name,
-          value,
-        })),
+        dependencies: Object.entries(a.dependencies).map(([name, version]) => ({ name, version })),
+        secrets: Object.entries(a.secrets).map(([name, value]) => ({ name, value })),
       });
       ids.set(a.name, action.id);
+      // The build may check dependencies asynchronously (the npm registry): wait for it, as the Dashboard did.
+      await model.settled();
       if (a.deployed) model.deployAction(action.id);
       if (a.draft_code !== undefined || a.draft_code_file !== undefined) {
-        model.updateAction(action.id, {
-          code: text(a.draft_code, a.draft_code_file, `actions[${i}].draft_code`),
-        });
+        model.updateAction(action.id, { code: text(a.draft_code, a.draft_code_file, `actions[${i}].draft_code`) });
+        await model.settled();
       }
-    });
+    }
     for (const [trigger, list] of Object.entries(seed.bindings)) {
       model.replaceBindings(
         trigger,

@@ -8,22 +8,39 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { ensureCertificates } from "./ca";
+import { DbUsers } from "./db-users";
 import { Faults, type FaultRule } from "./faults";
 import { LoginService, type LoginOptions } from "./login";
-import { emptyState, TenantModel, type TenantState } from "./model";
+import { registryDependencyCheck } from "./dependency-exists";
+import { emptyState, TenantModel, type DependencyCheck, type TenantState } from "./model";
 import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
 import { registerRoutes } from "./routes";
 import { RulesHooksModel, type RulesHooksState } from "./rules-hooks";
 import { applySeed, loadSeed, type SeedResult } from "./seed";
+import { BODY_LIMIT_BYTES, frameworkErrorOptions } from "./routes/http";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
 const HOST = "127.0.0.1";
 const MAX_RECORDED_REQUESTS = 10_000;
 
+/** Connection limits, ms. */
+export interface Timeouts {
+  /** Time to receive a whole request (headers and body), and to finish the TLS handshake. Default 30 s. */
+  requestMs: number;
+  /** A connection with no traffic for this long is closed. Default 120 s (longer than a 20 s Action flow). */
+  idleMs: number;
+  /** An idle keep-alive connection between requests is closed after this long. Default 72 s (Fastify's). */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 30_000, idleMs: 120_000, keepAliveMs: 72_000 };
+
 export interface LocalTenantOptions {
+  /** Connection limits; tests shorten them. */
+  timeouts?: Partial<Timeouts>;
   /** Where the CA, keys, credentials and tenant.json live. Default .local/tenant/ (ignored by git). */
   stateDir?: string;
   /** 0 picks a free port. Default 8443, the port of tenants/local.yaml. */
@@ -33,6 +50,13 @@ export interface LocalTenantOptions {
   users?: UserDirectory;
   /** Build duration of new drafts, ms. Default 0. */
   buildMs?: number;
+  /** How long a failing build reports `retrying` before `failed`, ms. Default 1000. */
+  buildRetryMs?: number;
+  /**
+   * Whether a declared dependency must exist: "npm" asks the registry (default), "syntax" only
+   * checks that npm could parse the name and version (for tests that run without a registry).
+   */
+  dependencies?: "npm" | "syntax" | DependencyCheck;
   faults?: FaultRule[];
   login?: LoginOptions;
   /** A seed file (YAML/JSON) pre-populating an empty tenant as if made in the Dashboard (see seed.ts). */
@@ -77,17 +101,37 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const users = options.users ?? UserDirectory.load(options.usersDir ?? DEFAULT_USERS_DIR);
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
-  const model = new TenantModel(store.load() ?? emptyState(), { buildDurationMs: options.buildMs ?? 0, onChange: (state) => store.save(state) });
+  const dependencies = options.dependencies ?? "npm";
+  const model = new TenantModel(store.load() ?? emptyState(), {
+    buildDurationMs: options.buildMs ?? 0,
+    buildRetryMs: options.buildRetryMs ?? 1000,
+    ...(dependencies === "syntax" ? {} : { checkDependencies: dependencies === "npm" ? registryDependencyCheck() : dependencies }),
+    onChange: (state) => store.save(state),
+  });
   const rulesHooks = new RulesHooksModel(new JsonStore<RulesHooksState>(join(stateDir, "rules-hooks.json")));
   const seed = options.seedFile ? loadSeed(options.seedFile) : undefined;
-  const seeded = seed ? applySeed(seed.seed, seed.baseDir, model, rulesHooks) : undefined;
+  const seeded = seed ? await applySeed(seed.seed, seed.baseDir, model, rulesHooks) : undefined;
   const faults = new Faults(options.faults ?? []);
   const requests: LocalTenant["requests"] = [];
 
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const app: FastifyInstance = Fastify({
-    https: { key: certs.serverKeyPem, cert: certs.serverCertPem },
+    https: {
+      key: certs.serverKeyPem,
+      cert: certs.serverCertPem,
+      // A client that never finishes the TLS handshake holds a socket: close it.
+      handshakeTimeout: timeouts.requestMs,
+      // How often Node checks for requests past their deadline (its default is 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.requestMs / 4))),
+    },
     logger: false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Slow-drip requests (headers or body trickling in) are answered 408 and closed...
+    requestTimeout: timeouts.requestMs,
+    // ...and a connection silent for this long is closed, whatever state it is in.
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    ...frameworkErrorOptions,
     // The provider keeps connections alive between polls; close them promptly on shutdown.
     forceCloseConnections: true,
   });
@@ -99,6 +143,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     tokens,
     client,
     faults,
+    dbUsers: DbUsers.inStateDir(stateDir),
+    ...(options.log ? { log: options.log } : {}),
     login: new LoginService(model, users, tokens, options.login),
     onRequest: (entry) => {
       requests.push(entry);
@@ -133,6 +179,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     requests,
     close: async () => {
       await app.close();
+      // A dependency check still running would write tenant.json after its owner cleaned up.
+      await model.settled();
     },
   };
 }

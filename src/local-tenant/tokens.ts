@@ -13,6 +13,12 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerif
 import { readJsonFile, writeJsonAtomic } from "./store";
 
 export const MANAGEMENT_TOKEN_TTL_SECONDS = 86_400;
+export const MANAGEMENT_SCOPE = "read:actions create:actions update:actions delete:actions";
+/**
+ * The one API (resource server) of the local tenant besides the Management API: a client-credentials
+ * token for it is what machine-to-machine callers of your own APIs get (credentials-exchange runs for both).
+ */
+export const LOCAL_API = { identifier: "https://api.local.example/", scope: "read:coops" } as const;
 export const ID_TOKEN_TTL_SECONDS = 36_000;
 /** The client id of the Management API client; the secret is random per state directory. */
 export const DEPLOY_CLIENT_ID = "local-tenant-deployer";
@@ -80,15 +86,21 @@ export class TokenIssuer {
     return `https://${this.domain}/api/v2/`;
   }
 
-  async managementToken(clientId: string, ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS): Promise<string> {
-    return new SignJWT({ gty: "client-credentials", azp: clientId, scope: "read:actions create:actions update:actions delete:actions" })
+  async managementToken(clientId: string, ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS, customClaims: Record<string, unknown> = {}): Promise<string> {
+    return this.clientCredentialsToken({ clientId, audience: this.managementAudience, scope: MANAGEMENT_SCOPE, customClaims, ttlSeconds });
+  }
+
+  /** An access token of the client-credentials grant for `audience`, with the custom claims Actions set (already filtered). */
+  async clientCredentialsToken(request: { clientId: string; audience: string; scope: string; customClaims?: Record<string, unknown>; ttlSeconds?: number }): Promise<string> {
+    // Custom claims first: the registered claims below always win over a same-named custom one.
+    return new SignJWT({ ...request.customClaims, gty: "client-credentials", azp: request.clientId, scope: request.scope })
       // "at+jwt" (RFC 9068) marks an access token: an ID token, signed by the same key, is not one.
       .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: this.key.kid })
       .setIssuer(this.issuer)
-      .setSubject(`${clientId}@clients`)
-      .setAudience(this.managementAudience)
+      .setSubject(`${request.clientId}@clients`)
+      .setAudience(request.audience)
       .setIssuedAt()
-      .setExpirationTime(`${ttlSeconds}s`)
+      .setExpirationTime(`${request.ttlSeconds ?? MANAGEMENT_TOKEN_TTL_SECONDS}s`)
       .sign(this.key.privateKey);
   }
 

@@ -107,7 +107,7 @@ export function isTailPosition(statement: NodePath, fn: NodePath<t.FunctionExpre
       continue;
     }
     if ((parent.isTryStatement() && current.key === "block") || parent.isCatchClause()) {
-      current = parent.isCatchClause() ? parent.parentPath! : parent;
+      current = parent.isCatchClause() ? parent.parentPath : parent;
       continue;
     }
     return false;

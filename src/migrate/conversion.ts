@@ -25,7 +25,7 @@ export interface ModuleRequire {
   declaration: t.Statement;
 }
 
-export type HelperName = "callbackResults" | "scopeList";
+export type HelperName = "callbackResults" | "scopeList" | "ruleAuthenticationMethods";
 
 export interface ConversionOptions {
   /** Versions for `require('pkg')` without `@version` in the Rule: package → exact version. */
@@ -33,6 +33,9 @@ export interface ConversionOptions {
 }
 
 export const TODO_PREFIX = "MIGRATION_TODO_";
+
+/** `/* Rule line N *\/` after a generated expression: where it came from, for checks made after printing. */
+export const RULE_LINE_COMMENT = "Rule line";
 
 export class Conversion {
   readonly changes: ReportEntry[] = [];
@@ -62,19 +65,19 @@ export class Conversion {
    * identifier (so the file fails type-checking until someone decides), with a comment on the
    * enclosing statement saying why. `wrap` keeps the original expression as the marker's argument.
    */
-  todo(path: NodePath, kind: string, reason: string, mode: "replace" | "wrap" = "replace"): void {
+  todo(path: NodePath, kind: string, reason: string, mode: "replace" | "wrap" = "replace", ruleCode?: string): void {
     const marker = `${TODO_PREFIX}${kind}`;
     const line = lineOf(path);
     // `global` alone says little: show the member chain it starts (`global.partnerToken`).
     let shown: NodePath = path;
     while (shown.parentPath && (shown.parentPath.isMemberExpression() || shown.parentPath.isOptionalMemberExpression()) && shown.parentPath.node.object === shown.node) shown = shown.parentPath;
-    const original = excerpt(shown.node);
+    const original = ruleCode ?? excerpt(shown.node);
     this.todos.push({ line, marker, message: `${reason} (Rule code: ${original})` });
     const statement = path.isStatement() ? path : path.getStatementParent();
     const comment = ` ${marker} (Rule line ${line}): ${reason}. Rule code: ${original}`;
     const existing = statement?.node.leadingComments ?? [];
     // Appended (t.addComment would prepend), so several markers on one statement read in Rule order.
-    if (statement && !existing.some((c) => c.value === comment)) statement.node.leadingComments = [...existing, { type: "CommentLine", value: comment } as t.CommentLine];
+    if (statement && !existing.some((c) => c.value === comment)) statement.node.leadingComments = [...existing, { type: "CommentLine", value: comment }];
     if (path.isStatement()) {
       path.replaceWith(t.expressionStatement(t.identifier(marker)));
     } else if (mode === "wrap") {

@@ -13,6 +13,13 @@ import type { HelperName, ModuleRequire } from "./conversion";
 /** prettier's standalone build: plain CommonJS, no dynamic import (which jest's module sandbox cannot run). */
 export const PRETTIER_OPTIONS = { parser: "typescript", printWidth: 120, plugins: [estree, typescript] };
 
+/**
+ * Converted handlers import the read-only variant of the post-login types (deep read-only event,
+ * string-only deny reasons): a conversion that writes to the event or denies with an untyped value
+ * fails type-checking instead of running differently from the Rule.
+ */
+export const CONVERTED_TYPES = "post-login-v3-converted";
+
 /** Helpers the converted code may call, declared once at the top of the file when used. */
 const HELPER_SOURCE: Record<HelperName, string> = {
   callbackResults: `
@@ -24,6 +31,11 @@ function callbackResults(call: (done: (...results: any[]) => void) => void): Pro
 /** Rules accepted context.accessToken.scope as a space-separated string or an array of scopes. */
 function scopeList(scope: unknown): string[] {
   return Array.isArray(scope) ? scope.map(String) : String(scope ?? "").split(" ").filter((s) => s !== "");
+}`,
+  ruleAuthenticationMethods: `
+/** Rules' context.authentication.methods: the same entries with timestamps in milliseconds (Actions give ISO date strings). */
+function ruleAuthenticationMethods(methods: ReadonlyArray<{ readonly name: string; readonly timestamp: string }> | undefined): Array<{ name: string; timestamp: number }> {
+  return (methods ?? []).map((method) => ({ ...method, timestamp: Date.parse(method.timestamp) }));
 }`,
 };
 
@@ -44,12 +56,12 @@ export type ActionFile = t.Statement[][];
 export function buildActionFile(parts: ActionFileParts): ActionFile {
   const typeImport = t.importDeclaration(
     [t.importSpecifier(t.identifier("Event"), t.identifier("Event")), t.importSpecifier(t.identifier("PostLoginAPI"), t.identifier("PostLoginAPI"))],
-    t.stringLiteral("../types/post-login-v3"),
+    t.stringLiteral(`../types/${CONVERTED_TYPES}`),
   );
   typeImport.importKind = "type";
   t.addComment(typeImport, "leading", `*\n${parts.header.map((l) => ` * ${l}`.trimEnd()).join("\n")}\n `, false);
 
-  const helpers = (["callbackResults", "scopeList"] as const).filter((h) => parts.helpers.has(h)).flatMap((h) => parseStatements(HELPER_SOURCE[h]));
+  const helpers = (["callbackResults", "scopeList", "ruleAuthenticationMethods"] as const).filter((h) => parts.helpers.has(h)).flatMap((h) => parseStatements(HELPER_SOURCE[h]));
   const execute = handler("onExecutePostLogin", parts.execute);
   if (parts.ruleComments.length > 0) t.addComments(execute, "leading", parts.ruleComments);
   const groups: ActionFile = [[typeImport], parts.moduleRequires.map((r) => r.declaration), ...helpers.map((h) => [h]), [execute]];

@@ -16,6 +16,11 @@ export interface ContextFieldMapping {
   readonly action: string;
   /** Rules always had this field; the event may lack its parent. The converter falls back to this value (code). */
   readonly fallback?: "[]";
+  /**
+   * The value is shaped differently: the converter passes it through this helper (emitted into the
+   * handler, see emit.ts) and the parity harness applies the inverse (event-from-login.ts).
+   */
+  readonly convert?: "ruleAuthenticationMethods";
 }
 
 export const CONTEXT_FIELDS: readonly ContextFieldMapping[] = [
@@ -49,6 +54,9 @@ export const CONTEXT_FIELDS: readonly ContextFieldMapping[] = [
   { rule: "stats.loginsCount", action: "stats.logins_count" },
   { rule: "authorization", action: "authorization?" },
   { rule: "authorization.roles", action: "authorization?.roles", fallback: "[]" },
+  // Rules' timestamps are milliseconds since the epoch; Actions' are ISO date strings.
+  { rule: "authentication.methods", action: "authentication?.methods", convert: "ruleAuthenticationMethods" },
+  { rule: "riskAssessment", action: "authentication?.riskAssessment" },
 ];
 
 /**
@@ -57,7 +65,7 @@ export const CONTEXT_FIELDS: readonly ContextFieldMapping[] = [
  */
 export const CONTEXT_FIELDS_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = {
   connectionOptions: "context.connectionOptions (connection settings) is not available to Actions",
-  sso: "context.sso has no Action equivalent; event.session and event.authentication describe the session",
+  sso: "context.sso (with_auth0, with_dbconn, current_clients) has no documented Action equivalent; event.session and event.authentication describe the session",
   samlConfiguration: "context.samlConfiguration: set attributes with api.samlResponse.setAttribute() (not converted automatically)",
   jwtConfiguration: "context.jwtConfiguration (token lifetime, custom scopes) has no Action equivalent",
   request: "context.request is shaped differently in Actions (user_agent, camelCase geoip): read the fields you need",

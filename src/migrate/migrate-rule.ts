@@ -2,8 +2,9 @@
  * Converts one Auth0 Rule into a typed post-login Action handler:
  *
  *   parse (parse-rule) → split the redirect-callback branch (passes/redirect) → per entry point:
- *   inline async continuations → callback(...) → auth0 metadata writes → globals (configuration,
- *   require, global) → context.* → user.*  → print (emit) → type-check and repair (type-check)
+ *   inline async continuations → exits without callback → callback(...) → auth0 metadata writes →
+ *   globals (configuration, require, global) → context.* → user.* → writes left on the event →
+ *   print (emit) → type-check and repair (type-check)
  *
  * Every pass records what it changed, and what it could not convert stays in the output as a
  * MIGRATION_TODO_* reference that fails type-checking. Nothing is dropped silently.
@@ -15,13 +16,15 @@ import { Conversion, type ConversionOptions, type ReportEntry, type TodoEntry } 
 import { buildActionFile, formatTypeScript, printActionFile } from "./emit";
 import { parseRule } from "./parse-rule";
 import { convertCallbackCalls } from "./passes/callbacks";
+import { convertEventWrites } from "./passes/event-writes";
+import { convertExitsWithoutCallback } from "./passes/exits";
 import { convertContext } from "./passes/context";
 import { inlineContinuations } from "./passes/continuations";
 import { convertGlobals } from "./passes/globals";
 import { convertManagementApi } from "./passes/metadata";
 import { splitRedirectCallback } from "./passes/redirect";
 import { convertUser } from "./passes/user";
-import { checkAndRepair, type TypeProblem } from "./type-check";
+import { checkAndRepair, DENY_REASON_MARKER, type TypeProblem } from "./type-check";
 
 export interface MigrateRuleInput {
   /** The Rule's source text. */
@@ -66,24 +69,27 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
 
   const split = splitRedirectCallback(parsed.fn.body, context, callback, conv);
   const convert = (statements: t.Statement[]): t.Statement[] => {
-    const fn = t.functionExpression(null, parsed.fn.params.map((p) => t.cloneNode(p)), t.blockStatement(statements));
+    const fn = t.functionExpression(null, parsed.fn.params.map((p) => t.cloneNode(p)), t.blockStatement(statements), false, parsed.async);
+    fn.loc = parsed.fn.loc;
     const file = wrapFunction(fn);
     inlineContinuations(file, callback, user, conv);
+    convertExitsWithoutCallback(file, callback, conv);
     convertCallbackCalls(file, callback, conv);
     convertManagementApi(file, user, conv);
     convertGlobals(file, conv);
     convertContext(file, context, conv);
     convertUser(file, user, conv);
+    convertEventWrites(file, conv);
     return fn.body.body;
   };
   const execute = convert(split.execute);
   const continueBody = split.continue ? convert(split.continue) : undefined;
 
-  const todos = dedupe(conv.todos);
+  const todos: TodoEntry[] = dedupe(conv.todos);
   const header = [
     `Post-login Action converted from the Rule ${input.ruleFile} by \`npm run migrate-rule\`.`,
     `Check that it behaves like the Rule: npm run parity -- ${input.ruleFile} actions/post-login/${input.handler}.ts`,
-    ...(todos.length > 0 ? ["", `NOT FULLY CONVERTED: resolve the ${todos.length} MIGRATION_TODO_* below; the file fails type-checking until then.`] : []),
+    ...(todos.length > 0 ? ["", "NOT FULLY CONVERTED: resolve the MIGRATION_TODO_* below; the file fails type-checking until then."] : []),
   ];
   const file = buildActionFile({
     header,
@@ -96,6 +102,13 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
   const printed = await printActionFile(file);
   const checked = await checkAndRepair(printed, input.handler, formatTypeScript);
 
+  for (const reason of checked.denyReasons) {
+    todos.push({
+      line: reason.ruleLine,
+      marker: DENY_REASON_MARKER,
+      message: `the login is denied with a value that is not known to be a string; Rules accepted any error value and showed its text, api.access.deny takes the message: decide what users should see (Action code: ${reason.code})`,
+    });
+  }
   const secrets = [...conv.secrets.entries()].map(([configurationKey, secret]) => ({ configurationKey, secret })).sort((a, b) => a.secret.localeCompare(b.secret));
   const dependencies = Object.fromEntries([...conv.dependencies.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {

@@ -23,6 +23,8 @@ export interface ParsedRule {
   fn: t.FunctionExpression;
   /** Parameter names in Rule order: user, context, callback (any may be absent). */
   params: { user?: string; context?: string; callback?: string };
+  /** The Rule was written `async function (…)`. */
+  async: boolean;
   /** Comments written before the function, kept for the Action's header. */
   leadingComments: t.Comment[];
 }
@@ -44,12 +46,14 @@ export function parseRule(source: string, file: string): ParsedRule {
   if (params.length > 3) {
     throw new RuleSyntaxError(file, fn.loc?.start.line ?? 1, 1, `a Rule takes (user, context, callback); this one takes ${params.length} parameters`);
   }
-  if (fn.async || fn.generator) {
-    throw new RuleSyntaxError(file, fn.loc?.start.line ?? 1, 1, "a Rule is a plain function (not async, not a generator) that calls callback");
+  // `async function (user, context, callback)` ran like any Rule (the runtime ignored the returned
+  // promise and waited for callback), so it converts the same way; a generator never ran.
+  if (fn.generator) {
+    throw new RuleSyntaxError(file, fn.loc?.start.line ?? 1, 1, "a Rule is a function (plain or async, not a generator) that calls callback");
   }
   const leadingComments = fn.leadingComments ?? [];
   fn.leadingComments = null;
-  return { fn, params: { user: params[0], context: params[1], callback: params[2] }, leadingComments };
+  return { fn, params: { user: params[0], context: params[1], callback: params[2] }, async: fn.async, leadingComments };
 }
 
 /** `function (user, context, callback) {…}` — the usual stored form. */

@@ -32,7 +32,7 @@ export function formatMigrationReport(result: MigrationResult, ctx: ReportContex
 
   if (result.todos.length > 0) {
     out.push(`NOT CONVERTED: ${result.todos.length} construct(s) left as MIGRATION_TODO_* in ${ctx.outFile}:`);
-    out.push(...result.todos.map((todo) => `  line ${todo.line}: ${todo.marker}: ${todo.message}`), "");
+    out.push(...result.todos.map((todo) => `  ${todo.line > 0 ? `line ${todo.line}` : "in the Action"}: ${todo.marker}: ${todo.message}`), "");
   }
 
   if (result.fullyConverted) {

@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as ts from "typescript";
-import { TODO_PREFIX } from "./conversion";
+import { RULE_LINE_COMMENT, TODO_PREFIX } from "./conversion";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 
@@ -34,7 +34,11 @@ export interface CheckResult {
   todoReferences: number;
   /** What the repairs did, counted by kind, e.g. {"cast to any": 3}. */
   repairs: Record<string, number>;
+  /** Deny reasons not known to be strings, left as MIGRATION_TODO_DENY_REASON(…). */
+  denyReasons: Array<{ ruleLine: number; code: string }>;
 }
+
+export const DENY_REASON_MARKER = `${TODO_PREFIX}DENY_REASON`;
 
 const MAX_ROUNDS = 12;
 
@@ -98,18 +102,106 @@ export async function checkAndRepair(code: string, handler: string, format: (cod
     const program = createProgram(fileName, current);
     const diagnostics = diagnosticsOf(program, fileName);
     const sourceFile = program.getSourceFile(fileName)!;
-    const real = diagnostics.filter((d) => !isTodoDiagnostic(d));
-    const edits = round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
+    const real = diagnostics.filter((d) => !isTodoDiagnostic(d) && !isMarkedDenyReason(d, sourceFile));
+    // A deny reason the checker cannot prove is a string is never repaired (a cast would hide what
+    // the Rule did with a non-string error): it is marked for a person to decide.
+    const denyEdits = markDenyReasons(real, sourceFile);
+    const edits = denyEdits.length > 0 ? denyEdits : round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
     if (edits.length === 0) {
+      const denyReasons = markedDenyReasons(sourceFile);
+      const cleanup = ruleLineComments(sourceFile);
       return {
-        code: current,
+        // Removing comments changes no type: the diagnostics stay valid.
+        code: cleanup.length > 0 ? await format(applyEdits(current, cleanup)) : current,
         problems: real.map((d) => toProblem(d, sourceFile)),
         todoReferences: diagnostics.length - real.length,
         repairs,
+        denyReasons,
       };
     }
     current = await format(applyEdits(current, edits));
   }
+}
+
+/**
+ * `node` when it is the argument of `api.access.deny(…)` (what the checker reports when the reason
+ * is not a string). Diagnostics inside the argument are repaired like any other.
+ */
+function denyArgument(node: ts.Node): ts.Expression | undefined {
+  let n: ts.Node = node;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const call = n.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(n as ts.Expression) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const callee = call.expression;
+  const isDeny = callee.name.text === "deny" && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "access" && ts.isIdentifier(callee.expression.expression) && callee.expression.expression.text === "api";
+  return isDeny ? (n as ts.Expression) : undefined;
+}
+
+function isMarkedDenyReason(d: ts.Diagnostic, sf: ts.SourceFile): boolean {
+  if (d.start === undefined || d.length === undefined || d.file !== sf) return false;
+  const node = nodeAt(sf, d.start, d.start + d.length);
+  const argument = node && denyArgument(node);
+  return !!argument && ts.isCallExpression(argument) && ts.isIdentifier(argument.expression) && argument.expression.text === DENY_REASON_MARKER;
+}
+
+function markDenyReasons(diagnostics: ts.Diagnostic[], sf: ts.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const seen = new Set<number>();
+  for (const d of diagnostics) {
+    if (d.start === undefined || d.length === undefined || d.file !== sf) continue;
+    const node = nodeAt(sf, d.start, d.start + d.length);
+    const argument = node && denyArgument(node);
+    if (!argument || seen.has(argument.getStart(sf))) continue;
+    seen.add(argument.getStart(sf));
+    const statement = ancestor(argument, (n): n is ts.Statement => ts.isStatement(n));
+    const line = ruleLineAfter(argument, sf);
+    const comment = `// ${DENY_REASON_MARKER}${line ? ` (Rule line ${line})` : ""}: the Rule failed the login with a value that is not known to be a string (Rules accepted any error and showed its text); api.access.deny takes the message itself: decide what users should see, e.g. String(value).\n`;
+    if (statement) edits.push({ pos: statement.getStart(sf), text: comment, order: -1 });
+    edits.push({ pos: argument.getStart(sf), text: `${DENY_REASON_MARKER}(`, order: 0 }, { pos: argument.getEnd(), text: ")", order: 0 });
+  }
+  return edits;
+}
+
+function markedDenyReasons(sf: ts.SourceFile): Array<{ ruleLine: number; code: string }> {
+  const found: Array<{ ruleLine: number; code: string }> = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === DENY_REASON_MARKER && node.arguments[0]) {
+      found.push({ ruleLine: ruleLineAfter(node, sf) ?? 0, code: node.arguments[0].getText(sf) });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** `/* Rule line 12 *\/` → 12; anything else → undefined. */
+function ruleLineOf(comment: string): number | undefined {
+  if (!comment.startsWith("/*") || !comment.endsWith("*/")) return undefined;
+  const words = comment.slice(2, -2).trim().split(" ");
+  const line = Number(words.pop());
+  return words.join(" ") === RULE_LINE_COMMENT && Number.isInteger(line) && line > 0 ? line : undefined;
+}
+
+/** The Rule line the converter left in a comment right after `node` (see passes/callbacks.ts). */
+function ruleLineAfter(node: ts.Node, sf: ts.SourceFile): number | undefined {
+  for (const range of ts.getTrailingCommentRanges(sf.text, node.getEnd()) ?? []) {
+    const line = ruleLineOf(sf.text.slice(range.pos, range.end));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/** Edits removing every Rule-line comment (with the space before it) once the check no longer needs them. */
+function ruleLineComments(sf: ts.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const visit = (node: ts.Node) => {
+    for (const range of ts.getTrailingCommentRanges(sf.text, node.getEnd()) ?? []) {
+      if (ruleLineOf(sf.text.slice(range.pos, range.end)) !== undefined && !edits.some((e) => e.pos === node.getEnd())) edits.push({ pos: node.getEnd(), text: "", remove: range.end - node.getEnd(), order: 0 });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return edits;
 }
 
 function toProblem(d: ts.Diagnostic, sourceFile: ts.SourceFile): TypeProblem {
@@ -156,7 +248,7 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
   for (const d of diagnostics) {
     if (d.start === undefined || d.length === undefined || d.file !== sf) continue;
     const node = nodeAt(sf, d.start, d.start + d.length);
-    if (!node) continue;
+    if (!node || denyArgument(node)) continue;
     switch (d.code) {
       case 7006: // Parameter implicitly has an 'any' type.
       case 7019: // Rest parameter implicitly has an 'any[]' type.
@@ -232,7 +324,8 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
       case 2339: {
         // Property does not exist on type: read it from an untyped view of the object.
         const access = node.parent;
-        if (ts.isPropertyAccessExpression(access) && access.name === node) castToAny(access.expression);
+        // `event.user.identities.push(…)`: the read-only event has no mutating methods, on purpose.
+        if (ts.isPropertyAccessExpression(access) && access.name === node && !isReadonlyMutation(access, checker)) castToAny(access.expression);
         break;
       }
       case 7053: {
@@ -283,6 +376,14 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
     }
   }
   return edits;
+}
+
+const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set", "add", "delete", "clear"]);
+
+function isReadonlyMutation(access: ts.PropertyAccessExpression, checker: ts.TypeChecker): boolean {
+  if (!MUTATING_METHODS.has(access.name.text)) return false;
+  const type = checker.getTypeAtLocation(access.expression);
+  return checker.isArrayLikeType(type) && !checker.isArrayType(type);
 }
 
 /** Literals, names, property reads and literal arrays/objects of those: evaluating them changes nothing. */

@@ -3,14 +3,16 @@
  *
  * Runs every fixture through the Rule (Rules-like sandbox) and the Action (bundled as deployed,
  * run in the Actions sandbox) and prints the differences. Fixtures default to
- * <rule without .js>.fixtures.json. Exit status: 0 the same everywhere, 1 differences, 2 could not run.
+ * <rule without .js>.fixtures.json. Exit status: 0 the same everywhere, 1 differences, 2 could not
+ * start (arguments, files, bundling), 3 an error on some fixture (the Rule or the Action threw, or
+ * the harness failed): the report is printed in every case.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { FixtureError, loadFixtureFile } from "./fixtures";
 import { formatParityReport } from "./report";
-import { bundleActionFile, checkParity } from "./run-parity";
+import { bundleActionFile, checkParity, PARITY_EXIT, parityExitCode } from "./run-parity";
 
 const USAGE = "usage: npm run parity -- <rule.js> <action.ts> [--fixtures <file>] [--timeout-ms <ms>]";
 
@@ -72,9 +74,15 @@ export async function parityCli(argv: string[], io: Output): Promise<number> {
     io.error(`${actionFile}: cannot bundle the Action: ${(error as Error).message.split("\n").slice(0, 6).join("\n")}`);
     return 2;
   }
-  const report = await checkParity({ ruleSource, ruleFile: show(ruleFile), actionCode, fixtures, timeoutMs });
+  let report;
+  try {
+    report = await checkParity({ ruleSource, ruleFile: show(ruleFile), actionCode, fixtures, timeoutMs });
+  } catch (error) {
+    io.error(`parity could not finish: ${(error as Error)?.message ?? String(error)}`);
+    return PARITY_EXIT.error;
+  }
   io.log(formatParityReport(report, `Parity of ${show(ruleFile)} and ${show(actionFile)} on ${show(fixturesFile)}:`));
-  return report.equal ? 0 : 1;
+  return parityExitCode(report);
 }
 
 function show(file: string): string {

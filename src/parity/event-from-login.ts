@@ -5,7 +5,7 @@
  * `event.request.user_agent`. One table, so the two directions cannot drift apart.
  */
 import type { Event } from "../../actions/types/post-login-v3";
-import { CONTEXT_FIELDS, pathSegments, secretNameFor } from "../migrate/mapping";
+import { CONTEXT_FIELDS, pathSegments, secretNameFor, type ContextFieldMapping } from "../migrate/mapping";
 import type { RuleLogin } from "./fixtures";
 
 export function eventFromLogin(login: RuleLogin): Event {
@@ -24,10 +24,15 @@ export function eventFromLogin(login: RuleLogin): Event {
   for (const mapping of CONTEXT_FIELDS) {
     const value = getPath(login.context, mapping.rule.split("."));
     if (value === undefined) continue;
-    setPath(event, pathSegments(mapping.action).map((s) => s.name), structuredClone(value));
+    setPath(event, pathSegments(mapping.action).map((s) => s.name), mapping.convert ? INVERSE[mapping.convert](value) : structuredClone(value));
   }
   return event as unknown as Event;
 }
+
+/** The inverse of each converting helper of the table (src/migrate/emit.ts): Rule shape → event shape. */
+const INVERSE: Record<NonNullable<ContextFieldMapping["convert"]>, (value: unknown) => unknown> = {
+  ruleAuthenticationMethods: (methods) => (methods as Array<{ timestamp: number }>).map((m) => ({ ...m, timestamp: new Date(m.timestamp).toISOString() })),
+};
 
 function getPath(value: unknown, path: readonly string[]): unknown {
   let current = value;
@@ -47,7 +52,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   const last = path[path.length - 1];
   // A whole object (e.g. authorization) and a field inside it (authorization.roles) both map: merge.
   if (typeof current[last] === "object" && current[last] !== null && typeof value === "object" && value !== null && !Array.isArray(value)) {
-    Object.assign(current[last] as object, value);
+    Object.assign(current[last], value);
   } else {
     current[last] = value;
   }

@@ -58,6 +58,9 @@ const ruleContext = z
     request,
     stats: z.object({ loginsCount: z.number().int().nonnegative() }).strict(),
     authorization: z.object({ roles: z.array(z.string()) }).strict(),
+    // Rules' shape: timestamps in milliseconds since the epoch.
+    authentication: z.object({ methods: z.array(z.object({ name: z.string(), timestamp: z.number() }).passthrough()) }).strict(),
+    riskAssessment: json,
     // Fields without an Action equivalent, for Rules whose conversion leaves them as TODOs.
     sso: json,
     connectionOptions: json,
@@ -177,6 +180,8 @@ const DEFAULT_CONTEXT = {
   sessionID: "fixture-session",
   stats: { loginsCount: 1 },
   authorization: { roles: [] as string[] },
+  // Every interactive login has completed one method; Rules saw milliseconds since the epoch.
+  authentication: { methods: [{ name: "pwd", timestamp: 1764403200000 }] },
 };
 
 const DEFAULT_REQUEST = {

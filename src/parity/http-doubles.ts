@@ -14,13 +14,17 @@ export interface HttpLog {
 /** Packages answered by a double; everything else resolves to the real package. */
 export const HTTP_DOUBLE_PACKAGES = ["request", "axios"] as const;
 
-export function httpDoubles(exchanges: readonly HttpExchange[], log: HttpLog): Record<string, unknown> {
+/**
+ * `reportError` receives what the caller's callback throws (a Rule failing inside its HTTP
+ * callback): the run records it as the Rule's failure instead of the process crashing.
+ */
+export function httpDoubles(exchanges: readonly HttpExchange[], log: HttpLog, reportError?: (error: unknown) => void): Record<string, unknown> {
   const answer = (method: string, url: string): HttpExchange | { error: string } => {
     const normalized = normalizeUrl(url);
     log.calls.push(`${method} ${normalized}`);
     return exchanges.find((e) => e.method === method && normalizeUrl(e.url) === normalized) ?? { error: `ECONNREFUSED: the fixture has no answer for ${method} ${normalized}` };
   };
-  return { request: requestDouble(answer), axios: axiosDouble(answer) };
+  return { request: requestDouble(answer, reportError), axios: axiosDouble(answer) };
 }
 
 type Answer = (method: string, url: string) => HttpExchange | { error: string };
@@ -35,19 +39,24 @@ interface RequestOptions {
 }
 
 /** The `request` package: request(options, cb), request(url, options, cb), request.get/post/put/patch/del/delete/head. */
-function requestDouble(answer: Answer): unknown {
+function requestDouble(answer: Answer, reportError?: (error: unknown) => void): unknown {
   const call = (method: string | undefined, a: unknown, b?: unknown, c?: unknown) => {
     const callback = (typeof b === "function" ? b : c) as NodeCallback | undefined;
-    const options: RequestOptions = { ...(typeof a === "string" ? { url: a } : (a as RequestOptions)), ...(typeof b === "object" && b !== null ? (b as RequestOptions) : {}) };
+    const options: RequestOptions = { ...(typeof a === "string" ? { url: a } : (a as RequestOptions)), ...(typeof b === "object" && b !== null ? (b) : {}) };
     const verb = (method ?? options.method ?? "GET").toUpperCase();
     const url = withQuery(options.url ?? options.uri ?? "", options.qs);
     const result = answer(verb, url);
     setImmediate(() => {
       if (!callback) return;
-      if ("error" in result && result.error !== undefined) return callback(new Error(result.error));
-      const exchange = result as HttpExchange;
-      const body = options.json ? structuredClone(exchange.body) : typeof exchange.body === "string" ? exchange.body : JSON.stringify(exchange.body ?? "");
-      callback(null, { statusCode: exchange.status, headers: {}, body }, body);
+      try {
+        if ("error" in result && result.error !== undefined) return callback(new Error(result.error));
+        const exchange = result as HttpExchange;
+        const body = options.json ? structuredClone(exchange.body) : typeof exchange.body === "string" ? exchange.body : JSON.stringify(exchange.body ?? "");
+        callback(null, { statusCode: exchange.status, headers: {}, body }, body);
+      } catch (error) {
+        if (!reportError) throw error;
+        reportError(error);
+      }
     });
   };
   const request = (a: unknown, b?: unknown, c?: unknown) => call(undefined, a, b, c);

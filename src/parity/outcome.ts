@@ -7,24 +7,36 @@
  *     Action: requested + addScope − removeScope);
  *   - the metadata the user ends up with (the Rule's PATCH-style merges, or the Action's
  *     set*Metadata calls, applied to the same starting profile; null deletes a key);
- *   - MFA, redirect, primary user, and the outgoing HTTP calls.
- * A denied or failed login issues no token, so only the verdict (and its message) is compared then.
+ *   - the user profile the tokens are issued from (a Rule could change it; an Action cannot);
+ *   - MFA (with Duo's provider options), redirect, primary user, SAML changes, the outgoing HTTP calls.
+ * A denied, timed-out or crashed login issues no token, so only the verdict (and its message) is compared then.
  */
 import type { PostLoginOutcome } from "../actions-runtime/run-post-login";
 import type { RuleLogin } from "./fixtures";
 import type { RuleRun } from "./rule-sandbox";
 
 export interface LoginOutcome {
-  result: "allowed" | "denied" | "failed";
+  /**
+   * "timed out": the Rule never called callback (or the Action ran over its time limit): the login
+   * failed. "error": the Rule or the Action threw: the fixture found a crash, reported as such.
+   */
+  result: "allowed" | "denied" | "timed out" | "error";
   denyReason?: string;
   /** Why the login failed (shown, not compared: runtimes word their errors differently). */
   failure?: string;
+  /**
+   * The user profile this login's tokens were issued from, metadata aside (compared on its own):
+   * Rules issued them from the user passed to callback; Actions cannot change event.user.
+   */
+  profile: Record<string, unknown>;
+  /** What the login changed in the SAML response (Rule: context.samlConfiguration; Action: api.samlResponse). */
+  saml?: unknown;
   idTokenClaims: Record<string, unknown>;
   accessTokenClaims: Record<string, unknown>;
   scopes: string[];
   appMetadata: Record<string, unknown>;
   userMetadata: Record<string, unknown>;
-  multifactor?: { provider: string; allowRememberBrowser: boolean };
+  multifactor?: { provider: string; allowRememberBrowser: boolean; providerOptions?: Record<string, unknown> };
   redirect?: string;
   primaryUser?: string;
   httpCalls: string[];
@@ -36,11 +48,14 @@ export function ruleOutcome(run: RuleRun, login: RuleLogin, httpCalls: string[])
   const context = run.context ?? {};
   const accessToken = (context.accessToken ?? {}) as Record<string, unknown>;
   const { scope, ...accessTokenClaims } = accessToken;
-  const multifactor = context.multifactor as { provider?: unknown; allowRememberBrowser?: unknown } | undefined;
+  const multifactor = context.multifactor as ({ provider?: unknown; allowRememberBrowser?: unknown } & Record<string, unknown>) | undefined;
   const redirect = context.redirect as { url?: unknown } | undefined;
   const own = run.metadataUpdates.filter((u) => u.userId === login.user.user_id);
+  const samlBefore = stableJson(json((login.context.samlConfiguration ?? {}) as Record<string, unknown>));
+  const samlAfter = json((context.samlConfiguration ?? {}) as Record<string, unknown>);
   const outcome: LoginOutcome = {
-    result: run.failure !== undefined ? "failed" : run.callbackError ? "denied" : "allowed",
+    result: run.failure !== undefined ? "error" : run.timedOut !== undefined ? "timed out" : run.callbackError ? "denied" : "allowed",
+    profile: profileOf(run.user ?? login.user),
     idTokenClaims: json((context.idToken ?? {}) as Record<string, unknown>),
     accessTokenClaims: json(accessTokenClaims),
     scopes: sortedUnique(scope === undefined ? login.requestedScopes : scopeList(scope)),
@@ -50,12 +65,16 @@ export function ruleOutcome(run: RuleRun, login: RuleLogin, httpCalls: string[])
     otherUsersWritten: [...new Set(run.metadataUpdates.filter((u) => u.userId !== login.user.user_id).map((u) => u.userId))],
   };
   if (run.failure !== undefined) outcome.failure = run.failure;
+  if (run.timedOut !== undefined) outcome.failure = run.timedOut;
   if (run.callbackError) outcome.denyReason = run.callbackError.message;
   if (multifactor && multifactor.provider !== undefined) {
-    outcome.multifactor = { provider: String(multifactor.provider), allowRememberBrowser: multifactor.allowRememberBrowser === true };
+    outcome.multifactor = { provider: ruleText(multifactor.provider), allowRememberBrowser: multifactor.allowRememberBrowser === true };
+    const providerOptions = Object.fromEntries(MFA_PROVIDER_OPTIONS.filter((k) => multifactor[k] !== undefined).map((k) => [k, multifactor[k]]));
+    if (Object.keys(providerOptions).length > 0) outcome.multifactor.providerOptions = json(providerOptions);
   }
-  if (redirect && redirect.url !== undefined) outcome.redirect = String(redirect.url);
-  if (context.primaryUser !== undefined) outcome.primaryUser = String(context.primaryUser);
+  if (stableJson(samlAfter) !== samlBefore) outcome.saml = { samlConfiguration: samlAfter };
+  if (redirect && redirect.url !== undefined) outcome.redirect = ruleText(redirect.url);
+  if (context.primaryUser !== undefined) outcome.primaryUser = ruleText(context.primaryUser);
   return outcome;
 }
 
@@ -63,7 +82,8 @@ export function actionOutcome(run: PostLoginOutcome, login: RuleLogin, httpCalls
   const scopes = new Set([...login.requestedScopes, ...run.addedScopes]);
   for (const s of run.removedScopes) scopes.delete(s);
   const outcome: LoginOutcome = {
-    result: run.error !== undefined ? "failed" : run.denied ? "denied" : "allowed",
+    result: run.error !== undefined ? (isTimeLimit(run.error) ? "timed out" : "error") : run.denied ? "denied" : "allowed",
+    profile: profileOf(login.user),
     idTokenClaims: json(run.idTokenClaims),
     accessTokenClaims: json(run.accessTokenClaims),
     scopes: sortedUnique([...scopes]),
@@ -74,7 +94,12 @@ export function actionOutcome(run: PostLoginOutcome, login: RuleLogin, httpCalls
   };
   if (run.error !== undefined) outcome.failure = run.error;
   if (run.denied) outcome.denyReason = run.denied.reason;
-  if (run.multifactor) outcome.multifactor = { provider: run.multifactor.provider, allowRememberBrowser: run.multifactor.options?.allowRememberBrowser === true };
+  if (run.multifactor) {
+    outcome.multifactor = { provider: run.multifactor.provider, allowRememberBrowser: run.multifactor.options?.allowRememberBrowser === true };
+    const providerOptions = run.multifactor.options?.providerOptions as Record<string, unknown> | undefined;
+    if (providerOptions && Object.keys(providerOptions).length > 0) outcome.multifactor.providerOptions = json(providerOptions);
+  }
+  if (Object.keys(run.samlAttributes ?? {}).length > 0) outcome.saml = { attributes: json(run.samlAttributes) };
   if (run.redirect) outcome.redirect = withQuery(run.redirect.url, run.redirect.query);
   if (run.primaryUser !== undefined) outcome.primaryUser = run.primaryUser;
   return outcome;
@@ -92,7 +117,7 @@ export function compareOutcomes(rule: LoginOutcome, action: LoginOutcome): strin
     if (action.failure) differences.push(`  the Action failed: ${action.failure}`);
     return differences;
   }
-  if (rule.result === "failed") return differences;
+  if (rule.result === "timed out" || rule.result === "error") return differences;
   if (rule.result === "denied") {
     differ("deny message", rule.denyReason, action.denyReason);
     differ("HTTP calls", rule.httpCalls, action.httpCalls);
@@ -104,15 +129,33 @@ export function compareOutcomes(rule: LoginOutcome, action: LoginOutcome): strin
   for (const name of new Set([...Object.keys(rule.accessTokenClaims), ...Object.keys(action.accessTokenClaims)])) {
     differ(`access token claim "${name}"`, rule.accessTokenClaims[name], action.accessTokenClaims[name]);
   }
+  for (const name of new Set([...Object.keys(rule.profile), ...Object.keys(action.profile)])) {
+    differ(`user profile field "${name}" (tokens are issued from it)`, rule.profile[name], action.profile[name]);
+  }
   differ("scopes", rule.scopes, action.scopes);
   differ("app_metadata after the login", rule.appMetadata, action.appMetadata);
   differ("user_metadata after the login", rule.userMetadata, action.userMetadata);
   differ("MFA", rule.multifactor, action.multifactor);
+  differ("SAML response", rule.saml, action.saml);
   differ("redirect", rule.redirect, action.redirect);
   differ("primary user", rule.primaryUser, action.primaryUser);
   differ("HTTP calls", rule.httpCalls, action.httpCalls);
   differ("metadata written for other users", rule.otherUsersWritten, action.otherUsersWritten);
   return differences;
+}
+
+/** Rules' context.multifactor keys that Actions take as providerOptions (Duo's). */
+const MFA_PROVIDER_OPTIONS = ["ikey", "skey", "host", "username"];
+
+/** The Actions runtime's time-limit message (src/actions-runtime/run-post-login.ts): a login that timed out, not a crash. */
+function isTimeLimit(error: string): boolean {
+  return error.startsWith("Script execution did not complete within");
+}
+
+/** The profile without the metadata (compared as what is persisted, see merged()). */
+function profileOf(user: Record<string, unknown>): Record<string, unknown> {
+  const { app_metadata: _app, user_metadata: _user, ...profile } = json(user);
+  return profile;
 }
 
 /** Top-level merge, as the Management API's metadata PATCH (and Auth0's merge of set*Metadata): null removes a key. */
@@ -128,7 +171,12 @@ function merged(start: unknown, writes: ReadonlyArray<Record<string, unknown>>):
 }
 
 function scopeList(scope: unknown): string[] {
-  return Array.isArray(scope) ? scope.map(String) : String(scope ?? "").split(" ").filter((s) => s !== "");
+  return Array.isArray(scope) ? scope.map(ruleText) : ruleText(scope ?? "").split(" ").filter((s) => s !== "");
+}
+
+/** A Rule's untyped value as the Rules runtime turned it into text (String(): "[object Object]" for objects, as there). */
+function ruleText(value: unknown): string {
+  return String(value);
 }
 
 function sortedUnique(values: readonly string[]): string[] {

@@ -2,7 +2,8 @@
  * Runs a Rule the way the Rules runtime did: the stored function is evaluated in a fresh `vm`
  * context whose globals are what Rules had (`configuration`, `auth0`, `UnauthorizedError`,
  * `global`, `require` of `pkg@version`, console, timers), then called with (user, context,
- * callback). The run ends when callback is called, the Rule throws, or the time limit passes.
+ * callback). The run ends when callback is called, the Rule throws (also inside a timer, an HTTP
+ * callback or an async Rule's promise), or the time limit passes ("never called back").
  * `auth0` is a recording stub: metadata updates are recorded, never sent anywhere.
  */
 import { createRequire } from "node:module";
@@ -25,16 +26,26 @@ export interface RuleRun {
   callbackError?: { message: string };
   /** The context as it was when callback was called (JSON copy). */
   context?: Record<string, unknown>;
+  /** The user passed to callback (JSON copy): Rules issued this login's tokens from it. */
+  user?: Record<string, unknown>;
   metadataUpdates: MetadataUpdate[];
   logs: string[];
-  /** Set when the Rule threw, never called callback in time, or could not be loaded. */
+  /** Set when the Rule never called callback within the time limit: the login failed. */
+  timedOut?: string;
+  /** Set when the Rule threw (synchronously, in a callback of its own, or as a rejected promise) or could not be loaded. */
   failure?: string;
 }
 
+/** Reports an error thrown where no caller can catch it (a timer or an HTTP callback of the Rule). */
+export type AsyncErrorReporter = (error: unknown) => void;
+
 export interface RuleRunOptions {
   timeoutMs?: number;
-  /** Objects returned by require(name) instead of the installed package (HTTP doubles). */
-  modules?: Readonly<Record<string, unknown>>;
+  /**
+   * Objects returned by require(name) instead of the installed package (HTTP doubles). As a function,
+   * it receives the reporter for errors thrown inside the callbacks the doubles call.
+   */
+  modules?: Readonly<Record<string, unknown>> | ((report: AsyncErrorReporter) => Readonly<Record<string, unknown>>);
 }
 
 const projectRequire = createRequire(join(REPO_ROOT, "package.json"));
@@ -55,18 +66,30 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
     run.metadataUpdates.push({ kind, userId: String(userId), metadata: jsonCopy(metadata ?? {}) as Record<string, unknown> });
     return Promise.resolve();
   }
-  const ruleRequire = (spec: string) => {
+  // Errors thrown where nothing can catch them end the run as the Rule's failure, never the process.
+  let reportAsyncError: AsyncErrorReporter = (error) => run.logs.push(`error after the login was decided: ${errorMessage(error)}`);
+  const guarded =
+    <A extends unknown[]>(fn: (...args: A) => unknown) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        reportAsyncError(error);
+      }
+    };
+  const modules = typeof options.modules === "function" ? options.modules((error) => reportAsyncError(error)) : options.modules;
+  const ruleRequire = (spec: string): unknown => {
     const { name } = parsePackageSpec(String(spec));
-    if (options.modules && Object.prototype.hasOwnProperty.call(options.modules, name)) return options.modules[name];
-    if (isBuiltinModule(name)) return require(name.startsWith("node:") ? name : `node:${name}`);
-    return projectRequire(name);
+    if (modules && Object.prototype.hasOwnProperty.call(modules, name)) return modules[name];
+    if (isBuiltinModule(name)) return projectRequire(name.startsWith("node:") ? name : `node:${name}`) as unknown;
+    return projectRequire(name) as unknown;
   };
 
   const sandbox = vm.createContext({
     console: { log: print, info: print, warn: print, error: print, debug: print },
-    setTimeout,
+    setTimeout: (fn: (...a: unknown[]) => unknown, ms?: number, ...args: unknown[]) => setTimeout(guarded(fn), ms, ...args),
     clearTimeout,
-    setImmediate,
+    setImmediate: (fn: (...a: unknown[]) => unknown, ...args: unknown[]) => setImmediate(guarded(fn), ...args),
     Buffer,
     URL,
     URLSearchParams,
@@ -92,19 +115,34 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
 
     const timeoutMs = options.timeoutMs ?? RULE_TIME_LIMIT_MS;
     await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`the Rule did not call callback within ${timeoutMs / 1000} seconds`)), timeoutMs);
+      timer = setTimeout(() => {
+        run.timedOut = `the Rule did not call callback within ${timeoutMs / 1000} seconds`;
+        resolve();
+      }, timeoutMs);
       let called = false;
-      const callback = (error: unknown, _user?: unknown, ctx?: unknown) => {
+      const fail = (error: unknown) => {
+        if (called) return reportAsyncError(error);
+        called = true;
+        reject(new Error(errorMessage(error)));
+      };
+      reportAsyncError = (error) => {
+        if (called) run.logs.push(`error after the login was decided: ${errorMessage(error)}`);
+        else fail(error);
+      };
+      const callback = (error: unknown, ruleUser?: unknown, ctx?: unknown) => {
         if (called) return;
         called = true;
         if (error !== null && error !== undefined) run.callbackError = { message: errorMessage(error) };
         run.context = jsonCopy(ctx ?? context) as Record<string, unknown>;
+        run.user = jsonCopy(ruleUser ?? user) as Record<string, unknown>;
         resolve();
       };
       try {
-        rule(user, context, callback);
+        const returned = rule(user, context, callback) as unknown;
+        // An async Rule's rejected promise is its throw.
+        if (returned && typeof (returned as PromiseLike<unknown>).then === "function") (returned as PromiseLike<unknown>).then(undefined, fail);
       } catch (error) {
-        reject(error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? new Error(errorMessage(error)) : new Error(String(error)));
+        fail(error);
       }
     });
   } catch (error) {
@@ -117,7 +155,7 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
 
 /** What Rules showed for an error: its message, or the value itself. Duck-typed: errors come from another realm. */
 export function errorMessage(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) return String((error as { message: unknown }).message);
+  if (typeof error === "object" && error !== null && "message" in error) return String((error).message);
   return String(error);
 }
 

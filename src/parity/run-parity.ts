@@ -16,20 +16,33 @@ import { eventFromLogin } from "./event-from-login";
 import { normalizeFixture, type FixtureFile, type RuleLogin } from "./fixtures";
 import { httpDoubles, type HttpLog } from "./http-doubles";
 import { actionOutcome, compareOutcomes, ruleOutcome, type LoginOutcome } from "./outcome";
-import { runRule } from "./rule-sandbox";
+import { errorMessage, runRule } from "./rule-sandbox";
 
 export interface FixtureParity {
   fixture: string;
   entryPoint: "onExecutePostLogin" | "onContinuePostLogin";
-  rule: LoginOutcome;
-  action: LoginOutcome;
+  /** Undefined when the harness itself failed on this fixture (see errors). */
+  rule?: LoginOutcome;
+  action?: LoginOutcome;
   differences: string[];
+  /** The Rule threw, the Action threw, or the harness failed: no verdict on this fixture. */
+  errors: string[];
 }
 
 export interface ParityReport {
   results: FixtureParity[];
-  /** True when every fixture ended the same way on both sides. */
+  /** True when every fixture ended the same way on both sides (and none had an error). */
   equal: boolean;
+  /** Fixtures with an error: the run cannot say "same" or "different" for them. */
+  errored: number;
+}
+
+/** `npm run parity`'s exit status: 0 the same, 1 differences, 3 an error in the Rule, the Action or the harness. */
+export const PARITY_EXIT = { same: 0, different: 1, usage: 2, error: 3 } as const;
+
+export function parityExitCode(report: ParityReport): number {
+  if (report.errored > 0) return PARITY_EXIT.error;
+  return report.equal ? PARITY_EXIT.same : PARITY_EXIT.different;
 }
 
 export interface ParityInput {
@@ -45,16 +58,34 @@ export async function checkParity(input: ParityInput): Promise<ParityReport> {
   const results: FixtureParity[] = [];
   for (const fixture of input.fixtures) {
     const login = normalizeFixture(fixture);
-    results.push(await compareLogin(input, login));
+    const entryPoint = login.context.protocol === "redirect-callback" ? "onContinuePostLogin" : "onExecutePostLogin";
+    // Whatever escapes both sandboxes (an unhandled rejection in Rule or Action code, a bug here)
+    // becomes this fixture's error, never a crash of the whole run.
+    const stray: string[] = [];
+    const trap = (error: unknown) => stray.push(`uncaught outside the sandboxes: ${errorMessage(error)}`);
+    process.on("uncaughtException", trap);
+    process.on("unhandledRejection", trap);
+    let result: FixtureParity;
+    try {
+      result = await compareLogin(input, login, entryPoint);
+    } catch (error) {
+      result = { fixture: login.name, entryPoint, differences: [], errors: [`the parity harness failed: ${errorMessage(error)}`] };
+    } finally {
+      // Let pending callbacks of this fixture settle before the trap is removed.
+      await new Promise((resolve) => setImmediate(resolve));
+      process.off("uncaughtException", trap);
+      process.off("unhandledRejection", trap);
+    }
+    result.errors.push(...stray);
+    results.push(result);
   }
-  return { results, equal: results.every((r) => r.differences.length === 0) };
+  const errored = results.filter((r) => r.errors.length > 0).length;
+  return { results, equal: errored === 0 && results.every((r) => r.differences.length === 0), errored };
 }
 
-async function compareLogin(input: ParityInput, login: RuleLogin): Promise<FixtureParity> {
-  const entryPoint = login.context.protocol === "redirect-callback" ? "onContinuePostLogin" : "onExecutePostLogin";
-
+async function compareLogin(input: ParityInput, login: RuleLogin, entryPoint: FixtureParity["entryPoint"]): Promise<FixtureParity> {
   const ruleHttp: HttpLog = { calls: [] };
-  const ruleRun = await runRule(input.ruleSource, input.ruleFile, login, { modules: httpDoubles(login.http, ruleHttp), timeoutMs: input.timeoutMs });
+  const ruleRun = await runRule(input.ruleSource, input.ruleFile, login, { modules: (report) => httpDoubles(login.http, ruleHttp, report), timeoutMs: input.timeoutMs });
   const rule = ruleOutcome(ruleRun, login, ruleHttp.calls);
 
   const actionHttp: HttpLog = { calls: [] };
@@ -68,7 +99,8 @@ async function compareLogin(input: ParityInput, login: RuleLogin): Promise<Fixtu
     actionRun.error = "the Action does not export onContinuePostLogin, but this login returns from a redirect";
   }
   const action = actionOutcome(actionRun, login, actionHttp.calls);
-  return { fixture: login.name, entryPoint, rule, action, differences: compareOutcomes(rule, action) };
+  const errors = [...(rule.result === "error" ? [`the Rule threw: ${rule.failure}`] : []), ...(action.result === "error" ? [`the Action threw: ${action.failure}`] : [])];
+  return { fixture: login.name, entryPoint, rule, action, differences: errors.length > 0 ? [] : compareOutcomes(rule, action), errors };
 }
 
 function exportsContinue(code: string, login: RuleLogin): boolean {

@@ -9,6 +9,7 @@ import { REPO_ROOT } from "../bundle/bundle-action";
 import { baseCandidates, changedActionSources } from "./action-sources";
 import { redactSecrets } from "../terraform/credentials";
 import { renderReviewMarkdown } from "./render-markdown";
+import { deploymentFindings } from "../verify/deployment-findings";
 import { buildReview, type ChangedSources, type PlanReview } from "./review";
 import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
 
@@ -72,6 +73,18 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
     },
     (tenant, message) => recordFailure(outdir, tenant, message),
   );
+  // Saved-but-undeployed drafts and orphans: no plan shows them (the provider reads drafts, and only
+  // what the state knows). Read from the tenant itself; not for --local-state or -refresh=false
+  // plans, which do not compare with the tenant's real state.
+  if (!options.localStateDir && options.refresh !== false) {
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.exitCode === 1) continue;
+      const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
+      const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
+      const pending = "findings" in check && check.findings.length > 0;
+      outcomes[index] = { ...outcome, markdown, exitCode: pending ? 2 : outcome.exitCode, reviewFile: writeReview(outdir, outcome.tenant, markdown) };
+    }
+  }
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }
 

@@ -1,29 +1,32 @@
 /**
  * `npm run promote -- <from> <to>`: deploy to `to` the synthesized artifact, but only after
- * the promotion gate (promotion-gate.ts) has checked it against what `from` records as deployed.
- * The deploy step is injected so the gate can be tested without touching a tenant.
+ * the promotion gate (promotion-gate.ts) has checked it against what `from` runs: its deployed
+ * versions, drafts and bindings read through the Management API (verify), never Terraform outputs.
+ * The deploy of `to` is npm run deploy's flow; it is injectable so the gate can be tested alone.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "../terraform/credentials";
-import { openStackWorkdir } from "../terraform/workdir";
-import { terraformApply as applyStack, terraformInit, terraformProcessEnv, TerraformError } from "../terraform/commands";
+import { terraformProcessEnv, TerraformError } from "../terraform/commands";
+import type { PreparedRun, PreparedTenant } from "../terraform/tenant-run";
+import { deployPrepared, type DeployOutcome } from "../deploy/run-deploy";
+import { ManagementApiError } from "../management-api/client";
+import type { VerifyResult } from "../verify/compare";
+import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
+import { verifyOnce, type VerifyOptions } from "../verify/run-verify";
 import { synthTenants } from "../synth/synth-tenants";
-import { ArtifactError, readArtifactCodeHashes } from "./artifact-hashes";
-import { readDeployedCodeHashes } from "./deployed-hashes";
 import { checkPromotion, orderProblem } from "./promotion-gate";
 
 export interface DeployTarget {
-  tenant: Tenant;
-  /** Where to run terraform for `to` (the artifact's stack directory, or a copy with a local backend). */
-  workdir: string;
-  /** "<trigger>/<handler>" -> sha256 the deploy must leave recorded in `to`'s state. */
+  prepared: PreparedTenant;
+  run: PreparedRun;
+  /** Resource address -> sha256 the deploy must leave running in `to`. */
   expectedHashes: Readonly<Record<string, string>>;
 }
 
-export type DeployStep = (target: DeployTarget, env: NodeJS.ProcessEnv, log: (line: string) => void) => Promise<void>;
+export type DeployStep = (target: DeployTarget, env: NodeJS.ProcessEnv, options: PromoteOptions, log: (line: string) => void) => Promise<DeployOutcome>;
 
 export interface PromoteOptions {
   from: string;
@@ -37,8 +40,10 @@ export interface PromoteOptions {
   /** Read and write `<dir>/<tenant>.tfstate` instead of the tenants' backends. */
   localStateDir?: string;
   log?: (line: string) => void;
-  /** Default: terraform init + apply -auto-approve, then a check of the recorded hashes. */
+  /** Default: npm run deploy's flow (apply, verify, repair) on `to`. */
   deploy?: DeployStep;
+  /** Retries and backoff of Management API calls (tests shorten them). */
+  api?: VerifyOptions["api"];
 }
 
 export interface PromoteOutcome {
@@ -94,49 +99,47 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
 
   let artifact: Record<string, string>;
   try {
-    artifact = readArtifactCodeHashes(join(stacksRoot, "stacks", to.name));
+    artifact = Object.fromEntries(readDeclaredStack(join(stacksRoot, "stacks", to.name)).actions.map((a) => [a.address, a.sha256]));
   } catch (error) {
-    if (error instanceof ArtifactError) return refuse(error.message);
+    if (error instanceof ArtifactReadError) return refuse(error.message);
     throw error;
   }
 
-  const fromWorkdir = openStackWorkdir(join(stacksRoot, "stacks", from.name), from.name, { localStateDir: options.localStateDir });
-  let deployedInFrom: Record<string, string> | undefined;
+  // What `from` runs, read from its Management API with its own credentials (FROM_AUTH0_* when the
+  // job holds both tenants' credentials, else the same AUTH0_*).
+  const fromEnv = fromTenantEnv(env);
+  const fromRun: PreparedRun = { env: terraformEnvironment, outdir: stacksRoot, tenants: [] };
+  const fromPrepared: PreparedTenant = { tenant: from, tenantFile: from.file, stackDir: join(stacksRoot, "stacks", from.name), declaredFlows: [] };
+  let fromVerify: VerifyResult;
   try {
-    log(`reading what ${from.name} runs (terraform output)`);
-    deployedInFrom = await readDeployedCodeHashes(fromWorkdir.dir, terraformEnvironment);
+    log(`reading what ${from.name} runs (Management API: deployed versions, drafts, bindings)`);
+    fromVerify = await verifyOnce(fromPrepared, fromRun, { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) });
   } catch (error) {
-    if (error instanceof TerraformError) return refuse(`cannot read the state of ${from.name}: ${error.message}`);
+    if (error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError) return refuse(`cannot read what ${from.name} runs: ${error.message}`);
     throw error;
-  } finally {
-    fromWorkdir.dispose();
   }
 
-  const decision = checkPromotion({ from, to, artifact, deployedInFrom });
+  const decision = checkPromotion({ from, to, artifact, fromVerify });
   if (!decision.allowed) return refuse(`refusing to promote ${from.name} → ${to.name}:\n${decision.reasons.map((r) => `  - ${r}`).join("\n")}`);
 
   const hashes = Object.entries(artifact)
-    .map(([action, hash]) => `"${action}" ${hash.slice(0, 12)}`)
+    .map(([address, hash]) => `${address} ${hash.slice(0, 12)}`)
     .join(", ");
   log(`gate passed: ${from.name} runs the same code (${hashes}); deploying ${to.name}`);
-  const toWorkdir = openStackWorkdir(join(stacksRoot, "stacks", to.name), to.name, { localStateDir: options.localStateDir });
-  try {
-    await (options.deploy ?? terraformApply)({ tenant: to, workdir: toWorkdir.dir, expectedHashes: artifact }, terraformEnvironment, log);
-  } catch (error) {
-    if (error instanceof TerraformError) return refuse(`deploying ${to.name} failed: ${error.message}`);
-    throw error;
-  } finally {
-    toWorkdir.dispose();
-  }
+  const toPrepared: PreparedTenant = { tenant: to, tenantFile: to.file, stackDir: join(stacksRoot, "stacks", to.name), declaredFlows: [] };
+  const deployed = await (options.deploy ?? defaultDeploy)({ prepared: toPrepared, run: { env: terraformEnvironment, outdir: stacksRoot, tenants: [toPrepared] }, expectedHashes: artifact }, env, options, log);
+  if (deployed.exitCode !== 0) return refuse(`deploying ${to.name} did not converge:\n${deployed.error ?? deployed.markdown}`);
   return { exitCode: 0, message: `promoted ${from.name} → ${to.name}: ${hashes}` };
 }
 
-/** The real deploy: init, apply the synthesized stack, then confirm the state records the promoted code. */
-export const terraformApply: DeployStep = async (target, env, log) => {
-  await terraformInit(target.workdir, env);
-  log(`${target.tenant.name}: terraform apply`);
-  await applyStack(target.workdir, env, { onLine: (line) => log(`${target.tenant.name}: ${redactSecrets(line, env)}`) });
-  const recorded = await readDeployedCodeHashes(target.workdir, env);
-  const wrong = Object.entries(target.expectedHashes).filter(([action, hash]) => recorded?.[action] !== hash);
-  if (wrong.length > 0) throw new TerraformError(`apply finished but the state of ${target.tenant.name} does not record the promoted code for ${wrong.map(([a]) => `"${a}"`).join(", ")}`);
-};
+/** The environment that reads `from`: FROM_AUTH0_* / FROM_SSL_CERT_FILE override AUTH0_* / SSL_CERT_FILE when set. */
+export function fromTenantEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const prefixed = Object.entries(env).filter(([k, v]) => k.startsWith("FROM_") && v !== undefined && v !== "");
+  if (prefixed.length === 0) return env;
+  const base = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("AUTH0_")));
+  return { ...base, ...Object.fromEntries(prefixed.map(([k, v]) => [k.slice("FROM_".length), v])) };
+}
+
+/** The real deploy of `to`: apply, verify, repair (npm run deploy's flow). */
+const defaultDeploy: DeployStep = (target, env, options, log) =>
+  deployPrepared(target.prepared, target.run, { env, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) });

@@ -4,7 +4,7 @@
  * one binding per flow (append: auth0_trigger_action per Action; authoritative: auth0_trigger_actions). Credentials are never part of the stack: the provider reads AUTH0_CLIENT_ID /
  * AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) from the environment at plan/apply time.
  */
-import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { CloudBackend, PgBackend, type PgBackendConfig, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
@@ -88,6 +88,11 @@ function declareBackend(stack: TerraformStack, tenantName: string, backend: Back
       s3.addOverride("use_lockfile", backend.use_lockfile);
       return;
     }
+    case "pg":
+      // No conn_str: Terraform reads PG_CONN_STR from the environment, so the credential it holds
+      // never reaches the synthesized JSON. (cdktf's type requires connStr; the backend does not.)
+      new PgBackend(stack, { schemaName: pgSchemaName(tenantName, backend.schema_name) } as PgBackendConfig);
+      return;
     case "cloud":
       new CloudBackend(stack, {
         hostname: backend.hostname,
@@ -119,4 +124,9 @@ function bindFlow(stack: TerraformStack, trigger: TriggerId, mode: FlowConfig["m
       ...(previous ? { dependsOn: [previous] } : {}),
     });
   });
+}
+
+/** The pg backend's schema for a tenant: the file's schema_name, else auth0_<tenant>. */
+export function pgSchemaName(tenantName: string, schemaName: string | undefined): string {
+  return schemaName ?? `auth0_${tenantName.replace(/-/g, "_")}`;
 }

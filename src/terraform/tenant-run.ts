@@ -3,19 +3,21 @@
  * tenant files, pick the requested tenants, check the environment, synthesize every stack once.
  * Anything wrong here is a clear, single message and exit code 1.
  */
+import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { openStackWorkdir } from "./workdir";
+import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
 import type { DeclaredFlow } from "../plan/review";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
   selection: readonly string[] | "all";
-  /** Default: <repo>/tenants. */
+  /** Default: $TENANTS_DIR of `env`, else <repo>/tenants. */
   tenantsDir?: string;
   /** Where stacks are synthesized; default <repo>/cdktf.out. State of local backends lands in <outdir>/../state. */
   outdir?: string;
@@ -33,6 +35,8 @@ export interface TenantRunOptions {
    * code runs in those jobs).
    */
   placeholderSecrets?: boolean;
+  /** An already synthesized cdktf.out (the CI artifact of this commit): use its stacks, synthesize nothing. */
+  artifactDir?: string;
 }
 
 export const SECRET_PLACEHOLDER = "placeholder-value-a-plan-never-reads";
@@ -64,7 +68,7 @@ export class RunSetupError extends Error {
 }
 
 export function prepareRun(options: TenantRunOptions): PreparedRun {
-  const tenantsDir = options.tenantsDir ?? join(REPO_ROOT, "tenants");
+  const tenantsDir = options.tenantsDir ?? (options.env ?? process.env).TENANTS_DIR ?? join(REPO_ROOT, "tenants");
   const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
   const requested = options.selection === "all" ? [] : [...options.selection];
   let all: readonly Tenant[];
@@ -85,6 +89,13 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   const env = options.placeholderSecrets ? withSecretPlaceholders(selected, options.env ?? process.env) : (options.env ?? process.env);
   const noCredentials = missingCredentials(env);
   if (noCredentials) throw new RunSetupError(noCredentials, requested);
+  const pgWithoutConnection = selected.filter((t) => t.backend.type === "pg" && !options.localStateDir && (env.PG_CONN_STR ?? "") === "");
+  if (pgWithoutConnection.length > 0) {
+    throw new RunSetupError(
+      `${pgWithoutConnection.map((t) => displayFile(tenantsDir, t)).join(", ")}: the pg backend reads its connection string from PG_CONN_STR; set it (e.g. postgres://user@host:5432/terraform?sslmode=require), never in the tenant file`,
+      requested,
+    );
+  }
   const missingVars = selected.flatMap((t) => missingSecretVariables(t, env).map((v) => `${displayFile(tenantsDir, t)}: ${v}`));
   if (missingVars.length > 0) {
     throw new RunSetupError(`Action secrets without a value; set these environment variables:\n${missingVars.map((m) => `  ${m}`).join("\n")}`, requested);
@@ -97,6 +108,17 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     throw error;
   }
 
+  if (options.artifactDir) {
+    const artifactDir = options.artifactDir;
+    const missing = selected.filter((t) => !existsSync(join(artifactDir, "stacks", t.name, "cdk.tf.json")));
+    if (missing.length > 0) throw new RunSetupError(`the artifact ${artifactDir} has no stack for ${missing.map((t) => t.name).join(", ")}`, requested);
+    options.log?.(`using the synthesized artifact in ${artifactDir}`);
+    return {
+      env: terraformEnvironment,
+      outdir: artifactDir,
+      tenants: selected.map((tenant) => ({ tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: join(artifactDir, "stacks", tenant.name), declaredFlows: artifactFlows(join(artifactDir, "stacks", tenant.name)) })),
+    };
+  }
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
   let stacks;
   try {
@@ -113,6 +135,18 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
       return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })) };
     }),
   };
+}
+
+/** The flows an artifact's stack declares (display names in binding order), or [] when it cannot be read (verify reports that). */
+function artifactFlows(stackDir: string): DeclaredFlow[] {
+  try {
+    const stack = readDeclaredStack(stackDir);
+    const nameOf = new Map(stack.actions.map((a) => [a.address, a.name]));
+    return stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.order.map((address) => nameOf.get(address) ?? address) }));
+  } catch (error) {
+    if (error instanceof ArtifactReadError) return [];
+    throw error;
+  }
 }
 
 /** "tenants/dev.yaml", whatever directory the tenants were read from. */

@@ -61,6 +61,15 @@ export async function startFakeManagementApi(dir: string, data: FakeTenantData):
     };
     const action = /^\/api\/v2\/actions\/actions\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && action && data.actions[action[1]]) return send(200, { id: action[1], ...data.actions[action[1]] });
+    if (req.method === "GET" && url.pathname === "/api/v2/actions/actions") {
+      // The list verify reads (same-named Actions, for orphans): filtered by actionName, one page.
+      const name = url.searchParams.get("actionName");
+      const page = Number(url.searchParams.get("page") ?? 0);
+      const listed = Object.entries(data.actions)
+        .filter(([, a]) => name === null || a.name === name)
+        .map(([id, a]) => ({ id, ...a }));
+      return send(200, { actions: page === 0 ? listed : [], ...(page === 0 && listed.length > 0 ? { total: listed.length } : { page }), per_page: 100 });
+    }
     if (req.method === "GET" && url.pathname === "/api/v2/actions/triggers/post-login/bindings") {
       const page = Number(url.searchParams.get("page") ?? 0);
       const bindings = page === 0 ? data.bindings : [];

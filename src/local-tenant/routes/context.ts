@@ -3,6 +3,7 @@
  * `(app, ctx) => void` registered in index.ts; it translates HTTP to model calls and back.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { DbUsers } from "../db-users";
 import type { Faults } from "../faults";
 import type { LoginService } from "../login";
 import type { TenantModel } from "../model";
@@ -17,6 +18,10 @@ export interface RouteContext {
   client: ClientCredentials;
   login: LoginService;
   faults: Faults;
+  /** Users of the database connection (signup, password changes). */
+  dbUsers: DbUsers;
+  /** Lines for the tenant's log: what Actions printed, non-blocking flows that failed. */
+  log?: (line: string) => void;
   /** Every answered request, for tests and the optional request log. */
   onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }

@@ -12,6 +12,8 @@ import { loginRoutes } from "./login";
 import { oauthRoutes } from "./oauth";
 import { rulesHooksRoutes, seedRoutes } from "./rules-hooks";
 import { triggersRoutes } from "./triggers";
+import { dbConnectionsRoutes } from "./dbconnections";
+import { usersRoutes } from "./users";
 
 export type { RouteArea, RouteContext } from "./context";
 
@@ -20,6 +22,8 @@ export const ROUTE_AREAS: ReadonlyArray<{ name: string; register: RouteArea }> =
   { name: "actions", register: actionsRoutes },
   { name: "triggers and bindings", register: triggersRoutes },
   { name: "login, keys and discovery", register: loginRoutes },
+  { name: "database signup (registration triggers)", register: dbConnectionsRoutes },
+  { name: "users (password change)", register: usersRoutes },
   { name: "rules and hooks", register: rulesHooksRoutes },
   { name: "local control (health, faults)", register: localControlRoutes },
   { name: "local control (seed)", register: seedRoutes },

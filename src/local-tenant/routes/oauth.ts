@@ -1,8 +1,10 @@
 /**
- * The authentication API's token endpoint: client credentials for the Management API, the way the
- * provider (and any machine-to-machine client) obtains its token.
+ * The authentication API's token endpoint: client credentials for the Management API (the way the
+ * provider obtains its token) or the local API, after the credentials-exchange flow (client-credentials.ts).
  */
-import { secretMatches } from "../tokens";
+import { clientCredentialsGrant } from "../client-credentials";
+import { LOCAL_API, secretMatches } from "../tokens";
+import { requestInfo } from "../trigger-events";
 import type { Req, RouteArea } from "./context";
 
 export const oauthRoutes: RouteArea = (app, ctx) => {
@@ -17,16 +19,11 @@ export const oauthRoutes: RouteArea = (app, ctx) => {
       return reply.code(401).send({ error: "access_denied", error_description: "Unauthorized" });
     }
     const audience = body.audience ?? tokens.managementAudience;
-    if (audience !== tokens.managementAudience) {
+    if (audience !== tokens.managementAudience && audience !== LOCAL_API.identifier) {
       return reply.code(403).send({ error: "access_denied", error_description: `Service not enabled within domain: ${audience}` });
     }
-    const accessToken = await tokens.managementToken(presented.client_id);
-    return reply.send({
-      access_token: accessToken,
-      scope: "read:actions create:actions update:actions delete:actions",
-      expires_in: 86400,
-      token_type: "Bearer",
-    });
+    // Runs the credentials-exchange flow; a deny or a failing Action throws OAuthError (answered by http.ts).
+    return reply.send(await clientCredentialsGrant(ctx, requestInfo(request), presented.client_id, audience));
   });
 };
 
@@ -37,8 +34,13 @@ export function clientFromRequest(request: Req, body: Record<string, string>): {
     const decoded = Buffer.from(basic[1], "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     if (colon < 0) return undefined;
-    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
-    return { client_id: decode(decoded.slice(0, colon)), client_secret: decode(decoded.slice(colon + 1)) };
+    try {
+      const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+      return { client_id: decode(decoded.slice(0, colon)), client_secret: decode(decoded.slice(colon + 1)) };
+    } catch {
+      // Broken percent-encoding: credentials that match nobody, not a server error.
+      return undefined;
+    }
   }
   if (typeof body.client_id === "string" && typeof body.client_secret === "string") return { client_id: body.client_id, client_secret: body.client_secret };
   return undefined;

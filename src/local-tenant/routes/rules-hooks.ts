@@ -113,7 +113,7 @@ export const seedRoutes: RouteArea = (app, { model, rulesHooks }) => {
         .send(errorBody(400, "seed: *_file fields are for seed files; send code inline to /local/seed", "invalid_body"));
     }
     try {
-      const result = applySeed(seed, "/nonexistent", model, rulesHooks);
+      const result = await applySeed(seed, "/nonexistent", model, rulesHooks);
       return reply.code(result.applied ? 201 : 200).send(result);
     } catch (error) {
       if (error instanceof SeedError) return reply.code(400).send(errorBody(400, error.message, "invalid_body"));

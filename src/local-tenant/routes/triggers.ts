@@ -1,5 +1,6 @@
 /** Management API: /api/v2/actions/triggers — the trigger list and each trigger's bindings (its flow). */
-import { DEFAULT_RUNTIME, RUNTIMES, TRIGGERS } from "../model";
+import { BINDINGS_BODY, DEFAULT_RUNTIME, RUNTIMES, TRIGGERS } from "../model";
+import { validatePayload } from "../payload";
 import { bindingView } from "./action-shapes";
 import type { Req, RouteArea } from "./context";
 import { objectBody } from "./http";
@@ -28,7 +29,8 @@ export const triggersRoutes: RouteArea = (app, { model }) => {
 
   app.patch("/api/v2/actions/triggers/:trigger/bindings", async (request: Req) => {
     const trigger = request.params.trigger;
-    const body = objectBody(request.body) as { bindings?: unknown };
+    model.getBindings(trigger); // an unknown trigger is a 404 before any body problem
+    const body = validatePayload<{ bindings: unknown }>(objectBody(request.body), BINDINGS_BODY);
     const bindings = model.replaceBindings(trigger, body.bindings);
     return { bindings: bindings.map((b) => bindingView(model, trigger, b)) };
   });

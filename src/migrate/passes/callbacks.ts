@@ -10,7 +10,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { apiCall, replaceStatement, withRuleFunction } from "../ast";
-import { excerpt, type Conversion } from "../conversion";
+import { excerpt, RULE_LINE_COMMENT, type Conversion } from "../conversion";
 
 type Outcome = { kind: "success" } | { kind: "deny"; message: t.Expression } | { kind: "denyIf"; error: t.Expression } | { kind: "unsupported"; reason: string };
 
@@ -33,7 +33,7 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
     conv.todo(ref, "CALLBACK", "callback is used as a value; an Action ends by returning (or api.access.deny), so decide the outcome in the handler");
     return;
   }
-  const callPath = call as NodePath<t.CallExpression>;
+  const callPath = call;
   if (ref.getFunctionParent()?.node !== fn.node) {
     conv.todo(
       callPath,
@@ -57,7 +57,7 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
   const isLastOfHandler = statement.parentPath.node === fn.node.body && statement.key === fn.node.body.body.length - 1;
   const followers = Array.isArray(statement.container) ? (statement.container as t.Statement[]).slice((statement.key as number) + 1) : [];
   // `callback(...); return;` already returns right after.
-  const returnsNext = t.isReturnStatement(followers[0]) && !(followers[0] as t.ReturnStatement).argument;
+  const returnsNext = t.isReturnStatement(followers[0]) && !(followers[0]).argument;
   const exit = isLastOfHandler || returnsNext ? [] : [t.returnStatement()];
   if (followers.some((s) => !t.isFunctionDeclaration(s) && !t.isEmptyStatement(s) && !(t.isReturnStatement(s) && !s.argument))) {
     conv.note(callPath, `statements after ${original} no longer run: the Action returns there (in the Rule they ran after the login was decided)`);
@@ -70,7 +70,7 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
       return;
     case "deny":
       conv.changed(callPath, `${original} → api.access.deny(...)${isLastOfHandler ? "" : "; return"}`);
-      replaceStatement(statement, [t.expressionStatement(apiCall("access.deny", [outcome.message])), ...exit]);
+      replaceStatement(statement, [t.expressionStatement(apiCall("access.deny", [withRuleLine(outcome.message, callPath)])), ...exit]);
       return;
     case "denyIf": {
       conv.changed(callPath, `${original} → api.access.deny(message) when the error is set${isLastOfHandler ? "" : "; return"}`);
@@ -94,6 +94,17 @@ function classify(first: t.Node | undefined, statement: NodePath): Outcome {
   if (t.isStringLiteral(first) || t.isTemplateLiteral(first)) return { kind: "deny", message: first };
   if (isSideEffectFree(first)) return { kind: "denyIf", error: first as t.Expression };
   return { kind: "unsupported", reason: "callback is called with a computed error; assign it to a variable first, then call callback(thatVariable)" };
+}
+
+/**
+ * The type check decides whether a deny message is a string; it names the Rule line of one that is
+ * not through this comment (removed from the output after the check, see type-check.ts).
+ */
+function withRuleLine(message: t.Expression, at: NodePath): t.Expression {
+  if (t.isStringLiteral(message)) return message;
+  const line = at.node.loc?.start.line;
+  if (line) t.addComment(message, "trailing", ` ${RULE_LINE_COMMENT} ${line} `, false);
+  return message;
 }
 
 /** Plain names and member reads: safe to evaluate twice (the test and the message). */

@@ -45,6 +45,10 @@ function convertContextReference(path: NodePath<t.Identifier>, conv: Conversion)
     }
     let replacement: t.Expression = eventPath(pathSegments(mapped.mapping.action));
     if (mapped.mapping.fallback === "[]") replacement = t.logicalExpression("??", replacement, t.arrayExpression([]));
+    if (mapped.mapping.convert) {
+      conv.helpers.add(mapped.mapping.convert);
+      replacement = t.callExpression(t.identifier(mapped.mapping.convert), [replacement]);
+    }
     conv.changed(target, `context.${mapped.mapping.rule} → event.${mapped.mapping.action.replace(/\?$/, "")}`);
     target.replaceWith(replacement);
     target.skip();
@@ -155,13 +159,19 @@ function convertLoginSetting(field: "multifactor" | "redirect" | "primaryUser", 
     return;
   }
   if (field === "multifactor") {
-    const unknown = Object.keys(props).filter((k) => k !== "provider" && k !== "allowRememberBrowser");
+    const unknown = Object.keys(props).filter((k) => k !== "provider" && k !== "allowRememberBrowser" && !MFA_PROVIDER_OPTIONS.includes(k));
     if (!props.provider || unknown.length > 0) {
       conv.todo(member, marker, unknown.length > 0 ? `context.multifactor option(s) ${unknown.join(", ")} have no api.multifactor.enable equivalent` : "context.multifactor without a provider");
       return;
     }
-    const options = props.allowRememberBrowser ? [t.objectExpression([t.objectProperty(t.identifier("allowRememberBrowser"), props.allowRememberBrowser)])] : [];
-    conv.changed(statement, "context.multifactor = {…} → api.multifactor.enable(provider, { allowRememberBrowser })");
+    // Duo's settings (ikey, skey, host, username) sat next to the provider in Rules; Actions take them as providerOptions.
+    const providerOptions = MFA_PROVIDER_OPTIONS.filter((k) => props[k]).map((k) => t.objectProperty(t.identifier(k), props[k]));
+    const optionProps = [
+      ...(props.allowRememberBrowser ? [t.objectProperty(t.identifier("allowRememberBrowser"), props.allowRememberBrowser)] : []),
+      ...(providerOptions.length > 0 ? [t.objectProperty(t.identifier("providerOptions"), t.objectExpression(providerOptions))] : []),
+    ];
+    const options = optionProps.length > 0 ? [t.objectExpression(optionProps)] : [];
+    conv.changed(statement, `context.multifactor = {…} → api.multifactor.enable(provider${optionProps.length > 0 ? `, { ${optionProps.map((p) => (p.key as t.Identifier).name).join(", ")} }` : ""})`);
     replaceStatement(statement, [t.expressionStatement(apiCall("multifactor.enable", [props.provider, ...options]))]);
     return;
   }
@@ -173,6 +183,9 @@ function convertLoginSetting(field: "multifactor" | "redirect" | "primaryUser", 
   conv.changed(statement, "context.redirect = { url } → api.redirect.sendUserTo(url)");
   replaceStatement(statement, [t.expressionStatement(apiCall("redirect.sendUserTo", [props.url]))]);
 }
+
+/** Rules' context.multifactor keys that api.multifactor.enable takes as options.providerOptions (Duo's). */
+const MFA_PROVIDER_OPTIONS = ["ikey", "skey", "host", "username"];
 
 function objectLiteralProps(node: t.Expression): Record<string, t.Expression> | undefined {
   if (!t.isObjectExpression(node)) return undefined;

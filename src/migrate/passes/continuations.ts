@@ -84,7 +84,7 @@ function promiseChain(call: t.CallExpression): PromiseChain | undefined {
   if (method === "then" && call.arguments.length >= 1 && call.arguments.length <= 2 && call.arguments.every(isFunctionLiteral)) {
     return {
       promise: (call.callee as t.MemberExpression).object,
-      onFulfilled: call.arguments[0] as FunctionLiteral,
+      onFulfilled: call.arguments[0],
       onRejected: call.arguments[1] as FunctionLiteral | undefined,
       rejectionOfPromiseOnly: true,
     };
@@ -142,7 +142,7 @@ function rewritePromiseChain(statement: NodePath, chain: PromiseChain, userName:
   let replacement: t.Statement[];
   if (fail && chain.rejectionOfPromiseOnly && ok) {
     if (okParam && !t.isIdentifier(okParam)) return false;
-    const resultDecl = okParam ? [letAny(okParam as t.Identifier)] : [];
+    const resultDecl = okParam ? [letAny(okParam)] : [];
     const assign = okParam ? t.expressionStatement(t.assignmentExpression("=", okParam, awaited)) : t.expressionStatement(awaited);
     replacement = [
       ...resultDecl,

@@ -11,6 +11,7 @@ import { eventPath, isGlobalRef, memberChain, withRuleFunction } from "../ast";
 import { excerpt, type Conversion } from "../conversion";
 import { secretNameFor } from "../mapping";
 import { isBuiltinModule, parsePackageSpec } from "../packages";
+import { RULES_MODULE_VERSIONS } from "../rules-modules";
 
 /** Exact versions only: Auth0 installs exactly what the Action declares (and tenant files accept nothing else). */
 const EXACT_VERSION = /^\d+\.\d+\.\d+([-+][\w.]+)?$/;
@@ -76,10 +77,16 @@ function convertRequire(call: NodePath<t.CallExpression>, fn: NodePath<t.Functio
   }
   const { name, version: inRule } = parsePackageSpec(spec);
   const builtin = isBuiltinModule(name);
-  const version = inRule ?? conv.options.dependencyVersions?.[name];
+  const override = conv.options.dependencyVersions?.[name];
+  // A version named in the Rule wins, then --dependency, then what the Rules runtime provided.
+  const fromRuntime = inRule === undefined && override === undefined && !builtin ? RULES_MODULE_VERSIONS[name] : undefined;
+  const version = inRule ?? override ?? fromRuntime?.version;
+  if (fromRuntime) {
+    conv.note(call, `require('${name}') names no version: assumed ${name}@${fromRuntime.version}, the version the Rules runtime provided (Auth0's Rules modules list: ${fromRuntime.documented}); pass --dependency ${name}@<version> to choose another`);
+  }
   let needsVersion: string | undefined;
   if (!builtin) {
-    if (version === undefined) needsVersion = `require('${name}') names no version; pin one in the Rule (require('${name}@1.2.3')) or pass --dependency ${name}@<version>`;
+    if (version === undefined) needsVersion = `require('${name}') names no version and is not a module the Rules runtime provided; pin one in the Rule (require('${name}@1.2.3')) or pass --dependency ${name}@<version>`;
     else if (!EXACT_VERSION.test(version)) needsVersion = `require('${spec}'): "${version}" is not an exact version (x.y.z); Auth0 installs exactly the declared version`;
     else conv.dependencies.set(name, version);
   }

@@ -97,9 +97,9 @@ function metadataWrites(
   if (t.isObjectExpression(md)) {
     const keys = md.properties.map((p) => (t.isObjectProperty(p) && t.isExpression(p.value) ? propertyKey(p) : undefined));
     if (keys.every((k) => k !== undefined)) {
-      return md.properties.map((p, i) => set(keys[i]!, (p as t.ObjectProperty).value as t.Expression));
+      return md.properties.map((p, i) => set(keys[i], (p as t.ObjectProperty).value as t.Expression));
     }
-  } else if (isUserMetadata(md, kind, userName) && isParamRef(call.get("arguments.1.object") as NodePath, fn, userName)) {
+  } else if (isUserMetadata(md, kind, userName) && isParamRef(call.get("arguments.1.object"), fn, userName)) {
     if (usage.dynamicReason === undefined) {
       return usage.changedKeys.map((key) => set(key, t.memberExpression(t.memberExpression(t.identifier(userName!), t.identifier(kind)), t.identifier(key))));
     }
@@ -150,7 +150,7 @@ export function analyzeMetadata(fn: NodePath<t.FunctionExpression>, userName: st
         }
         if (isMetadataDefault(whole, kind) || isUpdateArgument(whole)) return;
         if (isReadOnlyUse(whole)) return;
-        usage.dynamicReason = `line ${path.node.loc?.start.line ?? "?"} uses ${kind} as a whole (${excerpt(whole.parentPath!.node)})`;
+        usage.dynamicReason = `line ${path.node.loc?.start.line ?? "?"} uses ${kind} as a whole (${excerpt(whole.parentPath.node)})`;
         return;
       }
       const keyPath = chain.paths[1];

@@ -1,0 +1,50 @@
+/**
+ * npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration>]
+ *
+ * terraform apply, then verify through the Management API, then repair (deploy saved drafts,
+ * delete orphans, apply again). Report on stdout and in <outdir>/deploy/<tenant>.md.
+ * Exit code: 0 the tenant runs this commit's code, 2 it still differs, 1 error.
+ */
+import { parseArgs } from "node:util";
+import { deployTenant } from "../src/deploy/run-deploy";
+
+const USAGE = "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>]";
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" }, "lock-timeout": { type: "string" } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    console.error(USAGE);
+    return 1;
+  }
+  if (values["lock-timeout"] !== undefined && !/^\d+(ms|s|m|h)$/.test(values["lock-timeout"])) {
+    console.error(`--lock-timeout must be a duration such as 0s, 60s or 5m, not "${values["lock-timeout"]}"\n${USAGE}`);
+    return 1;
+  }
+  const outcome = await deployTenant({
+    tenant: positionals[0],
+    localStateDir: values["local-state"],
+    outdir: values.outdir,
+    tenantsDir: values["tenants-dir"],
+    artifactDir: values.artifact,
+    lockTimeout: values["lock-timeout"],
+    log: (line) => console.error(`deploy: ${line}`),
+  });
+  if (outcome.error) console.error(`deploy: ${outcome.error}`);
+  if (outcome.markdown) process.stdout.write(`${outcome.markdown}\n`);
+  return outcome.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`deploy: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,74 @@
+/**
+ * The Actions part of the Management API, in Auth0's own names: Actions with their current
+ * (latest saved) and deployed versions, the deploy of a saved draft, and a trigger's bindings.
+ */
+import type { ManagementApi } from "./client";
+
+export interface ActionVersion {
+  id: string;
+  code?: string;
+  number?: number;
+  status?: string;
+  deployed?: boolean;
+}
+
+export interface Action {
+  id: string;
+  name: string;
+  /** Status of the latest saved draft's build: "pending", "building", "built", "failed". */
+  status?: string;
+  supported_triggers?: Array<{ id: string; version?: string }>;
+  /** The saved code (the draft); Terraform's provider reads this one. */
+  code?: string;
+  current_version?: ActionVersion;
+  deployed_version?: ActionVersion;
+  /** false: a saved draft has not been deployed, logins still run deployed_version. */
+  all_changes_deployed?: boolean;
+}
+
+export interface Binding {
+  id: string;
+  trigger_id?: string;
+  display_name?: string;
+  action: { id: string; name: string };
+}
+
+const PER_PAGE = 100;
+
+async function allPages<T>(api: ManagementApi, path: string, key: string): Promise<T[]> {
+  const items: T[] = [];
+  const sep = path.includes("?") ? "&" : "?";
+  for (let page = 0; page < 1000; page++) {
+    const body = await api.get<Record<string, unknown>>(`${path}${sep}page=${page}&per_page=${PER_PAGE}`);
+    const batch = Array.isArray(body?.[key]) ? (body[key] as T[]) : [];
+    items.push(...batch);
+    if (batch.length < PER_PAGE) break;
+  }
+  return items;
+}
+
+/** Every Action named exactly `name` (Auth0's actionName filter, checked again here). */
+export async function actionsNamed(api: ManagementApi, name: string): Promise<Action[]> {
+  const listed = await allPages<Action>(api, `/actions/actions?actionName=${encodeURIComponent(name)}`, "actions");
+  // The list's view of versions may be abridged: read each Action itself.
+  return Promise.all(listed.filter((a) => a.name === name).map((a) => getAction(api, a.id)));
+}
+
+export function getAction(api: ManagementApi, id: string): Promise<Action> {
+  return api.get<Action>(`/actions/actions/${encodeURIComponent(id)}`);
+}
+
+/** Deploys the Action's latest saved version (POST /actions/actions/{id}/deploy). */
+export function deployAction(api: ManagementApi, id: string): Promise<ActionVersion> {
+  return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/deploy`);
+}
+
+/** Deletes an Action; `force` also removes its bindings. */
+export function deleteAction(api: ManagementApi, id: string, force: boolean): Promise<void> {
+  return api.delete(`/actions/actions/${encodeURIComponent(id)}${force ? "?force=true" : ""}`);
+}
+
+/** The trigger's bindings, in execution order. */
+export function bindingsOf(api: ManagementApi, trigger: string): Promise<Binding[]> {
+  return allPages<Binding>(api, `/actions/triggers/${encodeURIComponent(trigger)}/bindings`, "bindings");
+}

@@ -1,0 +1,234 @@
+/**
+ * Hook parity fixtures: one run each, written as the Action's `event` for the trigger (only what
+ * matters to the fixture; defaults fill what every real run has), the Hook's secrets by the
+ * Hook's names, and canned answers for outgoing HTTP calls. hooks/<name>.fixtures.json holds them:
+ *
+ *   { "trigger": "credentials-exchange", "migration": {...}, "fixtures": [ { "name", "event", "secrets", "http" } ] }
+ *
+ * The Hook's arguments are built from the same event through the Hook → Action table
+ * (src/migrate/hook/hook-types.ts), so both sides start from one input.
+ */
+import { readFileSync } from "node:fs";
+import { z, type ZodIssue } from "zod";
+import { HOOK_KINDS, HOOK_TYPES, type HookKind, type HookType } from "../../migrate/hook/hook-types";
+import { secretNameFor } from "../../migrate/mapping";
+import type { HttpExchange } from "../fixtures";
+
+const httpExchange = z
+  .object({
+    method: z
+      .string()
+      .transform((m) => m.toUpperCase())
+      .default("GET"),
+    url: z.string().url(),
+    status: z.number().int().min(100).max(599).default(200),
+    body: z.unknown().optional(),
+    error: z.string().optional(),
+  })
+  .strict();
+
+const fixture = z
+  .object({
+    name: z.string().min(1),
+    /** Fields of the Action's event for this trigger, merged over the defaults. */
+    event: z.record(z.unknown()).default({}),
+    /** Secrets by the Hook's names (context.webtask.secrets.NAME). */
+    secrets: z.record(z.string()).default({}),
+    http: z.array(httpExchange).default([]),
+  })
+  .strict();
+
+export const hookFixtureFileSchema = z
+  .object({
+    description: z.string().optional(),
+    trigger: z.enum(HOOK_TYPES),
+    migration: z
+      .object({
+        fullyConverted: z.boolean(),
+        todos: z.array(z.string().startsWith("MIGRATION_TODO_")).default([]),
+      })
+      .strict(),
+    fixtures: z.array(fixture).min(1),
+  })
+  .strict();
+
+export type HookFixtureFile = z.infer<typeof hookFixtureFileSchema>;
+export type HookFixture = HookFixtureFile["fixtures"][number];
+
+export class HookFixtureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HookFixtureError";
+  }
+}
+
+export function loadHookFixtureFile(file: string): HookFixtureFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new HookFixtureError(
+      `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "fixture file not found" : `not valid JSON: ${(error as Error).message}`}`,
+    );
+  }
+  const parsed = hookFixtureFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new HookFixtureError(parsed.error.issues.map((issue) => `${file}: ${where(issue)}: ${describe(issue)}`).join("\n"));
+  return parsed.data;
+}
+
+function where(issue: ZodIssue): string {
+  return issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("") || "(file)";
+}
+
+function describe(issue: ZodIssue): string {
+  if (issue.code === "unrecognized_keys")
+    return `unknown field(s) ${issue.keys.join(", ")}; a fixture has name, event, secrets, http (see docs/hook-migration.md)`;
+  if (issue.code === "invalid_enum_value") return `must be one of ${issue.options.join(", ")}, not "${String(issue.received)}"`;
+  if (issue.code === "invalid_type")
+    return issue.received === "undefined" ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${issue.received}`;
+  return issue.message;
+}
+
+const REQUEST = {
+  ip: "203.0.113.10",
+  method: "POST",
+  hostname: "fixture-tenant.eu.auth0.com",
+  language: "en",
+  user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+  geoip: {
+    countryCode: "DE",
+    countryCode3: "DEU",
+    countryName: "Germany",
+    cityName: "Berlin",
+    continentCode: "EU",
+    timeZone: "Europe/Berlin",
+  },
+};
+const CLIENT = { client_id: "fixture-client-id", name: "Fixture App", metadata: {} };
+const CONNECTION = { id: "con_fixture", name: "Username-Password-Authentication", strategy: "auth0", metadata: {} };
+const TENANT = { id: "fixture-tenant" };
+const CREATED_USER = {
+  user_id: "auth0|6740a1b2c3d4e5f600000001",
+  email: "new.user@example.com",
+  email_verified: false,
+  username: undefined,
+  created_at: "2026-11-01T08:00:00.000Z",
+  updated_at: "2026-11-01T08:00:00.000Z",
+  app_metadata: {},
+  user_metadata: {},
+  identities: [],
+};
+
+/** What every run of each trigger has, before the fixture's own fields. */
+const DEFAULT_EVENTS: Record<HookType, Record<string, unknown>> = {
+  "credentials-exchange": {
+    accessToken: { customClaims: {}, scope: ["read:data"] },
+    client: CLIENT,
+    request: { ...REQUEST, body: { grant_type: "client_credentials", audience: "https://api.example.com/" } },
+    resource_server: { identifier: "https://api.example.com/" },
+    tenant: TENANT,
+    transaction: { requested_scopes: [] },
+  },
+  "pre-user-registration": {
+    user: { email: "new.user@example.com", app_metadata: {}, user_metadata: {} },
+    client: CLIENT,
+    connection: CONNECTION,
+    request: { ...REQUEST, body: {} },
+    tenant: TENANT,
+  },
+  "post-user-registration": { user: CREATED_USER, client: CLIENT, connection: CONNECTION, request: REQUEST, tenant: TENANT },
+  "post-change-password": {
+    user: { ...CREATED_USER, last_password_reset: "2026-11-20T10:00:00.000Z" },
+    connection: CONNECTION,
+    request: REQUEST,
+    tenant: TENANT,
+  },
+  "send-phone-message": {
+    user: { ...CREATED_USER, phone_number: "+15555550100" },
+    client: CLIENT,
+    message_options: {
+      action: "second-factor-authentication",
+      code: "123456",
+      message_type: "sms",
+      recipient: "+15555550100",
+      text: "Your verification code is 123456",
+    },
+    request: REQUEST,
+    tenant: TENANT,
+  },
+};
+
+/** One run, normalized: the Action's event and, built from it, the Hook's arguments. */
+export interface HookInvocation {
+  name: string;
+  event: Record<string, unknown>;
+  hookArgs: unknown[];
+  hookContext: Record<string, unknown>;
+  hookSecrets: Record<string, string>;
+  http: HttpExchange[];
+}
+
+export function normalizeHookFixture(hookType: HookType, f: HookFixture): HookInvocation {
+  const kind = HOOK_KINDS[hookType];
+  const event = merge(structuredClone(DEFAULT_EVENTS[hookType]), structuredClone(f.event)) as Record<string, unknown>;
+  event.secrets = Object.fromEntries(Object.entries(f.secrets).map(([name, value]) => [secretNameFor(name), value]));
+  return {
+    name: f.name,
+    event: jsonCopy(event),
+    hookArgs: hookArguments(kind, event),
+    hookContext: hookContext(kind, event),
+    hookSecrets: { ...f.secrets },
+    http: f.http,
+  };
+}
+
+/** The Hook's arguments before `context, cb`, read from the event through the table. */
+export function hookArguments(kind: HookKind, event: Record<string, unknown>): unknown[] {
+  return kind.params.map((param) => {
+    if (param.value !== undefined) return new Function("event", `return (${param.value});`)(event) as unknown;
+    const object: Record<string, unknown> = {};
+    for (const [hookPath, eventField] of Object.entries(param.fields ?? {}))
+      setPath(object, hookPath.split("."), getPath(event, eventField));
+    return jsonCopy(object);
+  });
+}
+
+/** The Hook's `context` (without webtask, which the runtime adds), read from the event through the table. */
+export function hookContext(kind: HookKind, event: Record<string, unknown>): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (const [hookPath, eventField] of Object.entries(kind.context)) setPath(context, hookPath.split("."), getPath(event, eventField));
+  return jsonCopy(context);
+}
+
+function getPath(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.replace(/\?/g, "").split(".")) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  if (value === undefined) return;
+  let current = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof current[key] !== "object" || current[key] === null) current[key] = {};
+    current = current[key] as Record<string, unknown>;
+  }
+  current[path[path.length - 1]] = value;
+}
+
+/** Objects merge key by key (a fixture states only what matters); arrays and values replace. */
+function merge(base: unknown, over: unknown): unknown {
+  if (typeof base !== "object" || base === null || Array.isArray(base) || typeof over !== "object" || over === null || Array.isArray(over))
+    return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(over as Record<string, unknown>)) out[key] = merge(out[key], value);
+  return out;
+}
+
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

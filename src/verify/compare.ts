@@ -1,0 +1,210 @@
+/**
+ * The verify rule, as a pure function: what a tenant runs (read from the Management API) against
+ * what the artifact declares and what the state records. Every difference is a Finding with the
+ * command that resolves it. Nothing here talks to a tenant.
+ */
+import { createHash } from "node:crypto";
+import type { Action, Binding } from "../management-api/actions";
+import type { DeclaredAction, DeclaredStack } from "./declared";
+
+export type FindingKind =
+  | "missing"
+  | "not-in-state"
+  | "never-deployed"
+  | "code-differs"
+  | "undeployed-draft"
+  | "build"
+  | "unbound"
+  | "position"
+  | "duplicate-binding"
+  | "undeclared-binding"
+  | "orphan";
+
+export interface Finding {
+  kind: FindingKind;
+  /** The declared Action's resource address, when the finding is about one. */
+  address?: string;
+  /** The Auth0 Action id concerned, when there is one. */
+  actionId?: string;
+  message: string;
+  /** The command (or step) that resolves it. */
+  fix: string;
+}
+
+export interface ActionStatus {
+  address: string;
+  name: string;
+  trigger: string;
+  artifactSha256: string;
+  actionId?: string;
+  deployedSha256?: string;
+  /** sha256 of the saved draft when it differs from the deployed version. */
+  draftSha256?: string;
+  build?: string;
+  /** 1-based position among the trigger's bindings. */
+  position?: number;
+}
+
+export interface TenantTruth {
+  /** Resource address -> Action id, from the state. */
+  stateIds: Readonly<Record<string, string>>;
+  /** Declared Action name -> every Action of that name in the tenant. */
+  actionsByName: Readonly<Record<string, readonly Action[]>>;
+  /** Trigger id -> its bindings, in order. */
+  bindings: Readonly<Record<string, readonly Binding[]>>;
+}
+
+export interface VerifyContext {
+  tenant: string;
+  /** "cdktf.out/stacks/dev": where `terraform import` runs. */
+  stackDir: string;
+}
+
+export interface VerifyResult {
+  tenant: string;
+  actions: ActionStatus[];
+  findings: Finding[];
+  /** 0 the tenant runs exactly the artifact, 2 it differs. */
+  exitCode: 0 | 2;
+}
+
+export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const short = (hash: string | undefined) => (hash ? hash.slice(0, 12) : "-");
+
+export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: VerifyContext): VerifyResult {
+  const deploy = `npm run deploy -- ${ctx.tenant}`;
+  const findings: Finding[] = [];
+  const statuses: ActionStatus[] = [];
+  const managedIds = new Map<string, string>();
+
+  for (const action of declared.actions) {
+    const status: ActionStatus = { address: action.address, name: action.name, trigger: action.trigger, artifactSha256: action.sha256 };
+    statuses.push(status);
+    const sameName = truth.actionsByName[action.name] ?? [];
+    const stateId = truth.stateIds[action.address];
+    const managed = stateId === undefined ? undefined : sameName.find((a) => a.id === stateId);
+    for (const other of sameName.filter((a) => a.id !== stateId)) findings.push(orphan(action, other, stateId !== undefined, ctx, truth));
+    if (stateId === undefined) {
+      if (sameName.length === 0) findings.push({ kind: "missing", address: action.address, message: `no Action named "${action.name}" in the tenant, and the state records none`, fix: deploy });
+      else findings.push({ kind: "not-in-state", address: action.address, message: `the state records no ${action.address}, but the tenant has ${sameName.length} Action(s) named "${action.name}" (listed as orphans)`, fix: deploy });
+      continue;
+    }
+    if (!managed) {
+      findings.push({ kind: "missing", address: action.address, actionId: stateId, message: `the state records ${action.address} as Action ${stateId}, but the tenant has no Action "${action.name}" with that id (deleted or renamed outside this repository)`, fix: deploy });
+      continue;
+    }
+    managedIds.set(action.address, managed.id);
+    status.actionId = managed.id;
+    status.build = managed.status;
+    checkVersions(action, managed, status, findings, deploy);
+  }
+
+  for (const flow of declared.flows) checkBindings(flow, truth.bindings[flow.trigger] ?? [], managedIds, declared.actions, statuses, findings, deploy);
+
+  return { tenant: ctx.tenant, actions: statuses, findings, exitCode: findings.length > 0 ? 2 : 0 };
+}
+
+function checkVersions(action: DeclaredAction, managed: Action, status: ActionStatus, findings: Finding[], deploy: string): void {
+  const deployed = managed.deployed_version?.code;
+  // `code` is the saved draft; versions (current_version, deployed_version) exist only once deployed.
+  const draft = managed.code ?? managed.current_version?.code;
+  status.deployedSha256 = deployed === undefined ? undefined : sha256(deployed);
+  const draftSha = draft === undefined ? undefined : sha256(draft);
+  const undeployed = managed.all_changes_deployed === false || (draftSha !== undefined && status.deployedSha256 !== undefined && draftSha !== status.deployedSha256);
+  if (undeployed) status.draftSha256 = draftSha;
+  const base = { address: action.address, actionId: managed.id };
+  if (deployed === undefined) {
+    findings.push({ ...base, kind: "never-deployed", message: `"${action.name}" has no deployed version: logins do not run it`, fix: deploy });
+  } else if (status.deployedSha256 !== action.sha256) {
+    findings.push({
+      ...base,
+      kind: "code-differs",
+      message: `"${action.name}" runs code sha256 ${short(status.deployedSha256)}, the artifact deploys ${short(action.sha256)}`,
+      fix: deploy,
+    });
+  }
+  if (undeployed) {
+    const reviewed = draftSha === action.sha256 ? "the reviewed code" : `code sha256 ${short(draftSha)}, not the artifact's either`;
+    findings.push({
+      ...base,
+      kind: "undeployed-draft",
+      message: `"${action.name}" has a saved but not deployed draft (all_changes_deployed: false): ${reviewed}; logins still run the deployed version`,
+      fix: deploy,
+    });
+  }
+  const build = managed.status?.toLowerCase();
+  if (build !== undefined && build !== "built") {
+    findings.push({
+      ...base,
+      kind: "build",
+      message: build === "failed" ? `"${action.name}": the build of the latest draft failed (status: failed)` : `"${action.name}": the latest draft is not built yet (status: ${build})`,
+      fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
+    });
+  }
+}
+
+function checkBindings(
+  flow: DeclaredStack["flows"][number],
+  bindings: readonly Binding[],
+  managedIds: ReadonlyMap<string, string>,
+  actions: readonly DeclaredAction[],
+  statuses: ActionStatus[],
+  findings: Finding[],
+  deploy: string,
+): void {
+  const bound = bindings.map((b) => b.action.id);
+  const nameOf = (address: string) => actions.find((a) => a.address === address)?.name ?? address;
+  const declaredIds = new Set(managedIds.values());
+  let lastPosition = -1;
+  flow.order.forEach((address, declaredIndex) => {
+    const id = managedIds.get(address);
+    if (id === undefined) return; // already reported: missing or not in state
+    const positions = bound.flatMap((b, i) => (b === id ? [i] : []));
+    const status = statuses.find((s) => s.address === address);
+    if (positions.length === 0) {
+      findings.push({ kind: "unbound", address, actionId: id, message: `"${nameOf(address)}" is not bound to ${flow.trigger}: logins do not run it`, fix: deploy });
+      return;
+    }
+    if (status) status.position = positions[0] + 1;
+    if (positions.length > 1) {
+      findings.push({ kind: "duplicate-binding", address, actionId: id, message: `"${nameOf(address)}" is bound ${positions.length} times to ${flow.trigger} (positions ${positions.map((p) => p + 1).join(", ")})`, fix: deploy });
+    }
+    const expected = flow.mode === "authoritative" ? positions[0] === declaredIndex : positions[0] > lastPosition;
+    if (!expected) {
+      findings.push({
+        kind: "position",
+        address,
+        actionId: id,
+        message: `"${nameOf(address)}" runs at position ${positions[0] + 1} of ${flow.trigger}; declared as Action ${declaredIndex + 1} of ${flow.order.length} (${flow.mode})`,
+        fix: deploy,
+      });
+    }
+    lastPosition = Math.max(lastPosition, positions[0]);
+  });
+  if (flow.mode === "authoritative") {
+    bindings.forEach((b, i) => {
+      if (declaredIds.has(b.action.id)) return;
+      findings.push({
+        kind: "undeclared-binding",
+        actionId: b.action.id,
+        message: `"${b.action.name}" (${b.action.id}) is bound at position ${i + 1} of ${flow.trigger} but not declared; the flow is authoritative`,
+        fix: deploy,
+      });
+    });
+  }
+}
+
+function orphan(action: DeclaredAction, other: Action, stateKnowsAddress: boolean, ctx: VerifyContext, truth: TenantTruth): Finding {
+  const positions = Object.entries(truth.bindings).flatMap(([trigger, list]) => list.flatMap((b, i) => (b.action.id === other.id ? [`${trigger} position ${i + 1}`] : [])));
+  const bound = positions.length > 0 ? `, bound (${positions.join(", ")})` : ", unbound";
+  const fix = stateKnowsAddress
+    ? `npm run deploy -- ${ctx.tenant} (deletes it), or by hand: DELETE /api/v2/actions/actions/${other.id}?force=true`
+    : `npm run deploy -- ${ctx.tenant} (creates ${action.address} and deletes it), or adopt it: terraform -chdir=${ctx.stackDir} import '${action.address}' ${other.id}`;
+  return {
+    kind: "orphan",
+    address: action.address,
+    actionId: other.id,
+    message: `Action ${other.id} is named "${action.name}" but the state does not know it (orphan${bound})`,
+    fix,
+  };
+}

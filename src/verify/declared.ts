@@ -1,0 +1,86 @@
+/**
+ * What a synthesized stack declares, read from its Terraform JSON (the artifact, whatever the
+ * tenant file's shape): each auth0_action with its stable id (the resource address), name,
+ * trigger and the sha256 of the code exactly as Terraform sends it; and per trigger the binding
+ * mode and the declared order.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { unescapeTerraformTemplate } from "../terraform/template-escape";
+
+export class ArtifactReadError extends Error {}
+
+export interface DeclaredAction {
+  /** "auth0_action.add_metadata_claims": stable across renames of the display name. */
+  address: string;
+  name: string;
+  trigger: string;
+  /** sha256 of the code Auth0 receives. */
+  sha256: string;
+}
+
+export interface DeclaredFlow {
+  trigger: string;
+  /** authoritative: auth0_trigger_actions owns the flow; append: auth0_trigger_action bindings among others. */
+  mode: "append" | "authoritative";
+  /** Action addresses in binding order. */
+  order: string[];
+}
+
+export interface DeclaredStack {
+  actions: DeclaredAction[];
+  flows: DeclaredFlow[];
+}
+
+type Json = Record<string, unknown>;
+
+export function readDeclaredStack(stackDir: string): DeclaredStack {
+  const file = join(stackDir, "cdk.tf.json");
+  let json: Json;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8")) as Json;
+  } catch (error) {
+    throw new ArtifactReadError(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
+  }
+  return declaredStack(json);
+}
+
+const ACTION_REF = /^\$\{auth0_action\.([A-Za-z0-9_-]+)\.id\}$/;
+
+export function declaredStack(json: Json): DeclaredStack {
+  const resources = (json.resource ?? {}) as Record<string, Record<string, Json>>;
+  const actions: DeclaredAction[] = Object.entries(resources.auth0_action ?? {}).map(([id, r]) => {
+    const triggers = r.supported_triggers as Json | Json[] | undefined;
+    const trigger = (Array.isArray(triggers) ? triggers[0]?.id : triggers?.id) as string | undefined;
+    return {
+      address: `auth0_action.${id}`,
+      name: String(r.name),
+      trigger: trigger ?? "post-login",
+      sha256: createHash("sha256").update(unescapeTerraformTemplate(String(r.code ?? ""))).digest("hex"),
+    };
+  });
+  const ref = (value: unknown) => {
+    const m = typeof value === "string" ? ACTION_REF.exec(value) : null;
+    return m ? `auth0_action.${m[1]}` : undefined;
+  };
+  const flows: DeclaredFlow[] = [];
+  for (const r of Object.values(resources.auth0_trigger_actions ?? {})) {
+    const order = ((r.actions ?? []) as Json[]).map((a) => ref(a.id)).filter((a): a is string => a !== undefined);
+    flows.push({ trigger: String(r.trigger), mode: "authoritative", order });
+  }
+  // append mode: one binding resource per Action; each depends on the previous one (declared order).
+  const single = Object.entries(resources.auth0_trigger_action ?? {});
+  for (const trigger of [...new Set(single.map(([, r]) => String(r.trigger)))].sort()) {
+    const mine = single.filter(([, r]) => String(r.trigger) === trigger);
+    const depth = (key: string, seen = new Set<string>()): number => {
+      const deps = ((resources.auth0_trigger_action?.[key]?.depends_on ?? []) as string[])
+        .map((d) => /^auth0_trigger_action\.(.+)$/.exec(d)?.[1])
+        .filter((d): d is string => d !== undefined && !seen.has(d));
+      return deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => depth(d, new Set([...seen, key]))));
+    };
+    const ordered = mine.map(([key, r]) => ({ key, depth: depth(key), address: ref(r.action_id) })).sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key));
+    flows.push({ trigger, mode: "append", order: ordered.map((o) => o.address).filter((a): a is string => a !== undefined) });
+  }
+  return { actions, flows };
+}

@@ -1,0 +1,36 @@
+/**
+ * What plan review and drift add from verify: Terraform's provider reads an Action's saved draft,
+ * not its deployed version, and knows nothing of Actions outside the state, so neither a plan nor
+ * a refresh-only plan shows a saved-but-undeployed draft or an orphan. This reads them from the
+ * Management API and renders a Markdown section with the fixing command.
+ */
+import { ManagementApiError } from "../management-api/client";
+import { TerraformError } from "../terraform/errors";
+import type { PreparedRun, PreparedTenant } from "../terraform/tenant-run";
+import type { Finding } from "./compare";
+import { ArtifactReadError } from "./declared";
+import { findingTitle } from "./render";
+import { verifyOnce, type VerifyOptions } from "./run-verify";
+
+/** The findings a plan cannot show. */
+const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orphan"]);
+
+export type DeploymentCheck = { findings: Finding[]; markdown: string } | { error: string; markdown: string };
+
+export async function deploymentFindings(prepared: PreparedTenant, run: PreparedRun, options: Omit<VerifyOptions, "selection">): Promise<DeploymentCheck> {
+  try {
+    const result = await verifyOnce(prepared, run, options);
+    const findings = result.findings.filter((f) => UNSEEN_BY_TERRAFORM.has(f.kind));
+    return { findings, markdown: renderSection(findings) };
+  } catch (error) {
+    if (!(error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)) throw error;
+    return { error: error.message, markdown: `\n### Deployed versions\n\nCould not read the tenant's deployed versions: ${error.message.split("\n")[0]}\n` };
+  }
+}
+
+function renderSection(findings: readonly Finding[]): string {
+  if (findings.length === 0) return "\n### Deployed versions\n\nEvery managed Action's saved code is deployed; no orphan Action shares a declared name.\n";
+  const lines = ["", "### Deployed versions: saved but not deployed, orphans", "", "Terraform does not see these (its provider reads drafts, and only Actions in state):", ""];
+  for (const f of findings) lines.push(`- **${findingTitle(f.kind)}**${f.address ? ` \`${f.address}\`` : ""}: ${f.message}`, `  Fix: \`${f.fix}\``);
+  return `${lines.join("\n")}\n`;
+}
