@@ -1,7 +1,7 @@
 /**
  * The whole adoption, as a user runs it, in a copy of the repository against a local tenant
  * pre-populated like the seed's team's tenant: `npm run adopt`, then `npm run plan` shows imports
- * only (exit 2, 0 to add, 0 to change, 0 to destroy), the apply imports, a second plan is clean, a
+ * only (exit 2, 0 to add, 0 to change, 0 to destroy), the apply imports, a second plan is clean, verify exits 0, a
  * second adopt changes no file, and the proposed follow-up replaces the hand-made code with the
  * repository's claims handler through an ordinary plan and apply. The tenant sees no write from adopt.
  */
@@ -86,6 +86,11 @@ describe("adopting the seed team's tenant end to end", () => {
     expect(applied.status).toBe(0);
     expect(applied.stdout).toContain("Apply complete! Resources: 4 imported, 0 added, 0 changed, 0 destroyed.");
     expect((await terraform(["plan", "-detailed-exitcode"])).status).toBe(0);
+    const verified = await run("verify", ["team"]);
+    expect({ status: verified.status, stderr: verified.status === 0 ? "" : `${verified.stdout}\n${verified.stderr}` }).toEqual({
+      status: 0,
+      stderr: "",
+    });
     // Nothing in the tenant changed: the same deployed versions, no new one.
     expect(tenant.model.listActions().map((a) => a.versions.length)).toEqual([1, 1, 0]);
 
@@ -102,6 +107,7 @@ describe("adopting the seed team's tenant end to end", () => {
     const applied = await terraform(["apply", "-auto-approve"]);
     expect(applied.status).toBe(0);
     expect((await terraform(["plan", "-detailed-exitcode"])).status).toBe(0);
+    expect((await run("verify", ["team"])).status).toBe(0);
 
     const forum = tenant.model.listActions({ actionName: "Add metadata to user profile" })[0];
     const deployed = tenant.model.deployedVersion(forum)!;
