@@ -12,6 +12,10 @@ import { migrateRule } from "../migrate/migrate-rule";
 import { RuleSyntaxError } from "../migrate/parse-rule";
 import { formatMigrationReport } from "../migrate/report";
 import { tenantActionEntry } from "../migrate/tenant-entry";
+import { formatHookReport } from "../migrate/hook/cli";
+import { HOOK_KINDS, isHookType } from "../migrate/hook/hook-types";
+import { migrateHook } from "../migrate/hook/migrate-hook";
+import { HookSyntaxError } from "../migrate/hook/parse-hook";
 import { planAdoption, slug, type AdoptionPlan, type RepositoryHandler } from "./planner";
 import { readTenant, type TenantConnection } from "./reader";
 import { declaresFlows, tenantFileWithFlows } from "./tenant-file";
@@ -101,11 +105,49 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
       );
     }
   }
+  // Hooks: the Hook converter's result (actions/<trigger>/<name>.ts) next to each Hook's code.
   for (const hook of plan.hooks) {
-    const secrets = hook.secretNames.length > 0 ? `; secrets ${hook.secretNames.join(", ")} (values are not readable)` : "";
-    plan.summary.needingAttention.push(
-      `Hook "${hook.name}" (${hook.kind}, ${hook.enabled ? "enabled" : "disabled"}): ${hook.file}; conversion pending: run npm run migrate-hook on it${secrets}`,
+    const secrets =
+      hook.secretNames.length > 0 ? `; secrets ${hook.secretNames.join(", ")} (values are not readable: set them as the Action's)` : "";
+    const report = hook.file.replace(/\.js$/, ".migration.txt");
+    if (!isHookType(hook.kind)) {
+      plan.summary.needingAttention.push(`Hook "${hook.name}" (${hook.kind}): ${hook.file}; no converter for this Hook type${secrets}`);
+      continue;
+    }
+    const trigger = HOOK_KINDS[hook.kind].trigger;
+    const used = new Set(
+      Object.keys(files)
+        .filter((f) => f.startsWith(`actions/${trigger}/`))
+        .map((f) => f.slice(`actions/${trigger}/`.length).replace(/\.(js|ts)$/, "")),
     );
+    let handler = slug(hook.name);
+    if (used.has(handler)) handler = `${handler}-hook`;
+    for (let n = 2; used.has(handler); n++) handler = `${slug(hook.name)}-hook-${n}`;
+    const outFile = `actions/${trigger}/${handler}.ts`;
+    try {
+      const result = await migrateHook({
+        source: files[hook.file],
+        hookFile: hook.file,
+        hookType: hook.kind,
+        handler,
+        options: { dependencyVersions: hook.dependencies },
+      });
+      files[outFile] = result.code;
+      files[report] = `${formatHookReport(result, hook.file, outFile)}\n`;
+      if (result.fullyConverted)
+        plan.summary.converted.push(
+          `Hook "${hook.name}" (${hook.kind}, ${hook.enabled ? "enabled" : "disabled"}): ${hook.file} → ${outFile}${secrets}`,
+        );
+      else
+        plan.summary.needingAttention.push(
+          `Hook "${hook.name}": ${outFile} has ${result.todos.length} MIGRATION_TODO(s) and ${result.typeProblems.length} type error(s): see ${report}${secrets}`,
+        );
+    } catch (error) {
+      if (!(error instanceof HookSyntaxError)) throw error;
+      plan.summary.needingAttention.push(
+        `Hook "${hook.name}": ${hook.file} does not parse, not converted (${error.message.split("\n")[0]})`,
+      );
+    }
   }
 
   const tenantPath = `tenants/${options.tenant}.yaml`;
