@@ -140,7 +140,7 @@ function tenantYaml(domain: string, name: string): string {
     "claims:",
     '  namespace: ""',
     "  id_token: [usertype, coops, coopnames]",
-    "post_login_flow: authoritative",
+    "flows: { post-login: { mode: authoritative, actions: [{ handler: add-metadata-claims }] } }",
     "backend:",
     "  type: local",
     `  path: state/${name}.tfstate`,

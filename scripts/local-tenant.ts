@@ -4,6 +4,7 @@
  *   --port <n>        default 8443 (the port of tenants/local.yaml); 0 picks a free one
  *   --state-dir <dir> default .local/tenant
  *   --users-dir <dir> default fixtures/users
+ *   --clients-dir <dir> default fixtures/clients (applications of the OIDC login, docs/local-tenant.md)
  *   --build-ms <n>    how long each Action build takes (default 0)
  *   --seed <file>     pre-populate an empty tenant from a seed file (YAML/JSON: Actions, bindings, Rules, Hooks)
  *   --log             one line per request on stderr
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
       port: { type: "string" },
       "state-dir": { type: "string" },
       "users-dir": { type: "string" },
+      "clients-dir": { type: "string" },
       "build-ms": { type: "string" },
       seed: { type: "string" },
       log: { type: "boolean", default: false },
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     ...(values["state-dir"] ? { stateDir: values["state-dir"] } : {}),
     ...(values["users-dir"] ? { usersDir: values["users-dir"] } : {}),
     ...(values.seed ? { seedFile: values.seed } : {}),
+    ...(values["clients-dir"] ? { clientsDir: values["clients-dir"] } : {}),
     ...(values.log ? { log: (line: string) => process.stderr.write(`local-tenant: ${line}\n`) } : {}),
   });
   if (tenant.seeded) {
@@ -42,6 +45,12 @@ async function main(): Promise<void> {
     );
   }
   process.stderr.write(`local-tenant: serving ${tenant.url} (state ${tenant.stateFile}); Ctrl-C stops it\n`);
+  process.stderr.write(
+    `local-tenant: OIDC login at ${tenant.url}/.well-known/openid-configuration for ${tenant.clients
+      .list()
+      .map((c) => c.client_id)
+      .join(", ")} (secrets: client-secrets.json in the state directory)\n`,
+  );
   process.stdout.write(`${JSON.stringify({ url: tenant.url, caFile: tenant.caFile, token: tenant.token })}\n`);
   const stop = () => {
     tenant.close().then(

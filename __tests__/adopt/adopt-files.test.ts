@@ -115,7 +115,9 @@ describe("adopt a Dashboard-made tenant", () => {
     );
     expect(summary).toContain('Hook "Add tenant claim to M2M tokens"');
     // The Hook converter's result and report, in the trigger's handler folder.
-    expect(readFileSync(join(root, "actions/credentials-exchange/add-tenant-claim-to-m2m-tokens.ts"), "utf8")).toContain("onExecuteCredentialsExchange");
+    expect(readFileSync(join(root, "actions/credentials-exchange/add-tenant-claim-to-m2m-tokens.ts"), "utf8")).toContain(
+      "onExecuteCredentialsExchange",
+    );
     expect(existsSync(join(root, "hooks/team/credentials-exchange/add-tenant-claim-to-m2m-tokens.migration.txt"))).toBe(true);
     expect(summary).toContain("TENANT_LABEL");
     expect(summary).toMatch(/## Drafts only \(1\)\n\n- post-login: "Experimental locale claim"/);

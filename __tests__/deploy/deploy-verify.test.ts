@@ -2,7 +2,8 @@
  * The reproduction of "an update interrupted between saving and deploying", with the real
  * Terraform and provider against two local tenants (dev, and staging promoted from dev):
  * a changed handler applied while the tenant answers 503 to every deploy call saves the draft but
- * never deploys it. Then verify exits 2 naming the undeployed draft, promotion is refused,
+ * never deploys it. Then verify exits 2 naming the undeployed draft, drift and the plan review exit 2
+ * saying "saved but not deployed" (Terraform itself sees no change), promotion is refused,
  * `npm run deploy` repairs it (the remaining 503s retried), verify exits 0, a login runs the new
  * code, and promotion passes.
  */
@@ -13,6 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
+import { driftTenants } from "../../src/drift/run-drift";
+import { planTenants } from "../../src/plan/run-plan";
 import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { promote } from "../../src/promote/promote";
@@ -83,6 +86,17 @@ test("an interrupted update: verify names the undeployed draft, promotion is ref
   expect(verify.tenants[0].markdown).toContain("saved but not deployed");
   expect(verify.tenants[0].markdown).toContain("the reviewed code; logins still run the deployed version");
   expect(readFileSync(join(ws.outdir, "verify", "dev.md"), "utf8")).toBe(verify.tenants[0].markdown);
+
+  // Terraform alone sees nothing (the provider reads the draft); drift and the plan review say it.
+  const drift = await driftTenants({ ...common(), selection: ["dev"], env: devEnv() });
+  expect(drift.tenants[0].report?.drifted).toEqual([]);
+  expect(drift.exitCode).toBe(2);
+  expect(drift.tenants[0].markdown).toContain("**saved but not deployed** `auth0_action.add_metadata_claims`");
+  expect(drift.tenants[0].markdown).toContain("Fix: `npm run deploy -- dev`");
+  const plan = await planTenants({ ...common(), selection: ["dev"], env: devEnv(), changedSources: { known: false, reason: "not a git checkout" } });
+  expect(plan.tenants[0].review?.counts).toEqual({ add: 0, change: 0, destroy: 0 });
+  expect(plan.exitCode).toBe(2);
+  expect(plan.tenants[0].markdown).toContain("**saved but not deployed** `auth0_action.add_metadata_claims`");
 
   const refused = await promote({ ...common(), from: "dev", to: "staging", env: promoteEnv() });
   expect(refused.exitCode).toBe(1);

@@ -22,17 +22,19 @@ export function setHandlerVariant(value: string | undefined): void {
 
 export function bundleModuleWithVariant(): Record<string, unknown> {
   const actual = jest.requireActual("../../src/bundle/bundle-action");
+  const withVariant = (handler: string, real: { code: string; sha256: string }) => {
+    if (variant === undefined || handler !== "add-metadata-claims") return real;
+    const code =
+      `${real.code}\n// variant ${variant}\n` +
+      `{ const original = module.exports.onExecutePostLogin;\n` +
+      `  module.exports = Object.assign({}, module.exports, { onExecutePostLogin: async (event, api) => { await original(event, api); api.idToken.setCustomClaim(${JSON.stringify(VARIANT_CLAIM)}, ${JSON.stringify(variant)}); } }); }\n`;
+    return { ...real, code, sha256: createHash("sha256").update(code).digest("hex") };
+  };
   return {
     ...actual,
-    bundlePostLoginHandler: (handler: string, ...rest: unknown[]) => {
-      const real = actual.bundlePostLoginHandler(handler, ...rest);
-      if (variant === undefined || handler !== "add-metadata-claims") return real;
-      const code =
-        `${real.code}\n// variant ${variant}\n` +
-        `{ const original = module.exports.onExecutePostLogin;\n` +
-        `  module.exports = Object.assign({}, module.exports, { onExecutePostLogin: async (event, api) => { await original(event, api); api.idToken.setCustomClaim(${JSON.stringify(VARIANT_CLAIM)}, ${JSON.stringify(variant)}); } }); }\n`;
-      return { ...real, code, sha256: createHash("sha256").update(code).digest("hex") };
-    },
+    bundlePostLoginHandler: (handler: string, ...rest: unknown[]) => withVariant(handler, actual.bundlePostLoginHandler(handler, ...rest)),
+    bundleActionHandler: (trigger: string, handler: string, ...rest: unknown[]) =>
+      trigger === "post-login" ? withVariant(handler, actual.bundleActionHandler(trigger, handler, ...rest)) : actual.bundleActionHandler(trigger, handler, ...rest),
   };
 }
 

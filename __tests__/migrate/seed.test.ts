@@ -51,7 +51,8 @@ it("npm run migrate-rule converts the seed fully, reports what changed and adds 
   const tenantText = readFileSync(join(project, "tenants", "dev.yaml"), "utf8");
   expect(tenantText.startsWith("# Development tenant. Deployed on every merge to main.\n")).toBe(true);
   expect(tenantText).toContain("# Apps read the names the Rule produced");
-  expect(parse(tenantText).actions).toEqual([{ handler: "add-metadata-to-user-profile" }]);
+  // dev.yaml declares its flows; the converted Rule is bound after the claims Action.
+  expect(parse(tenantText).flows["post-login"].actions).toEqual([{ handler: "add-metadata-claims" }, { handler: "add-metadata-to-user-profile" }]);
 });
 
 it("npm run parity finds the converted seed equal to the Rule", () => {

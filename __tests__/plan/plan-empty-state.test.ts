@@ -33,28 +33,35 @@ test("plans every tenant file and exits 2 (changes), like terraform plan -detail
   expect(outcome.exitCode).toBe(2);
 });
 
-test("each review creates the claims Action and binds it to post-login", () => {
+test("each review creates every declared Action and binds each flow; the claims Action on post-login", () => {
+  const tenants = loadTenants(`${REPO_ROOT}/tenants`);
   for (const t of outcome.tenants) {
     const review = t.review!;
-    expect(review.counts).toEqual({ add: 2, change: 0, destroy: 0 });
-    const action = review.resources.find((r) => r.type === "auth0_action")!;
-    expect(action).toMatchObject({ kind: "create", address: "auth0_action.add_metadata_claims", subject: 'Action "Add metadata to user profile"' });
-    const binding = review.resources.find((r) => r.type !== "auth0_action")!;
-    expect(binding.kind).toBe("create");
-    expect(t.markdown).toContain("**2 to add, 0 to change, 0 to destroy.**");
+    const flows = Object.values(tenants.find((x) => x.name === t.tenant)!.flows);
+    // One auth0_action per Action; one auth0_trigger_actions per authoritative flow, one auth0_trigger_action per appended Action.
+    const add = flows.reduce((n, f) => n + f!.actions.length + (f!.mode === "authoritative" ? 1 : f!.actions.length), 0);
+    expect(review.counts).toEqual({ add, change: 0, destroy: 0 });
+    const action = review.resources.find((r) => r.address === "auth0_action.add_metadata_claims")!;
+    expect(action).toMatchObject({ kind: "create", subject: 'Action "Add metadata to user profile"' });
+    expect(review.resources.filter((r) => r.type !== "auth0_action").every((r) => r.kind === "create")).toBe(true);
+    expect(t.markdown).toContain(`**${add} to add, 0 to change, 0 to destroy.**`);
     expect(t.markdown).toContain("secrets_wo: [{ name = `\"CLAIMS_CONFIG\"`, value = (write-only attribute) }]");
   }
 });
 
-test("the authoritative tenant is warned that bindings made elsewhere are removed; append tenants are not", () => {
+test("the local tenant's review covers its credentials-exchange Action next to the claims Action", () => {
+  const local = outcome.tenants.find((t) => t.tenant === "local")!;
+  expect(local.review!.resources.find((r) => r.address === "auth0_action.m2m_claims")).toMatchObject({ kind: "create", subject: 'Action "M2M claims"' });
+  expect(local.markdown).toContain("credentials-exchange flow: authoritative");
+  expect(local.review!.codeChanges.map((c) => c.actionName).sort()).toEqual(["Add metadata to user profile", "M2M claims"]);
+});
+
+test("each authoritative flow is warned that bindings made elsewhere are removed; appended flows are not", () => {
   for (const t of outcome.tenants) {
     const kinds = t.review!.warnings.map((w) => w.kind);
-    if (t.review!.flows.some((f) => f.mode === "authoritative")) {
-      expect(kinds).toEqual(["flow-replaces-bindings"]);
-      expect(t.markdown).toMatch(/Any binding made outside this repository .* will be removed/);
-    } else {
-      expect(kinds).toEqual([]);
-    }
+    const authoritative = t.review!.flows.filter((f) => f.mode === "authoritative").length;
+    expect(kinds).toEqual(Array(authoritative).fill("flow-replaces-bindings"));
+    if (authoritative > 0) expect(t.markdown).toMatch(/Any binding made outside this repository .* will be removed/);
   }
 });
 

@@ -60,8 +60,9 @@ export async function driftTenants(options: TenantRunOptions): Promise<DriftOutc
     },
   );
   // Drafts saved but not deployed, and orphans: invisible to a refresh-only plan, drift all the same.
+  // Not with --local-state: that state is not the tenant's, so its ids say nothing about orphans.
   for (const [index, outcome] of outcomes.entries()) {
-    if (outcome.exitCode === 1) continue;
+    if (outcome.exitCode === 1 || options.localStateDir) continue;
     const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
     const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
     const exitCode = "error" in check ? 1 : check.findings.length > 0 ? 2 : outcome.exitCode;

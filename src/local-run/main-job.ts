@@ -39,11 +39,15 @@ export interface MainJobResult {
 }
 
 export class ForeignBindingsError extends Error {
-  constructor(readonly foreign: ForeignBinding[]) {
+  constructor(
+    readonly foreign: ForeignBinding[],
+    readonly trigger = "post-login",
+  ) {
     super(
-      `The post-login flow has ${foreign.length} binding(s) this stack does not manage; the authoritative flow would remove them:\n` +
+      `The ${trigger} flow has ${foreign.length} binding(s) this stack does not manage; the authoritative flow would remove them:\n` +
         `${describeForeignBindings(foreign)}\n` +
-        "Nothing was changed. Bind them in the tenant file (actions:), remove them yourself, or re-run with --replace-foreign-bindings to let the apply remove them.\n" +
+        `Nothing was changed. Bind them in the tenant file (flows.${trigger}.actions), remove them yourself,` +
+        " or re-run with --replace-foreign-bindings to let the apply remove them.\n" +
         "(If the Terraform state file was deleted while the local tenant kept its Actions, delete the local tenant's tenant.json as well to start afresh.)",
     );
     this.name = "ForeignBindingsError";
@@ -106,7 +110,7 @@ export async function deployAndLogin(options: MainJobOptions = {}): Promise<Main
         if (foreign.length === 0) return;
         progress(`found ${foreign.length} binding(s) made outside Terraform:\n${describeForeignBindings(foreign)}`);
         const confirmed = options.confirmRemoval ? await options.confirmRemoval(foreign) : false;
-        if (!confirmed) throw new ForeignBindingsError(foreign);
+        if (!confirmed) throw new ForeignBindingsError(foreign, trigger);
         progress("confirmed: the apply will remove them");
       });
     }

@@ -8,7 +8,7 @@
  *      are dropped silently, more than 100 KB of custom claims in one token fails the login;
  *   5. the ID token is signed RS256 with the tenant key published at /.well-known/jwks.json.
  */
-import type { Event } from "../../actions/types/post-login-v3";
+import type { Event, Request, Transaction } from "../../actions/types/post-login-v3";
 import { claimBytes, droppedClaimReason, MAX_CUSTOM_CLAIMS_BYTES } from "../../actions/lib/claim-rules";
 import { ACTION_TIME_LIMIT_MS, runPostLogin, type PostLoginOutcome } from "../actions-runtime/run-post-login";
 import { OAuthError } from "./errors";
@@ -24,6 +24,22 @@ export interface LoginRequest {
   user: string;
   client_id?: string;
   nonce?: string;
+  /** event.client.name; default: the client id (or "Local App"). */
+  client_name?: string;
+  /** What an /authorize request adds to the event (src/local-tenant/oidc): its transaction, HTTP request and session. */
+  context?: { transaction?: Partial<Transaction>; request?: Partial<Request>; session?: Event["session"] };
+}
+
+/** A completed post-login flow, before any token is signed: what the OIDC endpoints put in their tokens. */
+export interface Authentication {
+  user_id: string;
+  /** Profile claims (name, nickname, picture, updated_at, email, email_verified) of the user. */
+  profile: Record<string, unknown>;
+  /** Custom claims of the ID and access tokens, after Auth0's claim rules. */
+  id_claims: Record<string, unknown>;
+  access_claims: Record<string, unknown>;
+  dropped_claims: string[];
+  executed: string[];
 }
 
 export interface LoginResult {
@@ -58,12 +74,20 @@ export class LoginService {
   ) {}
 
   async login(request: LoginRequest): Promise<LoginResult> {
+    const done = await this.authenticate(request);
+    const audience = request.client_id ?? LOCAL_APP.client_id;
+    const idToken = await this.tokens.idToken({ ...done.profile, ...done.id_claims }, done.user_id, audience, request.nonce);
+    return { id_token: idToken, token_type: "Bearer", expires_in: ID_TOKEN_TTL_SECONDS, dropped_claims: done.dropped_claims, executed: done.executed };
+  }
+
+  /** Runs the post-login flow for the user and applies Auth0's claim rules; LoginError when the login fails. */
+  async authenticate(request: LoginRequest): Promise<Authentication> {
     const fixture = this.users.find(request.user);
     if (!fixture) throw new LoginError(403, "invalid_grant", `Wrong email or password. (no user "${request.user}"; known: ${this.users.logins().join(", ")})`);
     const clientId = request.client_id ?? LOCAL_APP.client_id;
     const stored = this.model.userOverlay(fixture.user_id);
     const user = eventUser(fixture, stored);
-    const baseEvent = this.event(user, clientId, (stored?.logins_count ?? 0) + 1);
+    const baseEvent = this.event(user, clientId, (stored?.logins_count ?? 0) + 1, request);
 
     const deadline = Date.now() + (this.options.flowTimeoutMs ?? ACTION_TIME_LIMIT_MS);
     const idClaims: Record<string, unknown> = {};
@@ -120,31 +144,32 @@ export class LoginService {
       updated_at: fixture.updated_at,
       ...(fixture.email !== undefined ? { email: fixture.email, email_verified: fixture.email_verified } : {}),
     };
-    const idToken = await this.tokens.idToken({ ...profile, ...id.kept }, fixture.user_id, clientId, request.nonce);
     this.model.recordLogin(
       fixture.user_id,
       { app_metadata: appMetadata, user_metadata: userMetadata },
       { app_metadata: user.app_metadata, user_metadata: user.user_metadata },
     );
-    return { id_token: idToken, token_type: "Bearer", expires_in: ID_TOKEN_TTL_SECONDS, dropped_claims: [...id.dropped, ...access.dropped], executed };
+    return { user_id: fixture.user_id, profile, id_claims: id.kept, access_claims: access.kept, dropped_claims: [...id.dropped, ...access.dropped], executed };
   }
 
   private limitSeconds(): number {
     return (this.options.flowTimeoutMs ?? ACTION_TIME_LIMIT_MS) / 1000;
   }
 
-  private event(user: Event["user"], clientId: string, loginsCount: number): Event {
+  private event(user: Event["user"], clientId: string, loginsCount: number, request: LoginRequest): Event {
     const host = this.tokens.domain.replace(/:\d+$/, "");
+    const { transaction, request: http, session } = request.context ?? {};
     return {
       user,
-      client: { client_id: clientId, name: clientId === LOCAL_APP.client_id ? LOCAL_APP.name : clientId, metadata: {} },
+      client: { client_id: clientId, name: request.client_name ?? (clientId === LOCAL_APP.client_id ? LOCAL_APP.name : clientId), metadata: {} },
       connection: { id: "con_local0000000001", name: user.identities[0]?.connection ?? "Username-Password-Authentication", strategy: "auth0" },
-      request: { ip: "127.0.0.1", method: "POST", hostname: host, query: {}, body: {}, geoip: {} },
+      request: { ip: "127.0.0.1", method: "POST", hostname: host, query: {}, body: {}, geoip: {}, ...http },
       tenant: { id: "local" },
       stats: { logins_count: loginsCount },
       secrets: {},
       authorization: { roles: [] },
-      transaction: { acr_values: [], locale: "en", protocol: "oidc-basic-profile", requested_scopes: ["openid", "profile", "email"], ui_locales: [] },
+      transaction: { acr_values: [], locale: "en", protocol: "oidc-basic-profile", requested_scopes: ["openid", "profile", "email"], ui_locales: [], ...transaction },
+      ...(session ? { session } : {}),
     };
   }
 }

@@ -19,6 +19,8 @@ import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
 import { registerRoutes } from "./routes";
 import { RulesHooksModel, type RulesHooksState } from "./rules-hooks";
 import { applySeed, loadSeed, type SeedResult } from "./seed";
+import { ClientRegistry, DEFAULT_CLIENTS_DIR } from "./oidc/clients";
+import { OidcModel } from "./oidc/model";
 import { BODY_LIMIT_BYTES, frameworkErrorOptions } from "./routes/http";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
@@ -48,6 +50,10 @@ export interface LocalTenantOptions {
   usersDir?: string;
   /** In-memory users instead of a directory (tests). */
   users?: UserDirectory;
+  /** Applications that log in through /authorize. Default: fixtures/clients/, secrets in <stateDir>/client-secrets.json. */
+  clientsDir?: string;
+  /** In-memory applications instead of a directory (tests). */
+  clients?: ClientRegistry;
   /** Build duration of new drafts, ms. Default 0. */
   buildMs?: number;
   /** How long a failing build reports `retrying` before `failed`, ms. Default 1000. */
@@ -86,6 +92,8 @@ export interface LocalTenant {
   rulesHooks: RulesHooksModel;
   /** What the seed file did, when one was given. */
   seeded?: SeedResult;
+  /** The applications of the OIDC login, with their secrets. */
+  clients: ClientRegistry;
   faults: Faults;
   /** The requests answered, in order (the latest 10 000). */
   requests: Array<{ method: string; path: string; status: number }>;
@@ -99,6 +107,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const key = await ensureSigningKey(stateDir);
   const client = ensureClientCredentials(stateDir);
   const users = options.users ?? UserDirectory.load(options.usersDir ?? DEFAULT_USERS_DIR);
+  const clients = options.clients ?? ClientRegistry.load(options.clientsDir ?? DEFAULT_CLIENTS_DIR, stateDir);
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
   const dependencies = options.dependencies ?? "npm";
@@ -146,6 +155,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     dbUsers: DbUsers.inStateDir(stateDir),
     ...(options.log ? { log: options.log } : {}),
     login: new LoginService(model, users, tokens, options.login),
+    users,
+    oidc: new OidcModel(clients, { userinfoAudience: () => `${tokens.issuer}userinfo` }),
     onRequest: (entry) => {
       requests.push(entry);
       // A tenant left running for days must not grow without bound; tests read far fewer.
@@ -175,6 +186,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     model,
     rulesHooks,
     ...(seeded ? { seeded } : {}),
+    clients,
     faults,
     requests,
     close: async () => {

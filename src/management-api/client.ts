@@ -95,6 +95,11 @@ async function withRetries(attempt: () => Promise<HttpAnswer>, what: string, opt
       try {
         answer = await attempt();
       } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? "";
+        // A wrong domain or an untrusted certificate will not fix itself: say so at once.
+        if (!RETRYABLE_NETWORK.has(code) && !/no answer within|socket hang up/.test((error as Error).message)) {
+          throw new ManagementApiError(`${what}: ${(error as Error).message}: cannot reach the tenant's Management API; check the tenant file's domain, the network, and SSL_CERT_FILE for a private CA`);
+        }
         throw new TransientError(`${what}: ${(error as Error).message}`, minBackoff);
       }
       if (answer.status === 429) throw new TransientError(`${what}: 429 rate limited`, rateLimitWaitMs(answer.headers, minBackoff));
@@ -119,6 +124,9 @@ async function withRetries(attempt: () => Promise<HttpAnswer>, what: string, opt
     throw error;
   });
 }
+
+/** Connection failures worth another try: the tenant restarting, a dropped connection, a DNS hiccup. */
+const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"]);
 
 class TransientError extends Error {
   constructor(

@@ -15,7 +15,7 @@ import { deployPrepared, type DeployOutcome } from "../deploy/run-deploy";
 import { ManagementApiError } from "../management-api/client";
 import type { VerifyResult } from "../verify/compare";
 import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
-import { verifyOnce, type VerifyOptions } from "../verify/run-verify";
+import { stateActionIds, verifyOnce, type VerifyOptions } from "../verify/run-verify";
 import { synthTenants } from "../synth/synth-tenants";
 import { checkPromotion, orderProblem } from "./promotion-gate";
 
@@ -59,7 +59,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
 
   let tenants: Tenant[];
   try {
-    tenants = loadTenants(options.tenantsDir ?? join(REPO_ROOT, "tenants"));
+    tenants = loadTenants(options.tenantsDir ?? env.TENANTS_DIR ?? join(REPO_ROOT, "tenants"));
   } catch (error) {
     if (error instanceof TenantConfigError) return refuse(`invalid tenant configuration:\n${error.message}`);
     throw error;
@@ -112,8 +112,13 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
   const fromPrepared: PreparedTenant = { tenant: from, tenantFile: from.file, stackDir: join(stacksRoot, "stacks", from.name), declaredFlows: [] };
   let fromVerify: VerifyResult;
   try {
+    const fromOptions = { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) };
+    const stateIds = await stateActionIds(fromPrepared, fromRun, fromOptions);
+    if (Object.keys(stateIds).length === 0) {
+      return refuse(`refusing to promote ${from.name} → ${to.name}:\n  - "${from.name}" has no recorded deployment (its state records no Action): deploy this commit to "${from.name}" first (npm run deploy -- ${from.name})`);
+    }
     log(`reading what ${from.name} runs (Management API: deployed versions, drafts, bindings)`);
-    fromVerify = await verifyOnce(fromPrepared, fromRun, { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) });
+    fromVerify = await verifyOnce(fromPrepared, fromRun, fromOptions, undefined, stateIds);
   } catch (error) {
     if (error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError) return refuse(`cannot read what ${from.name} runs: ${error.message}`);
     throw error;

@@ -68,10 +68,16 @@ export async function verifyPrepared(prepared: PreparedTenant, run: PreparedRun,
 }
 
 /** Reads state, artifact and tenant, and compares them. Throws TerraformError / ManagementApiError / ArtifactReadError. */
-export async function verifyOnce(prepared: PreparedTenant, run: PreparedRun, options: Omit<VerifyOptions, "selection">, api?: ManagementApi): Promise<VerifyResult> {
+export async function verifyOnce(
+  prepared: PreparedTenant,
+  run: PreparedRun,
+  options: Omit<VerifyOptions, "selection">,
+  api?: ManagementApi,
+  knownStateIds?: Readonly<Record<string, string>>,
+): Promise<VerifyResult> {
   const name = prepared.tenant.name;
   const declared = readDeclaredStack(prepared.stackDir);
-  const stateIds = await stateActionIds(prepared, run, options);
+  const stateIds = knownStateIds ?? (await stateActionIds(prepared, run, options));
   options.log?.(`${name}: reading Actions and bindings from https://${prepared.tenant.domain}/api/v2`);
   const client = api ?? (await connectTo(prepared, options));
   const truth = await readTenantTruth(client, declared, stateIds);

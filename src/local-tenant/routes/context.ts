@@ -8,6 +8,8 @@ import type { Faults } from "../faults";
 import type { LoginService } from "../login";
 import type { TenantModel } from "../model";
 import type { RulesHooksModel } from "../rules-hooks";
+import type { OidcModel } from "../oidc/model";
+import type { UserDirectory } from "../users";
 import type { ClientCredentials, TokenIssuer } from "../tokens";
 
 export interface RouteContext {
@@ -22,6 +24,10 @@ export interface RouteContext {
   dbUsers: DbUsers;
   /** Lines for the tenant's log: what Actions printed, non-blocking flows that failed. */
   log?: (line: string) => void;
+  /** The fixture users (the login page lists them). */
+  users: UserDirectory;
+  /** Clients, login transactions, sessions, codes and access tokens of the OIDC login (oidc/). */
+  oidc: OidcModel;
   /** Every answered request, for tests and the optional request log. */
   onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }

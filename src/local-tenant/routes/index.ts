@@ -11,6 +11,7 @@ import { localControlRoutes } from "./local-control";
 import { loginRoutes } from "./login";
 import { oauthRoutes } from "./oauth";
 import { rulesHooksRoutes, seedRoutes } from "./rules-hooks";
+import { oidcRoutes } from "../oidc/routes";
 import { triggersRoutes } from "./triggers";
 import { dbConnectionsRoutes } from "./dbconnections";
 import { usersRoutes } from "./users";
@@ -21,7 +22,8 @@ export const ROUTE_AREAS: ReadonlyArray<{ name: string; register: RouteArea }> =
   { name: "oauth", register: oauthRoutes },
   { name: "actions", register: actionsRoutes },
   { name: "triggers and bindings", register: triggersRoutes },
-  { name: "login, keys and discovery", register: loginRoutes },
+  { name: "login and keys", register: loginRoutes },
+  { name: "OIDC login: discovery, authorize, login page, userinfo", register: oidcRoutes },
   { name: "database signup (registration triggers)", register: dbConnectionsRoutes },
   { name: "users (password change)", register: usersRoutes },
   { name: "rules and hooks", register: rulesHooksRoutes },

@@ -1,4 +1,4 @@
-/** Logins, keys and discovery: POST /local/login, the JWKS and the OpenID configuration. */
+/** Logins and keys: POST /local/login and the JWKS (discovery and the OIDC login: ../oidc/routes.ts). */
 import { LoginError } from "../login";
 import type { Req, RouteArea } from "./context";
 
@@ -17,13 +17,4 @@ export const loginRoutes: RouteArea = (app, ctx) => {
   });
 
   app.get("/.well-known/jwks.json", async () => tokens.jwks());
-
-  app.get("/.well-known/openid-configuration", async () => ({
-    issuer: tokens.issuer,
-    jwks_uri: `${tokens.issuer}.well-known/jwks.json`,
-    token_endpoint: `${tokens.issuer}oauth/token`,
-    response_types_supported: ["id_token"],
-    subject_types_supported: ["public"],
-    id_token_signing_alg_values_supported: ["RS256"],
-  }));
 };

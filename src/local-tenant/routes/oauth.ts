@@ -2,6 +2,7 @@
  * The authentication API's token endpoint: client credentials for the Management API (the way the
  * provider obtains its token) or the local API, after the credentials-exchange flow (client-credentials.ts).
  */
+import { authorizationCodeGrant } from "../oidc/routes";
 import { clientCredentialsGrant } from "../client-credentials";
 import { LOCAL_API, secretMatches } from "../tokens";
 import { requestInfo } from "../trigger-events";
@@ -11,6 +12,7 @@ export const oauthRoutes: RouteArea = (app, ctx) => {
   const { tokens } = ctx;
   app.post("/oauth/token", async (request: Req, reply) => {
     const body = (request.body ?? {}) as Record<string, string>;
+    if (body.grant_type === "authorization_code") return authorizationCodeGrant({ model: ctx.oidc, tokens }, request, reply);
     if (body.grant_type !== "client_credentials") {
       return reply.code(403).send({ error: "unsupported_grant_type", error_description: `Unsupported grant type: ${String(body.grant_type)}` });
     }
