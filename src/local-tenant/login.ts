@@ -2,7 +2,8 @@
  * A login on the local tenant, the way Auth0's post-login flow runs it:
  *   1. the user comes from the fixture directory (plus what earlier logins' Actions stored);
  *   2. the deployed version of each post-login Action bound to the flow runs, in binding order,
- *      each in a fresh vm context with the v3 `event` and `api` (src/actions-runtime);
+ *      each in its own sandbox process (src/sandbox) with the v3 `event`; the `api` calls it made
+ *      are replayed onto the post-login api of src/actions-runtime;
  *   3. api.access.deny, a thrown error or the flow's 20 s limit fails the login with access_denied;
  *   4. Auth0's claim rules apply: restricted names and auth0.com/webtask.io/webtask.run namespaces
  *      are dropped silently, more than 100 KB of custom claims in one token fails the login;
@@ -10,7 +11,10 @@
  */
 import type { Event, Request, Transaction } from "../../actions/types/post-login-v3";
 import { claimBytes, droppedClaimReason, MAX_CUSTOM_CLAIMS_BYTES } from "../../actions/lib/claim-rules";
-import { ACTION_TIME_LIMIT_MS, runPostLogin, type PostLoginOutcome } from "../actions-runtime/run-post-login";
+import { ACTION_TIME_LIMIT_MS, emptyOutcome, recordingApi, type PostLoginOutcome } from "../actions-runtime/run-post-login";
+import type { DependencyStore } from "../sandbox/dependencies";
+import { replayCalls } from "../sandbox/replay";
+import { runInSandbox, type SandboxPool, type SandboxResult } from "../sandbox/sandbox";
 import { OAuthError } from "./errors";
 import type { TenantModel } from "./model";
 import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
@@ -63,6 +67,10 @@ export class LoginError extends OAuthError {
 export interface LoginOptions {
   /** Time limit of the whole post-login flow. Default: Auth0's 20 s. */
   flowTimeoutMs?: number;
+  /** Where the Actions' installed dependencies are; without it an Action can require built-ins only. */
+  dependencies?: DependencyStore;
+  /** Sandbox processes started ahead of logins; without it each execution waits for Node to start. */
+  sandboxPool?: SandboxPool;
 }
 
 export class LoginService {
@@ -103,9 +111,18 @@ export class LoginService {
       const event: Event = {
         ...baseEvent,
         user: { ...user, app_metadata: { ...user.app_metadata, ...appMetadata }, user_metadata: { ...user.user_metadata, ...userMetadata } },
-        secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
       };
-      const outcome: PostLoginOutcome = await runPostLogin(version.code, event, { timeoutMs: remaining });
+      const outcome = postLoginOutcome(
+        await runInSandbox({
+          code: version.code,
+          trigger: "post-login",
+          exportName: "onExecutePostLogin",
+          event,
+          secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
+          dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
+          timeoutMs: remaining,
+        }, this.options.sandboxPool),
+      );
       executed.push(`${action.name} v${version.number}`);
       if (outcome.denied) throw new LoginError(403, "access_denied", outcome.denied.reason);
       if (outcome.error) {
@@ -172,6 +189,22 @@ export class LoginService {
       ...(session ? { session } : {}),
     };
   }
+}
+
+/** What a post-login execution asked for: the sandbox's recorded calls replayed onto the v3 api. */
+function postLoginOutcome(result: SandboxResult): PostLoginOutcome {
+  const outcome = emptyOutcome();
+  outcome.logs = result.logs;
+  if (result.error !== undefined) {
+    outcome.error = result.error;
+    return outcome;
+  }
+  try {
+    replayCalls(recordingApi(outcome), result.calls);
+  } catch (error) {
+    outcome.error = (error as Error).message;
+  }
+  return outcome;
 }
 
 /** Auth0's rules for the custom claims of one token: what is kept, what is dropped, and the size. */

@@ -11,7 +11,6 @@ import { ensureCertificates } from "./ca";
 import { DbUsers } from "./db-users";
 import { Faults, type FaultRule } from "./faults";
 import { LoginService, type LoginOptions } from "./login";
-import { registryDependencyCheck } from "./dependency-exists";
 import { emptyState, TenantModel, type DependencyCheck, type TenantState } from "./model";
 import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
@@ -22,6 +21,8 @@ import { applySeed, loadSeed, type SeedResult } from "./seed";
 import { ClientRegistry, DEFAULT_CLIENTS_DIR } from "./oidc/clients";
 import { OidcModel } from "./oidc/model";
 import { BODY_LIMIT_BYTES, frameworkErrorOptions } from "./routes/http";
+import { DependencyStore } from "../sandbox/dependencies";
+import { SandboxPool } from "../sandbox/sandbox";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
@@ -59,7 +60,7 @@ export interface LocalTenantOptions {
   /** How long a failing build reports `retrying` before `failed`, ms. Default 1000. */
   buildRetryMs?: number;
   /**
-   * Whether a declared dependency must exist: "npm" asks the registry (default), "syntax" only
+   * Whether a declared dependency must exist: "npm" asks the registry and installs it for logins (default), "syntax" only
    * checks that npm could parse the name and version (for tests that run without a registry).
    */
   dependencies?: "npm" | "syntax" | DependencyCheck;
@@ -111,10 +112,15 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
 
   const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
   const dependencies = options.dependencies ?? "npm";
+  // What builds install (once per name@version, in <stateDir>/deps) is what logins' sandboxes may read.
+  const dependencyStore = new DependencyStore(join(stateDir, "deps"));
+  const sandboxPool = new SandboxPool();
   const model = new TenantModel(store.load() ?? emptyState(), {
     buildDurationMs: options.buildMs ?? 0,
     buildRetryMs: options.buildRetryMs ?? 1000,
-    ...(dependencies === "syntax" ? {} : { checkDependencies: dependencies === "npm" ? registryDependencyCheck() : dependencies }),
+    ...(dependencies === "syntax"
+      ? {}
+      : { checkDependencies: dependencies === "npm" ? (deps) => dependencyStore.check(deps) : dependencies }),
     onChange: (state) => store.save(state),
   });
   const rulesHooks = new RulesHooksModel(new JsonStore<RulesHooksState>(join(stateDir, "rules-hooks.json")));
@@ -154,7 +160,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     faults,
     dbUsers: DbUsers.inStateDir(stateDir),
     ...(options.log ? { log: options.log } : {}),
-    login: new LoginService(model, users, tokens, options.login),
+    login: new LoginService(model, users, tokens, { ...options.login, dependencies: dependencyStore, sandboxPool }),
     users,
     oidc: new OidcModel(clients, { userinfoAudience: () => `${tokens.issuer}userinfo` }),
     onRequest: (entry) => {
@@ -190,6 +196,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     faults,
     requests,
     close: async () => {
+      sandboxPool.close();
       await app.close();
       // A dependency check still running would write tenant.json after its owner cleaned up.
       await model.settled();

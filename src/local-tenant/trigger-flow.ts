@@ -9,8 +9,10 @@
  * The post-login flow has its own driver (login.ts).
  */
 import { ACTION_TIME_LIMIT_MS } from "../actions-runtime/run-post-login";
-import { runTriggerAction, type TriggerOutcome } from "../actions-runtime/run-trigger";
-import type { TriggerId } from "../triggers";
+import { emptyTriggerOutcome, recordingTriggerApi, type TriggerOutcome } from "../actions-runtime/run-trigger";
+import { replayCalls } from "../sandbox/replay";
+import { runInSandbox } from "../sandbox/sandbox";
+import { triggerSpec, type TriggerId } from "../triggers";
 import type { TenantModel } from "./model";
 
 export interface FlowResult {
@@ -32,7 +34,12 @@ export interface FlowOptions {
 }
 
 /** Runs the deployed `trigger` flow with `event` (its `secrets` are replaced per Action). Never throws. */
-export async function runDeployedFlow(model: TenantModel, trigger: Exclude<TriggerId, "post-login">, event: Record<string, unknown>, options: FlowOptions = {}): Promise<FlowResult> {
+export async function runDeployedFlow(
+  model: TenantModel,
+  trigger: Exclude<TriggerId, "post-login">,
+  event: Record<string, unknown>,
+  options: FlowOptions = {},
+): Promise<FlowResult> {
   const result: FlowResult = { executed: [], accessTokenClaims: {}, appMetadata: {}, userMetadata: {}, logs: [] };
   const deadline = Date.now() + (options.timeoutMs ?? ACTION_TIME_LIMIT_MS);
   for (const { action, version } of model.deployedFlow(trigger)) {
@@ -42,7 +49,7 @@ export async function runDeployedFlow(model: TenantModel, trigger: Exclude<Trigg
       break;
     }
     const secrets = Object.fromEntries(version.secrets.map((s) => [s.name, s.value]));
-    const outcome = (await runTriggerAction(trigger, version.code, { ...event, secrets }, { timeoutMs: remaining })) as TriggerOutcome;
+    const outcome = await sandboxedOutcome(trigger, version.code, event, secrets, remaining);
     result.executed.push(`${action.name} v${version.number}`);
     result.logs.push(...outcome.logs.map((line) => `${action.name}: ${line}`));
     Object.assign(result.accessTokenClaims, outcome.accessTokenClaims);
@@ -60,4 +67,27 @@ export async function runDeployedFlow(model: TenantModel, trigger: Exclude<Trigg
     }
   }
   return result;
+}
+
+/** One Action in its own sandbox process (src/sandbox); its recorded api calls replayed onto the trigger's api. */
+async function sandboxedOutcome(
+  trigger: Exclude<TriggerId, "post-login">,
+  code: string,
+  event: Record<string, unknown>,
+  secrets: Record<string, string>,
+  timeoutMs: number,
+): Promise<TriggerOutcome> {
+  const result = await runInSandbox({ code, trigger, exportName: triggerSpec(trigger).entryPoint, event, secrets, timeoutMs });
+  const outcome = emptyTriggerOutcome(trigger);
+  outcome.logs = result.logs;
+  if (result.error !== undefined) {
+    outcome.error = result.error;
+    return outcome;
+  }
+  try {
+    replayCalls(recordingTriggerApi(trigger, outcome) as object, result.calls);
+  } catch (error) {
+    outcome.error = (error as Error).message;
+  }
+  return outcome;
 }

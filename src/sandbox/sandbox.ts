@@ -1,0 +1,377 @@
+/**
+ * Runs one Action execution in its own process, the way Auth0 isolates Action code: Node 22,
+ * the permission model on, an empty environment, a heap cap and the 20 s limit. Trigger-agnostic:
+ * it takes the code, the trigger's event and secrets, the export to call and the directories of the
+ * installed dependencies, and answers with the `api` calls the code made, in order, plus its console
+ * output, or why it failed. What the calls mean for a login (claims, deny, metadata) is the caller's
+ * business (see replay.ts).
+ *
+ * Whatever the code does fails this execution only: the process is killed at the time limit, on a
+ * memory blow-up, or once its result has arrived; an unhandled rejection, process.exit or a crash
+ * ends the process, never the caller.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { apiMethodsOf } from "./api-methods";
+import { sandboxNode, type NodeRuntime } from "./node-runtime";
+
+/** Auth0's limit for one trigger run. */
+export const ACTION_TIME_LIMIT_MS = 20_000;
+/** V8 heap of one execution, MB (--max-old-space-size). Auth0 does not publish its figure. */
+export const DEFAULT_MEMORY_MB = 128;
+/** Resident memory above the heap cap (Node itself, buffers, code) before the process is killed. */
+const RSS_HEADROOM_MB = 192;
+/** Console output kept per execution; the rest is cut, as Auth0 truncates execution logs. */
+export const LOG_LIMIT_BYTES = 256 * 1024;
+/** The result line (all api calls) may not exceed this. */
+const RESULT_LIMIT_BYTES = 8 * 1024 * 1024;
+const WATCHDOG_INTERVAL_MS = 50;
+
+const BOOTSTRAP = join(__dirname, "child", "bootstrap.cjs");
+
+export interface CacheRecord {
+  value: string;
+  expires_at?: number;
+}
+
+export interface SandboxRequest {
+  /** The deployed code, a CommonJS module. */
+  code: string;
+  /** Auth0 trigger id, e.g. "post-login": decides which `api` methods exist. */
+  trigger: string;
+  /** The export to call, e.g. "onExecutePostLogin". */
+  exportName: string;
+  /** The trigger's event (JSON); `event.secrets` is replaced by `secrets`. */
+  event: unknown;
+  secrets?: Readonly<Record<string, string>>;
+  /** Package name → its installed directory (see dependencies.ts); the only files the code may read. */
+  dependencies?: Readonly<Record<string, string>>;
+  /** @default ACTION_TIME_LIMIT_MS */
+  timeoutMs?: number;
+  /** @default DEFAULT_MEMORY_MB */
+  memoryMb?: number;
+  /** Contents of api.cache at the start; the result carries it back. */
+  cache?: Readonly<Record<string, CacheRecord>>;
+  /** Answers api.rules.wasExecuted. */
+  executedRules?: readonly string[];
+}
+
+export interface ApiCall {
+  /** The method's path under `api`, e.g. "idToken.setCustomClaim". */
+  path: string;
+  /** The arguments as JSON data; a value JSON cannot hold (function, BigInt, undefined) is `undefined`. */
+  args: unknown[];
+}
+
+export type SandboxFailure = "error" | "timeout" | "memory" | "crash" | "output" | "unavailable";
+
+export interface SandboxResult {
+  calls: ApiCall[];
+  /** Console output, one entry per line. */
+  logs: string[];
+  cache: Record<string, CacheRecord>;
+  /** Set when the execution failed: the message Auth0 would log. */
+  error?: string;
+  failure?: SandboxFailure;
+  /** Node version the code ran on. */
+  runtime?: string;
+}
+
+/**
+ * Runs the request in a fresh sandbox process. Never throws. With a pool, the process was started
+ * ahead of time (it is still used once, for this execution only).
+ */
+export async function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promise<SandboxResult> {
+  const timeoutMs = request.timeoutMs ?? ACTION_TIME_LIMIT_MS;
+  const memoryMb = request.memoryMb ?? DEFAULT_MEMORY_MB;
+  const apiMethods = apiMethodsOf(request.trigger);
+  const empty = (failure: SandboxFailure, error: string): SandboxResult => ({
+    calls: [],
+    logs: [],
+    cache: { ...request.cache },
+    failure,
+    error,
+  });
+  if (!apiMethods) return empty("unavailable", `The sandbox does not know the trigger "${request.trigger}".`);
+  let node: NodeRuntime;
+  try {
+    node = sandboxNode();
+  } catch (error) {
+    return empty("unavailable", (error as Error).message);
+  }
+  const dependencyDirs = Object.values(request.dependencies ?? {});
+  const args = [
+    "--permission",
+    `--allow-fs-read=${BOOTSTRAP}`,
+    ...dependencyDirs.map((dir) => `--allow-fs-read=${dir}`),
+    `--max-old-space-size=${memoryMb}`,
+    "--disable-warning=ExperimentalWarning",
+    BOOTSTRAP,
+  ];
+  const runtime = node.version;
+
+  // With a pool, at most its maxRunning processes run at once; waiting for one counts against the time limit.
+  const queuedAt = Date.now();
+  const release = pool ? await pool.acquire(timeoutMs) : () => undefined;
+  if (!release) return { ...empty("timeout", timeLimitMessage(timeoutMs)), runtime };
+  const remainingMs = timeoutMs - (Date.now() - queuedAt);
+
+  return new Promise<SandboxResult>((resolvePromise) => {
+    const child = pool ? pool.take(node.path, args) : startProcess(node.path, args);
+    const logChunks: Buffer[] = [];
+    let logBytes = 0;
+    let logsTruncated = false;
+    let stderrTail = "";
+    let resultText = "";
+    let result: { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } | undefined;
+    let verdict: { failure: SandboxFailure; error: string } | undefined;
+    let settled = false;
+
+    const stop = (why?: { failure: SandboxFailure; error: string }) => {
+      if (why && !verdict && !result) verdict = why;
+      child.kill("SIGKILL");
+    };
+    const timer = setTimeout(() => stop({ failure: "timeout", error: timeLimitMessage(timeoutMs) }), remainingMs);
+    const watchdog = setInterval(() => {
+      const rss = residentMb(child.pid);
+      if (rss !== undefined && rss > memoryMb + RSS_HEADROOM_MB) stop({ failure: "memory", error: memoryMessage(memoryMb) });
+    }, WATCHDOG_INTERVAL_MS);
+
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (logBytes >= LOG_LIMIT_BYTES) {
+        logsTruncated = true;
+        return;
+      }
+      const room = LOG_LIMIT_BYTES - logBytes;
+      if (chunk.length > room) logsTruncated = true;
+      const kept = chunk.subarray(0, room);
+      logChunks.push(kept);
+      logBytes += kept.length;
+    });
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4096);
+    });
+    const resultStream = child.stdio[3] as NodeJS.ReadableStream;
+    resultStream.on("data", (chunk: Buffer) => {
+      if (result) return;
+      resultText += chunk.toString("utf8");
+      if (resultText.length > RESULT_LIMIT_BYTES)
+        return stop({ failure: "output", error: `The Action's api calls exceed ${RESULT_LIMIT_BYTES / 1024 / 1024} MB.` });
+      const newline = resultText.indexOf("\n");
+      if (newline < 0) return;
+      result = parseResult(resultText.slice(0, newline));
+      if (!result) verdict ??= { failure: "crash", error: "The Action's sandbox answered with something that is not a result." };
+      // Done: whatever the code left running (timers, sockets, a replaced process.exit) ends here.
+      child.kill("SIGKILL");
+    });
+    // The child may die before reading its request: that is reported through "close", not as an error.
+    child.stdin!.on("error", () => undefined);
+    child.stdin!.end(
+      JSON.stringify({
+        code: request.code,
+        exportName: request.exportName,
+        event: request.event,
+        secrets: request.secrets ?? {},
+        dependencies: request.dependencies ?? {},
+        apiMethods,
+        cache: request.cache ?? {},
+        executedRules: request.executedRules ?? [],
+      }),
+    );
+
+    const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(watchdog);
+      release();
+      pool?.replenish(node.path, args);
+      const logs = splitLines(Buffer.concat(logChunks).toString("utf8"));
+      if (logsTruncated) logs.push(`[output truncated at ${LOG_LIMIT_BYTES / 1024} KB]`);
+      if (spawnError)
+        return resolvePromise({ ...empty("unavailable", `The Action sandbox could not start: ${spawnError.message}`), logs, runtime });
+      if (result && !verdict) {
+        const out: SandboxResult = { calls: result.calls, logs, cache: result.cache, runtime };
+        if (result.error !== undefined) Object.assign(out, { error: result.error, failure: "error" as const });
+        return resolvePromise(out);
+      }
+      const why = verdict ?? crashVerdict(code, signal, stderrTail, memoryMb);
+      resolvePromise({ calls: [], logs, cache: { ...request.cache }, failure: why.failure, error: why.error, runtime });
+    };
+    child.on("error", (error) => finish(null, null, error));
+    child.on("close", (code, signal) => finish(code, signal));
+  });
+}
+
+/** A sandbox process, waiting for its request on stdin. */
+function startProcess(path: string, args: string[]): ChildProcess {
+  // An empty environment: nothing of the host's (credentials, tokens, paths) reaches the code.
+  const child = spawn(path, args, { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  child.on("error", () => undefined); // reported by runInSandbox's own listener, or the spare is dropped
+  return child;
+}
+
+/**
+ * Keeps one process started ahead per set of flags (the dependency directories differ), so a login
+ * does not wait for Node to start. Each process still serves exactly one execution: a fresh spare is
+ * started once an execution ends. Spares do not keep the host alive, and a spare whose host dies
+ * reads end-of-file on stdin and exits.
+ */
+export interface SandboxPoolOptions {
+  /** Processes kept waiting at most (the least recently used flag set goes first). @default 4 */
+  readonly maxSpares?: number;
+  /** Executions running at once; more wait for a slot (a flood of logins cannot fork without bound). @default 16 */
+  readonly maxRunning?: number;
+}
+
+export class SandboxPool {
+  private readonly spares = new Map<string, ChildProcess>();
+  private readonly waiting: Array<() => void> = [];
+  private running = 0;
+  private closed = false;
+  private readonly maxSpares: number;
+  private readonly maxRunning: number;
+
+  constructor(options: SandboxPoolOptions = {}) {
+    this.maxSpares = options.maxSpares ?? 4;
+    this.maxRunning = options.maxRunning ?? 16;
+  }
+
+  /** A running slot, or undefined when none frees up within `timeoutMs`. Call the answer to give it back. */
+  acquire(timeoutMs: number): Promise<(() => void) | undefined> {
+    const grant = (): (() => void) => {
+      this.running++;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.running--;
+        this.waiting.shift()?.();
+      };
+    };
+    if (this.running < this.maxRunning) return Promise.resolve(grant());
+    return new Promise((resolvePromise) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolvePromise(grant());
+      };
+      const timer = setTimeout(() => {
+        const index = this.waiting.indexOf(wake);
+        if (index >= 0) this.waiting.splice(index, 1);
+        resolvePromise(undefined);
+      }, timeoutMs);
+      this.waiting.push(wake);
+    });
+  }
+
+  take(path: string, args: string[]): ChildProcess {
+    const key = args.join("\0");
+    const spare = this.spares.get(key);
+    this.spares.delete(key);
+    if (spare && spare.exitCode === null && spare.signalCode === null) {
+      setRef(spare, true);
+      return spare;
+    }
+    spare?.kill("SIGKILL");
+    return startProcess(path, args);
+  }
+
+  replenish(path: string, args: string[]): void {
+    const key = args.join("\0");
+    if (this.closed || this.spares.has(key)) return;
+    if (this.spares.size >= this.maxSpares) {
+      const [oldest] = this.spares.keys();
+      this.spares.get(oldest)?.kill("SIGKILL");
+      this.spares.delete(oldest);
+    }
+    const child = startProcess(path, args);
+    setRef(child, false);
+    this.spares.set(key, child);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const child of this.spares.values()) child.kill("SIGKILL");
+    this.spares.clear();
+  }
+}
+
+function setRef(child: ChildProcess, ref: boolean): void {
+  if (ref) child.ref();
+  else child.unref();
+  for (const stream of child.stdio) {
+    const handle = stream as unknown as { ref?: () => void; unref?: () => void } | null;
+    if (ref) handle?.ref?.();
+    else handle?.unref?.();
+  }
+}
+
+export function timeLimitMessage(timeoutMs: number): string {
+  return `Script execution did not complete within ${timeoutMs / 1000} seconds`;
+}
+
+function memoryMessage(memoryMb: number): string {
+  return `The Action ran out of memory (limit ${memoryMb} MB)`;
+}
+
+/** Why a process ended without a result. */
+function crashVerdict(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: string,
+  memoryMb: number,
+): { failure: SandboxFailure; error: string } {
+  // V8 reports a heap blow-up on stderr before it aborts; a plain SIGABRT is process.abort().
+  if (/heap out of memory|Allocation failed/i.test(stderr)) return { failure: "memory", error: memoryMessage(memoryMb) };
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  return { failure: "crash", error: `The Action's process ${how} before the Action completed (process.exit or a crash)` };
+}
+
+/** Only the fields the bootstrap writes, with their types checked: the line may come from the code itself. */
+function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line, (_key, v: unknown) => (isMarker(v) ? undefined : v));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { type, calls, cache, error } = value as Record<string, unknown>;
+  if (type !== "result" || !Array.isArray(calls)) return undefined;
+  const parsed: ApiCall[] = [];
+  for (const call of calls as unknown[]) {
+    if (typeof call !== "object" || call === null) return undefined;
+    const { path, args } = call as Record<string, unknown>;
+    if (typeof path !== "string" || !Array.isArray(args)) return undefined;
+    // A marker at the top level of args was revived to undefined (a hole): Array.from keeps the position.
+    parsed.push({ path, args: Array.from(args as unknown[]) });
+  }
+  const out: { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } = {
+    calls: parsed,
+    cache: typeof cache === "object" && cache !== null ? (cache as Record<string, CacheRecord>) : {},
+  };
+  if (error !== undefined) out.error = typeof error === "string" ? error : JSON.stringify(error);
+  return out;
+}
+
+function isMarker(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "$sandbox" in value;
+}
+
+function residentMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+    return (pages * 4096) / (1024 * 1024);
+  } catch {
+    return undefined;
+  }
+}
+
+function splitLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
