@@ -70,7 +70,16 @@ const DEPLOY_RESPONSE_FIELDS = [
 ];
 const DEPLOY_RESPONSE_ACTION_FIELDS = ["id", "name", "supported_triggers", "created_at", "updated_at", "all_changes_deployed"];
 const BINDING_FIELDS = ["id", "trigger_id", "action", "created_at", "updated_at", "display_name"];
-const BINDING_ACTION_FIELDS = ["id", "name", "supported_triggers", "created_at", "updated_at", "current_version", "deployed_version", "all_changes_deployed"];
+const BINDING_ACTION_FIELDS = [
+  "id",
+  "name",
+  "supported_triggers",
+  "created_at",
+  "updated_at",
+  "current_version",
+  "deployed_version",
+  "all_changes_deployed",
+];
 const SECRET_FIELDS = ["name", "updated_at"];
 /** Auth0's Management API error body. */
 const ERROR_FIELDS = ["statusCode", "error", "message", "errorCode"];
@@ -79,7 +88,12 @@ type Json = Record<string, any>;
 
 let tenant: LocalTenant;
 const call = (method: string, path: string, body?: unknown, token: string | null = tenant.token): Promise<HttpResult<Json>> =>
-  requestJson<Json>(`${tenant.url}${path}`, { method, ca: tenant.caPem, ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) });
+  requestJson<Json>(`${tenant.url}${path}`, {
+    method,
+    ca: tenant.caPem,
+    ...(token ? { token } : {}),
+    ...(body !== undefined ? { body } : {}),
+  });
 
 beforeAll(async () => {
   tenant = await startLocalTenant({ stateDir: tempDir("conformance"), port: 0, users: UserDirectory.of({}) });
@@ -137,7 +151,13 @@ describe("the provider's Action and binding sequence", () => {
     });
     expect(created.status).toBe(201);
     expect(keysOf(created.body)).toEqual(ACTION_FIELDS);
-    expect(created.body).toMatchObject({ status: "pending", runtime: "node22", secrets: [], dependencies: [], all_changes_deployed: false });
+    expect(created.body).toMatchObject({
+      status: "pending",
+      runtime: "node22",
+      secrets: [],
+      dependencies: [],
+      all_changes_deployed: false,
+    });
     const id = created.body.id as string;
 
     const read = await call("GET", `/api/v2/actions/actions/${id}`);
@@ -209,7 +229,10 @@ describe("the provider's Action and binding sequence", () => {
 
     const unbound = await call("PATCH", "/api/v2/actions/triggers/post-login/bindings", { bindings: [] });
     expect(unbound.body).toEqual({ bindings: [] });
-    expect((await call("GET", "/api/v2/actions/triggers/post-login/bindings?page=0&per_page=100")).body).toEqual({ bindings: [], per_page: 100 });
+    expect((await call("GET", "/api/v2/actions/triggers/post-login/bindings?page=0&per_page=100")).body).toEqual({
+      bindings: [],
+      per_page: 100,
+    });
     expect((await call("GET", "/api/v2/actions/triggers/post-login/bindings?per_page=50")).body).toEqual({ bindings: [], per_page: 50 });
     expect(await pagesTheSdkReads()).toBe(1);
 
@@ -223,7 +246,9 @@ describe("the provider's Action and binding sequence", () => {
     expect(gone.body).toEqual({ statusCode: 404, error: "Not Found", message: "That action does not exist." });
 
     // No response of the whole sequence carried the secret's value.
-    expect(JSON.stringify([updated.body, deployed.body, afterDeploy.body, bound.body, versions.body])).not.toContain("secret-value-never-returned");
+    expect(JSON.stringify([updated.body, deployed.body, afterDeploy.body, bound.body, versions.body])).not.toContain(
+      "secret-value-never-returned",
+    );
   });
 
   it("refuses to deploy a draft whose build failed, and to bind an Action that was never deployed", async () => {
@@ -240,7 +265,9 @@ describe("the provider's Action and binding sequence", () => {
     const deploy = await call("POST", `/api/v2/actions/actions/${id}/deploy`);
     expect(deploy.status).toBe(400);
     expect(keysOf(deploy.body)).toEqual(ERROR_FIELDS);
-    const bind = await call("PATCH", "/api/v2/actions/triggers/post-login/bindings", { bindings: [{ ref: { type: "action_id", value: id } }] });
+    const bind = await call("PATCH", "/api/v2/actions/triggers/post-login/bindings", {
+      bindings: [{ ref: { type: "action_id", value: id } }],
+    });
     expect(bind.status).toBe(400);
     expect(bind.body.message).toMatch(/not deployed/);
     expect((await call("DELETE", `/api/v2/actions/actions/${id}`)).status).toBe(204);
@@ -279,7 +306,10 @@ async function pagesTheSdkReads(): Promise<number> {
 }
 
 function postForm(path: string, form: string, authorization?: string) {
-  return requestRaw("POST", path, form, { "content-type": "application/x-www-form-urlencoded", ...(authorization ? { authorization } : {}) });
+  return requestRaw("POST", path, form, {
+    "content-type": "application/x-www-form-urlencoded",
+    ...(authorization ? { authorization } : {}),
+  });
 }
 
 async function requestRaw(method: string, path: string, body: string, headers: Record<string, string>): Promise<HttpResult<Json>> {
@@ -292,7 +322,9 @@ async function requestRaw(method: string, path: string, body: string, headers: R
       (res) => {
         let text = "";
         res.setEncoding("utf8").on("data", (c: string) => (text += c));
-        res.on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+        res.on("end", () =>
+          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }),
+        );
       },
     );
     req.on("error", reject);

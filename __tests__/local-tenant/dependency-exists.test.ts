@@ -17,8 +17,12 @@ it("fails a build on the first dependency that does not resolve, naming it as np
     return name !== "missing";
   });
   expect(await check([{ name: "present", version: "1.0.0" }])).toBeUndefined();
-  expect(await check([{ name: "present", version: "1.0.0" }, { name: "missing", version: "2.0.0" }, { name: "later", version: "1.0.0" }])).toBe(
-    "npm error notarget No matching version found for missing@2.0.0.",
-  );
+  expect(
+    await check([
+      { name: "present", version: "1.0.0" },
+      { name: "missing", version: "2.0.0" },
+      { name: "later", version: "1.0.0" },
+    ]),
+  ).toBe("npm error notarget No matching version found for missing@2.0.0.");
   expect(asked).toEqual(["present@1.0.0", "present@1.0.0", "missing@2.0.0"]);
 });

@@ -43,7 +43,11 @@ describe("build state machine", () => {
   it("builds code with a syntax error, as Auth0's build does (it installs dependencies, it does not parse)", () => {
     const { model, advance } = clockedModel(10);
     // The unterminated string mirrors code that a real tenant built and deployed in recorded traffic.
-    const action = model.createAction({ name: "unparsable", supported_triggers: POST_LOGIN, code: 'exports.onExecutePostLogin = async () => {};"\n' });
+    const action = model.createAction({
+      name: "unparsable",
+      supported_triggers: POST_LOGIN,
+      code: 'exports.onExecutePostLogin = async () => {};"\n',
+    });
     advance(10);
     expect(model.statusOf(action)).toBe("built");
   });
@@ -73,7 +77,12 @@ describe("build state machine with a dependency check", () => {
       buildRetryMs: 500,
       checkDependencies: () => new Promise((resolve) => (answer = resolve)),
     });
-    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE, dependencies: [{ name: "crypto", version: "17.7.1" }] });
+    const action = model.createAction({
+      name: "a",
+      supported_triggers: POST_LOGIN,
+      code: CODE,
+      dependencies: [{ name: "crypto", version: "17.7.1" }],
+    });
     now += 10_000;
     expect(model.statusOf(action)).toBe("building");
     answer("npm error notarget No matching version found for crypto@17.7.1.");
@@ -88,7 +97,12 @@ describe("build state machine with a dependency check", () => {
   it("ignores a late answer for a draft saved again meanwhile", async () => {
     const answers: Array<(error: string | undefined) => void> = [];
     const model = new TenantModel(emptyState(), { checkDependencies: () => new Promise((resolve) => answers.push(resolve)) });
-    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE, dependencies: [{ name: "left-pad", version: "1.3.0" }] });
+    const action = model.createAction({
+      name: "a",
+      supported_triggers: POST_LOGIN,
+      code: CODE,
+      dependencies: [{ name: "left-pad", version: "1.3.0" }],
+    });
     model.updateAction(action.id, { dependencies: [{ name: "left-pad", version: "1.3.0" }] });
     answers[0]("npm error notarget (the first build's answer)");
     answers[1](undefined);
@@ -139,11 +153,18 @@ describe("versions", () => {
     const error = expectTenantError(() => model.createAction({ supported_triggers: POST_LOGIN, code: CODE }), 400, "invalid_body");
     expect(error.message).toBe("Payload validation error: 'Missing required property: name'.");
     expect(
-      expectTenantError(() => model.createAction({ name: "a", supported_triggers: [{ id: "post-login", version: "v9" }], code: "" }), 400, "invalid_body")
-        .message,
+      expectTenantError(
+        () => model.createAction({ name: "a", supported_triggers: [{ id: "post-login", version: "v9" }], code: "" }),
+        400,
+        "invalid_body",
+      ).message,
     ).toBe(`Payload validation error: 'No enum match for: "v9"' on property supported_triggers[0].version.`);
     expect(
-      expectTenantError(() => model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: "", runtime: "node8" }), 400, "invalid_body").message,
+      expectTenantError(
+        () => model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: "", runtime: "node8" }),
+        400,
+        "invalid_body",
+      ).message,
     ).toContain("runtime");
   });
 });
@@ -200,10 +221,10 @@ describe("persistence", () => {
 
     // "Restart" mid-build: the build finishes on schedule in the new process.
     clock += 5000;
-    const second = new TenantModel(store.load()!, { now: () => clock, onChange: (s) => store.save(s) });
+    const second = new TenantModel(store.load(), { now: () => clock, onChange: (s) => store.save(s) });
     expect(second.statusOf(second.getAction(action.id))).toBe("built");
     second.deployAction(action.id);
-    const third = new TenantModel(store.load()!, { now: () => clock });
+    const third = new TenantModel(store.load(), { now: () => clock });
     expect(third.getAction(action.id).versions).toHaveLength(1);
     expect(existsSync(join(dir, "tenant.json"))).toBe(true);
   });

@@ -34,7 +34,13 @@ afterAll(async () => {
 });
 
 /** One request on its own connection (a refused body must not leave bytes for the next request). */
-function send(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}, token: string | null = tenant.token): Promise<Answer> {
+function send(
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+  token: string | null = tenant.token,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${tenant.url}${path}`,
@@ -62,16 +68,25 @@ function send(method: string, path: string, body?: string | Buffer, headers: Rec
 
 const json = (value: unknown) => JSON.stringify(value);
 const JSON_TYPE = { "content-type": "application/json" };
-const ACTION = { name: "odd", supported_triggers: [{ id: "post-login", version: "v3" }], code: "exports.onExecutePostLogin = async () => {};" };
-const createAction = (body: unknown, headers = JSON_TYPE) => send("POST", "/api/v2/actions/actions", typeof body === "string" ? body : json(body), headers);
+const ACTION = {
+  name: "odd",
+  supported_triggers: [{ id: "post-login", version: "v3" }],
+  code: "exports.onExecutePostLogin = async () => {};",
+};
+const createAction = (body: unknown, headers = JSON_TYPE) =>
+  send("POST", "/api/v2/actions/actions", typeof body === "string" ? body : json(body), headers);
 const payloadError = (message: string) => ({ statusCode: 400, error: "Bad Request", message, errorCode: "invalid_body" });
 
 describe("Action bodies Auth0's schema rejects", () => {
   it("unknown fields, at the top and nested", async () => {
-    expect((await createAction({ ...ACTION, foo: 1 })).body).toEqual(payloadError("Payload validation error: 'Additional properties not allowed: foo'."));
+    expect((await createAction({ ...ACTION, foo: 1 })).body).toEqual(
+      payloadError("Payload validation error: 'Additional properties not allowed: foo'."),
+    );
     const nested = await createAction({ ...ACTION, supported_triggers: [{ id: "post-login", version: "v3", extra: true }] });
     expect(nested.status).toBe(400);
-    expect(nested.body).toEqual(payloadError("Payload validation error: 'Additional properties not allowed: extra' on property supported_triggers[0]."));
+    expect(nested.body).toEqual(
+      payloadError("Payload validation error: 'Additional properties not allowed: extra' on property supported_triggers[0]."),
+    );
     // JSON.parse makes "__proto__" an own key: it is one more unknown field, not a prototype.
     const proto = await createAction(`{"__proto__": {"polluted": true}, ${json(ACTION).slice(1)}`);
     expect(proto.body).toEqual(payloadError("Payload validation error: 'Additional properties not allowed: __proto__'."));
@@ -81,12 +96,18 @@ describe("Action bodies Auth0's schema rejects", () => {
   it("code over 100 kB, wrong types, missing fields", async () => {
     const big = await createAction({ ...ACTION, code: "x".repeat(100 * 1024 + 1) });
     expect(big.status).toBe(400);
-    expect(big.body).toEqual(payloadError("Payload validation error: 'String is too long (102401 chars), maximum 102400' on property code."));
+    expect(big.body).toEqual(
+      payloadError("Payload validation error: 'String is too long (102401 chars), maximum 102400' on property code."),
+    );
     expect((await createAction({ ...ACTION, code: "x".repeat(100 * 1024) })).status).toBe(201);
-    expect((await createAction({ ...ACTION, name: 42 })).body).toEqual(payloadError("Payload validation error: 'Expected type string but found type integer' on property name."));
+    expect((await createAction({ ...ACTION, name: 42 })).body).toEqual(
+      payloadError("Payload validation error: 'Expected type string but found type integer' on property name."),
+    );
     const { name: _name, ...nameless } = ACTION;
     expect((await createAction(nameless)).body).toEqual(payloadError("Payload validation error: 'Missing required property: name'."));
-    expect((await createAction([ACTION])).body).toEqual(payloadError("Payload validation error: 'Expected type object but found type array'."));
+    expect((await createAction([ACTION])).body).toEqual(
+      payloadError("Payload validation error: 'Expected type object but found type array'."),
+    );
     expect((await createAction("null")).status).toBe(400);
   });
 
@@ -94,11 +115,17 @@ describe("Action bodies Auth0's schema rejects", () => {
     for (const id of ["constructor", "__proto__", "toString", "hasOwnProperty", "no-such-trigger"]) {
       const answer = await createAction({ ...ACTION, supported_triggers: [{ id, version: "v3" }] });
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual(payloadError(`Payload validation error: 'No enum match for: ${json(id)}' on property supported_triggers[0].id.`));
+      expect(answer.body).toEqual(
+        payloadError(`Payload validation error: 'No enum match for: ${json(id)}' on property supported_triggers[0].id.`),
+      );
     }
     const version = await createAction({ ...ACTION, supported_triggers: [{ id: "post-login", version: "v9" }] });
-    expect(version.body).toEqual(payloadError(`Payload validation error: 'No enum match for: "v9"' on property supported_triggers[0].version.`));
-    expect((await createAction({ ...ACTION, runtime: "node8" })).body).toEqual(payloadError(`Payload validation error: 'No enum match for: "node8"' on property runtime.`));
+    expect(version.body).toEqual(
+      payloadError(`Payload validation error: 'No enum match for: "v9"' on property supported_triggers[0].version.`),
+    );
+    expect((await createAction({ ...ACTION, runtime: "node8" })).body).toEqual(
+      payloadError(`Payload validation error: 'No enum match for: "node8"' on property runtime.`),
+    );
   });
 
   it("unknown fields in an update and in a bindings body", async () => {
@@ -108,7 +135,12 @@ describe("Action bodies Auth0's schema rejects", () => {
     expect(patch.body).toEqual(payloadError("Payload validation error: 'Additional properties not allowed: deployed'."));
     const bindings = await send("PATCH", "/api/v2/actions/triggers/post-login/bindings", json({ bindings: [], order: 1 }), JSON_TYPE);
     expect(bindings.body).toEqual(payloadError("Payload validation error: 'Additional properties not allowed: order'."));
-    const ref = await send("PATCH", "/api/v2/actions/triggers/post-login/bindings", json({ bindings: [{ ref: { type: "id", value: id } }] }), JSON_TYPE);
+    const ref = await send(
+      "PATCH",
+      "/api/v2/actions/triggers/post-login/bindings",
+      json({ bindings: [{ ref: { type: "id", value: id } }] }),
+      JSON_TYPE,
+    );
     expect(ref.body).toEqual(payloadError(`Payload validation error: 'No enum match for: "id"' on property bindings[0].ref.type.`));
   });
 });
@@ -120,13 +152,23 @@ describe("Auth0's own bodies for missing things", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual(recorded);
     expect((await send("GET", "/api/v2/actions/actions/constructor/versions/toString")).body).toEqual(recorded);
-    const bind = await send("PATCH", "/api/v2/actions/triggers/post-login/bindings", json({ bindings: [{ ref: { type: "action_name", value: "constructor" } }] }), JSON_TYPE);
+    const bind = await send(
+      "PATCH",
+      "/api/v2/actions/triggers/post-login/bindings",
+      json({ bindings: [{ ref: { type: "action_name", value: "constructor" } }] }),
+      JSON_TYPE,
+    );
     expect(bind.body).toEqual(recorded);
   });
 
   it("prototype-named triggers are unknown triggers, for reads and writes", async () => {
     for (const trigger of ["__proto__", "constructor", "toString", "valueOf"]) {
-      const expected = { statusCode: 404, error: "Not Found", message: `The trigger "${trigger}" does not exist.`, errorCode: "inexistent_trigger" };
+      const expected = {
+        statusCode: 404,
+        error: "Not Found",
+        message: `The trigger "${trigger}" does not exist.`,
+        errorCode: "inexistent_trigger",
+      };
       const read = await send("GET", `/api/v2/actions/triggers/${trigger}/bindings`);
       expect([read.status, read.body]).toEqual([404, expected]);
       const write = await send("PATCH", `/api/v2/actions/triggers/${trigger}/bindings`, json({ bindings: [] }), JSON_TYPE);
@@ -143,15 +185,24 @@ describe("what the HTTP layer refuses, as hapi answers it", () => {
   it("content types: none is JSON, a non-JSON type is 415, broken JSON is 400", async () => {
     expect((await createAction(ACTION, {} as typeof JSON_TYPE)).status).toBe(201);
     const text = await createAction(json(ACTION), { "content-type": "text/plain" });
-    expect([text.status, text.body]).toEqual([415, { statusCode: 415, error: "Unsupported Media Type", message: "Unsupported Media Type" }]);
+    expect([text.status, text.body]).toEqual([
+      415,
+      { statusCode: 415, error: "Unsupported Media Type", message: "Unsupported Media Type" },
+    ]);
     expect((await createAction(json(ACTION), { "content-type": "multipart/form-data; boundary=x" })).status).toBe(415);
     const broken = await createAction("{not json");
-    expect([broken.status, broken.body]).toEqual([400, { statusCode: 400, error: "Bad Request", message: "Invalid request payload JSON format" }]);
+    expect([broken.status, broken.body]).toEqual([
+      400,
+      { statusCode: 400, error: "Bad Request", message: "Invalid request payload JSON format" },
+    ]);
   });
 
   it("oversized and compressed bodies", async () => {
     const big = await createAction(json({ ...ACTION, code: "x".repeat(2 * 1024 * 1024) }));
-    expect([big.status, big.body]).toEqual([413, { statusCode: 413, error: "Request Entity Too Large", message: "Payload content length greater than maximum allowed: 1048576" }]);
+    expect([big.status, big.body]).toEqual([
+      413,
+      { statusCode: 413, error: "Request Entity Too Large", message: "Payload content length greater than maximum allowed: 1048576" },
+    ]);
     // A small gzip body that inflates past the limit is refused the same way.
     const gzipped = { ...JSON_TYPE, "content-encoding": "gzip" };
     const bomb = await send("POST", "/api/v2/actions/actions", gzipSync(Buffer.alloc(5 * 1024 * 1024, 32)), gzipped);
@@ -163,7 +214,11 @@ describe("what the HTTP layer refuses, as hapi answers it", () => {
   });
 
   it("bad encodings: invalid UTF-8 in a body, a malformed percent-encoded path, a wrong Content-Length", async () => {
-    const invalidUtf8 = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from(`","supported_triggers":[{"id":"post-login","version":"v3"}]}`)]);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"name":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`","supported_triggers":[{"id":"post-login","version":"v3"}]}`),
+    ]);
     const utf8 = await send("POST", "/api/v2/actions/actions", invalidUtf8, JSON_TYPE);
     expect(utf8.status).toBe(201);
     expect((utf8.body as Json).name).toBe("\uFFFD\uFFFD");
@@ -212,8 +267,19 @@ describe("a sweep of prototype names in every path parameter, query and body", (
       `/api/v2/actions/actions/${x}/versions/${x}/deploy`,
       `/api/v2/actions/triggers/${x}/bindings?page=${x}`,
       `/api/v2/actions/actions?triggerId=${x}&actionName=${x}&deployed=${x}&${x}=1`,
+      `/api/v2/users/${x}`,
+      `/api/v2/users/auth0%7C${x}%25zz`,
     ]);
-    const bodies = [undefined, "{}", "[]", "null", '"text"', `{"__proto__":{"name":"x"},"constructor":{"prototype":1}}`, `{"bindings":{"__proto__":[]}}`];
+    const bodies = [
+      undefined,
+      "{}",
+      "[]",
+      "null",
+      '"text"',
+      `{"__proto__":{"name":"x"},"constructor":{"prototype":1}}`,
+      `{"bindings":{"__proto__":[]}}`,
+      `{"password":{"length":99}}`,
+    ];
     const seen = new Set<number>();
     for (const path of paths) {
       for (const method of ["GET", "POST", "PATCH", "DELETE"]) {
@@ -223,6 +289,43 @@ describe("a sweep of prototype names in every path parameter, query and body", (
           if (answer.status >= 500) throw new Error(`${method} ${path} ${body ?? ""}: ${answer.status} ${json(answer.body)}`);
         }
       }
+    }
+    // The authentication API's endpoints, with odd bodies and credentials.
+    const authBodies = [
+      `{"grant_type":"client_credentials","client_id":"__proto__","client_secret":"x","audience":"constructor"}`,
+      `{"grant_type":"client_credentials","client_id":{"a":1},"client_secret":["x"]}`,
+      `{"grant_type":["client_credentials"]}`,
+      `{"connection":"Username-Password-Authentication","email":"a@b","password":{"toString":1},"user_metadata":[1]}`,
+      `{"connection":"constructor","email":"__proto__@x","password":"p","username":{"__proto__":1}}`,
+      "[]",
+      "null",
+    ];
+    for (const path of ["/oauth/token", "/dbconnections/signup", "/local/login", "/u/login", "/userinfo"]) {
+      for (const body of authBodies) {
+        const answer = await send("POST", path, body, JSON_TYPE, null);
+        seen.add(answer.status);
+        if (answer.status >= 500) throw new Error(`POST ${path} ${body}: ${answer.status} ${json(answer.body)}`);
+      }
+    }
+    // The OIDC endpoints with prototype names in every query parameter.
+    const query = [
+      "client_id",
+      "redirect_uri",
+      "response_type",
+      "scope",
+      "state",
+      "code_challenge",
+      "code_challenge_method",
+      "response_mode",
+      "state",
+      "returnTo",
+    ]
+      .map((k, i) => `${k}=${["__proto__", "constructor", "toString"][i % 3]}`)
+      .join("&");
+    for (const path of ["/authorize", "/u/login", "/userinfo", "/v2/logout", "/.well-known/openid-configuration"]) {
+      const answer = await send("GET", `${path}?${query}&__proto__[x]=1`, undefined, {}, null);
+      seen.add(answer.status);
+      if (answer.status >= 500) throw new Error(`GET ${path}: ${answer.status} ${json(answer.body)}`);
     }
     expect([...seen].every((status) => status < 500)).toBe(true);
     expect(seen.has(404)).toBe(true);

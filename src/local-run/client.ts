@@ -66,7 +66,9 @@ export function requestJson<T = unknown>(url: string, options: RequestOptions = 
         });
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`${options.method ?? "GET"} ${url}: no answer within ${options.timeoutMs ?? 30_000} ms`)));
+    req.on("timeout", () =>
+      req.destroy(new Error(`${options.method ?? "GET"} ${url}: no answer within ${options.timeoutMs ?? 30_000} ms`)),
+    );
     req.on("error", reject);
     if (payload !== undefined) req.write(payload);
     req.end();
@@ -76,6 +78,10 @@ export function requestJson<T = unknown>(url: string, options: RequestOptions = 
 /** Verifies an ID token the way a relying party does: signature from the JWKS over HTTPS, issuer, audience, expiry. */
 export async function verifyIdToken(tenantUrl: string, idToken: string, options: { ca?: string; audience: string }): Promise<JWTPayload> {
   const jwks = createRemoteJWKSet(new URL("/.well-known/jwks.json", tenantUrl), { agent: agentFor(options.ca) });
-  const { payload } = await jwtVerify(idToken, jwks, { issuer: `${tenantUrl.replace(/\/$/, "")}/`, audience: options.audience, algorithms: ["RS256"] });
+  const { payload } = await jwtVerify(idToken, jwks, {
+    issuer: `${tenantUrl.replace(/\/$/, "")}/`,
+    audience: options.audience,
+    algorithms: ["RS256"],
+  });
   return payload;
 }

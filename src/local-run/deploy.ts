@@ -49,7 +49,11 @@ export function stackRunner(dir: string, env: NodeJS.ProcessEnv, onLine?: (line:
   const must = async (args: string[], ok: number[] = [0]) => {
     const result = await run(args);
     if (!ok.includes(result.code)) {
-      throw new TerraformError(`${explainFailure(`terraform ${args[0]}`, result, env, dir)}\n${lastLines(result.stderr || result.stdout, 30)}`, args, result);
+      throw new TerraformError(
+        `${explainFailure(`terraform ${args[0]}`, result, env, dir)}\n${lastLines(result.stderr || result.stdout, 30)}`,
+        args,
+        result,
+      );
     }
     return result;
   };

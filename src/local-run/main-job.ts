@@ -60,9 +60,11 @@ export class LocalDeployError extends Error {}
 export function localTenantTarget(tenantsDir: string, name: string): { tenant: Tenant; port: number } {
   const tenants = loadTenants(tenantsDir);
   const tenant = tenants.find((t) => t.name === name);
-  if (!tenant) throw new LocalDeployError(`${tenantsDir}: no tenant file "${name}.yaml" (tenants: ${tenants.map((t) => t.name).join(", ")})`);
+  if (!tenant)
+    throw new LocalDeployError(`${tenantsDir}: no tenant file "${name}.yaml" (tenants: ${tenants.map((t) => t.name).join(", ")})`);
   const match = /^(localhost|127\.0\.0\.1):(\d+)$/.exec(tenant.domain);
-  if (!match) throw new LocalDeployError(`${tenant.file}: domain: must be "localhost:<port>" to deploy to the local tenant, not "${tenant.domain}"`);
+  if (!match)
+    throw new LocalDeployError(`${tenant.file}: domain: must be "localhost:<port>" to deploy to the local tenant, not "${tenant.domain}"`);
   return { tenant, port: Number(match[2]) };
 }
 
@@ -83,13 +85,17 @@ export async function deployAndLogin(options: MainJobOptions = {}): Promise<Main
 
   progress(`starting the local tenant on https://${config.domain}`);
   const tenant: LocalTenant = await timed("start tenant", () =>
-    startLocalTenant({ port, ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(options.usersDir ? { usersDir: options.usersDir } : {}) }).catch(
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === "EADDRINUSE")
-          throw new LocalDeployError(`port ${port} is in use: stop the process holding it (another local tenant?) or change the domain in ${config.file}`);
-        throw error;
-      },
-    ),
+    startLocalTenant({
+      port,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.usersDir ? { usersDir: options.usersDir } : {}),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE")
+        throw new LocalDeployError(
+          `port ${port} is in use: stop the process holding it (another local tenant?) or change the domain in ${config.file}`,
+        );
+      throw error;
+    }),
   );
   try {
     const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
@@ -128,11 +134,15 @@ export async function deployAndLogin(options: MainJobOptions = {}): Promise<Main
       }),
     );
     if (login.status !== 200 || !login.body.id_token) {
-      throw new LocalDeployError(`login of "${user}" failed: ${login.status} ${login.body.error ?? ""} ${login.body.error_description ?? ""}`.trim());
+      throw new LocalDeployError(
+        `login of "${user}" failed: ${login.status} ${login.body.error ?? ""} ${login.body.error_description ?? ""}`.trim(),
+      );
     }
     progress("verifying the ID token against the tenant's JWKS");
-    const claims = await timed("verify", () => verifyIdToken(tenant.url, login.body.id_token!, { ca: tenant.caPem, audience: LOCAL_APP.client_id }));
-    return { claims: claims as Record<string, unknown>, timings };
+    const claims = await timed("verify", () =>
+      verifyIdToken(tenant.url, login.body.id_token!, { ca: tenant.caPem, audience: LOCAL_APP.client_id }),
+    );
+    return { claims: claims, timings };
   } finally {
     progress("stopping the local tenant");
     await tenant.close();

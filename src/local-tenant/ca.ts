@@ -30,7 +30,12 @@ export interface ServerCredentials extends CertificateFiles {
 }
 
 /** Where Linux distributions and macOS keep the system's root certificates, first match wins. */
-const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"];
+const SYSTEM_BUNDLES = [
+  "/etc/ssl/certs/ca-certificates.crt",
+  "/etc/pki/tls/certs/ca-bundle.crt",
+  "/etc/ssl/ca-bundle.pem",
+  "/etc/ssl/cert.pem",
+];
 
 const SERVER_NAMES = { dns: ["localhost"], ips: ["127.0.0.1", "::1"] };
 const DAY_MS = 24 * 60 * 60 * 1000;

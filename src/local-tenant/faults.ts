@@ -86,7 +86,8 @@ export class Faults {
 
 /** Checks a settings document (from the control endpoint or the command line). */
 export function parseFaultSettings(value: unknown): FaultSettings {
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new FaultError('fault settings must be an object: {"rules": [...], "buildMs": 0}');
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new FaultError('fault settings must be an object: {"rules": [...], "buildMs": 0}');
   const { rules, buildMs, ...rest } = value as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw new FaultError(`unknown fault setting(s): ${unknown.join(", ")}; allowed: rules, buildMs`);
@@ -104,9 +105,10 @@ function checkRule(raw: unknown, index: number): FaultRule {
   const allowed = ["method", "path", "status", "times", "resetAfterSeconds", "skip"];
   const extra = Object.keys(rule).filter((k) => !allowed.includes(k));
   if (extra.length > 0) throw new FaultError(`${where}: unknown field(s) ${extra.join(", ")}; allowed: ${allowed.join(", ")}`);
-  if (typeof rule.status !== "number" || rule.status < 400 || rule.status > 599) throw new FaultError(`${where}.status must be an HTTP error status (400-599)`);
+  if (typeof rule.status !== "number" || rule.status < 400 || rule.status > 599)
+    throw new FaultError(`${where}.status must be an HTTP error status (400-599)`);
   for (const key of ["times", "resetAfterSeconds", "skip"] as const) {
-    if (rule[key] !== undefined && (typeof rule[key] !== "number" || !Number.isInteger(rule[key]) || (rule[key] as number) < 0)) {
+    if (rule[key] !== undefined && (typeof rule[key] !== "number" || !Number.isInteger(rule[key]) || rule[key] < 0)) {
       throw new FaultError(`${where}.${key} must be a non-negative integer`);
     }
   }
@@ -148,6 +150,11 @@ function respond(rule: ActiveRule, nowMs: number): InjectedFault {
   return {
     status: rule.status,
     headers: {},
-    body: { statusCode: rule.status, error, message: "The service is temporarily unavailable (injected fault).", errorCode: "service_unavailable" },
+    body: {
+      statusCode: rule.status,
+      error,
+      message: "The service is temporarily unavailable (injected fault).",
+      errorCode: "service_unavailable",
+    },
   };
 }

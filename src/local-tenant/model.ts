@@ -162,12 +162,19 @@ const TRIGGER_REF: Schema = {
 };
 const DEPENDENCY: Schema = {
   type: "object",
-  properties: { name: { type: "string", minLength: 1, maxLength: 214 }, version: { type: "string", minLength: 1, maxLength: 100 }, registry_url: { type: "string" } },
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 214 },
+    version: { type: "string", minLength: 1, maxLength: 100 },
+    registry_url: { type: "string" },
+  },
   required: ["name", "version"],
 };
 const SECRET: Schema = {
   type: "object",
-  properties: { name: { type: "string", minLength: 1, maxLength: LIMITS.secretNameLength }, value: { type: "string", minLength: 1, maxLength: LIMITS.secretValueLength } },
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: LIMITS.secretNameLength },
+    value: { type: "string", minLength: 1, maxLength: LIMITS.secretValueLength },
+  },
   required: ["name"],
 };
 const MODULE_REF: Schema = {
@@ -199,7 +206,11 @@ const BINDING: Schema = {
   required: ["ref"],
 };
 /** The body of PATCH /api/v2/actions/triggers/{trigger}/bindings. */
-export const BINDINGS_BODY: Schema = { type: "object", properties: { bindings: { type: "array", items: BINDING } }, required: ["bindings"] };
+export const BINDINGS_BODY: Schema = {
+  type: "object",
+  properties: { bindings: { type: "array", items: BINDING } },
+  required: ["bindings"],
+};
 
 export interface ActionInput {
   name?: unknown;
@@ -254,7 +265,10 @@ export class TenantModel {
   private readonly checks = new Set<Promise<void>>();
 
   constructor(initial: TenantState = emptyState(), options: ModelOptions = {}) {
-    if (initial.format !== STATE_FORMAT) throw new Error(`tenant state format ${String(initial.format)} is not supported (expected ${STATE_FORMAT})`);
+    // Read as unknown: a state file from another version may hold anything here.
+    const format: unknown = initial.format;
+    if (format !== STATE_FORMAT)
+      throw new Error(`tenant state format ${JSON.stringify(format)} is not supported (expected ${STATE_FORMAT})`);
     this.state = structuredClone(initial);
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
@@ -380,7 +394,11 @@ export class TenantModel {
     const action = this.getAction(id);
     const status = this.statusOf(action);
     if (status !== "built") {
-      throw new TenantError(400, "action_not_built", `A draft must be in the 'built' state before it can be deployed (the draft is '${status}').`);
+      throw new TenantError(
+        400,
+        "action_not_built",
+        `A draft must be in the 'built' state before it can be deployed (the draft is '${status}').`,
+      );
     }
     return this.addVersion(action, {
       code: action.code,
@@ -580,14 +598,16 @@ function checkActionBody(body: unknown, schema: Schema): ValidActionInput {
   const input = validatePayload<ValidActionInput>(body, schema);
   input.supported_triggers?.forEach((t, i) => {
     if (!isTrigger(t.id)) throw payloadError(`No enum match for: ${JSON.stringify(t.id)}`, `supported_triggers[${i}].id`);
-    if (!TRIGGERS[t.id].includes(t.version)) throw payloadError(`No enum match for: ${JSON.stringify(t.version)}`, `supported_triggers[${i}].version`);
+    if (!TRIGGERS[t.id].includes(t.version))
+      throw payloadError(`No enum match for: ${JSON.stringify(t.version)}`, `supported_triggers[${i}].version`);
   });
   if (input.runtime !== undefined && !(RUNTIMES as readonly string[]).includes(input.runtime)) {
     throw payloadError(`No enum match for: ${JSON.stringify(input.runtime)}`, "runtime");
   }
   const seen = new Set<string>();
   input.secrets?.forEach((secret, i) => {
-    if (seen.has(secret.name)) throw payloadError(`Array items are not unique (secret name ${JSON.stringify(secret.name)})`, `secrets[${i}].name`);
+    if (seen.has(secret.name))
+      throw payloadError(`Array items are not unique (secret name ${JSON.stringify(secret.name)})`, `secrets[${i}].name`);
     seen.add(secret.name);
   });
   // Action modules are not emulated: refuse rather than accept and ignore them.

@@ -47,8 +47,10 @@ function check(value: unknown, schema: Schema, path: string): Problem | undefine
       return undefined;
     case "array": {
       const list = value as unknown[];
-      if (schema.minItems !== undefined && list.length < schema.minItems) return { message: `Array is too short (${list.length}), minimum ${schema.minItems}`, path };
-      if (schema.maxItems !== undefined && list.length > schema.maxItems) return { message: `Array is too long (${list.length}), maximum ${schema.maxItems}`, path };
+      if (schema.minItems !== undefined && list.length < schema.minItems)
+        return { message: `Array is too short (${list.length}), minimum ${schema.minItems}`, path };
+      if (schema.maxItems !== undefined && list.length > schema.maxItems)
+        return { message: `Array is too long (${list.length}), maximum ${schema.maxItems}`, path };
       for (let i = 0; i < list.length; i++) {
         const problem = check(list[i], schema.items, `${path}[${i}]`);
         if (problem) return problem;

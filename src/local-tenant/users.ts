@@ -64,7 +64,8 @@ export class UserDirectory {
       if (!parsed.success) {
         problems.push(
           ...parsed.error.issues.map(
-            (i) => `${file}: ${i.path.join(".") || "(file)"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message}`,
+            (i) =>
+              `${file}: ${i.path.join(".") || "(file)"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message}`,
           ),
         );
         continue;
@@ -93,7 +94,10 @@ export class UserDirectory {
 }
 
 /** The post-login v3 `event.user` of a fixture user, with what earlier logins' Actions stored. */
-export function eventUser(user: FixtureUser, stored?: { app_metadata: Record<string, unknown>; user_metadata: Record<string, unknown> }): User {
+export function eventUser(
+  user: FixtureUser,
+  stored?: { app_metadata: Record<string, unknown>; user_metadata: Record<string, unknown> },
+): User {
   const [provider, ...rest] = user.user_id.split("|");
   const id = rest.join("|");
   return {

@@ -5,7 +5,7 @@ import { objectBody } from "./http";
 import { paginate } from "./pagination";
 
 export const actionsRoutes: RouteArea = (app, { model }) => {
-  app.get("/api/v2/actions/actions", async (request: Req) => {
+  app.get("/api/v2/actions/actions", (request: Req) => {
     const q = request.query;
     const list = model.listActions({
       ...(q.triggerId ? { triggerId: q.triggerId } : {}),
@@ -19,26 +19,28 @@ export const actionsRoutes: RouteArea = (app, { model }) => {
     );
   });
 
-  app.post("/api/v2/actions/actions", async (request: Req, reply) => {
+  app.post("/api/v2/actions/actions", (request: Req, reply) => {
     const action = model.createAction(objectBody(request.body));
     return reply.code(201).send(actionView(model, action, true));
   });
 
-  app.get("/api/v2/actions/actions/:id", async (request: Req) => actionView(model, model.getAction(request.params.id)));
+  app.get("/api/v2/actions/actions/:id", (request: Req) => actionView(model, model.getAction(request.params.id)));
 
-  app.patch("/api/v2/actions/actions/:id", async (request: Req) => actionView(model, model.updateAction(request.params.id, objectBody(request.body)), true));
+  app.patch("/api/v2/actions/actions/:id", (request: Req) =>
+    actionView(model, model.updateAction(request.params.id, objectBody(request.body)), true),
+  );
 
-  app.delete("/api/v2/actions/actions/:id", async (request: Req, reply) => {
+  app.delete("/api/v2/actions/actions/:id", (request: Req, reply) => {
     model.deleteAction(request.params.id, { force: request.query.force === "true" });
     return reply.code(204).send();
   });
 
-  app.post("/api/v2/actions/actions/:id/deploy", async (request: Req) => {
+  app.post("/api/v2/actions/actions/:id/deploy", (request: Req) => {
     const version = model.deployAction(request.params.id);
     return deployView(model.getAction(request.params.id), version);
   });
 
-  app.get("/api/v2/actions/actions/:id/versions", async (request: Req) => {
+  app.get("/api/v2/actions/actions/:id/versions", (request: Req) => {
     const action = model.getAction(request.params.id);
     // Newest first, as the dashboard's version history lists them.
     return paginate(
@@ -48,12 +50,12 @@ export const actionsRoutes: RouteArea = (app, { model }) => {
     );
   });
 
-  app.get("/api/v2/actions/actions/:id/versions/:versionId", async (request: Req) => {
+  app.get("/api/v2/actions/actions/:id/versions/:versionId", (request: Req) => {
     const action = model.getAction(request.params.id);
     return versionListItem(model, action, model.getVersion(action.id, request.params.versionId));
   });
 
-  app.post("/api/v2/actions/actions/:id/versions/:versionId/deploy", async (request: Req) => {
+  app.post("/api/v2/actions/actions/:id/versions/:versionId/deploy", (request: Req) => {
     const version = model.redeployVersion(request.params.id, request.params.versionId);
     return deployView(model.getAction(request.params.id), version);
   });

@@ -47,11 +47,16 @@ export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
 
   app.setErrorHandler((caught, _request, reply) => {
     if (caught instanceof TenantError) return sendError(reply, caught.statusCode, caught.message, caught.errorCode);
-    if (caught instanceof OAuthError) return reply.code(caught.statusCode).send({ error: caught.error, error_description: caught.description });
+    if (caught instanceof OAuthError)
+      return reply.code(caught.statusCode).send({ error: caught.error, error_description: caught.description });
     // Errors from Node itself (zlib, sockets) may come from another realm: read fields, never `instanceof Error`.
     const { statusCode: status, code, message } = (caught ?? {}) as { statusCode?: number; code?: string; message?: string };
     if (status === 413 || code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return reply.code(413).send({ statusCode: 413, error: "Request Entity Too Large", message: `Payload content length greater than maximum allowed: ${BODY_LIMIT_BYTES}` });
+      return reply.code(413).send({
+        statusCode: 413,
+        error: "Request Entity Too Large",
+        message: `Payload content length greater than maximum allowed: ${BODY_LIMIT_BYTES}`,
+      });
     }
     if (status === 415 || code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return reply.code(415).send(errorBody(415, "Unsupported Media Type"));
     // Anything else the framework refuses (bad Content-Length, a malformed URL, a body on a GET) is the client's doing.
@@ -89,7 +94,12 @@ export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
 const INVALID_COMPRESSED = "Invalid compressed payload";
 
 const DECOMPRESSORS: Readonly<Record<string, () => Transform>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, () => Transform>, { gzip: createGunzip, "x-gzip": createGunzip, deflate: createInflate, br: createBrotliDecompress }),
+  Object.assign(Object.create(null) as Record<string, () => Transform>, {
+    gzip: createGunzip,
+    "x-gzip": createGunzip,
+    deflate: createInflate,
+    br: createBrotliDecompress,
+  }),
 );
 
 function decompress(encoding: string | undefined, payload: Readable): Readable {

@@ -5,10 +5,10 @@ import type { Req, RouteArea } from "./context";
 
 export const localControlRoutes: RouteArea = (app, ctx) => {
   const { model } = ctx;
-  app.get("/local/health", async () => ({ ok: true }));
+  app.get("/local/health", () => ({ ok: true }));
 
-  app.get("/local/faults", async () => ({ pending: ctx.faults.pending(), served: ctx.faults.served, buildMs: model.buildDurationMs }));
-  app.put("/local/faults", async (request: Req, reply) => {
+  app.get("/local/faults", () => ({ pending: ctx.faults.pending(), served: ctx.faults.served, buildMs: model.buildDurationMs }));
+  app.put("/local/faults", (request: Req, reply) => {
     try {
       const settings = parseFaultSettings(request.body);
       ctx.faults.clear();

@@ -14,7 +14,9 @@ export const oauthRoutes: RouteArea = (app, ctx) => {
     const body = (request.body ?? {}) as Record<string, string>;
     if (body.grant_type === "authorization_code") return authorizationCodeGrant({ model: ctx.oidc, tokens }, request, reply);
     if (body.grant_type !== "client_credentials") {
-      return reply.code(403).send({ error: "unsupported_grant_type", error_description: `Unsupported grant type: ${String(body.grant_type)}` });
+      return reply
+        .code(403)
+        .send({ error: "unsupported_grant_type", error_description: `Unsupported grant type: ${String(body.grant_type)}` });
     }
     const presented = clientFromRequest(request, body);
     if (!presented || presented.client_id !== ctx.client.client_id || !secretMatches(presented.client_secret, ctx.client.client_secret)) {
@@ -44,6 +46,7 @@ export function clientFromRequest(request: Req, body: Record<string, string>): {
       return undefined;
     }
   }
-  if (typeof body.client_id === "string" && typeof body.client_secret === "string") return { client_id: body.client_id, client_secret: body.client_secret };
+  if (typeof body.client_id === "string" && typeof body.client_secret === "string")
+    return { client_id: body.client_id, client_secret: body.client_secret };
   return undefined;
 }

@@ -6,7 +6,12 @@
  */
 import { TenantError } from "../errors";
 
-export function paginate<T>(key: string, items: readonly T[], query: { page?: string; per_page?: string }, defaultPerPage = 50): Record<string, unknown> {
+export function paginate<T>(
+  key: string,
+  items: readonly T[],
+  query: { page?: string; per_page?: string },
+  defaultPerPage = 50,
+): Record<string, unknown> {
   const page = parseIndex(query.page, "page", 0, Number.MAX_SAFE_INTEGER) ?? 0;
   const perPage = parseIndex(query.per_page, "per_page", 1, 100) ?? defaultPerPage;
   const slice = items.slice(page * perPage, page * perPage + perPage);

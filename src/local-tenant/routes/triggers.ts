@@ -7,7 +7,7 @@ import { objectBody } from "./http";
 import { paginate } from "./pagination";
 
 export const triggersRoutes: RouteArea = (app, { model }) => {
-  app.get("/api/v2/actions/triggers", async () => ({
+  app.get("/api/v2/actions/triggers", () => ({
     triggers: Object.entries(TRIGGERS).map(([id, versions]) => ({
       id,
       version: versions.at(-1),
@@ -18,7 +18,7 @@ export const triggersRoutes: RouteArea = (app, { model }) => {
     })),
   }));
 
-  app.get("/api/v2/actions/triggers/:trigger/bindings", async (request: Req) => {
+  app.get("/api/v2/actions/triggers/:trigger/bindings", (request: Req) => {
     const trigger = request.params.trigger;
     return paginate(
       "bindings",
@@ -27,7 +27,7 @@ export const triggersRoutes: RouteArea = (app, { model }) => {
     );
   });
 
-  app.patch("/api/v2/actions/triggers/:trigger/bindings", async (request: Req) => {
+  app.patch("/api/v2/actions/triggers/:trigger/bindings", (request: Req) => {
     const trigger = request.params.trigger;
     model.getBindings(trigger); // an unknown trigger is a 404 before any body problem
     const body = validatePayload<{ bindings: unknown }>(objectBody(request.body), BINDINGS_BODY);

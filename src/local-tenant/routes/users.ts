@@ -13,7 +13,7 @@ import { objectBody } from "./http";
 
 export const usersRoutes: RouteArea = (app, ctx) => {
   const find = (id: string) => {
-    const user = ctx.dbUsers.get(decodeURIComponent(id));
+    const user = ctx.dbUsers.get(decodedOnce(id));
     if (!user) throw new TenantError(404, "inexistent_user", "The user does not exist.");
     return user;
   };
@@ -36,3 +36,12 @@ export const usersRoutes: RouteArea = (app, ctx) => {
     return userView(updated);
   });
 };
+
+/** Fastify has decoded the path parameter already; a second decode of a literal "%" must not become a 500. */
+function decodedOnce(id: string): string {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id;
+  }
+}
