@@ -72,7 +72,7 @@ export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0];
     const isApi = path.startsWith("/api/v2/");
-    const isControl = path.startsWith("/local/faults");
+    const isControl = path.startsWith("/local/faults") || path.startsWith("/local/seed");
     if (!isApi && !isControl) return;
     const header = request.headers.authorization;
     if (!header) return sendError(reply, 401, "Missing authentication", "missing_authentication");
