@@ -6,10 +6,10 @@
  * Exit status: 0 converted fully (type-checks), 1 written but with MIGRATION_TODO_* or type errors,
  * 2 nothing written (bad arguments, a Rule that does not parse, a tenant file that would break).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { handlerNameFromFile, HANDLER_NAME } from "./handler-name";
+import { displayPath, readMigrationInputs } from "./cli-input";
 import { migrateRule } from "./migrate-rule";
 import { RuleSyntaxError } from "./parse-rule";
 import { formatMigrationReport } from "./report";
@@ -40,29 +40,12 @@ export async function migrateRuleCli(argv: string[], io: Output): Promise<number
     io.error(USAGE);
     return 2;
   }
-  const handler = args.values.name ?? handlerNameFromFile(ruleFile);
-  if (!HANDLER_NAME.test(handler)) {
-    io.error(`--name "${handler}": a handler name is kebab-case (lowercase letters, digits and -), e.g. add-roles-to-tokens`);
+  const inputs = readMigrationInputs(ruleFile, args.values, "Rule", "add-roles-to-tokens");
+  if ("error" in inputs) {
+    io.error(inputs.error);
     return 2;
   }
-  const dependencyVersions: Record<string, string> = {};
-  for (const spec of args.values.dependency ?? []) {
-    const at = spec.lastIndexOf("@");
-    if (at <= 0) {
-      io.error(`--dependency "${spec}": write it as name@1.2.3`);
-      return 2;
-    }
-    dependencyVersions[spec.slice(0, at)] = spec.slice(at + 1);
-  }
-
-  let source: string;
-  try {
-    source = readFileSync(ruleFile, "utf8");
-  } catch {
-    io.error(`${ruleFile}: cannot read the Rule file`);
-    return 2;
-  }
-  const shownRule = displayPath(ruleFile);
+  const { handler, dependencyVersions, source, shownFile: shownRule } = inputs;
   let result;
   try {
     result = await migrateRule({ source, ruleFile: shownRule, handler, options: { dependencyVersions } });
@@ -109,10 +92,4 @@ function parse(args: string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
-}
-
-/** Paths inside the working directory are shown relative to it (stable output for the same command). */
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), resolve(file));
-  return rel.startsWith("..") ? resolve(file) : rel;
 }

@@ -2,8 +2,8 @@
  * The text `npm run migrate-rule` prints: what changed (grouped by message, with Rule lines),
  * what is left as MIGRATION_TODO_*, the type check, and the tenant-file entry the Action needs.
  */
-import type { ReportEntry } from "./conversion";
 import type { MigrationResult } from "./migrate-rule";
+import { grouped, indent, typeCheckSection } from "./report-sections";
 import { renderTenantSnippet, type TenantActionEntry } from "./tenant-entry";
 
 export interface ReportContext {
@@ -21,14 +21,7 @@ export function formatMigrationReport(result: MigrationResult, ctx: ReportContex
   out.push("Converted:", ...grouped(result.changes), "");
   if (result.notes.length > 0) out.push("Notes:", ...grouped(result.notes), "");
 
-  const repairs = Object.entries(result.repairs).map(([kind, n]) => `${n} ${kind}`);
-  const repaired = repairs.length > 0 ? ` (after behaviour-neutral repairs for untyped Rule code: ${repairs.join(", ")})` : "";
-  if (result.typeProblems.length === 0) {
-    out.push(`Type check (the project's strict tsconfig): ${result.todos.length === 0 ? "ok" : "ok apart from the MIGRATION_TODO_* markers"}${repaired}`, "");
-  } else {
-    out.push(`Type check (the project's strict tsconfig): ${result.typeProblems.length} error(s)${repaired}`);
-    out.push(...result.typeProblems.map((p) => `  ${ctx.outFile}:${p.line}:${p.column}: TS${p.code}: ${p.message}`), "");
-  }
+  out.push(...typeCheckSection(result, ctx.outFile, "Rule"));
 
   if (result.todos.length > 0) {
     out.push(`NOT CONVERTED: ${result.todos.length} construct(s) left as MIGRATION_TODO_* in ${ctx.outFile}:`);
@@ -45,22 +38,4 @@ export function formatMigrationReport(result: MigrationResult, ctx: ReportContex
     out.push("Tenant configuration: not written until the Action converts fully (resolve the TODOs and type errors, then run again).");
   }
   return out.join("\n");
-}
-
-/** "lines 2, 4, 5: user → event.user", in order of first appearance. */
-function grouped(entries: readonly ReportEntry[]): string[] {
-  const byMessage = new Map<string, number[]>();
-  for (const e of entries) byMessage.set(e.message, [...(byMessage.get(e.message) ?? []), e.line]);
-  return [...byMessage.entries()].map(([message, lines]) => {
-    const unique = [...new Set(lines)].filter((l) => l > 0);
-    const where = unique.length === 0 ? "" : unique.length === 1 ? `line ${unique[0]}: ` : `lines ${unique.join(", ")}: `;
-    return `  ${where}${message}`;
-  });
-}
-
-function indent(text: string): string[] {
-  return text
-    .trimEnd()
-    .split("\n")
-    .map((l) => `  ${l}`);
 }

@@ -6,12 +6,12 @@
  * Exit status: 0 converted fully (type-checks), 1 written but with MIGRATION_TODO_* or type
  * errors, 2 nothing written (bad arguments, a Hook that does not parse).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { handlerNameFromFile, HANDLER_NAME } from "../handler-name";
-import type { ReportEntry } from "../conversion";
+import { displayPath, readMigrationInputs } from "../cli-input";
+import { grouped, indent, typeCheckSection } from "../report-sections";
 import { HOOK_KINDS, HOOK_TYPES, isHookType } from "./hook-types";
 import type { HookMigrationResult } from "./migrate-hook";
 import { migrateHook } from "./migrate-hook";
@@ -58,28 +58,12 @@ export async function migrateHookCli(argv: string[], io: Output): Promise<number
     );
     return 2;
   }
-  const handler = args.values.name ?? handlerNameFromFile(hookFile);
-  if (!HANDLER_NAME.test(handler)) {
-    io.error(`--name "${handler}": a handler name is kebab-case (lowercase letters, digits and -), e.g. m2m-claims`);
+  const inputs = readMigrationInputs(hookFile, args.values, "Hook", "m2m-claims");
+  if ("error" in inputs) {
+    io.error(inputs.error);
     return 2;
   }
-  const dependencyVersions: Record<string, string> = {};
-  for (const spec of args.values.dependency ?? []) {
-    const at = spec.lastIndexOf("@");
-    if (at <= 0) {
-      io.error(`--dependency "${spec}": write it as name@1.2.3`);
-      return 2;
-    }
-    dependencyVersions[spec.slice(0, at)] = spec.slice(at + 1);
-  }
-  let source: string;
-  try {
-    source = readFileSync(hookFile, "utf8");
-  } catch {
-    io.error(`${hookFile}: cannot read the Hook file`);
-    return 2;
-  }
-  const shownHook = displayPath(hookFile);
+  const { handler, dependencyVersions, source, shownFile: shownHook } = inputs;
   let result: HookMigrationResult;
   try {
     result = await migrateHook({ source, hookFile: shownHook, hookType: trigger, handler, options: { dependencyVersions } });
@@ -113,29 +97,14 @@ export function formatHookReport(result: HookMigrationResult, hookFile: string, 
   out.push(`${hookFile} (${result.kind.hookType} Hook) → ${outFile} (exports ${result.kind.entryPoint})`, "");
   out.push("Converted:", ...grouped(result.changes), "");
   if (result.notes.length > 0) out.push("Notes:", ...grouped(result.notes), "");
-  const repairs = Object.entries(result.repairs).map(([kind, n]) => `${n} ${kind}`);
-  const repaired = repairs.length > 0 ? ` (after behaviour-neutral repairs for untyped Hook code: ${repairs.join(", ")})` : "";
-  if (result.typeProblems.length === 0) {
-    out.push(
-      `Type check (the project's strict tsconfig): ${result.todos.length === 0 ? "ok" : "ok apart from the MIGRATION_TODO_* markers"}${repaired}`,
-      "",
-    );
-  } else {
-    out.push(`Type check (the project's strict tsconfig): ${result.typeProblems.length} error(s)${repaired}`);
-    out.push(...result.typeProblems.map((p) => `  ${outFile}:${p.line}:${p.column}: TS${p.code}: ${p.message}`), "");
-  }
+  out.push(...typeCheckSection(result, outFile, "Hook"));
   if (result.todos.length > 0) {
     out.push(`NOT CONVERTED: ${result.todos.length} construct(s) left as MIGRATION_TODO_* in ${outFile}:`);
     out.push(...result.todos.map((todo) => `  line ${todo.line}: ${todo.marker}: ${todo.message}`), "");
   }
   if (result.fullyConverted) {
     out.push("Tenant configuration: add the Action to each tenant file that should run it:");
-    out.push(
-      ...flowsSnippet(result)
-        .trimEnd()
-        .split("\n")
-        .map((l) => `  ${l}`),
-    );
+    out.push(...indent(flowsSnippet(result)));
     if (result.secrets.length > 0)
       out.push(
         `Secret values come from the environment at plan/apply: ${result.secrets.map((s) => `AUTH0_SECRET_${s.secret}`).join(", ")}.`,
@@ -145,19 +114,4 @@ export function formatHookReport(result: HookMigrationResult, hookFile: string, 
     out.push("Tenant configuration: not given until the Action converts fully (resolve the TODOs and type errors, then run again).");
   }
   return out.join("\n");
-}
-
-function grouped(entries: readonly ReportEntry[]): string[] {
-  const byMessage = new Map<string, number[]>();
-  for (const e of entries) byMessage.set(e.message, [...(byMessage.get(e.message) ?? []), e.line]);
-  return [...byMessage.entries()].map(([message, lines]) => {
-    const unique = [...new Set(lines)].filter((l) => l > 0);
-    const where = unique.length === 0 ? "" : unique.length === 1 ? `line ${unique[0]}: ` : `lines ${unique.join(", ")}: `;
-    return `  ${where}${message}`;
-  });
-}
-
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), resolve(file));
-  return rel.startsWith("..") ? resolve(file) : rel;
 }
