@@ -9,12 +9,13 @@
  * Every pass records what it changed, and what it could not convert stays in the output as a
  * MIGRATION_TODO_* reference that fails type-checking. Nothing is dropped silently.
  */
-import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { withRuleFunction, wrapFunction } from "./ast";
+import { wrapFunction } from "./ast";
+import { dedupeEntries } from "./dedupe-entries";
 import { Conversion, type ConversionOptions, type ReportEntry, type TodoEntry } from "./conversion";
 import { buildActionFile, formatTypeScript, printActionFile } from "./emit";
 import { parseRule } from "./parse-rule";
+import { renameReservedBindings } from "./reserved-bindings";
 import { convertCallbackCalls } from "./passes/callbacks";
 import { convertEventWrites } from "./passes/event-writes";
 import { convertExitsWithoutCallback } from "./passes/exits";
@@ -64,7 +65,7 @@ const RESERVED_NAMES = ["event", "api", "callbackResults", "scopeList"];
 export async function migrateRule(input: MigrateRuleInput): Promise<MigrationResult> {
   const parsed = parseRule(input.source, input.ruleFile);
   const conv = new Conversion(input.options);
-  renameReservedBindings(parsed.fn, conv);
+  renameReservedBindings(wrapFunction(parsed.fn), RESERVED_NAMES, "Rule", conv);
   const { user, context, callback } = parsed.params;
 
   const split = splitRedirectCallback(parsed.fn.body, context, callback, conv);
@@ -85,7 +86,7 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
   const execute = convert(split.execute);
   const continueBody = split.continue ? convert(split.continue) : undefined;
 
-  const todos: TodoEntry[] = dedupe(conv.todos);
+  const todos: TodoEntry[] = dedupeEntries(conv.todos);
   const header = [
     `Post-login Action converted from the Rule ${input.ruleFile} by \`npm run migrate-rule\`.`,
     `Check that it behaves like the Rule: npm run parity -- ${input.ruleFile} actions/post-login/${input.handler}.ts`,
@@ -114,9 +115,9 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
   return {
     handler: input.handler,
     code: checked.code,
-    changes: dedupe(conv.changes),
+    changes: dedupeEntries(conv.changes),
     todos,
-    notes: dedupe(conv.notes),
+    notes: dedupeEntries(conv.notes),
     typeProblems: checked.problems,
     repairs: checked.repairs,
     secrets,
@@ -124,34 +125,4 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
     hasContinue: continueBody !== undefined,
     fullyConverted: todos.length === 0 && checked.problems.length === 0,
   };
-}
-
-/** A Rule's own `event`, `api`, … would collide with the handler's parameters and helpers. */
-function renameReservedBindings(fn: t.FunctionExpression, conv: Conversion): void {
-  withRuleFunction(wrapFunction(fn), (fnPath) => {
-    const renameIn = (path: NodePath) => {
-      for (const name of RESERVED_NAMES) {
-        if (!path.scope.hasOwnBinding(name)) continue;
-        let renamed = `rule${name[0].toUpperCase()}${name.slice(1)}`;
-        for (let i = 2; path.scope.hasBinding(renamed) || RESERVED_NAMES.includes(renamed); i++) renamed = `rule${name[0].toUpperCase()}${name.slice(1)}${i}`;
-        conv.note(path.scope.getOwnBinding(name)!.identifier, `renamed the Rule's own \`${name}\` to \`${renamed}\` (the Action uses that name)`);
-        path.scope.rename(name, renamed);
-      }
-    };
-    renameIn(fnPath);
-    fnPath.traverse({ Scopable: renameIn });
-  });
-}
-
-/** Statements shared by both entry points are converted twice: report them once. Sorted by line. */
-function dedupe<T extends ReportEntry>(entries: T[]): T[] {
-  const seen = new Set<string>();
-  return entries
-    .filter((e) => {
-      const key = JSON.stringify(e);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.line - b.line);
 }

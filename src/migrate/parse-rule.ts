@@ -5,17 +5,10 @@
  */
 import { parse, parseExpression } from "@babel/parser";
 import * as t from "@babel/types";
+import { SourceSyntaxError } from "./source-syntax-error";
 
-export class RuleSyntaxError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    reason: string,
-  ) {
-    super(`${file}:${line}:${column}: ${reason}`);
-    this.name = "RuleSyntaxError";
-  }
+export class RuleSyntaxError extends SourceSyntaxError {
+  override name = "RuleSyntaxError";
 }
 
 export interface ParsedRule {

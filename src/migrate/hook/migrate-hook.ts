@@ -10,11 +10,12 @@
  * reference that fails type-checking. Nothing is dropped silently.
  */
 import { parse } from "@babel/parser";
-import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { withRuleFunction, wrapFunction } from "../ast";
+import { wrapFunction } from "../ast";
 import { Conversion, type ConversionOptions, type ReportEntry, type TodoEntry } from "../conversion";
+import { dedupeEntries } from "../dedupe-entries";
 import { formatTypeScript, printActionFile, type ActionFile } from "../emit";
+import { renameReservedBindings } from "../reserved-bindings";
 import { convertGlobals } from "../passes/globals";
 import { checkAndRepair, type TypeProblem } from "../type-check";
 import { convertDirectCallbacks, planCallback, promiseBody, type HookHelper } from "./callback";
@@ -85,7 +86,7 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
       "module-level statements moved to the start of the handler (the Action evaluates them on each run)",
     );
   const file = wrapFunction(fn);
-  renameReservedBindings(file, conv);
+  renameReservedBindings(file, RESERVED_NAMES, "Hook", conv);
 
   const preamble: Preamble = { statements: [] };
   if (kind.response === "access-token") checkScopes(file, names[1], callbackName, conv);
@@ -103,7 +104,7 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
   }
   if (!callbackName) conv.note(fn, "the Hook never receives its callback: the Action ends when its body does");
 
-  const todos = dedupe(conv.todos).map((todo) => ({ ...todo, message: hookWording(todo.message) }));
+  const todos = dedupeEntries(conv.todos).map((todo) => ({ ...todo, message: hookWording(todo.message) }));
   const header = [
     `${kind.trigger} Action converted from the ${kind.hookType} Hook ${input.hookFile} by \`npm run migrate-hook\`.`,
     `Check that it behaves like the Hook: npm run parity-hook -- ${input.hookFile} actions/${kind.trigger}/${input.handler}.ts --trigger ${kind.hookType}`,
@@ -124,9 +125,9 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
     handler: input.handler,
     kind,
     code: checked.code,
-    changes: dedupe(conv.changes),
+    changes: dedupeEntries(conv.changes),
     todos,
-    notes: dedupe(conv.notes),
+    notes: dedupeEntries(conv.notes),
     typeProblems: checked.problems,
     repairs: checked.repairs,
     secrets,
@@ -254,36 +255,4 @@ function hookWording(text: string): string {
     .replace(/ \(Rule line (\d+)\): /g, " (Hook line $1): ")
     .replace(/\bRule code: /g, "Hook code: ")
     .replace(/pin one in the Rule \(/g, "pin one in the Hook (");
-}
-
-function renameReservedBindings(file: t.File, conv: Conversion): void {
-  withRuleFunction(file, (fnPath) => {
-    const renameIn = (path: NodePath) => {
-      for (const name of RESERVED_NAMES) {
-        if (!path.scope.hasOwnBinding(name)) continue;
-        let renamed = `hook${name[0].toUpperCase()}${name.slice(1)}`;
-        for (let i = 2; path.scope.hasBinding(renamed) || RESERVED_NAMES.includes(renamed); i++)
-          renamed = `hook${name[0].toUpperCase()}${name.slice(1)}${i}`;
-        conv.note(
-          path.scope.getOwnBinding(name)!.identifier,
-          `renamed the Hook's own \`${name}\` to \`${renamed}\` (the Action uses that name)`,
-        );
-        path.scope.rename(name, renamed);
-      }
-    };
-    renameIn(fnPath);
-    fnPath.traverse({ Scopable: renameIn });
-  });
-}
-
-function dedupe<T extends ReportEntry>(entries: T[]): T[] {
-  const seen = new Set<string>();
-  return entries
-    .filter((e) => {
-      const key = JSON.stringify(e);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.line - b.line);
 }

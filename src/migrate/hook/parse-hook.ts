@@ -6,17 +6,10 @@
  */
 import { parse } from "@babel/parser";
 import * as t from "@babel/types";
+import { SourceSyntaxError } from "../source-syntax-error";
 
-export class HookSyntaxError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    reason: string,
-  ) {
-    super(`${file}:${line}:${column}: ${reason}`);
-    this.name = "HookSyntaxError";
-  }
+export class HookSyntaxError extends SourceSyntaxError {
+  override name = "HookSyntaxError";
 }
 
 export interface ParsedHook {
