@@ -8,8 +8,8 @@
  * Defaults fill what every real login has, so a fixture states only what matters to it. Both
  * sides of a parity run start from the same normalized login (see event-from-login.ts).
  */
-import { readFileSync } from "node:fs";
-import { z, type ZodIssue } from "zod";
+import { z } from "zod";
+import { describeIssue, httpExchangeSchema, issuePath, readFixtureJson } from "./fixture-file";
 
 const json = z.record(z.unknown());
 
@@ -80,27 +80,13 @@ const ruleUser = z
   })
   .passthrough();
 
-const httpExchange = z
-  .object({
-    method: z
-      .string()
-      .transform((m) => m.toUpperCase())
-      .default("GET"),
-    url: z.string().url(),
-    status: z.number().int().min(100).max(599).default(200),
-    body: z.unknown().optional(),
-    /** A network failure instead of a response (e.g. "ETIMEDOUT"). */
-    error: z.string().optional(),
-  })
-  .strict();
-
 const fixture = z
   .object({
     name: z.string().min(1),
     user: ruleUser,
     context: ruleContext.default({}),
     configuration: z.record(z.string()).default({}),
-    http: z.array(httpExchange).default([]),
+    http: z.array(httpExchangeSchema).default([]),
   })
   .strict();
 
@@ -121,7 +107,7 @@ export const fixtureFileSchema = z
   .strict();
 
 export type FixtureFile = z.infer<typeof fixtureFileSchema>;
-export type HttpExchange = z.infer<typeof httpExchange>;
+export type HttpExchange = z.infer<typeof httpExchangeSchema>;
 
 /** One login, normalized: the exact input both the Rule and the Action get. */
 export interface RuleLogin {
@@ -143,30 +129,16 @@ export class FixtureError extends Error {
 }
 
 export function loadFixtureFile(file: string): FixtureFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new FixtureError(`${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "fixture file not found" : `not valid JSON: ${(error as Error).message}`}`);
-  }
-  return parseFixtureFile(file, raw);
+  return parseFixtureFile(file, readFixtureJson(file, (message) => new FixtureError(message)));
 }
 
 export function parseFixtureFile(file: string, raw: unknown): FixtureFile {
   const parsed = fixtureFileSchema.safeParse(raw);
-  if (!parsed.success) throw new FixtureError(parsed.error.issues.map((issue) => `${file}: ${where(issue)}: ${describe(issue)}`).join("\n"));
+  if (!parsed.success) throw new FixtureError(parsed.error.issues.map((issue) => `${file}: ${issuePath(issue)}: ${describeIssue(issue, RULE_FIXTURE_HINT)}`).join("\n"));
   return parsed.data;
 }
 
-function where(issue: ZodIssue): string {
-  return issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("") || "(file)";
-}
-
-function describe(issue: ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown field(s) ${issue.keys.join(", ")}; a fixture holds login inputs as a Rule saw them (see docs/rule-migration.md)`;
-  if (issue.code === "invalid_type") return issue.received === "undefined" ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${issue.received}`;
-  return issue.message;
-}
+const RULE_FIXTURE_HINT = "a fixture holds login inputs as a Rule saw them (see docs/rule-migration.md)";
 
 const DEFAULT_CONTEXT = {
   clientID: "fixture-client-id",

@@ -9,6 +9,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
+import { callCatching, jsonCopy, safeJson } from "./sandbox-calls";
 import { REPO_ROOT } from "../bundle/bundle-action";
 import { isBuiltinModule, parsePackageSpec } from "../migrate/packages";
 import type { RuleLogin } from "./fixtures";
@@ -137,13 +138,8 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
         run.user = jsonCopy(ruleUser ?? user) as Record<string, unknown>;
         resolve();
       };
-      try {
-        const returned = rule(user, context, callback) as unknown;
-        // An async Rule's rejected promise is its throw.
-        if (returned && typeof (returned as PromiseLike<unknown>).then === "function") (returned as PromiseLike<unknown>).then(undefined, fail);
-      } catch (error) {
-        fail(error);
-      }
+      // An async Rule's rejected promise is its throw.
+      callCatching(() => rule(user, context, callback), (error) => fail(error));
     });
   } catch (error) {
     run.failure = error instanceof Error ? error.message : String(error);
@@ -157,17 +153,4 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
 export function errorMessage(error: unknown): string {
   if (typeof error === "object" && error !== null && "message" in error) return String((error).message);
   return String(error);
-}
-
-function jsonCopy(value: unknown): unknown {
-  const text = JSON.stringify(value);
-  return text === undefined ? undefined : JSON.parse(text);
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

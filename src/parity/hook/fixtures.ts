@@ -8,24 +8,11 @@
  * The Hook's arguments are built from the same event through the Hook → Action table
  * (src/migrate/hook/hook-types.ts), so both sides start from one input.
  */
-import { readFileSync } from "node:fs";
 import { z, type ZodIssue } from "zod";
+import { describeIssue, httpExchangeSchema, issuePath, readFixtureJson } from "../fixture-file";
 import { HOOK_KINDS, HOOK_TYPES, type HookKind, type HookType } from "../../migrate/hook/hook-types";
 import { secretNameFor } from "../../migrate/mapping";
 import type { HttpExchange } from "../fixtures";
-
-const httpExchange = z
-  .object({
-    method: z
-      .string()
-      .transform((m) => m.toUpperCase())
-      .default("GET"),
-    url: z.string().url(),
-    status: z.number().int().min(100).max(599).default(200),
-    body: z.unknown().optional(),
-    error: z.string().optional(),
-  })
-  .strict();
 
 const fixture = z
   .object({
@@ -34,7 +21,7 @@ const fixture = z
     event: z.record(z.unknown()).default({}),
     /** Secrets by the Hook's names (context.webtask.secrets.NAME). */
     secrets: z.record(z.string()).default({}),
-    http: z.array(httpExchange).default([]),
+    http: z.array(httpExchangeSchema).default([]),
   })
   .strict();
 
@@ -63,31 +50,16 @@ export class HookFixtureError extends Error {
 }
 
 export function loadHookFixtureFile(file: string): HookFixtureFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new HookFixtureError(
-      `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "fixture file not found" : `not valid JSON: ${(error as Error).message}`}`,
-    );
-  }
+  const raw = readFixtureJson(file, (message) => new HookFixtureError(message));
   const parsed = hookFixtureFileSchema.safeParse(raw);
   if (!parsed.success)
-    throw new HookFixtureError(parsed.error.issues.map((issue) => `${file}: ${where(issue)}: ${describe(issue)}`).join("\n"));
+    throw new HookFixtureError(parsed.error.issues.map((issue) => `${file}: ${issuePath(issue)}: ${describe(issue)}`).join("\n"));
   return parsed.data;
 }
 
-function where(issue: ZodIssue): string {
-  return issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("") || "(file)";
-}
-
 function describe(issue: ZodIssue): string {
-  if (issue.code === "unrecognized_keys")
-    return `unknown field(s) ${issue.keys.join(", ")}; a fixture has name, event, secrets, http (see docs/hook-migration.md)`;
   if (issue.code === "invalid_enum_value") return `must be one of ${issue.options.join(", ")}, not "${String(issue.received)}"`;
-  if (issue.code === "invalid_type")
-    return issue.received === "undefined" ? `is required (${issue.expected})` : `must be ${issue.expected}, not ${issue.received}`;
-  return issue.message;
+  return describeIssue(issue, "a fixture has name, event, secrets, http (see docs/hook-migration.md)");
 }
 
 const REQUEST = {

@@ -12,6 +12,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
+import { callCatching, jsonCopy, safeJson } from "../sandbox-calls";
 import { REPO_ROOT } from "../../bundle/bundle-action";
 import { HOOK_TIME_LIMIT_MS, type HookKind } from "../../migrate/hook/hook-types";
 import { isBuiltinModule, parsePackageSpec } from "../../migrate/packages";
@@ -103,13 +104,10 @@ export async function runHook(
         else run.response = jsonCopy(response);
         resolve();
       };
-      try {
-        const returned = (hook as (...a: unknown[]) => unknown)(...args.map(fromJson), hookContext, callback);
-        if (returned && typeof (returned as Promise<unknown>).then === "function")
-          (returned as Promise<unknown>).then(undefined, (error: unknown) => callback(error ?? new Error("rejected")));
-      } catch (error) {
-        callback(error ?? new Error("threw"));
-      }
+      callCatching(
+        () => (hook as (...a: unknown[]) => unknown)(...args.map(fromJson), hookContext, callback),
+        (error, how) => callback(error ?? new Error(how)),
+      );
     });
   } catch (error) {
     run.failure = error instanceof Error ? error.message : String(error);
@@ -130,17 +128,4 @@ export function describeError(error: unknown): HookError {
     };
   }
   return { name: typeof error, message: String(error) };
-}
-
-function jsonCopy(value: unknown): unknown {
-  const text = JSON.stringify(value);
-  return text === undefined ? undefined : JSON.parse(text);
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
