@@ -3,11 +3,11 @@
  * name is the login name), shaped like an Auth0 user profile. A broken file is named with the
  * field and what is allowed, like a broken tenant file.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { z } from "zod";
 import type { User } from "../../actions/types/post-login-v3";
 import { REPO_ROOT } from "../bundle/bundle-action";
+import { readFixtureDir } from "./fixture-dir";
 
 export const DEFAULT_USERS_DIR = join(REPO_ROOT, "fixtures", "users");
 /** The user `npm start` logs in: the profile of the forum thread the Rule came from. */
@@ -41,37 +41,11 @@ export class UserDirectory {
 
   /** Loads every *.json in `dir`; throws UserFixtureError naming each broken file and field. */
   static load(dir = DEFAULT_USERS_DIR): UserDirectory {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir)
-        .filter((f) => f.endsWith(".json"))
-        .sort();
-    } catch {
-      throw new UserFixtureError(`${dir}: user fixture directory not found; create it with one <login>.json per user`);
-    }
-    const problems: string[] = [];
-    const users = new Map<string, FixtureUser>();
-    for (const entry of entries) {
-      const file = relative(process.cwd(), join(dir, entry)) || entry;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(join(dir, entry), "utf8"));
-      } catch (error) {
-        problems.push(`${file}: not valid JSON (${(error as Error).message})`);
-        continue;
-      }
-      const parsed = userSchema.safeParse(raw);
-      if (!parsed.success) {
-        problems.push(
-          ...parsed.error.issues.map(
-            (i) =>
-              `${file}: ${i.path.join(".") || "(file)"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message}`,
-          ),
-        );
-        continue;
-      }
-      users.set(entry.replace(/\.json$/, ""), parsed.data);
-    }
+    const { entries, problems } = readFixtureDir(dir, userSchema, {
+      missing: "user fixture directory not found; create it with one <login>.json per user",
+      toError: (message) => new UserFixtureError(message),
+    });
+    const users = new Map(entries.map((e): [string, FixtureUser] => [e.name, e.data]));
     if (problems.length > 0) throw new UserFixtureError(problems.join("\n"));
     return new UserDirectory(users);
   }

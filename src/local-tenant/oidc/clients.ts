@@ -6,10 +6,10 @@
  * A broken file is named with the field and what is allowed, like a broken user fixture.
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../../bundle/bundle-action";
+import { readFixtureDir } from "../fixture-dir";
 import { readJsonFile, writeJsonAtomic } from "../store";
 
 export const DEFAULT_CLIENTS_DIR = join(REPO_ROOT, "fixtures", "clients");
@@ -50,40 +50,18 @@ export class ClientRegistry {
    * Throws ClientFixtureError naming each broken file and field.
    */
   static load(dir: string, stateDir: string): ClientRegistry {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir)
-        .filter((f) => f.endsWith(".json"))
-        .sort();
-    } catch {
-      throw new ClientFixtureError(`${dir}: client fixture directory not found; create it with one <client_id>.json per application`);
-    }
-    const problems: string[] = [];
+    const { entries, problems } = readFixtureDir(dir, clientSchema, {
+      missing: "client fixture directory not found; create it with one <client_id>.json per application",
+      allowedFields: Object.keys(clientSchema.shape),
+      toError: (message) => new ClientFixtureError(message),
+    });
     const definitions: Array<z.infer<typeof clientSchema>> = [];
-    for (const entry of entries) {
-      const file = relative(process.cwd(), join(dir, entry)) || entry;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(join(dir, entry), "utf8"));
-      } catch (error) {
-        problems.push(`${file}: not valid JSON (${(error as Error).message})`);
+    for (const { file, data } of entries) {
+      if (definitions.some((d) => d.client_id === data.client_id)) {
+        problems.push(`${file}: client_id: "${data.client_id}" is already defined by another file`);
         continue;
       }
-      const parsed = clientSchema.safeParse(raw);
-      if (!parsed.success) {
-        problems.push(
-          ...parsed.error.issues.map(
-            (i) =>
-              `${file}: ${i.path.join(".") || "(file)"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}; allowed: ${Object.keys(clientSchema.shape).join(", ")}` : i.message}`,
-          ),
-        );
-        continue;
-      }
-      if (definitions.some((d) => d.client_id === parsed.data.client_id)) {
-        problems.push(`${file}: client_id: "${parsed.data.client_id}" is already defined by another file`);
-        continue;
-      }
-      definitions.push(parsed.data);
+      definitions.push(data);
     }
     if (problems.length > 0) throw new ClientFixtureError(problems.join("\n"));
     return new ClientRegistry(withSecrets(definitions, join(stateDir, CLIENT_SECRETS_FILE)));
