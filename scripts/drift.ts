@@ -4,26 +4,17 @@
  * Reports resources changed outside this repository (refresh-only plan). Markdown on stdout,
  * progress and errors on stderr. Exit code: 0 no drift, 2 drift, 1 error.
  */
-import { parseArgs } from "node:util";
+import { parseTenantSelection } from "../src/tenant-selection-args";
 import { driftTenants } from "../src/drift/run-drift";
 
 const USAGE = "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, "local-state": { type: "string" }, "placeholder-secrets": { type: "boolean", default: false }, outdir: { type: "string" }, "tenants-dir": { type: "string" } } });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  const { values, positionals } = parsed;
-  if (values.all === positionals.length > 0) {
-    console.error(USAGE);
-    return 1;
-  }
+  const args = parseTenantSelection({ "local-state": { type: "string" }, "placeholder-secrets": { type: "boolean", default: false }, outdir: { type: "string" }, "tenants-dir": { type: "string" } }, USAGE);
+  if (!args) return 1;
+  const { selection, values } = args;
   const outcome = await driftTenants({
-    selection: values.all ? "all" : positionals,
+    selection,
     localStateDir: values["local-state"],
     placeholderSecrets: values["placeholder-secrets"],
     outdir: values.outdir,

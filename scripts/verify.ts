@@ -5,26 +5,17 @@
  * deployed code, saved-but-undeployed drafts, builds, bindings, orphans. Markdown on stdout and in
  * <outdir>/verify/<tenant>.md, progress and errors on stderr. Exit code: 0 matches, 2 differs, 1 error.
  */
-import { parseArgs } from "node:util";
+import { parseTenantSelection } from "../src/tenant-selection-args";
 import { verifyTenants } from "../src/verify/run-verify";
 
 const USAGE = "usage: npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>]";
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" } } });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  const { values, positionals } = parsed;
-  if (values.all === positionals.length > 0) {
-    console.error(USAGE);
-    return 1;
-  }
+  const args = parseTenantSelection({ "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" } }, USAGE);
+  if (!args) return 1;
+  const { selection, values } = args;
   const outcome = await verifyTenants({
-    selection: values.all ? "all" : positionals,
+    selection,
     localStateDir: values["local-state"],
     outdir: values.outdir,
     tenantsDir: values["tenants-dir"],

@@ -1,0 +1,27 @@
+/**
+ * The command line of the commands that act on tenants (`<tenant...> | --all` plus their own
+ * flags): parsed with node:util's parseArgs; a bad flag or a missing/ambiguous selection prints
+ * the problem and the usage on stderr.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+type Flags = NonNullable<ParseArgsConfig["options"]>;
+
+/** The tenants to act on and the parsed flags, or undefined after printing why not (exit 1). */
+export function parseTenantSelection<const F extends Flags>(flags: F, usage: string) {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { all: { type: "boolean", default: false }, ...flags } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return undefined;
+  }
+  const { values, positionals } = parsed;
+  const all = (values as { all?: boolean }).all === true;
+  // Exactly one of: tenant names, or --all.
+  if (all === positionals.length > 0) {
+    console.error(usage);
+    return undefined;
+  }
+  return { selection: all ? ("all" as const) : positionals, values };
+}
