@@ -72,7 +72,7 @@ describe.each(rules)("rules/%s.js", (name) => {
 it("type-checks every fully converted handler with tsc and the project's strict options", () => {
   expect(fullyConverted.length).toBe(rules.filter((n) => loadFixtureFile(join(RULES, `${n}.fixtures.json`)).migration!.fullyConverted).length);
   mkdirSync(join(project, "actions", "types"), { recursive: true });
-  for (const types of ["post-login-v3.d.ts", "post-login-v3-converted.d.ts"]) cpSync(join(ROOT, "actions", "types", types), join(project, "actions", "types", types));
+  for (const types of ["common.d.ts", "post-login-v3.d.ts", "post-login-v3-converted.d.ts"]) cpSync(join(ROOT, "actions", "types", types), join(project, "actions", "types", types));
   writeFileSync(
     join(project, "tsconfig.json"),
     JSON.stringify({

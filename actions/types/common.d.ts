@@ -1,10 +1,55 @@
 /**
  * Parts of the Actions `event` and `api` objects that Auth0 documents identically for every
  * trigger, shaped like the official `@auth0/actions` package. Each trigger's module
- * (actions/types/<trigger>-<version>.d.ts) re-exports what it uses from here.
+ * (actions/types/<trigger>-<version>.d.ts) imports what it uses from here.
  */
-export type { GeoIp, Client, Connection, Organization, Identity, CustomClaimSetter } from "./post-login-v3";
-import type { GeoIp } from "./post-login-v3";
+
+export interface GeoIp {
+  cityName?: string;
+  continentCode?: string;
+  countryCode?: string;
+  countryCode3?: string;
+  countryName?: string;
+  latitude?: number;
+  longitude?: number;
+  subdivisionCode?: string;
+  subdivisionName?: string;
+  timeZone?: string;
+}
+
+export interface Identity {
+  connection: string;
+  isSocial: boolean;
+  provider: string;
+  user_id: string;
+  userId: string;
+  profileData?: Record<string, unknown>;
+}
+
+export interface Client {
+  client_id: string;
+  name: string;
+  metadata: Record<string, string>;
+}
+
+export interface Connection {
+  id: string;
+  name: string;
+  strategy: string;
+  metadata?: Record<string, string>;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  display_name: string;
+  metadata: Record<string, string>;
+}
+
+export interface CustomClaimSetter<Api> {
+  /** Sets a custom claim. A restricted name or an auth0.com / webtask.io / webtask.run namespace is silently ignored by Auth0. */
+  setCustomClaim(name: string, value: unknown): Api;
+}
 
 /** event.request for triggers that run inside an HTTP request (no `query`/`body` unless documented). */
 export interface RequestBase {
@@ -51,8 +96,8 @@ export interface CacheAPI {
   delete(key: string): CacheWriteResult;
 }
 
-/** A database or social user as the registration and password triggers see it after creation. */
-export interface UserBase {
+/** The profile fields every trigger's user has (post-login adds MFA factors, the others nothing). */
+export interface UserProfile {
   user_id: string;
   email?: string;
   email_verified: boolean;
@@ -67,7 +112,13 @@ export interface UserBase {
   created_at: string;
   updated_at: string;
   last_password_reset?: string;
+  /** Editable only by the application and the Management API: safe to turn into claims. */
   app_metadata: Record<string, unknown>;
+  /** Editable by the user themself: never trust it for authorization claims. */
   user_metadata: Record<string, unknown>;
-  identities: Array<{ connection: string; isSocial: boolean; provider: string; user_id: string; userId: string }>;
+}
+
+/** A database or social user as the registration and password triggers see it after creation. */
+export interface UserBase extends UserProfile {
+  identities: Array<Omit<Identity, "profileData">>;
 }

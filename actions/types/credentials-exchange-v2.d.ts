@@ -4,16 +4,9 @@
  * the official `@auth0/actions/credentials-exchange/v2` package. Switching to it is one import:
  *   import type { Event, CredentialsExchangeAPI } from "@auth0/actions/credentials-exchange/v2";
  */
-import type { CacheAPI, Client, GeoIp, Organization, Tenant } from "./common";
+import type { CacheAPI, Client, Organization, RequestBase, Tenant } from "./common";
 
-export interface Request {
-  ip: string;
-  method: string;
-  hostname?: string;
-  language?: string;
-  user_agent?: string;
-  geoip: GeoIp;
-  asn?: string;
+export interface Request extends RequestBase {
   /** The form body of the token request (client_secret removed). */
   body: Record<string, unknown>;
 }

@@ -6,98 +6,33 @@
  * Only what handlers in this repository and the local tenant use is modelled in detail;
  * everything else is present with its official name so code that compiles here compiles there.
  */
+import type {
+  CacheAPI,
+  Client,
+  Connection,
+  CustomClaimSetter,
+  Identity,
+  Organization,
+  RequestBase,
+  SignupTransaction,
+  UserProfile,
+} from "./common";
+export type { Client, Connection, CustomClaimSetter, GeoIp, Identity, Organization } from "./common";
 
-export interface Identity {
-  connection: string;
-  isSocial: boolean;
-  provider: string;
-  user_id: string;
-  userId: string;
-  profileData?: Record<string, unknown>;
-}
-
-export interface User {
-  user_id: string;
-  email?: string;
-  email_verified: boolean;
-  name?: string;
-  nickname?: string;
-  given_name?: string;
-  family_name?: string;
-  picture?: string;
-  phone_number?: string;
-  phone_verified?: boolean;
-  username?: string;
-  created_at: string;
-  updated_at: string;
-  last_password_reset?: string;
-  /** Editable only by the application and the Management API: safe to turn into claims. */
-  app_metadata: Record<string, unknown>;
-  /** Editable by the user themself: never trust it for authorization claims. */
-  user_metadata: Record<string, unknown>;
+export interface User extends UserProfile {
   identities: Identity[];
   multifactor?: string[];
   enrolledFactors?: Array<{ type: string; options?: Record<string, unknown> }>;
 }
 
-export interface GeoIp {
-  cityName?: string;
-  continentCode?: string;
-  countryCode?: string;
-  countryCode3?: string;
-  countryName?: string;
-  latitude?: number;
-  longitude?: number;
-  subdivisionCode?: string;
-  subdivisionName?: string;
-  timeZone?: string;
-}
-
-export interface Request {
-  ip: string;
-  method: string;
-  hostname?: string;
-  language?: string;
-  user_agent?: string;
+export interface Request extends RequestBase {
   query: Record<string, unknown>;
   body: Record<string, unknown>;
-  geoip: GeoIp;
-  asn?: string;
 }
 
-export interface Client {
-  client_id: string;
-  name: string;
-  metadata: Record<string, string>;
-}
-
-export interface Connection {
-  id: string;
-  name: string;
-  strategy: string;
-  metadata?: Record<string, string>;
-}
-
-export interface Transaction {
+export interface Transaction extends SignupTransaction {
   id?: string;
-  acr_values: string[];
-  locale: string;
-  login_hint?: string;
-  prompt?: string[];
   protocol?: string;
-  redirect_uri?: string;
-  requested_scopes: string[];
-  response_mode?: string;
-  response_type?: string[];
-  state?: string;
-  ui_locales: string[];
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  display_name: string;
-  metadata: Record<string, string>;
 }
 
 export interface Event {
@@ -114,11 +49,6 @@ export interface Event {
   resource_server?: { identifier: string };
   session?: { id: string; created_at?: string; authenticated_at?: string };
   transaction?: Transaction;
-}
-
-export interface CustomClaimSetter<Api> {
-  /** Sets a custom claim. A restricted name or an auth0.com / webtask.io / webtask.run namespace is silently ignored by Auth0. */
-  setCustomClaim(name: string, value: unknown): Api;
 }
 
 export interface PostLoginAPI {
@@ -140,11 +70,7 @@ export interface PostLoginAPI {
     encodeToken(options: { secret: string; payload: Record<string, unknown>; expiresInSeconds?: number }): string;
     validateToken(options: { secret: string; tokenParameterName?: string }): Record<string, unknown>;
   };
-  cache: {
-    get(key: string): { value: string; expires_at?: number } | undefined;
-    set(key: string, value: string, options?: { ttl?: number; expires_at?: number }): { type: "success" } | { type: "error"; code: string };
-    delete(key: string): { type: "success" } | { type: "error"; code: string };
-  };
+  cache: CacheAPI;
   authentication: {
     setPrimaryUser(primaryUserId: string): PostLoginAPI;
     recordMethod(providerUrl: string): PostLoginAPI;

@@ -4,7 +4,7 @@
  * `@auth0/actions/pre-user-registration/v2` package:
  *   import type { Event, PreUserRegistrationAPI } from "@auth0/actions/pre-user-registration/v2";
  */
-import type { CacheAPI, Client, Connection, GeoIp, Organization, SignupTransaction, Tenant } from "./common";
+import type { CacheAPI, Client, Connection, Organization, RequestBase, SignupTransaction, Tenant } from "./common";
 
 /** The user about to be created: no user_id yet, metadata as the signup request sent it. */
 export interface User {
@@ -20,14 +20,7 @@ export interface User {
   user_metadata?: Record<string, unknown>;
 }
 
-export interface Request {
-  ip: string;
-  method: string;
-  hostname?: string;
-  language?: string;
-  user_agent?: string;
-  geoip: GeoIp;
-  asn?: string;
+export interface Request extends RequestBase {
   query?: Record<string, unknown>;
   /** The signup request body (password removed). */
   body: Record<string, unknown>;
