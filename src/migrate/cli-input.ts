@@ -1,10 +1,11 @@
 /**
- * The inputs both migrate commands (migrate-rule, migrate-hook) take the same way: the handler
- * name (from --name or the file name), pinned --dependency versions and the source file. Each
- * problem is one line naming the flag or the file, for the command to print before exiting 2.
+ * The arguments and inputs both migrate commands (migrate-rule, migrate-hook) take the same way:
+ * one source file, -h/--help, the handler name (from --name or the file name), pinned --dependency
+ * versions. Each problem is one line naming the flag or the file, printed before exiting 2.
  */
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { handlerNameFromFile, HANDLER_NAME } from "./handler-name";
 
 export interface MigrationInputs {
@@ -52,4 +53,39 @@ export function readMigrationInputs(
 export function displayPath(file: string): string {
   const rel = relative(process.cwd(), resolve(file));
   return rel.startsWith("..") ? resolve(file) : rel;
+}
+
+export interface CommandOutput {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+/**
+ * Parses a migrate command's arguments: its `flags` plus -h/--help, and exactly one source file.
+ * Returns the exit status instead when the command is done: 0 after printing the usage for
+ * --help, 2 after printing a bad flag or a wrong number of files with the usage.
+ */
+export function parseMigrateArgs<const F extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  flags: F,
+  usage: string,
+  io: CommandOutput,
+) {
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, options: { ...flags, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    io.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if ((args.values as { help?: boolean }).help) {
+    io.log(usage);
+    return 0;
+  }
+  const [file] = args.positionals;
+  if (!file || args.positionals.length > 1) {
+    io.error(usage);
+    return 2;
+  }
+  return { file, values: args.values };
 }

@@ -8,8 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { displayPath, readMigrationInputs } from "./cli-input";
+import { displayPath, parseMigrateArgs, readMigrationInputs, type CommandOutput } from "./cli-input";
 import { migrateRule } from "./migrate-rule";
 import { RuleSyntaxError } from "./parse-rule";
 import { formatMigrationReport } from "./report";
@@ -17,29 +16,13 @@ import { tenantActionEntry, TenantFileError, writeTenantEntry } from "./tenant-e
 
 const USAGE = "usage: npm run migrate-rule -- <rule.js> [--name <handler>] [--out <dir>] [--tenant <tenant>] [--dependency pkg@1.2.3]...";
 
-export interface Output {
-  log(text: string): void;
-  error(text: string): void;
-}
+export type { CommandOutput as Output } from "./cli-input";
 
 /** The command, minus the process: arguments in, report out, exit status returned. */
-export async function migrateRuleCli(argv: string[], io: Output): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (error) {
-    io.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.log(USAGE);
-    return 0;
-  }
-  const [ruleFile] = args.positionals;
-  if (!ruleFile || args.positionals.length > 1) {
-    io.error(USAGE);
-    return 2;
-  }
+export async function migrateRuleCli(argv: string[], io: CommandOutput): Promise<number> {
+  const args = parseMigrateArgs(argv, { name: { type: "string" }, out: { type: "string" }, tenant: { type: "string" }, dependency: { type: "string", multiple: true } }, USAGE, io);
+  if (typeof args === "number") return args;
+  const ruleFile = args.file;
   const inputs = readMigrationInputs(ruleFile, args.values, "Rule", "add-roles-to-tokens");
   if ("error" in inputs) {
     io.error(inputs.error);
@@ -78,18 +61,4 @@ export async function migrateRuleCli(argv: string[], io: Output): Promise<number
   io.log(formatMigrationReport(result, { ruleFile: shownRule, outFile: displayPath(outFile), entry, tenantOutcome }));
   if (args.values.tenant && !result.fullyConverted) io.error(`--tenant: ${args.values.tenant} left unchanged: the Action is not fully converted.`);
   return result.fullyConverted ? 0 : 1;
-}
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      name: { type: "string" },
-      out: { type: "string" },
-      tenant: { type: "string" },
-      dependency: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }

@@ -12,7 +12,8 @@
 import * as t from "@babel/types";
 import { wrapFunction } from "./ast";
 import { dedupeEntries } from "./dedupe-entries";
-import { Conversion, type ConversionOptions, type ReportEntry, type TodoEntry } from "./conversion";
+import { Conversion, type ConversionOptions, type TodoEntry } from "./conversion";
+import type { ConversionResult } from "./conversion-result";
 import { buildActionFile, formatTypeScript, printActionFile } from "./emit";
 import { parseRule } from "./parse-rule";
 import { renameReservedBindings } from "./reserved-bindings";
@@ -25,7 +26,7 @@ import { convertGlobals } from "./passes/globals";
 import { convertManagementApi } from "./passes/metadata";
 import { splitRedirectCallback } from "./passes/redirect";
 import { convertUser } from "./passes/user";
-import { checkAndRepair, DENY_REASON_MARKER, type TypeProblem } from "./type-check";
+import { checkAndRepair, DENY_REASON_MARKER } from "./type-check";
 
 export interface MigrateRuleInput {
   /** The Rule's source text. */
@@ -37,26 +38,11 @@ export interface MigrateRuleInput {
   options?: ConversionOptions;
 }
 
-export interface MigrationResult {
-  handler: string;
-  /** The Action's TypeScript source, formatted. */
-  code: string;
-  changes: ReportEntry[];
-  /** Constructs left as MIGRATION_TODO_* in the output. */
-  todos: TodoEntry[];
-  notes: ReportEntry[];
-  /** Type errors other than the TODO markers' (should be none when the conversion is complete). */
-  typeProblems: TypeProblem[];
-  /** Behaviour-neutral type repairs, counted by kind. */
-  repairs: Record<string, number>;
+export interface MigrationResult extends ConversionResult {
   /** configuration key → Action secret name, sorted by secret name. */
   secrets: Array<{ configurationKey: string; secret: string }>;
-  /** npm dependencies, name → exact version, sorted by name. */
-  dependencies: Record<string, string>;
   /** True when the Action exports onContinuePostLogin (the Rule had a redirect-callback branch). */
   hasContinue: boolean;
-  /** No TODO and no type error: ready to deploy once parity passes. */
-  fullyConverted: boolean;
 }
 
 /** Names the converted code introduces: a Rule's own bindings of these names are renamed first. */

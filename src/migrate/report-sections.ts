@@ -2,8 +2,8 @@
  * Sections of the text both migrate commands print: report entries grouped by message, and the
  * result of type-checking the written Action.
  */
-import type { ReportEntry, TodoEntry } from "./conversion";
-import type { TypeProblem } from "./type-check";
+import type { ReportEntry } from "./conversion";
+import type { ConversionResult } from "./conversion-result";
 
 /** "lines 2, 4, 5: user → event.user", in order of first appearance. */
 export function grouped(entries: readonly ReportEntry[]): string[] {
@@ -16,12 +16,7 @@ export function grouped(entries: readonly ReportEntry[]): string[] {
   });
 }
 
-export interface TypeCheckOutcome {
-  typeProblems: readonly TypeProblem[];
-  todos: readonly TodoEntry[];
-  /** Behaviour-neutral repairs, counted by kind. */
-  repairs: Record<string, number>;
-}
+export type TypeCheckOutcome = Pick<ConversionResult, "typeProblems" | "todos" | "repairs">;
 
 /** The type-check lines, followed by a blank line; `what` names the converted code ("Rule", "Hook"). */
 export function typeCheckSection(result: TypeCheckOutcome, outFile: string, what: string): string[] {

@@ -8,9 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { displayPath, readMigrationInputs } from "../cli-input";
+import { displayPath, parseMigrateArgs, readMigrationInputs, type CommandOutput } from "../cli-input";
 import { grouped, indent, typeCheckSection } from "../report-sections";
 import { HOOK_KINDS, HOOK_TYPES, isHookType } from "./hook-types";
 import type { HookMigrationResult } from "./migrate-hook";
@@ -19,38 +18,17 @@ import { HookSyntaxError } from "./parse-hook";
 
 const USAGE = `usage: npm run migrate-hook -- <hook.js> --trigger <${HOOK_TYPES.join("|")}> [--name <handler>] [--out <dir>] [--dependency pkg@1.2.3]...`;
 
-export interface Output {
-  log(text: string): void;
-  error(text: string): void;
-}
+export type { CommandOutput as Output } from "../cli-input";
 
-export async function migrateHookCli(argv: string[], io: Output): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        trigger: { type: "string" },
-        name: { type: "string" },
-        out: { type: "string" },
-        dependency: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    io.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.log(USAGE);
-    return 0;
-  }
-  const [hookFile] = args.positionals;
-  if (!hookFile || args.positionals.length > 1) {
-    io.error(USAGE);
-    return 2;
-  }
+export async function migrateHookCli(argv: string[], io: CommandOutput): Promise<number> {
+  const args = parseMigrateArgs(
+    argv,
+    { trigger: { type: "string" }, name: { type: "string" }, out: { type: "string" }, dependency: { type: "string", multiple: true } },
+    USAGE,
+    io,
+  );
+  if (typeof args === "number") return args;
+  const hookFile = args.file;
   const trigger = args.values.trigger;
   if (!trigger || !isHookType(trigger)) {
     io.error(

@@ -12,12 +12,13 @@
 import { parse } from "@babel/parser";
 import * as t from "@babel/types";
 import { wrapFunction } from "../ast";
-import { Conversion, type ConversionOptions, type ReportEntry, type TodoEntry } from "../conversion";
+import { Conversion, type ConversionOptions } from "../conversion";
+import type { ConversionResult } from "../conversion-result";
 import { dedupeEntries } from "../dedupe-entries";
 import { formatTypeScript, printActionFile, type ActionFile } from "../emit";
 import { renameReservedBindings } from "../reserved-bindings";
 import { convertGlobals } from "../passes/globals";
-import { checkAndRepair, type TypeProblem } from "../type-check";
+import { checkAndRepair } from "../type-check";
 import { convertDirectCallbacks, planCallback, promiseBody, type HookHelper } from "./callback";
 import { HOOK_KINDS, type HookKind, type HookType } from "./hook-types";
 import { parseHook } from "./parse-hook";
@@ -33,21 +34,12 @@ export interface MigrateHookInput {
   options?: ConversionOptions;
 }
 
-export interface HookMigrationResult {
-  handler: string;
+export interface HookMigrationResult extends ConversionResult {
   kind: HookKind;
-  code: string;
-  changes: ReportEntry[];
-  todos: TodoEntry[];
-  notes: ReportEntry[];
-  typeProblems: TypeProblem[];
-  repairs: Record<string, number>;
   /** Hook secret name → Action secret name, sorted by secret name. */
   secrets: Array<{ hookSecret: string; secret: string }>;
-  dependencies: Record<string, string>;
   /** "direct": callback calls became api calls; "promise": the body runs in a Promise the callback settles. */
   callbackForm: "direct" | "promise" | "none";
-  fullyConverted: boolean;
 }
 
 const RESERVED_NAMES = [
