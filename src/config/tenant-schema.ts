@@ -179,7 +179,7 @@ export const tenantSchema = tenantFileSchema.transform((file, ctx) => {
         ctx.addIssue({ code: "custom", path: [legacy], message: `legacy field next to flows: move it into flows.${POST_LOGIN} (npm run tenants:migrate does it)` });
       }
     }
-    flows = declared as Flows;
+    flows = declared;
     const postLogin = flows[POST_LOGIN]?.actions ?? [];
     if (!postLogin.some((a) => a.handler === CLAIMS_HANDLER)) {
       ctx.addIssue({

@@ -41,7 +41,7 @@ function directErrorArgument(node: t.Node | undefined): boolean {
 function callStatement(call: NodePath<t.CallExpression>): NodePath<t.Statement> | undefined {
   const parent = call.parentPath;
   if (parent?.isExpressionStatement() || (parent?.isReturnStatement() && parent.node.argument === call.node))
-    return parent as NodePath<t.Statement>;
+    return parent;
   return undefined;
 }
 
@@ -107,11 +107,11 @@ export function convertDirectCallbacks(file: t.File, kind: HookKind, callbackNam
       if (isNullish(first)) {
         if (kind.response === "access-token" && second) {
           plan.helpers.add("setHookClaims");
-          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookClaims"), [t.identifier("api"), second as t.Expression])));
+          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookClaims"), [t.identifier("api"), second])));
           conv.changed(call, `${callbackName}(null, accessToken) → the token's namespaced claims through api.accessToken.setCustomClaim`);
         } else if (kind.response === "registration" && second) {
           plan.helpers.add("setHookMetadata");
-          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), second as t.Expression])));
+          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), second])));
           conv.changed(
             call,
             `${callbackName}(null, response) → response.user.user_metadata / app_metadata through api.user.setUserMetadata / setAppMetadata`,
