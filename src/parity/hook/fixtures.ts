@@ -186,7 +186,7 @@ export function normalizeHookFixture(hookType: HookType, f: HookFixture): HookIn
 /** The Hook's arguments before `context, cb`, read from the event through the table. */
 export function hookArguments(kind: HookKind, event: Record<string, unknown>): unknown[] {
   return kind.params.map((param) => {
-    if (param.value !== undefined) return new Function("event", `return (${param.value});`)(event) as unknown;
+    if (param.value !== undefined) return (new Function("event", `return (${param.value});`) as (event: unknown) => unknown)(event);
     const object: Record<string, unknown> = {};
     for (const [hookPath, eventField] of Object.entries(param.fields ?? {}))
       setPath(object, hookPath.split("."), getPath(event, eventField));
