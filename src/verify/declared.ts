@@ -35,6 +35,9 @@ export interface DeclaredStack {
 
 type Json = Record<string, unknown>;
 
+/** String() of a synthesized attribute, whatever its JSON type. */
+const stringOf = (value: unknown): string => String(value);
+
 export function readDeclaredStack(stackDir: string): DeclaredStack {
   const file = join(stackDir, "cdk.tf.json");
   let json: Json;
@@ -57,7 +60,7 @@ export function declaredStack(json: Json): DeclaredStack {
       address: `auth0_action.${id}`,
       name: String(r.name),
       trigger: trigger ?? "post-login",
-      sha256: createHash("sha256").update(unescapeTerraformTemplate(String(r.code ?? ""))).digest("hex"),
+      sha256: createHash("sha256").update(unescapeTerraformTemplate(stringOf(r.code ?? ""))).digest("hex"),
     };
   });
   const ref = (value: unknown) => {
