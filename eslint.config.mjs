@@ -40,4 +40,26 @@ export default tseslint.config(
       "@typescript-eslint/require-await": "off",
     },
   },
+  {
+    // Auth0 calls every Action handler as `async (event, api)`, awaited or not: the handlers keep Auth0's signature.
+    files: ["actions/*/*.ts"],
+    rules: { "@typescript-eslint/require-await": "off" },
+  },
+  {
+    // Converter output kept byte for byte (__tests__/migrate-hook/committed-action.test.ts): the converted Hook's
+    // untyped JavaScript stays as the Hook wrote it (`var`, `any`), so that the Action can be compared with its Hook.
+    files: ["actions/credentials-exchange/m2m-claims-by-audience.ts"],
+    rules: {
+      "no-var": "off",
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+    },
+  },
+  {
+    // The parity harness evaluates the Hook table's own `value` expressions (constants in src/migrate/hook/hook-types.ts,
+    // the text the converter emits), never input: the same expression the converted Action runs.
+    files: ["src/parity/hook/fixtures.ts"],
+    rules: { "@typescript-eslint/no-implied-eval": "off" },
+  },
 );
