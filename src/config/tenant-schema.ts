@@ -124,8 +124,6 @@ export const actionEntrySchema = z
       .default({}),
   })
   .strict();
-/** @deprecated legacy name of actionEntrySchema (the `actions:` list of post-login Actions). */
-export const extraActionSchema = actionEntrySchema;
 
 const flowMode = z.enum(["append", "authoritative"]);
 
@@ -218,5 +216,3 @@ export function flowList(flows: Flows): Array<{ trigger: TriggerId } & FlowConfi
 export type TenantFile = z.infer<typeof tenantSchema>;
 export type ClaimsConfig = z.infer<typeof claimsSchema>;
 export type BackendConfig = z.infer<typeof backendSchema>;
-/** @deprecated use ActionEntry */
-export type ExtraActionConfig = ActionEntry;

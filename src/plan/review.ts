@@ -117,11 +117,6 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
   };
 }
 
-/** True when applying would change anything (resources or outputs). */
-export function hasChanges(review: PlanReview): boolean {
-  return review.resources.length > 0 || review.outputs.length > 0;
-}
-
 export function summarizeCode(code: string): CodeSummary {
   return {
     lines: code === "" ? 0 : code.split("\n").length - (code.endsWith("\n") ? 1 : 0),

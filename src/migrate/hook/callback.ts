@@ -241,21 +241,3 @@ function typedIdentifier(name: string, type: t.TSType): t.Identifier {
   id.typeAnnotation = t.tsTypeAnnotation(type);
   return id;
 }
-
-/** The Hooks runtime's error classes are referenced outside a direct callback call: the Action declares them. */
-export function referencesErrorClass(file: t.File, kind: HookKind): boolean {
-  let found = false;
-  withRuleFunction(file, (fn) => {
-    fn.traverse({
-      Identifier(path) {
-        if (
-          Object.prototype.hasOwnProperty.call(kind.errors, path.node.name) &&
-          path.isReferencedIdentifier() &&
-          !path.scope.getBinding(path.node.name)
-        )
-          found = true;
-      },
-    });
-  });
-  return found;
-}
