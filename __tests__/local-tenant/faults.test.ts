@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { requestJson } from "../../src/local-run/client";
 import { TerraformRunError } from "../../src/local-run/deploy";
 import type { TenantState } from "../../src/local-tenant/model";

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "n
 import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { ZodIssue } from "zod";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { crossFileProblems } from "./cross-checks";
 import { flowList, tenantSchema, type TenantFile } from "./tenant-schema";
 

@@ -4,7 +4,7 @@
  * verify the ID token against the tenant's JWKS, and stop what was started.
  */
 import { join } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { loadTenants, type Tenant } from "../config/load-tenants";
 import { flowList } from "../config/tenant-schema";
 import { synthTenants } from "../synth/synth-tenants";

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
 import type { User } from "../../actions/types/post-login-v3";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 
 export const DEFAULT_USERS_DIR = join(REPO_ROOT, "fixtures", "users");
 /** The user `npm start` logs in: the profile of the forum thread the Rule came from. */

@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { isBuiltinModule, parsePackageSpec } from "../migrate/packages";
 import type { RuleLogin } from "./fixtures";
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { baseCandidates, changedActionSources } from "./action-sources";
 import { redactSecrets } from "../terraform/credentials";
 import { renderReviewMarkdown } from "./render-markdown";

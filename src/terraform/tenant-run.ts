@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { openStackWorkdir } from "./workdir";

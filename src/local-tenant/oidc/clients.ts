@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
-import { REPO_ROOT } from "../../bundle/bundle-action";
+import { REPO_ROOT } from "../../paths";
 import { readJsonFile, writeJsonAtomic } from "../store";
 
 export const DEFAULT_CLIENTS_DIR = join(REPO_ROOT, "fixtures", "clients");

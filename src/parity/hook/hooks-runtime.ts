@@ -12,7 +12,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
-import { REPO_ROOT } from "../../bundle/bundle-action";
+import { REPO_ROOT } from "../../paths";
 import { HOOK_TIME_LIMIT_MS, type HookKind } from "../../migrate/hook/hook-types";
 import { isBuiltinModule, parsePackageSpec } from "../../migrate/packages";
 
