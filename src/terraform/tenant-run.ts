@@ -12,7 +12,7 @@ import { missingCredentials, missingSecretVariables, redactSecrets } from "./cre
 import { openStackWorkdir } from "./workdir";
 import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
-import type { DeclaredFlow } from "../plan/review";
+import type { DeclaredFlow } from "../plan/review-types";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */

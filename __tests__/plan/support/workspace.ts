@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../../src/paths";
-import type { ChangedSources } from "../../../src/plan/review";
+import type { ChangedSources } from "../../../src/plan/review-types";
 
 export interface Workspace {
   root: string;
