@@ -9,7 +9,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { handlerNameFromFile, HANDLER_NAME } from "./handler-name";
+import { HANDLER_NAME } from "../names";
+import { handlerNameFromFile } from "./handler-name";
 import { migrateRule } from "./migrate-rule";
 import { RuleSyntaxError } from "./parse-rule";
 import { formatMigrationReport } from "./report";
