@@ -5,8 +5,9 @@
  */
 import { parse, parseExpression } from "@babel/parser";
 import * as t from "@babel/types";
+import { UserFacingError } from "../errors";
 
-export class RuleSyntaxError extends Error {
+export class RuleSyntaxError extends UserFacingError {
   constructor(
     readonly file: string,
     readonly line: number,

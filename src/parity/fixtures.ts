@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z, type ZodIssue } from "zod";
+import { UserFacingError } from "../errors";
 
 const json = z.record(z.unknown());
 
@@ -135,7 +136,7 @@ export interface RuleLogin {
   requestedScopes: string[];
 }
 
-export class FixtureError extends Error {
+export class FixtureError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "FixtureError";

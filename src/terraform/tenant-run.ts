@@ -13,6 +13,7 @@ import { openStackWorkdir } from "./workdir";
 import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
 import type { DeclaredFlow } from "../plan/review-types";
+import { UserFacingError } from "../errors";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
@@ -57,7 +58,7 @@ export interface PreparedRun {
   outdir: string;
 }
 
-export class RunSetupError extends Error {
+export class RunSetupError extends UserFacingError {
   constructor(
     message: string,
     /** Tenants the user asked for, so their review files can record the failure. */

@@ -8,8 +8,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unescapeTerraformTemplate } from "../terraform/template-escape";
+import { UserFacingError } from "../errors";
 
-export class ArtifactReadError extends Error {}
+export class ArtifactReadError extends UserFacingError {}
 
 export interface DeclaredAction {
   /** "auth0_action.add_metadata_claims": stable across renames of the display name. */

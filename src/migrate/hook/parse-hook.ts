@@ -6,8 +6,9 @@
  */
 import { parse } from "@babel/parser";
 import * as t from "@babel/types";
+import { UserFacingError } from "../../errors";
 
-export class HookSyntaxError extends Error {
+export class HookSyntaxError extends UserFacingError {
   constructor(
     readonly file: string,
     readonly line: number,

@@ -13,6 +13,7 @@ import { z, type ZodIssue } from "zod";
 import { HOOK_KINDS, HOOK_TYPES, type HookKind, type HookType } from "../../migrate/hook/hook-types";
 import { secretNameFor } from "../../migrate/mapping";
 import type { HttpExchange } from "../fixtures";
+import { UserFacingError } from "../../errors";
 
 const httpExchange = z
   .object({
@@ -55,7 +56,7 @@ export const hookFixtureFileSchema = z
 export type HookFixtureFile = z.infer<typeof hookFixtureFileSchema>;
 export type HookFixture = HookFixtureFile["fixtures"][number];
 
-export class HookFixtureError extends Error {
+export class HookFixtureError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "HookFixtureError";
