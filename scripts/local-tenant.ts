@@ -6,6 +6,7 @@
  *   --users-dir <dir> default fixtures/users
  *   --clients-dir <dir> default fixtures/clients (applications of the OIDC login, docs/local-tenant.md)
  *   --build-ms <n>    how long each Action build takes (default 0)
+ *   --seed <file>     pre-populate an empty tenant from a seed file (YAML/JSON: Actions, bindings, Rules, Hooks)
  *   --log             one line per request on stderr
  */
 import { parseArgs } from "node:util";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
       "users-dir": { type: "string" },
       "clients-dir": { type: "string" },
       "build-ms": { type: "string" },
+      seed: { type: "string" },
       log: { type: "boolean", default: false },
     },
     strict: true,
@@ -30,9 +32,18 @@ async function main(): Promise<void> {
     ...(buildMs !== undefined ? { buildMs } : {}),
     ...(values["state-dir"] ? { stateDir: values["state-dir"] } : {}),
     ...(values["users-dir"] ? { usersDir: values["users-dir"] } : {}),
+    ...(values.seed ? { seedFile: values.seed } : {}),
     ...(values["clients-dir"] ? { clientsDir: values["clients-dir"] } : {}),
     ...(values.log ? { log: (line: string) => process.stderr.write(`local-tenant: ${line}\n`) } : {}),
   });
+  if (tenant.seeded) {
+    const s = tenant.seeded;
+    process.stderr.write(
+      s.applied
+        ? `local-tenant: seeded ${s.actions} Action(s), ${s.rules} Rule(s), ${s.hooks} Hook(s)\n`
+        : `local-tenant: seed not applied: ${s.reason}\n`,
+    );
+  }
   process.stderr.write(`local-tenant: serving ${tenant.url} (state ${tenant.stateFile}); Ctrl-C stops it\n`);
   process.stderr.write(
     `local-tenant: OIDC login at ${tenant.url}/.well-known/openid-configuration for ${tenant.clients

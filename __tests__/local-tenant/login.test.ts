@@ -188,7 +188,9 @@ it("names the known users when the login name is unknown", async () => {
 it("never accepts an ID token as a Management API token, whatever audience the login asked for", async () => {
   bind();
   const managementAudience = `${tenant.url}/api/v2/`;
-  const res = await requestJson<Record<string, unknown>>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki", client_id: managementAudience }, ca: tenant.caPem });
+  const forged = await requestJson<Record<string, unknown>>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki", client_id: managementAudience }, ca: tenant.caPem });
+  expect([forged.status, forged.body.error]).toEqual([401, "invalid_client"]);
+  const res = await login("kazuyuki");
   expect(res.status).toBe(200);
   const asManagement = await requestJson(`${tenant.url}/api/v2/actions/actions`, { token: res.body.id_token as string, ca: tenant.caPem });
   expect(asManagement.status).toBe(401);

@@ -40,6 +40,7 @@ flows:
     actions:
       - { handler: m2m-claims, name: M2M claims }
       - { handler: local-api-policy, name: Local API policy }
+      - { handler: m2m-claims-from-client-metadata, name: Client metadata claims }
   pre-user-registration:
     actions: [{ handler: signup-policy, name: Signup policy }]
   post-user-registration:
@@ -103,13 +104,14 @@ it("apply deploys an Action per trigger and binds each flow; a second plan has n
   await terraform.apply();
   const bound = (trigger: string) => tenant.model.getBindings(trigger).map((b) => b.display_name);
   expect(bound("post-login")).toEqual(["Add metadata to user profile"]);
-  expect(bound("credentials-exchange")).toEqual(["M2M claims", "Local API policy"]);
+  expect(bound("credentials-exchange")).toEqual(["M2M claims", "Local API policy", "Client metadata claims"]);
   expect(bound("pre-user-registration")).toEqual(["Signup policy"]);
   expect(bound("post-user-registration")).toEqual(["Notify signup"]);
   expect(bound("post-change-password")).toEqual(["Notify password change"]);
   expect(tenant.model.listActions().map((a) => [a.name, a.supported_triggers[0].id, a.supported_triggers[0].version]).sort()).toEqual(
     [
       ["Add metadata to user profile", "post-login", "v3"],
+      ["Client metadata claims", "credentials-exchange", "v2"],
       ["Local API policy", "credentials-exchange", "v2"],
       ["M2M claims", "credentials-exchange", "v2"],
       ["Notify password change", "post-change-password", "v2"],
@@ -126,6 +128,15 @@ it("credentials-exchange: a client_credentials token for an API carries the M2M 
   expect(res.body).toMatchObject({ token_type: "Bearer", scope: LOCAL_API.scope });
   const claims = await verified(res.body.access_token, LOCAL_API.identifier);
   expect(claims).toMatchObject({ "/usertype": "machine", gty: "client-credentials", sub: `${tenant.clientId}@clients` });
+});
+
+it("credentials-exchange: the Action converted from a Hook (npm run migrate-hook) puts the Hook's claims into the token", async () => {
+  // hooks/m2m-claims-from-client-metadata.js gave every M2M token https://claims.example.com/client_name and /tenant.
+  const res = await token(LOCAL_API.identifier);
+  expect(res.status).toBe(200);
+  const claims = await verified(res.body.access_token, LOCAL_API.identifier);
+  expect(claims["https://claims.example.com/client_name"]).toBe(tenant.clientId);
+  expect(typeof claims["https://claims.example.com/tenant"]).toBe("string");
 });
 
 it("credentials-exchange: Auth0's own API drops claims that are not namespaced, and the provider's token still works", async () => {

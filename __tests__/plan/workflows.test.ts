@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
+import { terraformEnv } from "../../src/terraform/terraform-env";
 
 type Step = { name?: string; id?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
 type Job = { steps?: Step[]; uses?: string; environment?: string; concurrency?: { group: string; "cancel-in-progress": boolean }; with?: Record<string, string> };
@@ -174,4 +175,24 @@ test("the pull-request comment is composed by the plan command and found again b
   const post = step("plan.yml", "comment", "Post or update the comment");
   expect(post.with?.script).toContain("updateComment");
   expect(post.with?.script).toContain('const marker = body.split("\\n")[0];');
+});
+
+test("no secret reaches a CI log: workflows run Terraform only through the project's commands, never with debug logging", () => {
+  for (const file of readdirSync(WORKFLOWS)) {
+    const text = readFileSync(join(WORKFLOWS, file), "utf8");
+    expect([file, /TF_LOG/.test(text)]).toEqual([file, false]);
+    for (const [job, { steps = [] }] of Object.entries(workflow(file).jobs)) {
+      for (const s of steps) {
+        // Commands only: comment lines may name Terraform.
+        const commands = (s.run ?? "").split("\n").filter((line) => !line.trim().startsWith("#"));
+        expect([file, job, s.name ?? s.run, commands.filter((line) => /(^|[\s;&|(])terraform\s/.test(line))]).toEqual([file, job, s.name ?? s.run, []]);
+      }
+    }
+  }
+});
+
+test("the project's Terraform runner drops TF_LOG* from the caller's environment (provider debug logs print request bodies)", () => {
+  const env = terraformEnv({}, { PATH: "/usr/bin", TF_LOG: "DEBUG", TF_LOG_PROVIDER: "TRACE", TF_LOG_PATH: "/tmp/tf.log", TF_VAR_API_KEY: "kept" });
+  expect(Object.keys(env).filter((name) => name.startsWith("TF_LOG"))).toEqual([]);
+  expect(env.TF_VAR_API_KEY).toBe("kept");
 });

@@ -5,7 +5,7 @@
  */
 import { buildSync } from "esbuild";
 import { createHash } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { REPO_ROOT } from "../paths";
 
@@ -50,12 +50,14 @@ export function bundlePostLoginHandler(handler: string, external: readonly strin
 
 /**
  * Bundles the handler of an Action on `trigger`: actions/<trigger>/<handler>.ts, or .js when only
- * that exists (adopted deployed code, bundled as it is apart from its declared dependencies).
+ * that exists: adopted deployed code, deployed byte for byte (esbuild would reformat it, and the
+ * first plan after `npm run adopt` must not show a code change).
  */
 export function bundleActionHandler(trigger: string, handler: string, external: readonly string[] = [], entryPath?: string): BundledAction {
   const typescript = `actions/${trigger}/${handler}.ts`;
   const javascript = `actions/${trigger}/${handler}.js`;
   const entry = entryPath ?? (existsSync(resolve(REPO_ROOT, typescript)) || !existsSync(resolve(REPO_ROOT, javascript)) ? typescript : javascript);
+  if (entryPath === undefined && entry === javascript) return verbatimHandler(entry);
   const key = `${entry}\0${external.join(",")}`;
   const hit = cache.get(key);
   if (hit && hit.stamps.every(([file, mtime]) => modifiedAt(file) === mtime)) return hit.bundle;
@@ -92,4 +94,12 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
   };
   cache.set(key, { bundle: bundled, stamps: bundled.inputs.map((file) => [resolve(workingDir, file), modifiedAt(resolve(workingDir, file))]) });
   return bundled;
+}
+
+/** A plain JavaScript handler as it is: what the tenant ran is what is deployed. */
+function verbatimHandler(entry: string): BundledAction {
+  const code = readFileSync(resolve(REPO_ROOT, entry), "utf8");
+  const bytes = Buffer.byteLength(code);
+  if (bytes > MAX_ACTION_CODE_BYTES) throw new Error(`${entry}: ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`);
+  return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [entry] };
 }

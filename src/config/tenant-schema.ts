@@ -120,6 +120,21 @@ export const actionEntrySchema = z
       .record(z.string().min(1), z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, "must be an exact version such as 1.2.3"))
       .refine((deps) => Object.keys(deps).length <= 10, { message: "Auth0 allows at most 10 dependencies per Action" })
       .default({}),
+    // ---- adoption (npm run adopt; docs/adopt.md) ----
+    /**
+     * The id of an Action that already exists in the tenant: the stack imports it (a Terraform import
+     * block). While set, the tenant keeps the Action's deployment and secret values; remove it to manage them here.
+     */
+    import_id: z.string().min(1).max(100).optional(),
+    /** A repository file deployed verbatim as the code, instead of the handler's bundle (adopted code awaiting replacement). */
+    adopted_code: z
+      .string()
+      .regex(/^actions\/[a-z0-9-]+\/(?!.*\.\.)[A-Za-z0-9_./-]+\.js$/, 'must be a .js file under actions/<trigger>/, e.g. "actions/post-login/my-action.js"')
+      .optional(),
+    /** The binding's display name in the flow. Default: the Action's name. */
+    display_name: z.string().min(1).max(100).optional(),
+    /** The Action's Node runtime. Default: node22. */
+    runtime: z.enum(["node18", "node22"]).optional(),
   })
   .strict();
 
@@ -133,6 +148,8 @@ const flowMode = z.enum(["append", "authoritative"]);
 export const flowSchema = z
   .object({
     mode: flowMode.default("append"),
+    /** Import the flow's existing bindings (entries with import_id) into Terraform: npm run adopt sets it. */
+    import_bindings: z.boolean().optional(),
     actions: z.array(actionEntrySchema).min(1, "a flow binds at least one Action; remove the flow instead").max(LIMITS_ACTIONS_PER_TRIGGER, `Auth0 binds at most ${LIMITS_ACTIONS_PER_TRIGGER} Actions per trigger`),
   })
   .strict();

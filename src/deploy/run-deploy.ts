@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deleteAction, deployAction } from "../management-api/actions";
+import { deleteAction, deployAction, waitForBuild } from "../management-api/actions";
 import { ManagementApiError, type ManagementApi } from "../management-api/client";
 import { lockId, terraformApply, terraformInit, TerraformError } from "../terraform/commands";
 import { redactSecrets } from "../terraform/credentials";
@@ -117,7 +117,13 @@ async function repair(api: ManagementApi, result: VerifyResult, repairs: string[
     if ((finding.kind === "undeployed-draft" || finding.kind === "never-deployed") && finding.actionId && status) {
       // Only the reviewed code is deployed: a draft someone else saved is left for apply to overwrite.
       const draft = status.draftSha256 ?? (finding.kind === "never-deployed" ? status.artifactSha256 : undefined);
-      if (draft !== status.artifactSha256 || (status.build !== undefined && status.build !== "built")) continue;
+      if (draft !== status.artifactSha256) continue;
+      // A run killed between save and deploy leaves a draft that may still be building: wait for it, as the provider would.
+      if (status.build !== undefined && status.build !== "built") {
+        if (status.build === "failed") continue;
+        log(`${result.tenant}: waiting for the build of ${finding.address} (${status.build})`);
+        if ((await waitForBuild(api, finding.actionId)) !== "built") continue;
+      }
       log(`${result.tenant}: deploying the saved draft of ${finding.address} (Action ${finding.actionId})`);
       await deployAction(api, finding.actionId);
       repairs.push(`deployed the saved draft of \`${finding.address}\` (Action ${finding.actionId}, sha256 ${status.artifactSha256.slice(0, 12)})`);

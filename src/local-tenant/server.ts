@@ -16,6 +16,8 @@ import { JsonStore } from "./store";
 import { ensureClientCredentials, ensureSigningKey, TokenIssuer } from "./tokens";
 import { DEFAULT_USERS_DIR, UserDirectory } from "./users";
 import { registerRoutes } from "./routes";
+import { RulesHooksModel, type RulesHooksState } from "./rules-hooks";
+import { applySeed, loadSeed, type SeedResult } from "./seed";
 import { ClientRegistry, DEFAULT_CLIENTS_DIR } from "./oidc/clients";
 import { OidcModel } from "./oidc/model";
 import { BODY_LIMIT_BYTES, frameworkErrorOptions } from "./routes/http";
@@ -64,6 +66,8 @@ export interface LocalTenantOptions {
   dependencies?: "npm" | "syntax" | DependencyCheck;
   faults?: FaultRule[];
   login?: LoginOptions;
+  /** A seed file (YAML/JSON) pre-populating an empty tenant as if made in the Dashboard (see seed.ts). */
+  seedFile?: string;
   /** Called with one line per answered request ("GET /api/v2/... 200"). */
   log?: (line: string) => void;
 }
@@ -85,6 +89,10 @@ export interface LocalTenant {
   token: string;
   stateFile: string;
   model: TenantModel;
+  /** Rules and Hooks the tenant still stores. */
+  rulesHooks: RulesHooksModel;
+  /** What the seed file did, when one was given. */
+  seeded?: SeedResult;
   /** The applications of the OIDC login, with their secrets. */
   clients: ClientRegistry;
   faults: Faults;
@@ -115,6 +123,9 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       : { checkDependencies: dependencies === "npm" ? (deps) => dependencyStore.check(deps) : dependencies }),
     onChange: (state) => store.save(state),
   });
+  const rulesHooks = new RulesHooksModel(new JsonStore<RulesHooksState>(join(stateDir, "rules-hooks.json")));
+  const seed = options.seedFile ? loadSeed(options.seedFile) : undefined;
+  const seeded = seed ? await applySeed(seed.seed, seed.baseDir, model, rulesHooks) : undefined;
   const faults = new Faults(options.faults ?? []);
   const requests: LocalTenant["requests"] = [];
 
@@ -143,6 +154,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const tokens = new TokenIssuer(key, `localhost:${options.port ?? DEFAULT_PORT}`);
   registerRoutes(app, {
     model,
+    rulesHooks,
     tokens,
     client,
     faults,
@@ -178,6 +190,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     token,
     stateFile: store.file,
     model,
+    rulesHooks,
+    ...(seeded ? { seeded } : {}),
     clients,
     faults,
     requests,

@@ -58,6 +58,21 @@ export function getAction(api: ManagementApi, id: string): Promise<Action> {
   return api.get<Action>(`/actions/actions/${encodeURIComponent(id)}`);
 }
 
+const BUILDING = new Set(["pending", "building", "retrying"]);
+
+/**
+ * Waits until the Action's latest draft has finished building ("built" or "failed"), as the
+ * provider does before it deploys; answers the last status seen when `timeoutMs` runs out.
+ */
+export async function waitForBuild(api: ManagementApi, id: string, timeoutMs = 120_000, pollMs = 500): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status } = await getAction(api, id);
+    if (status === undefined || !BUILDING.has(status) || Date.now() >= deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
 /** Deploys the Action's latest saved version (POST /actions/actions/{id}/deploy). */
 export function deployAction(api: ManagementApi, id: string): Promise<ActionVersion> {
   return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/deploy`);

@@ -11,6 +11,7 @@ import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { handlerFile, type Tenant } from "../config/load-tenants";
 import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
+import { applyAdoption } from "../adopt/stack-adoption";
 import { Auth0Action } from "../constructs/auth0-action";
 import { CODE_HASH_OUTPUT } from "../promote/artifact-hashes";
 import { claimsAction } from "../constructs/claims-action";
@@ -49,6 +50,8 @@ export class TenantStack extends TerraformStack {
     }));
     this.actions = this.flows.flatMap((f) => f.actions);
     for (const flow of this.flows) bindFlow(this, flow.trigger, flow.mode, flow.actions);
+    // Import blocks and adopted code for Actions that already exist in the tenant (docs/adopt.md).
+    applyAdoption(this, tenant.flows);
 
     new TerraformOutput(this, CODE_HASH_OUTPUT, {
       description: "sha256 of each Action's code as Terraform sends it, by trigger and handler: what promotion compares",

@@ -22,6 +22,8 @@ export function missingCredentials(env: NodeJS.ProcessEnv): string | undefined {
 export function missingSecretVariables(tenant: Tenant, env: NodeJS.ProcessEnv): string[] {
   const missing = new Set<string>();
   for (const action of flowList(tenant.flows).flatMap((f) => f.actions)) {
+    // An Action being imported keeps the values the tenant holds: nothing is sent (docs/adopt.md).
+    if (action.import_id !== undefined) continue;
     for (const secret of Object.values(action.secrets)) {
       if ((env[`TF_VAR_${secret.env}`] ?? "") === "") missing.add(`TF_VAR_${secret.env}`);
     }

@@ -33,13 +33,25 @@ export function ensureProviderMirror(): void {
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   ensureProviderMirror();
   return {
-    ...base,
+    ...withoutDebugLogging(base),
     TF_CLI_CONFIG_FILE: MIRROR_CLI_CONFIG,
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
     ...extra,
   };
+}
+
+/**
+ * Terraform's debug logging (TF_LOG, TF_LOG_PROVIDER, ...) makes the auth0 provider print request
+ * bodies, Action secret values included, and this runner relays Terraform's output to CI logs. So
+ * the caller's TF_LOG* variables never reach Terraform through this project's commands; to debug,
+ * run plain Terraform on your own machine (`terraform -chdir=cdktf.out/stacks/<tenant> plan`).
+ */
+export const DEBUG_LOG_VARIABLES = /^TF_LOG(_.*)?$/;
+
+function withoutDebugLogging(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !DEBUG_LOG_VARIABLES.test(name)));
 }
 
 export interface TerraformResult {

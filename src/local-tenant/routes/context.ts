@@ -7,12 +7,15 @@ import type { DbUsers } from "../db-users";
 import type { Faults } from "../faults";
 import type { LoginService } from "../login";
 import type { TenantModel } from "../model";
+import type { RulesHooksModel } from "../rules-hooks";
 import type { OidcModel } from "../oidc/model";
 import type { UserDirectory } from "../users";
 import type { ClientCredentials, TokenIssuer } from "../tokens";
 
 export interface RouteContext {
   model: TenantModel;
+  /** Rules and Hooks (stored and served, never run). */
+  rulesHooks: RulesHooksModel;
   tokens: TokenIssuer;
   client: ClientCredentials;
   login: LoginService;

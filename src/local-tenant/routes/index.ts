@@ -10,6 +10,7 @@ import { registerHttp } from "./http";
 import { localControlRoutes } from "./local-control";
 import { loginRoutes } from "./login";
 import { oauthRoutes } from "./oauth";
+import { rulesHooksRoutes, seedRoutes } from "./rules-hooks";
 import { oidcRoutes } from "../oidc/routes";
 import { triggersRoutes } from "./triggers";
 import { dbConnectionsRoutes } from "./dbconnections";
@@ -25,7 +26,9 @@ export const ROUTE_AREAS: ReadonlyArray<{ name: string; register: RouteArea }> =
   { name: "OIDC login: discovery, authorize, login page, userinfo", register: oidcRoutes },
   { name: "database signup (registration triggers)", register: dbConnectionsRoutes },
   { name: "users (password change)", register: usersRoutes },
+  { name: "rules and hooks", register: rulesHooksRoutes },
   { name: "local control (health, faults)", register: localControlRoutes },
+  { name: "local control (seed)", register: seedRoutes },
 ];
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
