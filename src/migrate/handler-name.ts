@@ -9,3 +9,6 @@ export function handlerNameFromFile(file: string): string {
     .replace(/^-+|-+$/g, "")
     .toLowerCase();
 }
+
+/** @deprecated import it from src/names (re-exported for an importer not yet moved: src/adopt/planner.ts). */
+export { HANDLER_NAME } from "../names";
