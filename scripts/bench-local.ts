@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { REPO_ROOT } from "../src/bundle/bundle-action";
+import { REPO_ROOT } from "../src/paths";
 import { parseTenantFile, type Tenant } from "../src/config/load-tenants";
 import { requestJson } from "../src/local-run/client";
 import { localTerraformEnv, stackRunner } from "../src/local-run/deploy";

@@ -8,12 +8,9 @@
  */
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { TenantConfigError } from "../src/config/load-tenants";
-import { deployAndLogin, ForeignBindingsError, LocalDeployError } from "../src/local-run/main-job";
-import { TerraformError } from "../src/terraform/errors";
+import { UserFacingError } from "../src/errors";
+import { deployAndLogin } from "../src/local-run/main-job";
 import type { ForeignBinding } from "../src/local-run/foreign-bindings";
-import { StateFileError } from "../src/local-tenant/store";
-import { UserFixtureError } from "../src/local-tenant/users";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { user: { type: "string" }, "replace-foreign-bindings": { type: "boolean", default: false } }, strict: true });
@@ -43,9 +40,7 @@ async function confirm(foreign: ForeignBinding[], flag: boolean): Promise<boolea
 
 main().catch((error: unknown) => {
   // Problems the user can act on are reported by their message alone; anything else with its stack.
-  const known = [TenantConfigError, ForeignBindingsError, LocalDeployError, TerraformError, UserFixtureError, StateFileError].some(
-    (k) => error instanceof k,
-  );
+  const known = error instanceof UserFacingError;
   process.stderr.write(`npm start: ${known || !(error instanceof Error) ? String((error as Error).message ?? error) : (error.stack ?? error.message)}\n`);
   process.exit(1);
 });

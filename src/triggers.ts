@@ -50,7 +50,7 @@ export const TRIGGER_IDS: readonly TriggerId[] = TRIGGERS.map((t) => t.id);
 export const POST_LOGIN: TriggerId = "post-login";
 
 export function isTriggerId(id: string): id is TriggerId {
-  return (TRIGGER_IDS as readonly string[]).includes(id);
+  return TRIGGER_IDS.includes(id);
 }
 
 /** The row for `id`; throws with the allowed ids when there is none. */

@@ -99,7 +99,7 @@ describe("configuration", () => {
     ["CLAIMS_CONFIG that is not JSON", { CLAIMS_CONFIG: "usertype,coops" }],
     ["CLAIMS_CONFIG without a namespace", { CLAIMS_CONFIG: JSON.stringify({ id_token: SEED_FIELDS }) }],
   ])("%s: no claims and an error in the Action logs", async (_label, secrets) => {
-    const outcome = await run(SEED_APP_METADATA, secrets as Record<string, string>);
+    const outcome = await run(SEED_APP_METADATA, secrets);
     expect(outcome.idTokenClaims).toEqual({});
     expect(console.error).toHaveBeenCalledWith(expect.stringContaining("CLAIMS_CONFIG"));
   });

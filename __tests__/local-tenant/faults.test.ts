@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { requestJson } from "../../src/local-run/client";
 import { TerraformRunError } from "../../src/local-run/deploy";
 import type { TenantState } from "../../src/local-tenant/model";
@@ -74,7 +74,7 @@ describe("rate limit, unavailability and a slow build", () => {
 });
 
 describe("the tenant process killed and restarted mid-apply", () => {
-  let processes: ChildProcess[] = [];
+  const processes: ChildProcess[] = [];
   afterAll(() => {
     for (const p of processes) if (p.exitCode === null) p.kill("SIGKILL");
   });
@@ -94,8 +94,8 @@ describe("the tenant process killed and restarted mid-apply", () => {
     return new Promise((resolvePromise, reject) => {
       let out = "";
       let err = "";
-      child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
-      child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
         out += d;
         const line = out.split("\n").find((l) => l.startsWith("{"));
         if (line && out.includes("\n")) resolvePromise({ child, ...JSON.parse(line) });

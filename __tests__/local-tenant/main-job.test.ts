@@ -62,7 +62,7 @@ beforeAll(async () => {
 });
 
 function storedTenant(): TenantModel {
-  return new TenantModel(new JsonStore<TenantState>(join(stateDir, "tenant.json")).load()!);
+  return new TenantModel(new JsonStore<TenantState>(join(stateDir, "tenant.json")).load());
 }
 
 const options = () => ({ tenantsDir, outdir: join(root, "cdktf.out"), stateDir, terraformEnv: pluginCacheEnv() });

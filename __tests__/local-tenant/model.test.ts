@@ -158,7 +158,7 @@ describe("versions", () => {
         400,
         "invalid_body",
       ).message,
-    ).toBe(`Payload validation error: 'No enum match for: "v9"' on property supported_triggers[0].version.`);
+    ).toBe(`Payload validation error: 'No enum match for: v9' on property supported_triggers[0].version.`);
     expect(
       expectTenantError(
         () => model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: "", runtime: "node8" }),

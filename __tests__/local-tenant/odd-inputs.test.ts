@@ -116,15 +116,15 @@ describe("Action bodies Auth0's schema rejects", () => {
       const answer = await createAction({ ...ACTION, supported_triggers: [{ id, version: "v3" }] });
       expect(answer.status).toBe(400);
       expect(answer.body).toEqual(
-        payloadError(`Payload validation error: 'No enum match for: ${json(id)}' on property supported_triggers[0].id.`),
+        payloadError(`Payload validation error: 'No enum match for: ${id}' on property supported_triggers[0].id.`),
       );
     }
     const version = await createAction({ ...ACTION, supported_triggers: [{ id: "post-login", version: "v9" }] });
     expect(version.body).toEqual(
-      payloadError(`Payload validation error: 'No enum match for: "v9"' on property supported_triggers[0].version.`),
+      payloadError(`Payload validation error: 'No enum match for: v9' on property supported_triggers[0].version.`),
     );
     expect((await createAction({ ...ACTION, runtime: "node8" })).body).toEqual(
-      payloadError(`Payload validation error: 'No enum match for: "node8"' on property runtime.`),
+      payloadError(`Payload validation error: 'No enum match for: node8' on property runtime.`),
     );
   });
 
@@ -141,7 +141,7 @@ describe("Action bodies Auth0's schema rejects", () => {
       json({ bindings: [{ ref: { type: "id", value: id } }] }),
       JSON_TYPE,
     );
-    expect(ref.body).toEqual(payloadError(`Payload validation error: 'No enum match for: "id"' on property bindings[0].ref.type.`));
+    expect(ref.body).toEqual(payloadError(`Payload validation error: 'No enum match for: id' on property bindings[0].ref.type.`));
   });
 });
 

@@ -158,8 +158,15 @@ it("prompt=none: login_required without a session; with the session cookie a cod
   expect(new URLSearchParams(none.location?.search).get("error")).toBe("login_required");
   expect(none.location?.searchParams.get("state")).toBe("n");
 
-  const { cookie } = await login({ state: "x" });
+  const { answer, cookie } = await login({ state: "x" });
   expect(cookie).toMatch(/^auth0=\S+$/);
+  // Auth0's session cookie: sent cross-site back to /authorize, never readable by page scripts.
+  const attributes = String(answer.headers["set-cookie"]).split("; ").slice(1);
+  expect(attributes).toEqual(expect.arrayContaining(["Path=/", "HttpOnly", "Secure", "SameSite=None"]));
+  expect(Number(attributes.find((a) => a.startsWith("Max-Age="))?.slice("Max-Age=".length))).toBeGreaterThan(0);
+  // The session is found among the other cookies a browser sends for the domain.
+  const among = await get(authorizePath({ prompt: "none", state: "n3" }), { cookie: `did=abc; ${cookie}; auth0_compat=x` });
+  expect(among.location?.searchParams.get("code")).toMatch(/\S{20,}/);
   const silent = await get(authorizePath({ prompt: "none", state: "n2" }), { cookie });
   expect(silent.location?.searchParams.get("code")).toMatch(/\S{20,}/);
   const forced = await get(authorizePath({ prompt: "login" }), { cookie });
@@ -273,6 +280,11 @@ it("logout ends the session and returns only to a registered logout URL", async 
   const out = await get(`/v2/logout?client_id=spa&returnTo=${encodeURIComponent(`${SPA_ORIGIN}/bye`)}`, { cookie });
   expect(out.status).toBe(302);
   expect(out.location?.href).toBe(`${SPA_ORIGIN}/bye`);
+  // The browser is told to drop the session cookie, with the attributes it was set with.
+  const cleared = String(out.headers["set-cookie"]);
+  expect(cleared).toMatch(/^auth0=;/);
+  expect(cleared).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
+  expect(cleared.split("; ")).toEqual(expect.arrayContaining(["Path=/", "HttpOnly", "Secure", "SameSite=None"]));
   const none = await get(authorizePath({ prompt: "none", state: "after" }), { cookie });
   expect(none.location?.searchParams.get("error")).toBe("login_required");
   const elsewhere = await get(`/v2/logout?client_id=spa&returnTo=${encodeURIComponent("https://evil.example.com/")}`);

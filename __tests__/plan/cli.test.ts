@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { synthesizedActions } from "./support/stack";

@@ -3,7 +3,7 @@
  * call): exit codes as -detailed-exitcode, and the review of each tenant snapshotted.
  */
 import { readFileSync } from "node:fs";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
 import { planTenants, type PlanOutcome } from "../../src/plan/run-plan";
 import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";

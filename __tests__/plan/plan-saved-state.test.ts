@@ -11,7 +11,7 @@ jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import type { Tenant } from "../../src/config/load-tenants";
 import { planTenants, type TenantPlanOutcome } from "../../src/plan/run-plan";
 import { synthTenants } from "../../src/synth/synth-tenants";

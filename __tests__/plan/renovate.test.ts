@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 
 interface RegexManager {
   customType: "regex";

@@ -6,7 +6,8 @@ import { buildDriftReport } from "../../src/drift/drift-report";
 import { renderDriftMarkdown } from "../../src/drift/render-drift";
 import type { PlanJson, PlanResourceChange } from "../../src/plan/plan-json";
 import { renderReviewMarkdown } from "../../src/plan/render-markdown";
-import { buildReview, type ReviewContext } from "../../src/plan/review";
+import { buildReview } from "../../src/plan/review";
+import type { ReviewContext } from "../../src/plan/review-types";
 
 const context: ReviewContext = {
   tenant: "dev",

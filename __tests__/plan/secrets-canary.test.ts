@@ -9,7 +9,7 @@ jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/
 import { spawnSync } from "node:child_process";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import type { Tenant } from "../../src/config/load-tenants";
 import { driftTenants } from "../../src/drift/run-drift";
 import { explainFailure, savedPlan, terraformInit, terraformProcessEnv } from "../../src/terraform/commands";

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
 import { terraformEnv } from "../../src/terraform/terraform-env";
 

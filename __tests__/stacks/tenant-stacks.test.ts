@@ -2,7 +2,7 @@
  * What `cdktf synth` produces for every tenant file: one snapshot per stack, and the
  * properties that matter asserted directly (the snapshot alone would accept any change).
  */
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import "cdktf/lib/testing/adapters/jest"; // types of the cdktf jest matchers (registered in setup.js)
 import { Action } from "../../.gen/providers/auth0/action";
 import { Auth0Provider } from "../../.gen/providers/auth0/provider";
@@ -107,7 +107,7 @@ it("keeps the deployed code far below Auth0's ~100 kB limit and free of runtime 
 
 it("rejects invalid construct props with a message that says what to change", () => {
   const { claimsAction } = jest.requireActual("../../src/constructs/claims-action");
-  const stack = new (require("cdktf").TerraformStack)(Testing.app(), "bad");
+  const stack = new TerraformStack(Testing.app(), "bad");
   expect(() => claimsAction(stack, "claims", { claims: { namespace: "", id_token: ["roles"], access_token: [] } })).toThrow(
     /claims\.id_token\.0: "roles" is a claim name Auth0 reserves/,
   );
@@ -121,7 +121,7 @@ it("warns at synth about an empty namespace, and only then", () => {
     else expect(warnings(s)).toEqual([]);
   }
   const { claimsAction } = jest.requireActual("../../src/constructs/claims-action");
-  const stack = new (require("cdktf").TerraformStack)(Testing.app(), "url-namespace");
+  const stack = new TerraformStack(Testing.app(), "url-namespace");
   const action = claimsAction(stack, "claims", { claims: { namespace: "https://claims.coop.example", id_token: ["usertype"], access_token: [] } });
   expect(action.node.metadata.filter((m: { type: string }) => m.type.includes("warn"))).toEqual([]);
 });

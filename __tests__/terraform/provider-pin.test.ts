@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { runTerraform, terraformEnv } from "../../src/terraform/terraform-env";
 
 const SOURCE = "registry.terraform.io/auth0/auth0";

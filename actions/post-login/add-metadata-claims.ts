@@ -40,7 +40,7 @@ function readSettings(secrets: unknown): ClaimsSettings | undefined {
   if (!isPlainObject(secrets) || typeof secrets[CLAIMS_CONFIG_SECRET] !== "string") return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(secrets[CLAIMS_CONFIG_SECRET] as string);
+    parsed = JSON.parse(secrets[CLAIMS_CONFIG_SECRET]);
   } catch {
     return undefined;
   }

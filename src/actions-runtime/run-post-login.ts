@@ -85,7 +85,7 @@ export function instantiate(code: string, options: RunOptions, logs: string[], t
     call(name, args, callTimeoutMs) {
       context.__call = { fn: module.exports[name], args };
       try {
-        return vm.runInContext("__call.fn.apply(undefined, __call.args)", context, { timeout: callTimeoutMs });
+        return vm.runInContext("__call.fn.apply(undefined, __call.args)", context, { timeout: callTimeoutMs }) as unknown;
       } finally {
         delete context.__call;
       }
@@ -164,14 +164,17 @@ export function recordingApi(outcome: PostLoginOutcome, options: RunOptions = {}
   return api;
 }
 
+/** This module's own require: for Node built-ins, which resolve the same from anywhere. */
+const builtinRequire = createRequire(__filename);
+
 /** Node built-ins, plus declared dependencies when a dependency root is given. */
 function actionRequire(dependencyRoot?: string, modules?: Readonly<Record<string, unknown>>): (id: string) => unknown {
   const fromDeps = dependencyRoot ? createRequire(`${dependencyRoot.replace(/\/$/, "")}/package.json`) : undefined;
   return (id: string) => {
     if (modules && Object.prototype.hasOwnProperty.call(modules, id)) return modules[id];
     const bare = id.replace(/^node:/, "");
-    if (builtinModules.includes(bare)) return require(`node:${bare}`);
-    if (fromDeps) return fromDeps(id);
+    if (builtinModules.includes(bare)) return builtinRequire(`node:${bare}`) as unknown;
+    if (fromDeps) return fromDeps(id) as unknown;
     throw new Error(`Cannot find module '${id}': declare it as an Action dependency`);
   };
 }

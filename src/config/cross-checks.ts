@@ -50,7 +50,7 @@ export function declaredActions(tenant: Tenant): DeclaredActionView[] {
         handler: a.handler,
         name: a.name ?? (claims ? DEFAULT_CLAIMS_ACTION_NAME : a.handler),
         secretNames: [...(claims ? [CLAIMS_CONFIG_SECRET] : []), ...Object.keys(a.secrets)],
-        knownSecretValues: claims ? { [CLAIMS_CONFIG_SECRET]: claimsSecretValue(tenant.claims) } : ({} as Record<string, string>),
+        knownSecretValues: claims ? { [CLAIMS_CONFIG_SECRET]: claimsSecretValue(tenant.claims) } : {},
         dependencies: a.dependencies,
       };
     }),
@@ -68,17 +68,17 @@ export function normaliseLocalPath(path: string): string {
 
 /** One string per distinct state location; two tenants with the same key would overwrite each other's state. */
 export function stateKey(tenant: Tenant): { key: string; field: string } {
-  const b = tenant.backend as { type: string } & Record<string, unknown>;
+  const b = tenant.backend;
   switch (b.type) {
     case "local":
-      return { key: `local:${normaliseLocalPath((b.path as string | undefined) ?? `state/${tenant.name}.tfstate`)}`, field: "backend.path" };
+      return { key: `local:${normaliseLocalPath(b.path ?? `state/${tenant.name}.tfstate`)}`, field: "backend.path" };
     case "s3":
-      return { key: `s3:${b.bucket}/${posix.normalize(String(b.key)).replace(/^\/+/, "")}@${b.region}`, field: "backend.key" };
+      return { key: `s3:${b.bucket}/${posix.normalize(b.key).replace(/^\/+/, "")}@${b.region}`, field: "backend.key" };
     case "cloud":
-      return { key: `cloud:${String(b.hostname ?? "app.terraform.io").toLowerCase()}/${b.organization}/${b.workspace}`, field: "backend.workspace" };
+      return { key: `cloud:${(b.hostname ?? "app.terraform.io").toLowerCase()}/${b.organization}/${b.workspace}`, field: "backend.workspace" };
     default:
       // pg: the connection string comes from the environment (one database for all tenants), so the schema tells tenants apart.
-      return { key: `${b.type}:${String(b.schema_name ?? `auth0_${tenant.name.replace(/-/g, "_")}`)}`, field: "backend.schema_name" };
+      return { key: `${b.type}:${b.schema_name ?? `auth0_${tenant.name.replace(/-/g, "_")}`}`, field: "backend.schema_name" };
   }
 }
 

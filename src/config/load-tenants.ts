@@ -6,9 +6,10 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "n
 import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { ZodIssue } from "zod";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { crossFileProblems } from "./cross-checks";
 import { flowList, tenantSchema, type TenantFile } from "./tenant-schema";
+import { UserFacingError } from "../errors";
 
 export interface Tenant extends TenantFile {
   /** File name without extension; also the stack name (`cdktf deploy <name>`). */
@@ -24,7 +25,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-export class TenantConfigError extends Error {
+export class TenantConfigError extends UserFacingError {
   constructor(readonly problems: ConfigProblem[]) {
     super(problems.map(formatProblem).join("\n"));
     this.name = "TenantConfigError";

@@ -14,10 +14,11 @@
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Pair } from "yaml";
 import { CLAIMS_HANDLER } from "./tenant-schema";
 import { POST_LOGIN } from "../triggers";
+import { UserFacingError } from "../errors";
 
 export type MigrationResult = { changed: true; text: string } | { changed: false; reason: string };
 
-export class TenantMigrationError extends Error {}
+export class TenantMigrationError extends UserFacingError {}
 
 const keyOf = (pair: Pair) => (isScalar(pair.key) ? pair.key.value : pair.key);
 

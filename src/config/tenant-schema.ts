@@ -5,17 +5,15 @@
  */
 import { z } from "zod";
 import { droppedClaimReason, claimName, usesReservedNamespace } from "../../actions/lib/claim-rules";
+import { HANDLER_NAME, SECRET_NAME } from "../names";
 import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../triggers";
 
-/** A name usable as a Terraform identifier fragment, env var suffix and Action secret name. */
-const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 /** Host name with an optional port: Auth0 domains, custom domains, or the local tenant (localhost:8443). */
 /** Case and a trailing dot are allowed (DNS ignores both); the cross-file checks normalise them. */
 const DOMAIN = /^(?=.{1,254}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?(:\d{1,5})?$/i;
 /** app_metadata field names that make a sensible claim suffix. */
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
-const HANDLER = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Auth0 binds at most 20 Actions to one trigger. */
 const LIMITS_ACTIONS_PER_TRIGGER = 20;
 /** The claims Action's handler (actions/post-login/add-metadata-claims.ts), configured by `claims`. */
@@ -109,7 +107,7 @@ const secretFromEnv = z.object({ env: z.string().regex(ENV_VAR, "must be an envi
 /** One Action in a flow: actions/<trigger>/<handler>.ts (or .js: adopted deployed code). */
 export const actionEntrySchema = z
   .object({
-    handler: z.string().regex(HANDLER, 'must be a handler file name under actions/<trigger>/ without ".ts", in kebab-case'),
+    handler: z.string().regex(HANDLER_NAME, 'must be a handler file name under actions/<trigger>/ without ".ts", in kebab-case'),
     /** The Action's name in Auth0; default: the handler (the claims Action: "Add metadata to user profile"). */
     name: z.string().min(1).max(100).optional(),
     secrets: z.record(z.string().regex(SECRET_NAME, "secret names are UPPER_SNAKE_CASE"), secretFromEnv).default({}),
@@ -139,8 +137,6 @@ export const actionEntrySchema = z
     runtime: z.enum(["node18", "node22"]).optional(),
   })
   .strict();
-/** @deprecated legacy name of actionEntrySchema (the `actions:` list of post-login Actions). */
-export const extraActionSchema = actionEntrySchema;
 
 const flowMode = z.enum(["append", "authoritative"]);
 
@@ -196,7 +192,7 @@ export const tenantSchema = tenantFileSchema.transform((file, ctx) => {
         ctx.addIssue({ code: "custom", path: [legacy], message: `legacy field next to flows: move it into flows.${POST_LOGIN} (npm run tenants:migrate does it)` });
       }
     }
-    flows = declared as Flows;
+    flows = declared;
     const postLogin = flows[POST_LOGIN]?.actions ?? [];
     if (!postLogin.some((a) => a.handler === CLAIMS_HANDLER)) {
       ctx.addIssue({
@@ -235,5 +231,3 @@ export function flowList(flows: Flows): Array<{ trigger: TriggerId } & FlowConfi
 export type TenantFile = z.infer<typeof tenantSchema>;
 export type ClaimsConfig = z.infer<typeof claimsSchema>;
 export type BackendConfig = z.infer<typeof backendSchema>;
-/** @deprecated use ActionEntry */
-export type ExtraActionConfig = ActionEntry;

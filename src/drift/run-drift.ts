@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { redactSecrets } from "../terraform/credentials";
 import { renderFailureMarkdown } from "../plan/run-plan";
 import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";

@@ -4,7 +4,7 @@
  * verify the ID token against the tenant's JWKS, and stop what was started.
  */
 import { join } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { loadTenants, type Tenant } from "../config/load-tenants";
 import { flowList } from "../config/tenant-schema";
 import { synthTenants } from "../synth/synth-tenants";
@@ -14,6 +14,7 @@ import { describeForeignBindings, foreignBindings, managedActionIds, readBinding
 import { LOCAL_APP } from "../local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../local-tenant/server";
 import { SEED_USER } from "../local-tenant/users";
+import { UserFacingError } from "../errors";
 
 export const LOCAL_TENANT_NAME = "local";
 
@@ -38,7 +39,7 @@ export interface MainJobResult {
   timings: Record<string, number>;
 }
 
-export class ForeignBindingsError extends Error {
+export class ForeignBindingsError extends UserFacingError {
   constructor(
     readonly foreign: ForeignBinding[],
     readonly trigger = "post-login",
@@ -54,7 +55,7 @@ export class ForeignBindingsError extends Error {
   }
 }
 
-export class LocalDeployError extends Error {}
+export class LocalDeployError extends UserFacingError {}
 
 /** The tenant file to deploy locally, with the port its domain names. */
 export function localTenantTarget(tenantsDir: string, name: string): { tenant: Tenant; port: number } {

@@ -157,8 +157,9 @@ export type DependencyCheck = (dependencies: readonly Dependency[]) => Promise<s
 /** The body of POST/PATCH /api/v2/actions/actions: what Auth0's schema allows, nothing more. */
 const TRIGGER_REF: Schema = {
   type: "object",
-  properties: { id: { type: "string", minLength: 1, maxLength: 100 }, version: { type: "string", minLength: 1, maxLength: 10 } },
+  properties: { id: { type: "string", enum: Object.keys(TRIGGERS) }, version: { type: "string", minLength: 1, maxLength: 10 } },
   required: ["id", "version"],
+  additionalProperties: false,
 };
 const DEPENDENCY: Schema = {
   type: "object",
@@ -168,6 +169,7 @@ const DEPENDENCY: Schema = {
     registry_url: { type: "string" },
   },
   required: ["name", "version"],
+  additionalProperties: false,
 };
 const SECRET: Schema = {
   type: "object",
@@ -176,23 +178,30 @@ const SECRET: Schema = {
     value: { type: "string", minLength: 1, maxLength: LIMITS.secretValueLength },
   },
   required: ["name"],
+  additionalProperties: false,
 };
 const MODULE_REF: Schema = {
   type: "object",
   properties: { module_id: { type: "string", minLength: 1 }, module_version_id: { type: "string", minLength: 1 } },
   required: ["module_id", "module_version_id"],
+  additionalProperties: false,
 };
 const ACTION_PROPERTIES = {
   name: { type: "string", minLength: 1, maxLength: 100 },
   supported_triggers: { type: "array", items: TRIGGER_REF, minItems: 1, maxItems: 1 },
   code: { type: "string", maxLength: LIMITS.codeLength },
   dependencies: { type: "array", items: DEPENDENCY, maxItems: LIMITS.dependenciesPerAction },
-  runtime: { type: "string", minLength: 1, maxLength: 50 },
+  runtime: { type: "string", enum: RUNTIMES },
   secrets: { type: "array", items: SECRET, maxItems: LIMITS.secretsPerAction },
   modules: { type: "array", items: MODULE_REF },
 } as const satisfies Record<string, Schema>;
-export const ACTION_CREATE_BODY: Schema = { type: "object", properties: ACTION_PROPERTIES, required: ["name", "supported_triggers"] };
-export const ACTION_UPDATE_BODY: Schema = { type: "object", properties: ACTION_PROPERTIES };
+export const ACTION_CREATE_BODY: Schema = {
+  type: "object",
+  properties: ACTION_PROPERTIES,
+  required: ["name", "supported_triggers"],
+  additionalProperties: false,
+};
+export const ACTION_UPDATE_BODY: Schema = { type: "object", properties: ACTION_PROPERTIES, additionalProperties: false };
 const BINDING: Schema = {
   type: "object",
   properties: {
@@ -200,16 +209,19 @@ const BINDING: Schema = {
       type: "object",
       properties: { type: { type: "string", enum: ["action_id", "action_name"] }, value: { type: "string", minLength: 1, maxLength: 200 } },
       required: ["type", "value"],
+      additionalProperties: false,
     },
     display_name: { type: "string", minLength: 1, maxLength: 100 },
   },
   required: ["ref"],
+  additionalProperties: false,
 };
 /** The body of PATCH /api/v2/actions/triggers/{trigger}/bindings. */
 export const BINDINGS_BODY: Schema = {
   type: "object",
   properties: { bindings: { type: "array", items: BINDING } },
   required: ["bindings"],
+  additionalProperties: false,
 };
 
 export interface ActionInput {
@@ -593,17 +605,12 @@ function requireTrigger(trigger: string): void {
   if (!isTrigger(trigger)) throw new TenantError(404, "inexistent_trigger", `The trigger "${trigger}" does not exist.`);
 }
 
-/** The schema first, then what the schema alone cannot say: known trigger ids and versions, runtimes, unique secret names. */
+/** The schema first, then what the schema alone cannot say: each trigger's own versions, unique secret names. */
 function checkActionBody(body: unknown, schema: Schema): ValidActionInput {
   const input = validatePayload<ValidActionInput>(body, schema);
-  input.supported_triggers?.forEach((t, i) => {
-    if (!isTrigger(t.id)) throw payloadError(`No enum match for: ${JSON.stringify(t.id)}`, `supported_triggers[${i}].id`);
-    if (!TRIGGERS[t.id].includes(t.version))
-      throw payloadError(`No enum match for: ${JSON.stringify(t.version)}`, `supported_triggers[${i}].version`);
-  });
-  if (input.runtime !== undefined && !(RUNTIMES as readonly string[]).includes(input.runtime)) {
-    throw payloadError(`No enum match for: ${JSON.stringify(input.runtime)}`, "runtime");
-  }
+  input.supported_triggers?.forEach((t, i) =>
+    validatePayload(t.version, { type: "string", enum: TRIGGERS[t.id] }, `supported_triggers[${i}].version`),
+  );
   const seen = new Set<string>();
   input.secrets?.forEach((secret, i) => {
     if (seen.has(secret.name))
@@ -626,6 +633,7 @@ function mergeSecrets(list: NonNullable<ValidActionInput["secrets"]>, previous: 
   return list.map((s, i) => {
     const old = previous.find((p) => p.name === s.name);
     if (s.value === undefined) {
+      // z-schema's words for a required property: "value" is required only for a new secret name.
       if (!old) throw payloadError("Missing required property: value", `secrets[${i}]`);
       return { ...old };
     }

@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { ensureCertificates } from "./ca";
 import { DbUsers } from "./db-users";
 import { Faults, type FaultRule } from "./faults";

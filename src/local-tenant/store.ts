@@ -6,8 +6,9 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { UserFacingError } from "../errors";
 
-export class StateFileError extends Error {}
+export class StateFileError extends UserFacingError {}
 
 /** Writes `text` to `file` atomically. `mode` 0o600 keeps keys and the tenant database private to the user. */
 export function writeFileAtomic(file: string, text: string, mode = 0o600): void {

@@ -6,7 +6,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import type { User } from "../../actions/types/post-login-v3";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
+import { UserFacingError } from "../errors";
 import { readFixtureDir } from "./fixture-dir";
 
 export const DEFAULT_USERS_DIR = join(REPO_ROOT, "fixtures", "users");
@@ -34,7 +35,7 @@ const userSchema = z
 
 export type FixtureUser = z.infer<typeof userSchema>;
 
-export class UserFixtureError extends Error {}
+export class UserFixtureError extends UserFacingError {}
 
 export class UserDirectory {
   private constructor(private readonly users: ReadonlyMap<string, FixtureUser>) {}

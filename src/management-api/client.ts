@@ -9,8 +9,9 @@ import { readFileSync } from "node:fs";
 import { Agent, request as httpsRequest } from "node:https";
 import { rootCertificates } from "node:tls";
 import pRetry from "p-retry";
+import { UserFacingError } from "../errors";
 
-export class ManagementApiError extends Error {
+export class ManagementApiError extends UserFacingError {
   constructor(
     message: string,
     readonly status?: number,

@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { handlerNameFromFile, HANDLER_NAME } from "./handler-name";
+import { HANDLER_NAME } from "../names";
+import { handlerNameFromFile } from "./handler-name";
 
 export interface MigrationInputs {
   handler: string;

@@ -1,7 +1,5 @@
-/** Handler names: the file under actions/post-login/ and the tenant file's `handler:` (kebab-case). */
+/** The handler name a converted Rule or Hook gets from its file name (the rule itself: HANDLER_NAME in src/names.ts). */
 import { basename, extname } from "node:path";
-
-export const HANDLER_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** "rules/Add metadata_to-userProfile.js" → "add-metadata-to-user-profile". */
 export function handlerNameFromFile(file: string): string {
@@ -11,3 +9,6 @@ export function handlerNameFromFile(file: string): string {
     .replace(/^-+|-+$/g, "")
     .toLowerCase();
 }
+
+/** @deprecated import it from src/names (re-exported for an importer not yet moved: src/adopt/planner.ts). */
+export { HANDLER_NAME } from "../names";

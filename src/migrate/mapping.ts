@@ -4,6 +4,7 @@
  *   - the converter rewrites `context.<rule path>` into `event.<action path>`;
  *   - the parity harness builds the Action's `event` from a Rule-shaped fixture (the inverse).
  */
+import { SECRET_NAME } from "../names";
 
 /** One row of the table for a `context` field. */
 export interface ContextFieldMapping {
@@ -107,15 +108,13 @@ export const USER_FIELDS_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = 
   blocked: "user.blocked is not on event.user (blocked users do not reach post-login)",
 };
 
-const UPPER_SNAKE = /^[A-Z][A-Z0-9_]{0,127}$/;
-
 /**
  * The Action secret holding what a Rule read as `configuration.<key>`. Tenant files accept
  * UPPER_SNAKE_CASE secret names only, so other keys are renamed (apiKey → API_KEY); the
  * converter and the parity harness both rename through this function.
  */
 export function secretNameFor(configurationKey: string): string {
-  if (UPPER_SNAKE.test(configurationKey)) return configurationKey;
+  if (SECRET_NAME.test(configurationKey)) return configurationKey;
   const snake = configurationKey
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/[^A-Za-z0-9]+/g, "_")

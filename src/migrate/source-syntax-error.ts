@@ -1,5 +1,7 @@
+import { UserFacingError } from "../errors";
+
 /** A Rule or Hook that cannot be converted as written; the message names the file, line and column. */
-export class SourceSyntaxError extends Error {
+export class SourceSyntaxError extends UserFacingError {
   constructor(
     readonly file: string,
     readonly line: number,

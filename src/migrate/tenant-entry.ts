@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { isMap, isSeq, parseDocument, stringify, type Document, type YAMLMap } from "yaml";
 import { parseTenantFile, formatProblem } from "../config/load-tenants";
 import { envVarForSecret } from "./mapping";
+import { UserFacingError } from "../errors";
 
 export interface TenantActionEntry {
   handler: string;
@@ -29,7 +30,7 @@ export function renderTenantSnippet(entry: TenantActionEntry): string {
   return doc.toString();
 }
 
-export class TenantFileError extends Error {
+export class TenantFileError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "TenantFileError";

@@ -12,11 +12,10 @@
  * References to MIGRATION_TODO_* are never repaired: they are meant to fail.
  */
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import * as ts from "typescript";
+import { REPO_ROOT } from "../paths";
 import { RULE_LINE_COMMENT, TODO_PREFIX } from "./conversion";
-
-export const REPO_ROOT = resolve(__dirname, "..", "..");
 
 export interface TypeProblem {
   line: number;

@@ -9,6 +9,7 @@
  * sides of a parity run start from the same normalized login (see event-from-login.ts).
  */
 import { z } from "zod";
+import { UserFacingError } from "../errors";
 import { describeIssue, httpExchangeSchema, issuePath, readFixtureJson } from "./fixture-file";
 
 const json = z.record(z.unknown());
@@ -121,7 +122,7 @@ export interface RuleLogin {
   requestedScopes: string[];
 }
 
-export class FixtureError extends Error {
+export class FixtureError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "FixtureError";

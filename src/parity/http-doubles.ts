@@ -11,9 +11,6 @@ export interface HttpLog {
   calls: string[];
 }
 
-/** Packages answered by a double; everything else resolves to the real package. */
-export const HTTP_DOUBLE_PACKAGES = ["request", "axios"] as const;
-
 /**
  * `reportError` receives what the caller's callback throws (a Rule failing inside its HTTP
  * callback): the run records it as the Rule's failure instead of the process crashing.

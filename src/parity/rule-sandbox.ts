@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import { callCatching, jsonCopy, safeJson } from "./sandbox-calls";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { isBuiltinModule, parsePackageSpec } from "../migrate/packages";
 import type { RuleLogin } from "./fixtures";
 

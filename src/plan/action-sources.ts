@@ -4,7 +4,7 @@
  * clone), the review says it cannot tell instead of failing the plan.
  */
 import { spawnSync } from "node:child_process";
-import type { ChangedSources } from "./review";
+import type { ChangedSources } from "./review-types";
 
 /**
  * Base branch candidates, most specific first: an explicit one, the pull request's base

@@ -47,7 +47,8 @@ export interface PlanJson {
   /** The configuration, with the references each resource attribute is computed from. */
   configuration?: {
     root_module?: {
-      resources?: Array<{ address: string; expressions?: Record<string, { references?: string[] } | unknown> }>;
+      /** An attribute's expression is `{ references?: string[] }`; a nested block's has other shapes. */
+      resources?: Array<{ address: string; expressions?: Record<string, unknown> }>;
     };
   };
   /** The state the plan started from (after refresh, when refreshing). */

@@ -6,29 +6,8 @@ import { createHash } from "node:crypto";
 import { unifiedDiff, type UnifiedDiff } from "./code-diff";
 import { changeKind, type ChangeKind, type PlanJson, type PlanResourceChange } from "./plan-json";
 import { sameValue, showValue, maskAt, UNKNOWN, type Shown } from "./shown-value";
+import type { ChangedSources, DeclaredFlow, ReviewContext } from "./review-types";
 import { collectWarnings, type ReviewWarning } from "./warnings";
-
-/** Which files under actions/ changed since the base branch, when git can tell. */
-export type ChangedSources = { known: true; base: string; files: readonly string[] } | { known: false; reason: string };
-
-export interface ReviewContext {
-  tenant: string;
-  /** The tenant file, relative to the repository, e.g. "tenants/dev.yaml". */
-  tenantFile: string;
-  /** The flows the tenant file declares: trigger, mode, and the names of its Actions in flow order. */
-  flows: readonly DeclaredFlow[];
-  changedSources: ChangedSources;
-  /** Said at the top of the review when the plan did not read the tenant's real state. */
-  stateNote?: string;
-}
-
-export interface DeclaredFlow {
-  /** Auth0's trigger id, e.g. "post-login". */
-  trigger: string;
-  mode: "append" | "authoritative";
-  /** Display names of the flow's Actions, in order. */
-  actions: readonly string[];
-}
 
 export interface CodeSummary {
   lines: number;
@@ -115,11 +94,6 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
     warnings: collectWarnings(changes, context),
     changedSources: context.changedSources,
   };
-}
-
-/** True when applying would change anything (resources or outputs). */
-export function hasChanges(review: PlanReview): boolean {
-  return review.resources.length > 0 || review.outputs.length > 0;
 }
 
 export function summarizeCode(code: string): CodeSummary {

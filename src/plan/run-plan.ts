@@ -5,12 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { baseCandidates, changedActionSources } from "./action-sources";
 import { redactSecrets } from "../terraform/credentials";
 import { renderReviewMarkdown } from "./render-markdown";
 import { deploymentFindings } from "../verify/deployment-findings";
-import { buildReview, type ChangedSources, type PlanReview } from "./review";
+import { buildReview, type PlanReview } from "./review";
+import type { ChangedSources } from "./review-types";
 import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
 
 export interface PlanOptions extends TenantRunOptions {

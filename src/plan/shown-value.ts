@@ -45,15 +45,18 @@ export function showValue(value: unknown, sensitive: ValueMask | undefined, unkn
     return out;
   }
   if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
-  return String(value);
+  return stringOf(value);
 }
+
+/** String() of what is left (not JSON, so not in a plan; kept total rather than throwing). */
+const stringOf = (value: unknown): string => String(value);
 
 /** Structural equality of plain JSON values. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a as object);
+  const ka = Object.keys(a);
   const kb = Object.keys(b as object);
   return ka.length === kb.length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -4,7 +4,7 @@
  * outside this repository overwritten, a runtime change. Worded to say what happens to logins.
  */
 import { changeKind, type PlanResourceChange } from "./plan-json";
-import type { ReviewContext } from "./review";
+import type { ReviewContext } from "./review-types";
 
 export type WarningKind =
   | "action-deleted"

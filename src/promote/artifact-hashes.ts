@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unescapeTerraformTemplate } from "../terraform/template-escape";
+import { UserFacingError } from "../errors";
 
 /** The stack output promotion compares: { <trigger>: { <handler>: sha256 } } (src/stacks/tenant-stack.ts). */
 export const CODE_HASH_OUTPUT = "action_code_sha256";
@@ -23,7 +24,7 @@ export function flattenByTrigger(value: unknown): Record<string, unknown> {
   return flat;
 }
 
-export class ArtifactError extends Error {}
+export class ArtifactError extends UserFacingError {}
 
 type StackJson = {
   output?: Record<string, { value?: unknown }>;

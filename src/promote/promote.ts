@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "../terraform/credentials";
 import { terraformProcessEnv, TerraformError } from "../terraform/commands";

@@ -100,7 +100,7 @@ export async function terraformStateResources(dir: string, env: NodeJS.ProcessEn
   if (result.code !== 0) throw new TerraformError(explainFailure("terraform show", result, env), ["show"], result);
   let state: { values?: { root_module?: { resources?: Array<{ address?: string; type?: string; mode?: string; values?: Record<string, unknown> }> } } };
   try {
-    state = JSON.parse(result.stdout || "{}");
+    state = JSON.parse(result.stdout || "{}") as typeof state;
   } catch {
     throw new TerraformError("terraform show -json did not print JSON", ["show"], result);
   }

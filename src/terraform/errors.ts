@@ -5,8 +5,9 @@
  * raw output (tests, lock detection).
  */
 import type { TerraformResult } from "./terraform-env";
+import { UserFacingError } from "../errors";
 
-export class TerraformError extends Error {
+export class TerraformError extends UserFacingError {
   constructor(
     message: string,
     readonly args: readonly string[] = [],

@@ -6,13 +6,14 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
-import { REPO_ROOT } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { openStackWorkdir } from "./workdir";
 import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
-import type { DeclaredFlow } from "../plan/review";
+import type { DeclaredFlow } from "../plan/review-types";
+import { UserFacingError } from "../errors";
 
 export interface TenantRunOptions {
   /** Tenant names, or "all". */
@@ -57,7 +58,7 @@ export interface PreparedRun {
   outdir: string;
 }
 
-export class RunSetupError extends Error {
+export class RunSetupError extends UserFacingError {
   constructor(
     message: string,
     /** Tenants the user asked for, so their review files can record the failure. */

@@ -8,8 +8,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unescapeTerraformTemplate } from "../terraform/template-escape";
+import { UserFacingError } from "../errors";
 
-export class ArtifactReadError extends Error {}
+export class ArtifactReadError extends UserFacingError {}
 
 export interface DeclaredAction {
   /** "auth0_action.add_metadata_claims": stable across renames of the display name. */
@@ -35,6 +36,9 @@ export interface DeclaredStack {
 
 type Json = Record<string, unknown>;
 
+/** String() of a synthesized attribute, whatever its JSON type. */
+const stringOf = (value: unknown): string => String(value);
+
 export function readDeclaredStack(stackDir: string): DeclaredStack {
   const file = join(stackDir, "cdk.tf.json");
   let json: Json;
@@ -57,7 +61,7 @@ export function declaredStack(json: Json): DeclaredStack {
       address: `auth0_action.${id}`,
       name: String(r.name),
       trigger: trigger ?? "post-login",
-      sha256: createHash("sha256").update(unescapeTerraformTemplate(String(r.code ?? ""))).digest("hex"),
+      sha256: createHash("sha256").update(unescapeTerraformTemplate(stringOf(r.code ?? ""))).digest("hex"),
     };
   });
   const ref = (value: unknown) => {

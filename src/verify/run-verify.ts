@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { REPO_ROOT } from "../bundle/bundle-action";
 import { actionsNamed, bindingsOf } from "../management-api/actions";
 import { connectManagementApi, ManagementApiError, type ManagementApi } from "../management-api/client";
 import { terraformInit, terraformStateResources, TerraformError } from "../terraform/commands";
@@ -118,5 +117,3 @@ function writeReport(outdir: string, tenant: string, markdown: string): void {
   mkdirSync(join(outdir, "verify"), { recursive: true });
   writeFileSync(join(outdir, "verify", `${tenant}.md`), markdown);
 }
-
-export const DEFAULT_OUTDIR = join(REPO_ROOT, "cdktf.out");

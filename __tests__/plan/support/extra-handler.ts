@@ -32,7 +32,7 @@ export function bundleModuleWithExtraHandler(): Record<string, unknown> {
  * that the handler file exists under actions/ (the extra handler exists only in the bundler above).
  */
 export function tenantFromYaml(name: string, yaml: string): import("../../../src/config/load-tenants").Tenant {
-  const { parse } = jest.requireActual("yaml") as typeof import("yaml");
-  const { tenantSchema } = jest.requireActual("../../../src/config/tenant-schema") as typeof import("../../../src/config/tenant-schema");
+  const { parse } = jest.requireActual<typeof import("yaml")>("yaml");
+  const { tenantSchema } = jest.requireActual<typeof import("../../../src/config/tenant-schema")>("../../../src/config/tenant-schema");
   return { ...tenantSchema.parse(parse(yaml)), name, file: `tenants/${name}.yaml` };
 }

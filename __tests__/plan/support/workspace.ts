@@ -6,8 +6,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../../src/bundle/bundle-action";
-import type { ChangedSources } from "../../../src/plan/review";
+import { REPO_ROOT } from "../../../src/paths";
+import type { ChangedSources } from "../../../src/plan/review-types";
 
 export interface Workspace {
   root: string;

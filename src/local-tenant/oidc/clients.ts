@@ -8,9 +8,10 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
-import { REPO_ROOT } from "../../bundle/bundle-action";
+import { REPO_ROOT } from "../../paths";
 import { readFixtureDir } from "../fixture-dir";
 import { readJsonFile, writeJsonAtomic } from "../store";
+import { UserFacingError } from "../../errors";
 
 export const DEFAULT_CLIENTS_DIR = join(REPO_ROOT, "fixtures", "clients");
 export const CLIENT_SECRETS_FILE = "client-secrets.json";
@@ -40,7 +41,7 @@ export type OidcClient = z.infer<typeof clientSchema> & {
   client_secret?: string;
 };
 
-export class ClientFixtureError extends Error {}
+export class ClientFixtureError extends UserFacingError {}
 
 export class ClientRegistry {
   private constructor(private readonly clients: ReadonlyMap<string, OidcClient>) {}

@@ -8,6 +8,7 @@
  *   GET  /v2/logout                          ends the session
  * The rules live in model.ts; the post-login flow is LoginService's, the same code /local/login runs.
  */
+import type { CookieSerializeOptions } from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LoginError, type LoginService } from "../login";
 import type { TokenIssuer } from "../tokens";
@@ -36,6 +37,8 @@ const CORS_PATHS = new Set(["/oauth/token", "/userinfo"]);
 
 /** Auth0's session cookie name. */
 export const SESSION_COOKIE = "auth0";
+/** As Auth0 sets it: sent on cross-site requests (SameSite=None needs Secure), never readable by scripts. */
+const SESSION_COOKIE_OPTIONS: CookieSerializeOptions = { path: "/", httpOnly: true, secure: true, sameSite: "none" };
 
 type Req = FastifyRequest<{ Querystring: Record<string, string | undefined>; Body: unknown }>;
 
@@ -57,7 +60,7 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     if (outcome.kind === "redirect-error")
       return redirect(reply, outcome.target, { error: outcome.error, error_description: outcome.description });
     const tx = outcome.transaction;
-    const session = model.session(readCookie(request, SESSION_COOKIE));
+    const session = model.session(request.cookies[SESSION_COOKIE]);
     // Single sign-on: a live session skips the login page (Actions still run), unless the app asks for a login.
     if (session && !tx.prompt.includes("login")) return complete(reply, request, tx, session);
     if (tx.prompt.includes("none")) {
@@ -83,10 +86,10 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     const user = login ? ctx.users.find(login) : undefined;
     if (!user) return sendLoginPage(reply.code(400), tx, "Wrong email or password.");
     const session = model.startSession(login, user.user_id);
-    reply.header(
-      "set-cookie",
-      `${SESSION_COOKIE}=${session.id}; Path=/; Max-Age=${Math.floor((session.expires_at - session.created_at) / 1000)}; HttpOnly; Secure; SameSite=None`,
-    );
+    reply.setCookie(SESSION_COOKIE, session.id, {
+      ...SESSION_COOKIE_OPTIONS,
+      maxAge: Math.floor((session.expires_at - session.created_at) / 1000),
+    });
     return complete(reply, request, tx, session);
   });
 
@@ -119,8 +122,8 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
   app.post("/userinfo", async (request, reply) => userinfo(request, reply));
 
   app.get("/v2/logout", async (request: Req, reply) => {
-    model.endSession(readCookie(request, SESSION_COOKIE));
-    reply.header("set-cookie", `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=None`);
+    model.endSession(request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
     const returnTo = request.query.returnTo;
     const client = request.query.client_id ? model.clients.get(request.query.client_id) : undefined;
     // Only a URL the application registered; anything else would make the tenant an open redirect.
@@ -333,12 +336,4 @@ function redirect(reply: FastifyReply, target: RedirectTarget, params: Record<st
 function formBody(body: unknown): Record<string, string> {
   if (!body || typeof body !== "object" || Array.isArray(body)) return {};
   return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"));
-}
-
-function readCookie(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? "").split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return value.join("=");
-  }
-  return undefined;
 }

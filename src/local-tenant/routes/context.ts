@@ -32,9 +32,6 @@ export interface RouteContext {
   onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
 
-/** Kept for callers that name the context by its earlier name. */
-export type WireContext = RouteContext;
-
 export type RouteArea = (app: FastifyInstance, ctx: RouteContext) => void;
 
 export type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string>; Body: unknown }>;

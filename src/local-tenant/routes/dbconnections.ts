@@ -22,7 +22,7 @@ const PROFILE_FIELDS = ["username", "name", "nickname", "given_name", "family_na
 export const dbConnectionsRoutes: RouteArea = (app, ctx) => {
   app.post("/dbconnections/signup", async (request: Req, reply) => {
     const body = (request.body && typeof request.body === "object" ? request.body : {}) as Record<string, unknown>;
-    const text = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : undefined);
+    const text = (key: string) => (typeof body[key] === "string" ? body[key] : undefined);
     const email = text("email");
     const password = text("password");
     if (text("connection") !== DB_CONNECTION) return reply.code(400).send(badRequest("invalid_connection", `connection must be "${DB_CONNECTION}"`));

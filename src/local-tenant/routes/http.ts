@@ -1,12 +1,14 @@
 /**
  * What applies to every request before a route area sees it: body parsers, the error handler
- * (every error leaves in Auth0's shape, errors.ts), the 404 for unknown routes, the request log,
+ * (every error leaves in Auth0's shape, errors.ts), cookies (@fastify/cookie: request.cookies,
+ * reply.setCookie), the 404 for unknown routes, the request log,
  * and the Management API's gate (a valid bearer token, then any injected fault).
  *
  * Auth0's API answers odd requests the way its HTTP framework (hapi) does: a body without a
  * Content-Type is read as JSON, another media type is a 415, a body over the limit a 413, broken
  * JSON a 400 "Invalid request payload JSON format". No client input reaches a 500.
  */
+import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from "fastify";
 import type { Socket } from "node:net";
 import type { Readable, Transform } from "node:stream";
@@ -40,6 +42,9 @@ export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
     if (request.headers["content-type"] === undefined) return done(...parseJson(body as string));
     done(new HttpError(415, "Unsupported Media Type"), undefined);
   });
+
+  // Before any route area: Fastify applies a plugin's hooks to the routes registered after it.
+  void app.register(fastifyCookie);
 
   app.addHook("onResponse", async (request, reply) => {
     ctx.onRequest?.({ method: request.method, path: request.url, status: reply.statusCode });

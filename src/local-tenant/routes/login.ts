@@ -21,5 +21,5 @@ export const loginRoutes: RouteArea = (app, ctx) => {
     });
   });
 
-  app.get("/.well-known/jwks.json", async () => tokens.jwks());
+  app.get("/.well-known/jwks.json", () => tokens.jwks());
 };

@@ -18,9 +18,9 @@ export const usersRoutes: RouteArea = (app, ctx) => {
     return user;
   };
 
-  app.get("/api/v2/users/:id", async (request: Req) => userView(find(request.params.id)));
+  app.get("/api/v2/users/:id", (request: Req) => userView(find(request.params.id)));
 
-  app.patch("/api/v2/users/:id", async (request: Req) => {
+  app.patch("/api/v2/users/:id", (request: Req) => {
     const user = find(request.params.id);
     const body = objectBody(request.body);
     const unsupported = Object.keys(body).filter((k) => k !== "password" && k !== "connection");

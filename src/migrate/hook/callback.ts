@@ -41,7 +41,7 @@ function directErrorArgument(node: t.Node | undefined): boolean {
 function callStatement(call: NodePath<t.CallExpression>): NodePath<t.Statement> | undefined {
   const parent = call.parentPath;
   if (parent?.isExpressionStatement() || (parent?.isReturnStatement() && parent.node.argument === call.node))
-    return parent as NodePath<t.Statement>;
+    return parent;
   return undefined;
 }
 
@@ -107,11 +107,11 @@ export function convertDirectCallbacks(file: t.File, kind: HookKind, callbackNam
       if (isNullish(first)) {
         if (kind.response === "access-token" && second) {
           plan.helpers.add("setHookClaims");
-          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookClaims"), [t.identifier("api"), second as t.Expression])));
+          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookClaims"), [t.identifier("api"), second])));
           conv.changed(call, `${callbackName}(null, accessToken) → the token's namespaced claims through api.accessToken.setCustomClaim`);
         } else if (kind.response === "registration" && second) {
           plan.helpers.add("setHookMetadata");
-          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), second as t.Expression])));
+          out.push(t.expressionStatement(t.callExpression(t.identifier("setHookMetadata"), [t.identifier("api"), second])));
           conv.changed(
             call,
             `${callbackName}(null, response) → response.user.user_metadata / app_metadata through api.user.setUserMetadata / setAppMetadata`,
@@ -240,22 +240,4 @@ function typedIdentifier(name: string, type: t.TSType): t.Identifier {
   const id = t.identifier(name);
   id.typeAnnotation = t.tsTypeAnnotation(type);
   return id;
-}
-
-/** The Hooks runtime's error classes are referenced outside a direct callback call: the Action declares them. */
-export function referencesErrorClass(file: t.File, kind: HookKind): boolean {
-  let found = false;
-  withRuleFunction(file, (fn) => {
-    fn.traverse({
-      Identifier(path) {
-        if (
-          Object.prototype.hasOwnProperty.call(kind.errors, path.node.name) &&
-          path.isReferencedIdentifier() &&
-          !path.scope.getBinding(path.node.name)
-        )
-          found = true;
-      },
-    });
-  });
-  return found;
 }

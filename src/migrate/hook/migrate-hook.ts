@@ -92,7 +92,7 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
     if (callbackName) convertDirectCallbacks(file, kind, callbackName, conv, plan);
     body = fn.body.body;
   } else {
-    body = promiseBody(kind, callbackName!, fn.body.body, fn.async, plan, conv, fn);
+    body = promiseBody(kind, callbackName, fn.body.body, fn.async, plan, conv, fn);
   }
   if (!callbackName) conv.note(fn, "the Hook never receives its callback: the Action ends when its body does");
 

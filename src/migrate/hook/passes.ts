@@ -223,7 +223,7 @@ export function checkScopes(file: t.File, scopeName: string | undefined, callbac
     // 1. Every use of the granted scopes must only read them, or copy them into a response's scope.
     if (scopeBinding && scopeName) {
       for (const ref of scopeBinding.referencePaths.filter((p) => isParamRef(p, fn, scopeName))) {
-        const parent = ref.parentPath!;
+        const parent = ref.parentPath;
         if (
           parent.isAssignmentExpression({ operator: "=" }) &&
           parent.node.right === ref.node &&
@@ -273,7 +273,7 @@ export function checkScopes(file: t.File, scopeName: string | undefined, callbac
         if (parent.isAssignmentExpression() && parent.node.left === path.node) {
           if (scopeName && t.isIdentifier(parent.node.right, { name: scopeName }) && parent.node.operator === "=") return;
           conv.todo(
-            parent.get("right") as NodePath,
+            parent.get("right"),
             "SCOPE",
             "the Hook sets the token's scopes; an Action cannot change the scopes of a machine-to-machine token (grant them to the application instead)",
             "wrap",
@@ -300,7 +300,7 @@ export function checkScopes(file: t.File, scopeName: string | undefined, callbac
           return;
         }
         conv.todo(
-          path.get("value") as NodePath,
+          path.get("value"),
           "SCOPE",
           "the Hook's response sets the token's scopes; an Action cannot change the scopes of a machine-to-machine token",
           "wrap",
@@ -334,7 +334,7 @@ export function checkScopes(file: t.File, scopeName: string | undefined, callbac
         if (t.isObjectExpression(second) && second.properties.some((p) => t.isObjectProperty(p) && propertyKey(p) === "scope")) return;
         if (t.isIdentifier(second) && keepers.has(second.name)) return;
         conv.todo(
-          path.get("arguments.1") as NodePath,
+          path.get("arguments.1"),
           "SCOPE",
           "this response has no `scope = <granted scopes>`: the Hook's token carried only the response's scopes, while an Action's token keeps the granted ones",
           "wrap",

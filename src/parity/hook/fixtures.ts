@@ -13,6 +13,7 @@ import { describeIssue, httpExchangeSchema, issuePath, readFixtureJson } from ".
 import { HOOK_KINDS, HOOK_TYPES, type HookKind, type HookType } from "../../migrate/hook/hook-types";
 import { secretNameFor } from "../../migrate/mapping";
 import type { HttpExchange } from "../fixtures";
+import { UserFacingError } from "../../errors";
 
 const fixture = z
   .object({
@@ -42,7 +43,7 @@ export const hookFixtureFileSchema = z
 export type HookFixtureFile = z.infer<typeof hookFixtureFileSchema>;
 export type HookFixture = HookFixtureFile["fixtures"][number];
 
-export class HookFixtureError extends Error {
+export class HookFixtureError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "HookFixtureError";
@@ -158,7 +159,7 @@ export function normalizeHookFixture(hookType: HookType, f: HookFixture): HookIn
 /** The Hook's arguments before `context, cb`, read from the event through the table. */
 export function hookArguments(kind: HookKind, event: Record<string, unknown>): unknown[] {
   return kind.params.map((param) => {
-    if (param.value !== undefined) return new Function("event", `return (${param.value});`)(event) as unknown;
+    if (param.value !== undefined) return (new Function("event", `return (${param.value});`) as (event: unknown) => unknown)(event);
     const object: Record<string, unknown> = {};
     for (const [hookPath, eventField] of Object.entries(param.fields ?? {}))
       setPath(object, hookPath.split("."), getPath(event, eventField));

@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import { callCatching, jsonCopy, safeJson } from "../sandbox-calls";
-import { REPO_ROOT } from "../../bundle/bundle-action";
+import { REPO_ROOT } from "../../paths";
 import { HOOK_TIME_LIMIT_MS, type HookKind } from "../../migrate/hook/hook-types";
 import { isBuiltinModule, parsePackageSpec } from "../../migrate/packages";
 
@@ -54,10 +54,10 @@ export async function runHook(
 ): Promise<HookRun> {
   const run: HookRun = { logs: [] };
   const print = (...values: unknown[]) => run.logs.push(values.map((v) => (typeof v === "string" ? v : safeJson(v))).join(" "));
-  const hookRequire = (spec: string) => {
+  const hookRequire = (spec: string): unknown => {
     const { name } = parsePackageSpec(String(spec));
     if (options.modules && Object.prototype.hasOwnProperty.call(options.modules, name)) return options.modules[name];
-    if (isBuiltinModule(name)) return require(name.startsWith("node:") ? name : `node:${name}`);
+    if (isBuiltinModule(name)) return projectRequire(name.startsWith("node:") ? name : `node:${name}`);
     return projectRequire(name);
   };
   const sandbox = vm.createContext({
@@ -83,7 +83,7 @@ export async function runHook(
       )
       .join("\n");
     vm.runInContext(classes, sandbox);
-    const fromJson = (value: unknown) =>
+    const fromJson = (value: unknown): unknown =>
       value === undefined ? undefined : vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox);
     const module = { exports: {} as unknown };
     sandbox.__module = module;
@@ -117,14 +117,17 @@ export async function runHook(
   return run;
 }
 
+/** String() of a value from another realm, whatever it is. */
+const text = (value: unknown): string => String(value);
+
 /** Errors come from another realm: duck-typed. */
 export function describeError(error: unknown): HookError {
   if (typeof error === "object" && error !== null && "message" in error) {
     const e = error as { name?: unknown; message: unknown; userMessage?: unknown };
     return {
-      name: String(e.name ?? "Error"),
+      name: text(e.name ?? "Error"),
       message: String(e.message),
-      ...(e.userMessage !== undefined ? { userMessage: String(e.userMessage) } : {}),
+      ...(e.userMessage !== undefined ? { userMessage: text(e.userMessage) } : {}),
     };
   }
   return { name: typeof error, message: String(error) };

@@ -10,6 +10,16 @@ import type { HookRun } from "./hooks-runtime";
 import type { HookInvocation } from "./fixtures";
 import type { TriggerRecord } from "./run-action";
 
+/** The parts of a fixture's event and a Hook's response the outcomes read (fixtures are JSON: checked by the runs, not here). */
+interface OutcomeEvent {
+  user: { user_metadata?: Record<string, unknown>; app_metadata?: Record<string, unknown> };
+  accessToken: { scope: string[] };
+}
+type HookResponse = Record<string, unknown> & { user?: { user_metadata?: Record<string, unknown>; app_metadata?: Record<string, unknown> } };
+
+/** String() of whatever the code under test passed: an Action may deny with any value. */
+const text = (value: unknown): string => String(value);
+
 export interface TriggerOutcome {
   result: "issued" | "created" | "done" | "denied" | "failed";
   /** denied: the OAuth error code (credentials exchange) or the reason logged (signup). */
@@ -25,14 +35,14 @@ export interface TriggerOutcome {
 
 export function hookOutcome(kind: HookKind, run: HookRun, input: HookInvocation, http: string[]): TriggerOutcome {
   if (run.failure) return { result: "failed", message: run.failure, http };
-  const event = input.event as Record<string, any>;
+  const event = input.event as unknown as OutcomeEvent;
   if (run.error) {
     const meaning = Object.prototype.hasOwnProperty.call(kind.errors, run.error.name) ? kind.errors[run.error.name] : undefined;
     if (meaning?.kind === "oauth") return { result: "denied", code: meaning.code, message: run.error.message, http };
     if (meaning?.kind === "deny-signup") return { result: "denied", code: run.error.message, message: run.error.userMessage ?? "", http };
     return { result: "failed", message: run.error.message, http };
   }
-  const response = (run.response ?? {}) as Record<string, any>;
+  const response = (run.response ?? {}) as HookResponse;
   switch (kind.response) {
     case "access-token": {
       const claims = Object.fromEntries(Object.entries(response).filter(([name]) => isNamespacedClaim(name)));
@@ -52,16 +62,16 @@ export function hookOutcome(kind: HookKind, run: HookRun, input: HookInvocation,
 
 export function actionOutcome(kind: HookKind, record: TriggerRecord, input: HookInvocation, http: string[]): TriggerOutcome {
   if (record.error !== undefined) return { result: "failed", message: record.error, http };
-  const event = input.event as Record<string, any>;
+  const event = input.event as unknown as OutcomeEvent;
   if (record.denied) {
     const [first, second] = record.denied;
-    return { result: "denied", code: String(first), message: second === undefined ? "" : String(second), http };
+    return { result: "denied", code: String(first), message: second === undefined ? "" : text(second), http };
   }
   if (record.validationError)
-    return { result: "denied", code: String(record.validationError[0]), message: String(record.validationError[1] ?? ""), http };
+    return { result: "denied", code: String(record.validationError[0]), message: text(record.validationError[1] ?? ""), http };
   switch (kind.response) {
     case "access-token":
-      return { result: "issued", claims: json(record.claims), scope: (event.accessToken.scope as string[]).join(" "), http };
+      return { result: "issued", claims: json(record.claims), scope: event.accessToken.scope.join(" "), http };
     case "registration":
       return {
         result: "created",

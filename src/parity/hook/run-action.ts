@@ -51,7 +51,7 @@ export async function runTriggerAction(
     ]);
   } catch (error) {
     record.error =
-      typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error);
+      typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
   } finally {
     if (timer) clearTimeout(timer);
   }

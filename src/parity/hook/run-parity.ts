@@ -3,7 +3,7 @@
  * Action (bundled by esbuild as the stacks bundle it, run as Auth0 calls its trigger), each with
  * HTTP doubles over the same canned answers, then the outcomes compared.
  */
-import { REPO_ROOT } from "../../bundle/bundle-action";
+import { REPO_ROOT } from "../../paths";
 import { HOOK_KINDS, type HookType } from "../../migrate/hook/hook-types";
 import { httpDoubles, type HttpLog } from "../http-doubles";
 import { normalizeHookFixture, type HookFixture } from "./fixtures";
