@@ -13,7 +13,7 @@ import * as t from "@babel/types";
 import { wrapFunction } from "./ast";
 import { dedupeEntries } from "./dedupe-entries";
 import { Conversion, type ConversionOptions, type TodoEntry } from "./conversion";
-import type { ConversionResult } from "./conversion-result";
+import { conversionResult, type ConversionResult } from "./conversion-result";
 import { buildActionFile, formatTypeScript, printActionFile } from "./emit";
 import { parseRule } from "./parse-rule";
 import { renameReservedBindings } from "./reserved-bindings";
@@ -97,18 +97,9 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
     });
   }
   const secrets = [...conv.secrets.entries()].map(([configurationKey, secret]) => ({ configurationKey, secret })).sort((a, b) => a.secret.localeCompare(b.secret));
-  const dependencies = Object.fromEntries([...conv.dependencies.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
-    handler: input.handler,
-    code: checked.code,
-    changes: dedupeEntries(conv.changes),
-    todos,
-    notes: dedupeEntries(conv.notes),
-    typeProblems: checked.problems,
-    repairs: checked.repairs,
+    ...conversionResult(input.handler, conv, todos, checked),
     secrets,
-    dependencies,
     hasContinue: continueBody !== undefined,
-    fullyConverted: todos.length === 0 && checked.problems.length === 0,
   };
 }

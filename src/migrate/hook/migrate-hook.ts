@@ -13,7 +13,7 @@ import { parse } from "@babel/parser";
 import * as t from "@babel/types";
 import { wrapFunction } from "../ast";
 import { Conversion, type ConversionOptions } from "../conversion";
-import type { ConversionResult } from "../conversion-result";
+import { conversionResult, type ConversionResult } from "../conversion-result";
 import { dedupeEntries } from "../dedupe-entries";
 import { formatTypeScript, printActionFile, type ActionFile } from "../emit";
 import { renameReservedBindings } from "../reserved-bindings";
@@ -112,20 +112,11 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
   const secrets = [...conv.secrets.entries()]
     .map(([hookSecret, secret]) => ({ hookSecret, secret }))
     .sort((a, b) => a.secret.localeCompare(b.secret));
-  const dependencies = Object.fromEntries([...conv.dependencies.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return {
-    handler: input.handler,
+    ...conversionResult(input.handler, conv, todos, checked),
     kind,
-    code: checked.code,
-    changes: dedupeEntries(conv.changes),
-    todos,
-    notes: dedupeEntries(conv.notes),
-    typeProblems: checked.problems,
-    repairs: checked.repairs,
     secrets,
-    dependencies,
     callbackForm: callbackName ? plan.mode : "none",
-    fullyConverted: todos.length === 0 && checked.problems.length === 0,
   };
 }
 
