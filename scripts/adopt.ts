@@ -13,7 +13,7 @@ import { parse as parseYaml } from "yaml";
 import { adopt, describeOutcome } from "../src/adopt/adopt";
 import { managementToken, TenantReadError } from "../src/adopt/reader";
 import { AdoptTenantFileError } from "../src/adopt/tenant-file";
-import { REPO_ROOT } from "../src/bundle/bundle-action";
+import { REPO_ROOT } from "../src/paths";
 
 const USAGE = "usage: npm run adopt -- <tenant> [--domain <domain>] [--force] [--ca-file <pem>]";
 

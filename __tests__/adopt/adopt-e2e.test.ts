@@ -8,7 +8,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { bundleActionHandler, REPO_ROOT } from "../../src/bundle/bundle-action";
+import { bundleActionHandler } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { localTerraformEnv } from "../../src/local-run/deploy";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { pluginCacheEnv, tempDir } from "../local-tenant/support";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
-import { REPO_ROOT } from "../../src/bundle/bundle-action";
+import { REPO_ROOT } from "../../src/paths";
 import { tempDir } from "./support";
 
 const SEED = join(REPO_ROOT, "fixtures/adopt/team-tenant.seed.yaml");

@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundlePostLoginHandler, REPO_ROOT } from "../bundle/bundle-action";
+import { bundlePostLoginHandler } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { CLAIMS_HANDLER } from "../config/tenant-schema";
 import { DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/claims-action";
 import { migrateRule } from "../migrate/migrate-rule";

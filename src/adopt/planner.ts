@@ -9,7 +9,7 @@
  * the tenant's code, so the first plan changes nothing; removing `adopted_code` and `import_id`
  * later is an ordinary in-place update to the repository's code (proposed as a separate file).
  */
-import { HANDLER_NAME } from "../migrate/handler-name";
+import { HANDLER_NAME } from "../names";
 import type { AdoptedAction, TenantSnapshot } from "./reader";
 
 export interface RepositoryHandler {

@@ -4,6 +4,7 @@
  * stored. GET requests only (plus the client-credentials token request, which changes nothing):
  * adopting never modifies the tenant.
  */
+import { UserFacingError } from "../errors";
 import { requestJson } from "../local-run/client";
 
 export interface TenantConnection {
@@ -61,7 +62,7 @@ export interface TenantSnapshot {
   hooks: AdoptedHook[];
 }
 
-export class TenantReadError extends Error {}
+export class TenantReadError extends UserFacingError {}
 
 /** Fetches a client-credentials token the way the provider does (POST /oauth/token). */
 export async function managementToken(url: string, clientId: string, clientSecret: string, ca?: string): Promise<string> {

@@ -20,7 +20,8 @@ import { join } from "node:path";
 import { Action } from "../../.gen/providers/auth0/action";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
-import { MAX_ACTION_CODE_BYTES, REPO_ROOT } from "../bundle/bundle-action";
+import { MAX_ACTION_CODE_BYTES } from "../bundle/bundle-action";
+import { REPO_ROOT } from "../paths";
 import { escapeTerraformTemplate } from "../terraform/template-escape";
 
 export interface AdoptionEntry {

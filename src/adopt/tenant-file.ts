@@ -3,10 +3,11 @@
  * (comments and every other field kept), or a new file for a tenant the repository does not know
  * yet. Legacy `post_login_flow`/`actions` are replaced by `flows` (they describe the same thing).
  */
+import { UserFacingError } from "../errors";
 import { isMap, parseDocument, stringify } from "yaml";
 import type { FlowDoc } from "./planner";
 
-export class AdoptTenantFileError extends Error {}
+export class AdoptTenantFileError extends UserFacingError {}
 
 /** Whether the existing file already declares flows (adopt then refuses to replace them without --force). */
 export function declaresFlows(text: string): boolean {

@@ -12,7 +12,6 @@ import { REPO_ROOT } from "../paths";
 /** Auth0 documents ~100 kB of code per Action; stay far below it. */
 export const MAX_ACTION_CODE_BYTES = 100 * 1024;
 /** @deprecated import it from src/paths (re-exported for importers not yet moved: src/adopt, scripts/adopt.ts). */
-export { REPO_ROOT };
 
 export interface BundledAction {
   /** The JavaScript deployed as the Action's code. */

@@ -12,6 +12,7 @@
  *   rules:    [{ name, script | script_file, enabled?: false, order? }]
  *   hooks:    [{ name, triggerId, script | script_file, enabled?, dependencies?, secrets?: {NAME: value} }]
  */
+import { UserFacingError } from "../errors";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -90,7 +91,7 @@ export const seedSchema = z
 
 export type Seed = z.infer<typeof seedSchema>;
 
-export class SeedError extends Error {}
+export class SeedError extends UserFacingError {}
 
 /** Reads and validates a seed file; errors name the file and the field. */
 export function loadSeed(file: string): { seed: Seed; baseDir: string } {

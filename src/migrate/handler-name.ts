@@ -11,4 +11,3 @@ export function handlerNameFromFile(file: string): string {
 }
 
 /** @deprecated import it from src/names (re-exported for an importer not yet moved: src/adopt/planner.ts). */
-export { HANDLER_NAME } from "../names";
