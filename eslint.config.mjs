@@ -16,7 +16,20 @@ const convertedActions = readdirSync(join(import.meta.dirname, "actions"), { rec
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", ".gen/", "cdktf.out/", ".local/", "coverage/", "state/", "rules/", "hooks/", "fixtures/", "**/*.js", "**/*.mjs", "**/*.cjs"],
+    ignores: [
+      "node_modules/",
+      ".gen/",
+      "cdktf.out/",
+      ".local/",
+      "coverage/",
+      "state/",
+      "rules/",
+      "hooks/",
+      "fixtures/",
+      "**/*.js",
+      "**/*.mjs",
+      "**/*.cjs",
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

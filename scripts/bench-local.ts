@@ -24,7 +24,10 @@ import { synthTenants } from "../src/synth/synth-tenants";
 const progress = (line: string) => process.stderr.write(`bench:local: ${line}\n`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, logins: { type: "string", default: "200" } }, strict: true });
+  const { values } = parseArgs({
+    options: { runs: { type: "string", default: "3" }, logins: { type: "string", default: "200" } },
+    strict: true,
+  });
   const runs = Number(values.runs);
   const logins = Number(values.logins);
   const pluginCache = join(tmpdir(), "local-tenant-tf-plugin-cache");
@@ -68,7 +71,9 @@ function timeCommand(command: string, args: string[]): Promise<number> {
     child.stderr.setEncoding("utf8").on("data", (d: string) => (err = (err + d).slice(-4000)));
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolvePromise(performance.now() - started) : reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${err}`)),
+      code === 0
+        ? resolvePromise(performance.now() - started)
+        : reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${err}`)),
     );
   });
 }

@@ -36,7 +36,10 @@ function synthSeconds(count: number): number {
     const outdir = join(mkdtempSync(join(tmpdir(), "bench-out-")), "cdktf.out");
     mkdirSync(outdir, { recursive: true });
     const start = performance.now();
-    execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts"], { env: { ...process.env, TENANTS_DIR: tenants, CDKTF_OUTDIR: outdir }, stdio: "ignore" });
+    execFileSync(process.execPath, [require.resolve("tsx/cli"), "main.ts"], {
+      env: { ...process.env, TENANTS_DIR: tenants, CDKTF_OUTDIR: outdir },
+      stdio: "ignore",
+    });
     times.push((performance.now() - start) / 1000);
   }
   return median(times);
@@ -67,7 +70,9 @@ async function main(): Promise<void> {
   console.log("|---|---|");
   console.log(`| synth wall time, 1 tenant (median of ${RUNS}, process start included) | ${one.toFixed(2)} s |`);
   console.log(`| synth wall time, 50 tenants (median of ${RUNS}) | ${fifty.toFixed(2)} s |`);
-  console.log(`| deployed Action code | ${Buffer.byteLength(code)} bytes (${((Buffer.byteLength(code) / 102400) * 100).toFixed(1)}% of 100 kB) |`);
+  console.log(
+    `| deployed Action code | ${Buffer.byteLength(code)} bytes (${((Buffer.byteLength(code) / 102400) * 100).toFixed(1)}% of 100 kB) |`,
+  );
   console.log(`| handler time per call (seed user, 100,000 calls, bundled code in a vm context) | ${perCall.toFixed(2)} µs |`);
 }
 

@@ -8,12 +8,22 @@
 import { parseArgs } from "node:util";
 import { deployTenant } from "../src/deploy/run-deploy";
 
-const USAGE = "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>]";
+const USAGE =
+  "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>]";
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" }, "lock-timeout": { type: "string" } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        "local-state": { type: "string" },
+        outdir: { type: "string" },
+        "tenants-dir": { type: "string" },
+        artifact: { type: "string" },
+        "lock-timeout": { type: "string" },
+      },
+    });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 1;

@@ -7,10 +7,19 @@
 import { parseTenantSelection } from "../src/tenant-selection-args";
 import { driftTenants } from "../src/drift/run-drift";
 
-const USAGE = "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--outdir <dir>] [--tenants-dir <dir>]";
+const USAGE =
+  "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
-  const args = parseTenantSelection({ "local-state": { type: "string" }, "placeholder-secrets": { type: "boolean", default: false }, outdir: { type: "string" }, "tenants-dir": { type: "string" } }, USAGE);
+  const args = parseTenantSelection(
+    {
+      "local-state": { type: "string" },
+      "placeholder-secrets": { type: "boolean", default: false },
+      outdir: { type: "string" },
+      "tenants-dir": { type: "string" },
+    },
+    USAGE,
+  );
   if (!args) return 1;
   const { selection, values } = args;
   const outcome = await driftTenants({
@@ -32,7 +41,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`drift: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`drift: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
 );

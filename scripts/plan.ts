@@ -50,7 +50,9 @@ async function main(): Promise<number> {
       const file = join(values.comment as string, `${tenant}.md`);
       return { tenant, markdown: existsSync(file) ? readFileSync(file, "utf8") : undefined };
     });
-    const runUrl = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined;
+    const runUrl = process.env.GITHUB_RUN_ID
+      ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+      : undefined;
     process.stdout.write(composePullRequestComment(reviews, { commit: process.env.PLAN_COMMIT, runUrl }));
     return 0;
   }
@@ -86,7 +88,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`plan: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`plan: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
 );

@@ -8,12 +8,21 @@
 import { parseArgs } from "node:util";
 import { promote } from "../src/promote/promote";
 
-const USAGE = "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
+const USAGE =
+  "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { artifact: { type: "string" }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        artifact: { type: "string" },
+        "local-state": { type: "string" },
+        outdir: { type: "string" },
+        "tenants-dir": { type: "string" },
+      },
+    });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 1;
@@ -39,7 +48,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`promote: unexpected failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`promote: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
 );

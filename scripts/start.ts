@@ -13,7 +13,10 @@ import { deployAndLogin } from "../src/local-run/main-job";
 import type { ForeignBinding } from "../src/local-run/foreign-bindings";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { user: { type: "string" }, "replace-foreign-bindings": { type: "boolean", default: false } }, strict: true });
+  const { values } = parseArgs({
+    options: { user: { type: "string" }, "replace-foreign-bindings": { type: "boolean", default: false } },
+    strict: true,
+  });
   const started = performance.now();
   const progress = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
   const { claims } = await deployAndLogin({
@@ -41,6 +44,8 @@ async function confirm(foreign: ForeignBinding[], flag: boolean): Promise<boolea
 main().catch((error: unknown) => {
   // Problems the user can act on are reported by their message alone; anything else with its stack.
   const known = error instanceof UserFacingError;
-  process.stderr.write(`npm start: ${known || !(error instanceof Error) ? String((error as Error).message ?? error) : (error.stack ?? error.message)}\n`);
+  process.stderr.write(
+    `npm start: ${known || !(error instanceof Error) ? String((error as Error).message ?? error) : (error.stack ?? error.message)}\n`,
+  );
   process.exit(1);
 });

@@ -14,7 +14,9 @@ const USAGE = "usage: npm run tenants [-- --json] [--tenants-dir <dir>]";
 function main(): number {
   let values;
   try {
-    ({ values } = parseArgs({ options: { json: { type: "boolean", default: false }, "tenants-dir": { type: "string" }, help: { type: "boolean", default: false } } }));
+    ({ values } = parseArgs({
+      options: { json: { type: "boolean", default: false }, "tenants-dir": { type: "string" }, help: { type: "boolean", default: false } },
+    }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 1;

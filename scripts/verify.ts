@@ -8,10 +8,14 @@
 import { parseTenantSelection } from "../src/tenant-selection-args";
 import { verifyTenants } from "../src/verify/run-verify";
 
-const USAGE = "usage: npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>]";
+const USAGE =
+  "usage: npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>]";
 
 async function main(): Promise<number> {
-  const args = parseTenantSelection({ "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" } }, USAGE);
+  const args = parseTenantSelection(
+    { "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" } },
+    USAGE,
+  );
   if (!args) return 1;
   const { selection, values } = args;
   const outcome = await verifyTenants({

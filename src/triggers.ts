@@ -35,11 +35,46 @@ function trigger(id: string, version: string, entryPoint: string, apiType: strin
 
 export const TRIGGERS = [
   trigger("post-login", "v3", "onExecutePostLogin", "PostLoginAPI", true, "every login and refresh-token exchange"),
-  trigger("credentials-exchange", "v2", "onExecuteCredentialsExchange", "CredentialsExchangeAPI", true, "client_credentials grants at /oauth/token"),
-  trigger("pre-user-registration", "v2", "onExecutePreUserRegistration", "PreUserRegistrationAPI", true, "before a database user is created (/dbconnections/signup)"),
-  trigger("post-user-registration", "v2", "onExecutePostUserRegistration", "PostUserRegistrationAPI", false, "after a database user is created"),
-  trigger("post-change-password", "v2", "onExecutePostChangePassword", "PostChangePasswordAPI", false, "after a database user's password changes"),
-  trigger("send-phone-message", "v2", "onExecuteSendPhoneMessage", "SendPhoneMessageAPI", true, "when an MFA code must be sent by SMS or voice"),
+  trigger(
+    "credentials-exchange",
+    "v2",
+    "onExecuteCredentialsExchange",
+    "CredentialsExchangeAPI",
+    true,
+    "client_credentials grants at /oauth/token",
+  ),
+  trigger(
+    "pre-user-registration",
+    "v2",
+    "onExecutePreUserRegistration",
+    "PreUserRegistrationAPI",
+    true,
+    "before a database user is created (/dbconnections/signup)",
+  ),
+  trigger(
+    "post-user-registration",
+    "v2",
+    "onExecutePostUserRegistration",
+    "PostUserRegistrationAPI",
+    false,
+    "after a database user is created",
+  ),
+  trigger(
+    "post-change-password",
+    "v2",
+    "onExecutePostChangePassword",
+    "PostChangePasswordAPI",
+    false,
+    "after a database user's password changes",
+  ),
+  trigger(
+    "send-phone-message",
+    "v2",
+    "onExecuteSendPhoneMessage",
+    "SendPhoneMessageAPI",
+    true,
+    "when an MFA code must be sent by SMS or voice",
+  ),
 ] as const satisfies readonly TriggerSpec[];
 
 export type TriggerId = (typeof TRIGGERS)[number]["id"];

@@ -30,7 +30,10 @@ it("records every api call under its official name", async () => {
 });
 
 it("keeps the first deny reason, as Auth0 ends the flow at the first deny", async () => {
-  const outcome = await runPostLogin(`exports.onExecutePostLogin = async (e, api) => { api.access.deny("first"); api.access.deny("second"); };`, postLoginEvent());
+  const outcome = await runPostLogin(
+    `exports.onExecutePostLogin = async (e, api) => { api.access.deny("first"); api.access.deny("second"); };`,
+    postLoginEvent(),
+  );
   expect(outcome.denied).toEqual({ reason: "first" });
 });
 
@@ -53,7 +56,11 @@ it.each([
   ["a thrown error", `exports.onExecutePostLogin = async () => { throw new TypeError("boom"); };`, "boom"],
   ["a syntax error", `exports.onExecutePostLogin = async (event, api) => {`, "Unexpected end of input"],
   ["no onExecutePostLogin export", `exports.somethingElse = () => {};`, "the code does not export onExecutePostLogin"],
-  ["a require of an undeclared package", `const x = require("left-pad"); exports.onExecutePostLogin = async () => {};`, "Cannot find module 'left-pad'"],
+  [
+    "a require of an undeclared package",
+    `const x = require("left-pad"); exports.onExecutePostLogin = async () => {};`,
+    "Cannot find module 'left-pad'",
+  ],
 ])("reports %s without throwing", async (_label, code, message) => {
   const outcome = await runPostLogin(code, postLoginEvent());
   expect(outcome.error).toContain(message);

@@ -28,7 +28,11 @@ it("credentials-exchange: claims, target scopes and deny(code, reason)", async (
 });
 
 it("credentials-exchange: a deny code Auth0 does not accept becomes server_error, named", async () => {
-  const outcome = await runTriggerAction("credentials-exchange", `exports.onExecuteCredentialsExchange = (e, api) => { api.access.deny("access_denied", "no"); };`, m2mEvent);
+  const outcome = await runTriggerAction(
+    "credentials-exchange",
+    `exports.onExecuteCredentialsExchange = (e, api) => { api.access.deny("access_denied", "no"); };`,
+    m2mEvent,
+  );
   expect(outcome.denied).toEqual({ code: "server_error", reason: 'api.access.deny: invalid code "access_denied"' });
 });
 
@@ -38,31 +42,59 @@ it("pre-user-registration: metadata, deny(reason, userMessage) and validation.er
     api.user.setUserMetadata("locale", "ja");
     if (event.user.email.endsWith("@mailinator.com")) api.access.deny("disposable email", "Please use your work email.");
   };`;
-  const event = { user: { email: "kazu@coop.example" }, connection: { id: "con_1", name: "Username-Password-Authentication", strategy: "auth0" }, request: { ip: "127.0.0.1", method: "POST", geoip: {}, body: {} }, secrets: {}, tenant: { id: "local" } };
-  expect(await runTriggerAction("pre-user-registration", code, event)).toMatchObject({ appMetadata: { usertype: "member" }, userMetadata: { locale: "ja" } });
+  const event = {
+    user: { email: "kazu@coop.example" },
+    connection: { id: "con_1", name: "Username-Password-Authentication", strategy: "auth0" },
+    request: { ip: "127.0.0.1", method: "POST", geoip: {}, body: {} },
+    secrets: {},
+    tenant: { id: "local" },
+  };
+  expect(await runTriggerAction("pre-user-registration", code, event)).toMatchObject({
+    appMetadata: { usertype: "member" },
+    userMetadata: { locale: "ja" },
+  });
   const denied = await runTriggerAction("pre-user-registration", code, { ...event, user: { email: "x@mailinator.com" } });
   expect(denied.denied).toEqual({ reason: "disposable email", userMessage: "Please use your work email." });
-  const invalid = await runTriggerAction("pre-user-registration", `exports.onExecutePreUserRegistration = (e, api) => { api.validation.error("invalid_username", "Too short"); };`, event);
+  const invalid = await runTriggerAction(
+    "pre-user-registration",
+    `exports.onExecutePreUserRegistration = (e, api) => { api.validation.error("invalid_username", "Too short"); };`,
+    event,
+  );
   expect(invalid).toMatchObject({ validationError: { code: "invalid_username", message: "Too short" } });
 });
 
 it.each(TRIGGERS.filter((t) => t.id !== "post-login").map((t) => [t.id, t.entryPoint] as const))(
   "%s: calls %s, awaits it, and reports a missing export or a thrown error",
   async (trigger, entryPoint) => {
-    const ran = await runTriggerAction(trigger, `exports.${entryPoint} = async (event, api) => { await new Promise((r) => setTimeout(r, 5)); api.cache.set("k", "v"); console.log("ran", api.cache.get("k").value); };`, { secrets: {} });
+    const ran = await runTriggerAction(
+      trigger,
+      `exports.${entryPoint} = async (event, api) => { await new Promise((r) => setTimeout(r, 5)); api.cache.set("k", "v"); console.log("ran", api.cache.get("k").value); };`,
+      { secrets: {} },
+    );
     expect(ran.logs).toEqual(["ran v"]);
     expect(ran.error).toBeUndefined();
-    expect((await runTriggerAction(trigger, "exports.onExecuteSomethingElse = async () => {};", {})).error).toBe(`the code does not export ${entryPoint}`);
+    expect((await runTriggerAction(trigger, "exports.onExecuteSomethingElse = async () => {};", {})).error).toBe(
+      `the code does not export ${entryPoint}`,
+    );
     expect((await runTriggerAction(trigger, `exports.${entryPoint} = async () => { throw new Error("boom"); };`, {})).error).toBe("boom");
   },
 );
 
 it("a synchronous endless loop is stopped at the time limit", async () => {
-  const outcome = await runTriggerAction("post-change-password", "exports.onExecutePostChangePassword = () => { while (true) {} };", {}, { timeoutMs: 200 });
+  const outcome = await runTriggerAction(
+    "post-change-password",
+    "exports.onExecutePostChangePassword = () => { while (true) {} };",
+    {},
+    { timeoutMs: 200 },
+  );
   expect(outcome.error).toBe("Script execution did not complete within 0.2 seconds");
 });
 
 it("post-login still runs through the post-login runtime", async () => {
-  const outcome = await runTriggerAction("post-login", `exports.onExecutePostLogin = (e, api) => { api.idToken.setCustomClaim("/usertype", "admin"); };`, { user: {}, secrets: {} });
+  const outcome = await runTriggerAction(
+    "post-login",
+    `exports.onExecutePostLogin = (e, api) => { api.idToken.setCustomClaim("/usertype", "admin"); };`,
+    { user: {}, secrets: {} },
+  );
   expect(outcome).toMatchObject({ trigger: "post-login", idTokenClaims: { "/usertype": "admin" } });
 });

@@ -38,7 +38,10 @@ it("names a handler kept outside the repository by its file name only: no absolu
 
 it("leaves declared dependencies to Auth0 instead of bundling them", () => {
   const file = join(dir, "with-dependency.ts");
-  writeFileSync(file, 'import { createHash } from "node:crypto";\nimport isNumber from "is-number";\nexport const onExecutePostLogin = async () => { createHash("sha256"); isNumber(1); };\n');
+  writeFileSync(
+    file,
+    'import { createHash } from "node:crypto";\nimport isNumber from "is-number";\nexport const onExecutePostLogin = async () => { createHash("sha256"); isNumber(1); };\n',
+  );
   const { code } = bundlePostLoginHandler("with-dependency", ["is-number"], file);
   expect(code).toMatch(/require\("is-number"\)/);
   expect(code).toMatch(/require\("node:crypto"\)/);
@@ -47,7 +50,9 @@ it("leaves declared dependencies to Auth0 instead of bundling them", () => {
 it("refuses code over Auth0's size limit, naming the file and what to do", () => {
   const big = JSON.stringify("x".repeat(MAX_ACTION_CODE_BYTES));
   const file = handlerFile("too-big", `  api.idToken.setCustomClaim("big", ${big});`);
-  expect(() => bundlePostLoginHandler("too-big", [], file)).toThrow(/too-big\.ts: bundled code is \d+ bytes; Auth0 accepts about 102400\. Move libraries to Action dependencies\./);
+  expect(() => bundlePostLoginHandler("too-big", [], file)).toThrow(
+    /too-big\.ts: bundled code is \d+ bytes; Auth0 accepts about 102400\. Move libraries to Action dependencies\./,
+  );
 });
 
 it("reports a TypeScript syntax error with the file and line", () => {

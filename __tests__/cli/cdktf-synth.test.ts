@@ -13,7 +13,14 @@ import { MIRROR_CLI_CONFIG } from "../../src/terraform/terraform-env";
 it("synthesizes every tenant through the cdktf CLI, byte-identical to an in-process synth", () => {
   const cliOut = join(mkdtempSync(join(tmpdir(), "cli-synth-")), "cdktf.out");
   // No credentials at all: synth must not need them. (The CLI still asks terraform for its version.)
-  const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: MIRROR_CLI_CONFIG, AUTH0_CLIENT_ID: "", AUTH0_CLIENT_SECRET: "", AUTH0_API_TOKEN: "" };
+  const env = {
+    ...process.env,
+    CHECKPOINT_DISABLE: "1",
+    TF_CLI_CONFIG_FILE: MIRROR_CLI_CONFIG,
+    AUTH0_CLIENT_ID: "",
+    AUTH0_CLIENT_SECRET: "",
+    AUTH0_API_TOKEN: "",
+  };
   const stdout = execFileSync(join("node_modules", ".bin", "cdktf"), ["synth", "--output", cliOut], { env, encoding: "utf8" });
   expect(stdout).toMatch(/Generated Terraform code for the stacks: (dev|local|prod|staging)/);
 

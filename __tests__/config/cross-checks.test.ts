@@ -36,14 +36,23 @@ test("dependency names that are paths or URLs, and versions that are not exact, 
   );
   const found = problems(t);
   expect(found).toEqual([
-    expect.stringMatching(/^tenants\/dev\.yaml: flows\.credentials-exchange\.actions\[0\]\.dependencies\."\.\.\/\.\.\/evil": not an npm package name/),
-    expect.stringMatching(/^tenants\/dev\.yaml: flows\.credentials-exchange\.actions\[0\]\.dependencies\."git\+https:\/\/x-token:ghp_secret@github\.com\/org\/repo\.git": not an npm package name/),
+    expect.stringMatching(
+      /^tenants\/dev\.yaml: flows\.credentials-exchange\.actions\[0\]\.dependencies\."\.\.\/\.\.\/evil": not an npm package name/,
+    ),
+    expect.stringMatching(
+      /^tenants\/dev\.yaml: flows\.credentials-exchange\.actions\[0\]\.dependencies\."git\+https:\/\/x-token:ghp_secret@github\.com\/org\/repo\.git": not an npm package name/,
+    ),
   ]);
-  expect(problems(tenant("dev", "domain: dev.example.com\nactions:\n  - handler: extra\n    dependencies: { lodash: 4.17.21-rc.1 }"))).toEqual([]);
+  expect(
+    problems(tenant("dev", "domain: dev.example.com\nactions:\n  - handler: extra\n    dependencies: { lodash: 4.17.21-rc.1 }")),
+  ).toEqual([]);
 });
 
 test("two Actions with one name in a tenant are rejected (promotion and outputs would collapse them); a legacy file is checked as its flows", () => {
-  const t = tenant("dev", "domain: dev.example.com\nactions:\n  - { handler: deny-weekends, name: Add metadata to user profile }\n  - { handler: b, name: Same }\n  - { handler: c, name: Same }");
+  const t = tenant(
+    "dev",
+    "domain: dev.example.com\nactions:\n  - { handler: deny-weekends, name: Add metadata to user profile }\n  - { handler: b, name: Same }\n  - { handler: c, name: Same }",
+  );
   expect(problems(t)).toEqual([
     'tenants/dev.yaml: flows.post-login.actions[1].name: "Add metadata to user profile" is already the name of flows.post-login.actions[0] (handler add-metadata-claims): Auth0 Action names are unique per tenant; set a distinct name',
     'tenants/dev.yaml: flows.post-login.actions[3].name: "Same" is already the name of flows.post-login.actions[2] (handler b): Auth0 Action names are unique per tenant; set a distinct name',
@@ -51,10 +60,20 @@ test("two Actions with one name in a tenant are rejected (promotion and outputs 
 });
 
 test("the CLAIMS_CONFIG secret the claims section becomes must fit Auth0's 4096 characters", () => {
-  const fits = tenant("dev", `domain: dev.example.com\nclaims: { namespace: "https://c.example.com/${"a".repeat(3900)}", id_token: [usertype] }`);
+  const fits = tenant(
+    "dev",
+    `domain: dev.example.com\nclaims: { namespace: "https://c.example.com/${"a".repeat(3900)}", id_token: [usertype] }`,
+  );
   expect(problems(fits)).toEqual([]);
-  const tooLong = tenant("dev", `domain: dev.example.com\nclaims: { namespace: "https://c.example.com/${"a".repeat(4100)}", id_token: [usertype] }`);
-  expect(problems(tooLong)).toEqual([expect.stringMatching(/^tenants\/dev\.yaml: claims: the CLAIMS_CONFIG secret built from this section is 41\d\d characters; Auth0 allows 4096/)]);
+  const tooLong = tenant(
+    "dev",
+    `domain: dev.example.com\nclaims: { namespace: "https://c.example.com/${"a".repeat(4100)}", id_token: [usertype] }`,
+  );
+  expect(problems(tooLong)).toEqual([
+    expect.stringMatching(
+      /^tenants\/dev\.yaml: claims: the CLAIMS_CONFIG secret built from this section is 41\d\d characters; Auth0 allows 4096/,
+    ),
+  ]);
 });
 
 test("more Actions on one trigger than Auth0 runs are rejected", () => {
@@ -63,8 +82,16 @@ test("more Actions on one trigger than Auth0 runs are rejected", () => {
   expect(problems(full)).toEqual([]);
   // One more than any schema allows today: the check holds whatever shape declares the Actions.
   const postLogin = full.flows["post-login"]!;
-  const over = { ...full, flows: { ...full.flows, "post-login": { ...postLogin, actions: [...postLogin.actions, { ...postLogin.actions[1], handler: "h19", name: "h19" }] } } };
-  expect(problems(over)).toEqual(["tenants/dev.yaml: flows.post-login.actions: 21 Actions bound to post-login; Auth0 allows 20 per trigger"]);
+  const over = {
+    ...full,
+    flows: {
+      ...full.flows,
+      "post-login": { ...postLogin, actions: [...postLogin.actions, { ...postLogin.actions[1], handler: "h19", name: "h19" }] },
+    },
+  };
+  expect(problems(over)).toEqual([
+    "tenants/dev.yaml: flows.post-login.actions: 21 Actions bound to post-login; Auth0 allows 20 per trigger",
+  ]);
 });
 
 test("one state per tenant, whatever the spelling; distinct states pass", () => {
@@ -76,9 +103,13 @@ test("one state per tenant, whatever the spelling; distinct states pass", () => 
   // No path: state/<tenant>.tfstate, the same as spelling it out.
   const implicit = tenant("a", "domain: a.example.com\nbackend: { type: local }");
   expect(problems(implicit, local("b", "state/a.tfstate"))).toHaveLength(1);
-  const cloud = (name: string, ws: string) => tenant(name, `domain: ${name}.example.com\nbackend: { type: cloud, organization: coop, workspace: ${ws} }`);
-  expect(problems(cloud("a", "auth0"), cloud("b", "auth0"))).toEqual([expect.stringContaining("tenants/b.yaml: backend.workspace: the same state as tenants/a.yaml")]);
-  const s3 = (name: string, region: string) => tenant(name, `domain: ${name}.example.com\nbackend: { type: s3, bucket: bkt, key: k.tfstate, region: ${region} }`);
+  const cloud = (name: string, ws: string) =>
+    tenant(name, `domain: ${name}.example.com\nbackend: { type: cloud, organization: coop, workspace: ${ws} }`);
+  expect(problems(cloud("a", "auth0"), cloud("b", "auth0"))).toEqual([
+    expect.stringContaining("tenants/b.yaml: backend.workspace: the same state as tenants/a.yaml"),
+  ]);
+  const s3 = (name: string, region: string) =>
+    tenant(name, `domain: ${name}.example.com\nbackend: { type: s3, bucket: bkt, key: k.tfstate, region: ${region} }`);
   expect(problems(s3("a", "eu-west-1"), s3("b", "eu-west-2"))).toEqual([]);
 });
 

@@ -50,7 +50,8 @@ it("rewrites to flows with the same meaning, the claims Action listed first", ()
 it("keeps every comment, next to what it described", () => {
   const result = migrateTenantText(LEGACY);
   if (!result.changed) throw new Error(result.reason);
-  for (const comment of ["# Extra tenant: comments stay.", "# Owns the whole flow.", "mode: authoritative # nobody else binds here"]) expect(result.text).toContain(comment);
+  for (const comment of ["# Extra tenant: comments stay.", "# Owns the whole flow.", "mode: authoritative # nobody else binds here"])
+    expect(result.text).toContain(comment);
   expect(result.text).toMatch(/# converted from the Rule\n\s+- handler: fraud-check/);
 });
 
@@ -65,7 +66,9 @@ it("a file with only the claims settings gets the post-login flow the loader giv
   const result = migrateTenantText(minimal);
   if (!result.changed) throw new Error(result.reason);
   expect(tenantOf(result.text)).toEqual(tenantOf(minimal));
-  expect(tenantOf(result.text).flows).toEqual({ "post-login": { mode: "append", actions: [expect.objectContaining({ handler: "add-metadata-claims" })] } });
+  expect(tenantOf(result.text).flows).toEqual({
+    "post-login": { mode: "append", actions: [expect.objectContaining({ handler: "add-metadata-claims" })] },
+  });
 });
 
 it("refuses a file that mixes flows and legacy fields, saying what to do", () => {
@@ -75,8 +78,15 @@ it("refuses a file that mixes flows and legacy fields, saying what to do", () =>
 
 it("the command rewrites a folder, validates, and says what it did; run again it changes nothing", () => {
   const dir = mkdtempSync(join(tmpdir(), "migrate-tenants-"));
-  writeFileSync(join(dir, "dev.yaml"), 'domain: dev.eu.auth0.com\nclaims: { namespace: "", id_token: [usertype] }\npost_login_flow: append # safe\n');
-  const run = () => spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "tenants-migrate.ts"), dir], { cwd: ROOT, encoding: "utf8" });
+  writeFileSync(
+    join(dir, "dev.yaml"),
+    'domain: dev.eu.auth0.com\nclaims: { namespace: "", id_token: [usertype] }\npost_login_flow: append # safe\n',
+  );
+  const run = () =>
+    spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "tenants-migrate.ts"), dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
   const first = run();
   expect(first.status).toBe(0);
   expect(first.stdout).toContain(`${join(dir, "dev.yaml")}: rewritten to flows`);

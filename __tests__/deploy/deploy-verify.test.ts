@@ -32,7 +32,11 @@ let ws: Workspace;
 let pluginCache: string;
 
 async function loginClaims(tenant: LocalTenant): Promise<Record<string, unknown>> {
-  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki" }, ca: tenant.caPem });
+  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, {
+    method: "POST",
+    body: { user: "kazuyuki" },
+    ca: tenant.caPem,
+  });
   expect(res.status).toBe(200);
   return JSON.parse(Buffer.from(res.body.id_token.split(".")[1], "base64url").toString());
 }
@@ -55,7 +59,12 @@ afterAll(async () => {
 const common = () => ({ tenantsDir: ws.tenantsDir, outdir: ws.outdir, api: API });
 const devEnv = () => tenantEnv(dev, pluginCache);
 const verifyDev = () => verifyTenants({ ...common(), selection: ["dev"], env: devEnv() });
-const promoteEnv = () => ({ ...tenantEnv(staging, pluginCache), FROM_AUTH0_CLIENT_ID: dev.clientId, FROM_AUTH0_CLIENT_SECRET: dev.clientSecret, FROM_SSL_CERT_FILE: dev.caBundleFile });
+const promoteEnv = () => ({
+  ...tenantEnv(staging, pluginCache),
+  FROM_AUTH0_CLIENT_ID: dev.clientId,
+  FROM_AUTH0_CLIENT_SECRET: dev.clientSecret,
+  FROM_SSL_CERT_FILE: dev.caBundleFile,
+});
 
 test("an interrupted update: verify names the undeployed draft, promotion is refused, deploy repairs it", async () => {
   setHandlerVariant("v1");
@@ -93,7 +102,12 @@ test("an interrupted update: verify names the undeployed draft, promotion is ref
   expect(drift.exitCode).toBe(2);
   expect(drift.tenants[0].markdown).toContain("**saved but not deployed** `auth0_action.add_metadata_claims`");
   expect(drift.tenants[0].markdown).toContain("Fix: `npm run deploy -- dev`");
-  const plan = await planTenants({ ...common(), selection: ["dev"], env: devEnv(), changedSources: { known: false, reason: "not a git checkout" } });
+  const plan = await planTenants({
+    ...common(),
+    selection: ["dev"],
+    env: devEnv(),
+    changedSources: { known: false, reason: "not a git checkout" },
+  });
   expect(plan.tenants[0].review?.counts).toEqual({ add: 0, change: 0, destroy: 0 });
   expect(plan.exitCode).toBe(2);
   expect(plan.tenants[0].markdown).toContain("**saved but not deployed** `auth0_action.add_metadata_claims`");

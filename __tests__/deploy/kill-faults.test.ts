@@ -58,14 +58,20 @@ async function applyKilledWhen(when: (requests: LocalTenant["requests"]) => bool
 }
 
 async function loginClaims(): Promise<Record<string, unknown>> {
-  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki" }, ca: tenant.caPem });
+  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, {
+    method: "POST",
+    body: { user: "kazuyuki" },
+    ca: tenant.caPem,
+  });
   expect(res.status).toBe(200);
   return JSON.parse(Buffer.from(res.body.id_token.split(".")[1], "base64url").toString());
 }
 
 test("killed during create: verify names the orphan and the missing state; deploy leaves one Action, deployed and bound", async () => {
   setHandlerVariant("created");
-  await applyKilledWhen((requests) => requests.some((r) => r.method === "POST" && r.path === "/api/v2/actions/actions" && r.status === 201));
+  await applyKilledWhen((requests) =>
+    requests.some((r) => r.method === "POST" && r.path === "/api/v2/actions/actions" && r.status === 201),
+  );
   const [orphan] = tenant.model.listActions();
   expect(orphan).toBeDefined();
 
@@ -90,7 +96,12 @@ test("killed during create: verify names the orphan and the missing state; deplo
 
 test("killed while binding: deploy binds it again, verify exits 0", async () => {
   // Unbind by hand, then re-apply while the binding call fails: the provider keeps retrying until killed.
-  await requestJson(`${tenant.url}/api/v2/actions/triggers/post-login/bindings`, { method: "PATCH", body: { bindings: [] }, token: tenant.token, ca: tenant.caPem });
+  await requestJson(`${tenant.url}/api/v2/actions/triggers/post-login/bindings`, {
+    method: "PATCH",
+    body: { bindings: [] },
+    token: tenant.token,
+    ca: tenant.caPem,
+  });
   tenant.faults.add({ method: "PATCH", path: "/triggers/post-login/bindings$", status: 503, times: 50 });
   await applyKilledWhen((requests) => requests.some((r) => r.method === "PATCH" && r.path.endsWith("/bindings") && r.status === 503));
   tenant.faults.clear();
@@ -105,7 +116,10 @@ test("killed while binding: deploy binds it again, verify exits 0", async () => 
 
 test("429 and 503 bursts on the deploy call: deploy waits out the rate limit, retries, and converges", async () => {
   setHandlerVariant("burst");
-  tenant.faults.add({ method: "POST", path: "/deploy$", status: 429, times: 2, resetAfterSeconds: 1 }, { method: "POST", path: "/deploy$", status: 503, times: 8 });
+  tenant.faults.add(
+    { method: "POST", path: "/deploy$", status: 429, times: 2, resetAfterSeconds: 1 },
+    { method: "POST", path: "/deploy$", status: 503, times: 8 },
+  );
   const deployed = await deployTenant({ ...opts(), tenant: "dev" });
   expect(deployed.error).toBeUndefined();
   expect(deployed.exitCode).toBe(0);

@@ -64,7 +64,9 @@ test("two deploys of one tenant at once: the second reports the lock and the unl
   setHandlerVariant("one");
   const first = deploy("runner-a", { lockTimeout: "0s" });
   // The first apply holds the lock once it creates the Action (then waits 3 s for the build).
-  await waitFor("the first apply to create the Action", () => tenant.requests.some((r) => r.method === "POST" && r.path === "/api/v2/actions/actions"));
+  await waitFor("the first apply to create the Action", () =>
+    tenant.requests.some((r) => r.method === "POST" && r.path === "/api/v2/actions/actions"),
+  );
   const second = await deploy("runner-b", { lockTimeout: "0s" });
   expect(second.exitCode).toBe(1);
   expect(second.error).toContain("the tenant's state is locked by another plan or apply");
@@ -91,7 +93,9 @@ test("a frozen apply keeps the lock and is named; killed, its lock goes with it 
     (error: Error) => error.message,
   );
   // Draft saved (PATCH answered), build pending: freeze Terraform there, as a lost runner would.
-  await waitFor("the update to be saved", () => tenant.requests.slice(before).some((r) => r.method === "PATCH" && r.path.startsWith("/api/v2/actions/actions/")));
+  await waitFor("the update to be saved", () =>
+    tenant.requests.slice(before).some((r) => r.method === "PATCH" && r.path.startsWith("/api/v2/actions/actions/")),
+  );
   process.kill(pid, "SIGSTOP");
   const blocked = await deploy("runner-b", { lockTimeout: "0s" });
   expect(blocked.exitCode).toBe(1);
@@ -107,6 +111,10 @@ test("a frozen apply keeps the lock and is named; killed, its lock goes with it 
   expect(repaired.exitCode).toBe(0);
   expect(tenant.model.listActions()).toHaveLength(1);
   expect(tenant.model.allChangesDeployed(tenant.model.listActions()[0])).toBe(true);
-  const login = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki" }, ca: tenant.caPem });
+  const login = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, {
+    method: "POST",
+    body: { user: "kazuyuki" },
+    ca: tenant.caPem,
+  });
   expect(JSON.parse(Buffer.from(login.body.id_token.split(".")[1], "base64url").toString())).toMatchObject({ [VARIANT_CLAIM]: "two" });
 });

@@ -29,9 +29,19 @@ export function startPostgres(port: number): Postgres {
     const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
     chownSync(root, uid, gid);
   }
-  const run = (bin: string, args: string[]) => execFileSync(asRoot ? "runuser" : bin, asRoot ? ["-u", "postgres", "--", bin, ...args] : args, { stdio: ["ignore", "pipe", "pipe"] });
+  const run = (bin: string, args: string[]) =>
+    execFileSync(asRoot ? "runuser" : bin, asRoot ? ["-u", "postgres", "--", bin, ...args] : args, { stdio: ["ignore", "pipe", "pipe"] });
   run(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-  run(pgBin("pg_ctl"), ["-D", data, "-w", "-l", join(root, "log"), "-o", `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  run(pgBin("pg_ctl"), [
+    "-D",
+    data,
+    "-w",
+    "-l",
+    join(root, "log"),
+    "-o",
+    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    "start",
+  ]);
   return {
     connStr: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     stop: () => {

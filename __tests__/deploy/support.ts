@@ -34,7 +34,9 @@ export function bundleModuleWithVariant(): Record<string, unknown> {
     ...actual,
     bundlePostLoginHandler: (handler: string, ...rest: unknown[]) => withVariant(handler, actual.bundlePostLoginHandler(handler, ...rest)),
     bundleActionHandler: (trigger: string, handler: string, ...rest: unknown[]) =>
-      trigger === "post-login" ? withVariant(handler, actual.bundleActionHandler(trigger, handler, ...rest)) : actual.bundleActionHandler(trigger, handler, ...rest),
+      trigger === "post-login"
+        ? withVariant(handler, actual.bundleActionHandler(trigger, handler, ...rest))
+        : actual.bundleActionHandler(trigger, handler, ...rest),
   };
 }
 
@@ -55,13 +57,30 @@ export function makeWorkspace(prefix: string): Workspace {
 
 /** Writes tenants/<name>.yaml for a tenant at `domain`. */
 export function writeTenantFile(ws: Workspace, name: string, domain: string, extra: string[] = []): void {
-  const text = [`domain: ${domain}`, "claims:", '  namespace: ""', "  id_token: [usertype, coops, coopnames]", "post_login_flow: append", ...extra, ""].join("\n");
+  const text = [
+    `domain: ${domain}`,
+    "claims:",
+    '  namespace: ""',
+    "  id_token: [usertype, coops, coopnames]",
+    "post_login_flow: append",
+    ...extra,
+    "",
+  ].join("\n");
   writeFileSync(join(ws.tenantsDir, `${name}.yaml`), text);
 }
 
 /** What a CI job has: client credentials and the CA bundle of the tenant, nothing else of AUTH0_*. */
-export function tenantEnv(tenant: { clientId: string; clientSecret: string; caBundleFile: string }, pluginCache: string): NodeJS.ProcessEnv {
+export function tenantEnv(
+  tenant: { clientId: string; clientSecret: string; caBundleFile: string },
+  pluginCache: string,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith("AUTH0_") || key.startsWith("TF_VAR_")) delete env[key];
-  return { ...env, AUTH0_CLIENT_ID: tenant.clientId, AUTH0_CLIENT_SECRET: tenant.clientSecret, SSL_CERT_FILE: tenant.caBundleFile, TF_PLUGIN_CACHE_DIR: pluginCache };
+  return {
+    ...env,
+    AUTH0_CLIENT_ID: tenant.clientId,
+    AUTH0_CLIENT_SECRET: tenant.clientSecret,
+    SSL_CERT_FILE: tenant.caBundleFile,
+    TF_PLUGIN_CACHE_DIR: pluginCache,
+  };
 }

@@ -10,15 +10,20 @@ import { onExecutePostLogin } from "../../actions/post-login/add-metadata-claims
  * (which the handler itself uses): a mistake there must not be able to hide here.
  */
 const AUTH0_RESTRICTED = new Set(
-  ("acr act active amr at_hash ath attest aud auth_time authorization_details azp c_hash client_id cnf cty dest " +
+  (
+    "acr act active amr at_hash ath attest aud auth_time authorization_details azp c_hash client_id cnf cty dest " +
     "entitlements events exp groups gty htm htu iat internalService iss jcard jku jti jwe jwk kid may_act mky nbf " +
-    "nonce object_id org_id org_name orig origid permissions roles rph s_hash sid sub sub_jwk toe txn typ uuid vot vtm x5t#S256").split(" "),
+    "nonce object_id org_id org_name orig origid permissions roles rph s_hash sid sub sub_jwk toe txn typ uuid vot vtm x5t#S256"
+  ).split(" "),
 );
 const auth0Drops = (name: string) =>
   AUTH0_RESTRICTED.has(name) || name.startsWith("sip_") || /(^|[/.@:])(auth0\.com|webtask\.io|webtask\.run)($|[/:?#])/i.test(name);
 const LIMIT_BYTES = 100 * 1024;
 const claimsBytes = (claims: Record<string, unknown>) =>
-  Object.entries(claims).reduce((sum, [name, value]) => sum + Buffer.byteLength(JSON.stringify(name)) + Buffer.byteLength(JSON.stringify(value)), 0);
+  Object.entries(claims).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(JSON.stringify(name)) + Buffer.byteLength(JSON.stringify(value)),
+    0,
+  );
 import { emptyOutcome, recordingApi, type PostLoginOutcome } from "../../src/actions-runtime/run-post-login";
 import { postLoginEvent } from "../support/events";
 
@@ -32,16 +37,27 @@ const namespace = fc.oneof(
   fc.webUrl({ withQueryParameters: false, withFragments: false }),
   fc.string({ maxLength: 20 }),
 );
-const anyValue = fc.oneof(fc.anything(), fc.array(fc.string(), { maxLength: 5000 }), fc.constantFrom(undefined, null, "", 0, false, [], {}));
+const anyValue = fc.oneof(
+  fc.anything(),
+  fc.array(fc.string(), { maxLength: 5000 }),
+  fc.constantFrom(undefined, null, "", 0, false, [], {}),
+);
 const metadata = fc.oneof(fc.dictionary(fieldName, anyValue), fc.anything());
 const secrets = fc.oneof(
-  fc.record({ CLAIMS_CONFIG: fc.tuple(namespace, fc.array(fieldName), fc.array(fieldName)).map(([ns, id, at]) => JSON.stringify({ namespace: ns, id_token: id, access_token: at })) }),
+  fc.record({
+    CLAIMS_CONFIG: fc
+      .tuple(namespace, fc.array(fieldName), fc.array(fieldName))
+      .map(([ns, id, at]) => JSON.stringify({ namespace: ns, id_token: id, access_token: at })),
+  }),
   fc.dictionary(fc.string(), fc.string()),
 );
 
 async function run(appMetadata: unknown, userMetadata: unknown, secretValues: Record<string, string>): Promise<PostLoginOutcome> {
   const outcome = emptyOutcome();
-  await onExecutePostLogin(postLoginEvent({ app_metadata: appMetadata, user_metadata: userMetadata, secrets: secretValues }), recordingApi(outcome));
+  await onExecutePostLogin(
+    postLoginEvent({ app_metadata: appMetadata, user_metadata: userMetadata, secrets: secretValues }),
+    recordingApi(outcome),
+  );
   return outcome;
 }
 
@@ -105,7 +121,11 @@ it("copies configured, non-empty app_metadata fields unchanged (same reference, 
   const value = fc.oneof(fc.string({ minLength: 1 }), fc.integer(), fc.boolean(), fc.array(fc.string(), { minLength: 1, maxLength: 20 }));
   await fc.assert(
     fc.asyncProperty(fc.constantFrom("usertype", "coops", "coopnames"), value, async (field, v) => {
-      const outcome = await run({ [field]: v }, {}, { CLAIMS_CONFIG: JSON.stringify({ namespace: "https://c.example", id_token: [field] }) });
+      const outcome = await run(
+        { [field]: v },
+        {},
+        { CLAIMS_CONFIG: JSON.stringify({ namespace: "https://c.example", id_token: [field] }) },
+      );
       expect(outcome.idTokenClaims).toEqual({ [`https://c.example/${field}`]: v });
     }),
   );

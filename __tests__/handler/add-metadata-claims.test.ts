@@ -77,20 +77,27 @@ describe("values", () => {
   });
 
   it("ignores inherited properties such as constructor or __proto__", async () => {
-    const outcome = await run(JSON.parse('{"__proto__": {"usertype": "admin"}}'), claimsConfigSecret("", ["usertype", "constructor", "toString"]));
+    const outcome = await run(
+      JSON.parse('{"__proto__": {"usertype": "admin"}}'),
+      claimsConfigSecret("", ["usertype", "constructor", "toString"]),
+    );
     expect(outcome.idTokenClaims).toEqual({});
   });
 });
 
 describe("odd app_metadata never throws and sets no claim", () => {
-  it.each([["undefined", undefined], ["null", null], ["a string", "usertype"], ["a number", 42], ["an array", ["member"]], ["true", true]])(
-    "%s",
-    async (_label, appMetadata) => {
-      const outcome = await run(appMetadata);
-      expect(outcome.idTokenClaims).toEqual({});
-      expect(outcome.error).toBeUndefined();
-    },
-  );
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+    ["a string", "usertype"],
+    ["a number", 42],
+    ["an array", ["member"]],
+    ["true", true],
+  ])("%s", async (_label, appMetadata) => {
+    const outcome = await run(appMetadata);
+    expect(outcome.idTokenClaims).toEqual({});
+    expect(outcome.error).toBeUndefined();
+  });
 });
 
 describe("configuration", () => {

@@ -46,7 +46,11 @@ it("apply creates, deploys and binds the Action; a login gets the seed user's cl
   expect(tenant.model.getBindings("post-login").map((b) => b.action_id)).toEqual([action.id]);
 
   const { claims, executed } = await login();
-  expect(claims).toMatchObject({ "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] });
+  expect(claims).toMatchObject({
+    "/usertype": "member",
+    "/coops": ["coop-north", "coop-south"],
+    "/coopnames": ["Coop North", "Coop South"],
+  });
   expect(executed).toEqual(["Add metadata to user profile v1"]);
 
   expect((await terraform.plan()).code).toBe(0);

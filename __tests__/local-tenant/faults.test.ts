@@ -49,7 +49,10 @@ describe("rate limit, unavailability and a slow build", () => {
     );
     expect(first).toBeInstanceOf(TerraformRunError);
     expect((first as Error).message).toMatch(/503/);
-    expect(tenant.faults.served).toEqual(["429 POST /api/v2/actions/actions", ...Array(4).fill("503 PATCH /api/v2/actions/triggers/post-login/bindings")]);
+    expect(tenant.faults.served).toEqual([
+      "429 POST /api/v2/actions/actions",
+      ...Array(4).fill("503 PATCH /api/v2/actions/triggers/post-login/bindings"),
+    ]);
 
     // The create was retried after the 429 (one Action, not two), and deploy waited for the build.
     const [action, ...others] = tenant.model.listActions();
@@ -59,7 +62,9 @@ describe("rate limit, unavailability and a slow build", () => {
     expect(creates.map((r) => r.status)).toEqual([429, 201]);
     const createdAt = tenant.requests.findIndex((r) => r.method === "POST" && r.status === 201);
     const deployAt = tenant.requests.findIndex((r) => r.path.endsWith("/deploy"));
-    const polls = tenant.requests.slice(createdAt, deployAt).filter((r) => r.method === "GET" && r.path === `/api/v2/actions/actions/${action.id}`);
+    const polls = tenant.requests
+      .slice(createdAt, deployAt)
+      .filter((r) => r.method === "GET" && r.path === `/api/v2/actions/actions/${action.id}`);
     expect(polls.length).toBeGreaterThan(1);
     expect(tenant.requests[deployAt].status).toBe(200);
 
@@ -80,7 +85,11 @@ describe("the tenant process killed and restarted mid-apply", () => {
   });
 
   /** Starts `npm run local-tenant` as its own process and resolves with its ready line. */
-  function startTenantProcess(port: number, stateDir: string, buildMs: number): Promise<{ child: ChildProcess; url: string; caFile: string }> {
+  function startTenantProcess(
+    port: number,
+    stateDir: string,
+    buildMs: number,
+  ): Promise<{ child: ChildProcess; url: string; caFile: string }> {
     // node --import tsx, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would miss.
     const child = spawn(
       process.execPath,
@@ -117,7 +126,11 @@ describe("the tenant process killed and restarted mid-apply", () => {
       caBundleFile: join(stateDir, "ca", "ca-bundle.pem"),
       ...(JSON.parse(readFileSync(join(stateDir, "credentials.json"), "utf8")) as { client_id: string; client_secret: string }),
     };
-    const tenantConnection = { caBundleFile: connection.caBundleFile, clientId: connection.client_id, clientSecret: connection.client_secret };
+    const tenantConnection = {
+      caBundleFile: connection.caBundleFile,
+      clientId: connection.client_id,
+      clientSecret: connection.client_secret,
+    };
     const [dir] = synthInto(tempDir("kill-stack"), [tenantFor("kill", `localhost:${port}`)]);
     const terraform = runnerFor(dir, tenantConnection);
     await terraform.init();

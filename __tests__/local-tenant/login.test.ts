@@ -112,7 +112,8 @@ it("drops restricted claim names and Auth0 namespaces silently", async () => {
   expect(res.body.dropped_claims).toEqual(["roles", "sip_x", "https://tenant.auth0.com/plan", "https://webtask.io/x"]);
   const claims = await verifyIdToken(tenant.url, res.body.id_token as string, { ca: tenant.caPem, audience: LOCAL_APP.client_id });
   expect(claims["https://claims.example.com/kept"]).toBe("yes");
-  for (const dropped of ["roles", "sip_x", "https://tenant.auth0.com/plan", "https://webtask.io/x"]) expect(claims).not.toHaveProperty([dropped]);
+  for (const dropped of ["roles", "sip_x", "https://tenant.auth0.com/plan", "https://webtask.io/x"])
+    expect(claims).not.toHaveProperty([dropped]);
 });
 
 it("fails the login when the custom claims exceed 100 KB", async () => {
@@ -151,7 +152,10 @@ it("fails the login, not the deploy, when deployed code does not parse (Auth0's 
   bind(unparsable);
   const res = await login();
   expect(res.status).toBe(403);
-  expect(res.body).toMatchObject({ error: "access_denied", error_description: expect.stringMatching(/^unparsable: .*(Invalid or unexpected token|Unterminated string)/) });
+  expect(res.body).toMatchObject({
+    error: "access_denied",
+    error_description: expect.stringMatching(/^unparsable: .*(Invalid or unexpected token|Unterminated string)/),
+  });
 });
 
 it("stops a synchronous endless loop at the flow's time limit and keeps serving", async () => {
@@ -188,7 +192,11 @@ it("names the known users when the login name is unknown", async () => {
 it("never accepts an ID token as a Management API token, whatever audience the login asked for", async () => {
   bind();
   const managementAudience = `${tenant.url}/api/v2/`;
-  const forged = await requestJson<Record<string, unknown>>(`${tenant.url}/local/login`, { method: "POST", body: { user: "kazuyuki", client_id: managementAudience }, ca: tenant.caPem });
+  const forged = await requestJson<Record<string, unknown>>(`${tenant.url}/local/login`, {
+    method: "POST",
+    body: { user: "kazuyuki", client_id: managementAudience },
+    ca: tenant.caPem,
+  });
   expect([forged.status, forged.body.error]).toEqual([401, "invalid_client"]);
   const res = await login("kazuyuki");
   expect(res.status).toBe(200);

@@ -46,9 +46,17 @@ beforeAll(async () => {
       method: "POST",
       token: tenant.token,
       ca: tenant.caPem,
-      body: { name: MARKETPLACE, supported_triggers: [{ id: "post-login", version: "v3" }], code: "exports.onExecutePostLogin = async () => {};" },
+      body: {
+        name: MARKETPLACE,
+        supported_triggers: [{ id: "post-login", version: "v3" }],
+        code: "exports.onExecutePostLogin = async () => {};",
+      },
     });
-    await requestJson(`${tenant.url}/api/v2/actions/actions/${created.body.id}/deploy`, { method: "POST", token: tenant.token, ca: tenant.caPem });
+    await requestJson(`${tenant.url}/api/v2/actions/actions/${created.body.id}/deploy`, {
+      method: "POST",
+      token: tenant.token,
+      ca: tenant.caPem,
+    });
     const bound = await requestJson(`${tenant.url}/api/v2/actions/triggers/post-login/bindings`, {
       method: "PATCH",
       token: tenant.token,

@@ -57,7 +57,11 @@ export function pluginCacheEnv(): NodeJS.ProcessEnv {
   return { TF_PLUGIN_CACHE_DIR: pluginCacheDir };
 }
 
-export function runnerFor(dir: string, tenant: Pick<LocalTenant, "caBundleFile" | "clientId" | "clientSecret">, log?: string[]): StackRunner {
+export function runnerFor(
+  dir: string,
+  tenant: Pick<LocalTenant, "caBundleFile" | "clientId" | "clientSecret">,
+  log?: string[],
+): StackRunner {
   return stackRunner(dir, localTerraformEnv(tenant, pluginCacheEnv()), log ? (line) => log.push(line) : undefined);
 }
 

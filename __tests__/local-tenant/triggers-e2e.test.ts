@@ -57,14 +57,24 @@ backend: { type: local, path: state/triggers.tfstate }
 async function token(audience: string, scope?: string) {
   return requestJson<Record<string, string>>(`${tenant.url}/oauth/token`, {
     method: "POST",
-    body: { grant_type: "client_credentials", client_id: tenant.clientId, client_secret: tenant.clientSecret, audience, ...(scope ? { scope } : {}) },
+    body: {
+      grant_type: "client_credentials",
+      client_id: tenant.clientId,
+      client_secret: tenant.clientSecret,
+      audience,
+      ...(scope ? { scope } : {}),
+    },
     ca: tenant.caPem,
   });
 }
 
 async function verified(accessToken: string, audience: string): Promise<Record<string, unknown>> {
   const jwks = await requestJson<{ keys: JWK[] }>(`${tenant.url}/.well-known/jwks.json`, { ca: tenant.caPem });
-  const { payload } = await jwtVerify(accessToken, await importJWK(jwks.body.keys[0], "RS256"), { issuer: `${tenant.url}/`, audience, typ: "at+jwt" });
+  const { payload } = await jwtVerify(accessToken, await importJWK(jwks.body.keys[0], "RS256"), {
+    issuer: `${tenant.url}/`,
+    audience,
+    typ: "at+jwt",
+  });
   return payload;
 }
 
@@ -108,7 +118,12 @@ it("apply deploys an Action per trigger and binds each flow; a second plan has n
   expect(bound("pre-user-registration")).toEqual(["Signup policy"]);
   expect(bound("post-user-registration")).toEqual(["Notify signup"]);
   expect(bound("post-change-password")).toEqual(["Notify password change"]);
-  expect(tenant.model.listActions().map((a) => [a.name, a.supported_triggers[0].id, a.supported_triggers[0].version]).sort()).toEqual(
+  expect(
+    tenant.model
+      .listActions()
+      .map((a) => [a.name, a.supported_triggers[0].id, a.supported_triggers[0].version])
+      .sort(),
+  ).toEqual(
     [
       ["Add metadata to user profile", "post-login", "v3"],
       ["Client metadata claims", "credentials-exchange", "v2"],
@@ -158,7 +173,13 @@ let userId: string;
 it("pre- and post-user-registration: signup sets the metadata pre-user-registration chose; post-user-registration sees the new user", async () => {
   const res = await requestJson<Record<string, unknown>>(`${tenant.url}/dbconnections/signup`, {
     method: "POST",
-    body: { client_id: "local-app", email: "hanako@coop.example", password: "correct horse battery", connection: "Username-Password-Authentication", user_metadata: { locale: "ja" } },
+    body: {
+      client_id: "local-app",
+      email: "hanako@coop.example",
+      password: "correct horse battery",
+      connection: "Username-Password-Authentication",
+      user_metadata: { locale: "ja" },
+    },
     ca: tenant.caPem,
   });
   expect(res.status).toBe(200);
@@ -191,5 +212,9 @@ it("post-change-password: a password change through the Management API runs the 
   expect(res.body).toMatchObject({ user_id: userId, app_metadata: { usertype: "member" } });
   expect(typeof res.body.last_password_reset).toBe("string");
   expect(res.body).not.toHaveProperty("password_hash");
-  expect(await waitForWebhook((b) => b.event === "password-changed")).toEqual({ event: "password-changed", user_id: userId, connection: "Username-Password-Authentication" });
+  expect(await waitForWebhook((b) => b.event === "password-changed")).toEqual({
+    event: "password-changed",
+    user_id: userId,
+    connection: "Username-Password-Authentication",
+  });
 });

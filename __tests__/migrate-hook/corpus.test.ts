@@ -104,7 +104,8 @@ describe("the whole corpus", () => {
     const todo = converted.filter((c) => !c.full);
     const output = tsc(todo.map((c) => c.file)) ?? "";
     // One tsc run for all of them; each file must have its own "Cannot find name 'MIGRATION_TODO_…'".
-    for (const c of todo) expect(output).toMatch(new RegExp(`${c.name}\\.ts\\(\\d+,\\d+\\): error TS2304: Cannot find name 'MIGRATION_TODO_\\w+'`));
+    for (const c of todo)
+      expect(output).toMatch(new RegExp(`${c.name}\\.ts\\(\\d+,\\d+\\): error TS2304: Cannot find name 'MIGRATION_TODO_\\w+'`));
   });
 
   it("reports the measured conversion rate and no silent difference in docs/hook-migration.md and the README", () => {

@@ -28,7 +28,9 @@ describe("the seed Rule", () => {
         "  }",
       ].join("\n"),
     );
-    expect(result.changes.map((c) => c.message)).toContain("removed user.app_metadata = user.app_metadata || {}; (event.user.app_metadata and user_metadata are always objects)");
+    expect(result.changes.map((c) => c.message)).toContain(
+      "removed user.app_metadata = user.app_metadata || {}; (event.user.app_metadata and user_metadata are always objects)",
+    );
     expect(result).toMatchObject({ todos: [], typeProblems: [], secrets: [], dependencies: {}, hasContinue: false });
   });
 
@@ -80,7 +82,9 @@ describe("context and user fields follow the documented table", () => {
       done(null, u, ctx);
     }`);
     expect(result.fullyConverted).toBe(true);
-    expect(handlerBody(result.code)).toContain('api.idToken.setCustomClaim("https://x.example/c", context.clientID + event.client.client_id)');
+    expect(handlerBody(result.code)).toContain(
+      'api.idToken.setCustomClaim("https://x.example/c", context.clientID + event.client.client_id)',
+    );
   });
 
   it("reads configuration values from secrets, renaming keys that are not UPPER_SNAKE_CASE", async () => {
@@ -211,7 +215,9 @@ describe("metadata writes", () => {
     expect(body).toContain('api.user.setAppMetadata("logins", event.user.app_metadata.logins);');
     expect(body).toContain('api.user.setAppMetadata("roles", event.user.app_metadata.roles);');
     expect(body).not.toContain("catch");
-    expect(result.notes.map((n) => n.message)).toContain("dropped the .catch(...) of the metadata update: api.user.set* does not fail during the login");
+    expect(result.notes.map((n) => n.message)).toContain(
+      "dropped the .catch(...) of the metadata update: api.user.set* does not fail during the login",
+    );
   });
 
   it("writes an object literal key by key, and every key when they cannot be known", async () => {
@@ -219,7 +225,9 @@ describe("metadata writes", () => {
       auth0.users.updateUserMetadata(user.user_id, { locale: context.request.language, seen: true });
       callback(null, user, context);
     }`);
-    expect(handlerBody(literal.code)).toContain('api.user.setUserMetadata("locale", event.request.language);\n  api.user.setUserMetadata("seen", true);');
+    expect(handlerBody(literal.code)).toContain(
+      'api.user.setUserMetadata("locale", event.request.language);\n  api.user.setUserMetadata("seen", true);',
+    );
 
     const dynamic = await convert(`function (user, context, callback) {
       const key = 'visited_' + context.clientID;
@@ -228,7 +236,9 @@ describe("metadata writes", () => {
       callback(null, user, context);
     }`);
     expect(dynamic.fullyConverted).toBe(true);
-    expect(handlerBody(dynamic.code)).toContain("for (const [_key, value] of Object.entries(event.user.app_metadata)) api.user.setAppMetadata(_key, value);");
+    expect(handlerBody(dynamic.code)).toContain(
+      "for (const [_key, value] of Object.entries(event.user.app_metadata)) api.user.setAppMetadata(_key, value);",
+    );
     expect(dynamic.notes.map((n) => n.message).join("\n")).toContain("wrote every key of app_metadata");
   });
 
@@ -274,7 +284,9 @@ describe("login settings", () => {
     expect(result.hasContinue).toBe(true);
     // The shared constant is read only after the redirect: dropped from onExecutePostLogin (it has no side effect).
     expect(handlerBody(result.code)).toBe("  api.redirect.sendUserTo(event.secrets.CONSENT_URL);");
-    expect(handlerBody(result.code, "onContinuePostLogin")).toBe('  const namespace = "https://x.example/";\n  api.idToken.setCustomClaim(namespace + "consented", true);');
+    expect(handlerBody(result.code, "onContinuePostLogin")).toBe(
+      '  const namespace = "https://x.example/";\n  api.idToken.setCustomClaim(namespace + "consented", true);',
+    );
   });
 });
 
@@ -313,7 +325,12 @@ describe("what has no Action equivalent", () => {
       callback(null, user, context);
     }`);
     expect(result.fullyConverted).toBe(false);
-    expect(todoMarkers(result)).toEqual(["MIGRATION_TODO_CONTEXT_CONNECTION_OPTIONS", "MIGRATION_TODO_CONTEXT_SSO", "MIGRATION_TODO_GLOBAL", "MIGRATION_TODO_USER_LOGINS_COUNT"]);
+    expect(todoMarkers(result)).toEqual([
+      "MIGRATION_TODO_CONTEXT_CONNECTION_OPTIONS",
+      "MIGRATION_TODO_CONTEXT_SSO",
+      "MIGRATION_TODO_GLOBAL",
+      "MIGRATION_TODO_USER_LOGINS_COUNT",
+    ]);
     expect(result.code).toContain("MIGRATION_TODO_GLOBAL.seen = MIGRATION_TODO_GLOBAL.seen || {};");
     expect(result.code).toContain("NOT FULLY CONVERTED");
     // The markers are the only type errors: the rest of the file is already valid.

@@ -60,7 +60,9 @@ describe.each(rules)("rules/%s.js", (name) => {
       const migration = await run(migrateRuleCli, [ruleFile, "--out", outDir]);
       expect(migration.status).toBe(1);
       const report = migration.stdout.slice(migration.stdout.indexOf("NOT CONVERTED:"));
-      const reported = [...new Set(report.split("\n").flatMap((line) => /^ {2}(?:line \d+|in the Action): (MIGRATION_TODO_\w+):/.exec(line)?.[1] ?? []))].sort();
+      const reported = [
+        ...new Set(report.split("\n").flatMap((line) => /^ {2}(?:line \d+|in the Action): (MIGRATION_TODO_\w+):/.exec(line)?.[1] ?? [])),
+      ].sort();
       expect(reported).toEqual([...expected.todos].sort());
       const code = readFileSync(join(outDir, `${name}.ts`), "utf8");
       for (const marker of expected.todos) expect(code).toContain(`${marker} (Rule line `);
@@ -70,9 +72,12 @@ describe.each(rules)("rules/%s.js", (name) => {
 });
 
 it("type-checks every fully converted handler with tsc and the project's strict options", () => {
-  expect(fullyConverted.length).toBe(rules.filter((n) => loadFixtureFile(join(RULES, `${n}.fixtures.json`)).migration!.fullyConverted).length);
+  expect(fullyConverted.length).toBe(
+    rules.filter((n) => loadFixtureFile(join(RULES, `${n}.fixtures.json`)).migration!.fullyConverted).length,
+  );
   mkdirSync(join(project, "actions", "types"), { recursive: true });
-  for (const types of ["common.d.ts", "post-login-v3.d.ts", "post-login-v3-converted.d.ts"]) cpSync(join(ROOT, "actions", "types", types), join(project, "actions", "types", types));
+  for (const types of ["common.d.ts", "post-login-v3.d.ts", "post-login-v3-converted.d.ts"])
+    cpSync(join(ROOT, "actions", "types", types), join(project, "actions", "types", types));
   writeFileSync(
     join(project, "tsconfig.json"),
     JSON.stringify({

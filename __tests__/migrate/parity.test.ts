@@ -32,10 +32,19 @@ function bundleSource(source: string): string {
 
 it("finds no difference between the seed Rule and its conversion on the seed's fixtures", async () => {
   const converted = await convert(SEED_RULE, {}, "add-metadata-to-user-profile");
-  const report = await checkParity({ ruleSource: SEED_RULE, ruleFile: SEED_RULE_FILE, actionCode: bundleSource(converted.code), fixtures: SEED_FIXTURES });
+  const report = await checkParity({
+    ruleSource: SEED_RULE,
+    ruleFile: SEED_RULE_FILE,
+    actionCode: bundleSource(converted.code),
+    fixtures: SEED_FIXTURES,
+  });
   expect(report.results.map((r) => [r.fixture, r.differences])).toEqual(SEED_FIXTURES.map((f) => [f.name, []]));
   expect(report.equal).toBe(true);
-  expect(report.results[0].action!.idTokenClaims).toEqual({ "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] });
+  expect(report.results[0].action!.idTokenClaims).toEqual({
+    "/usertype": "member",
+    "/coops": ["coop-north", "coop-south"],
+    "/coopnames": ["Coop North", "Coop South"],
+  });
 });
 
 it("names each difference when the Action does not behave like the Rule", async () => {
@@ -76,11 +85,17 @@ it("npm run parity prints the differences and exits 1", () => {
       if (event.user.app_metadata.usertype) api.idToken.setCustomClaim("usertype", event.user.app_metadata.usertype);
     };`,
   );
-  const run = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "parity.ts"), "rules/add-metadata-to-user-profile.js", wrong], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(
+    join(ROOT, "node_modules", ".bin", "tsx"),
+    [join(ROOT, "scripts", "parity.ts"), "rules/add-metadata-to-user-profile.js", wrong],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   expect(run.stderr).toBe("");
   expect(run.status).toBe(1);
   expect(run.stdout).toContain("Parity of rules/add-metadata-to-user-profile.js and ");
-  expect(run.stdout).toContain('  DIFFERENT  only a usertype\n             ID token claim "/usertype": Rule "guest", Action (not set)\n             ID token claim "usertype": Rule (not set), Action "guest"');
+  expect(run.stdout).toContain(
+    '  DIFFERENT  only a usertype\n             ID token claim "/usertype": Rule "guest", Action (not set)\n             ID token claim "usertype": Rule (not set), Action "guest"',
+  );
   expect(run.stdout).toContain("  same       no app_metadata at all (allowed)");
   expect(run.stdout).toContain("5 fixture(s): 1 the same, 4 different");
 });
@@ -111,20 +126,30 @@ it("builds the Action's event from a Rule-shaped login with the documented table
           ip: fc.ipV4(),
           userAgent: text,
           query: fc.dictionary(fc.constantFrom("scope", "prompt", "ui_locales"), text),
-          geoip: fc.record({ country_code: fc.constantFrom("DE", "JP", "US"), city_name: text, latitude: fc.integer({ min: -90, max: 90 }) }, { requiredKeys: [] }),
+          geoip: fc.record(
+            { country_code: fc.constantFrom("DE", "JP", "US"), city_name: text, latitude: fc.integer({ min: -90, max: 90 }) },
+            { requiredKeys: [] },
+          ),
         },
         { requiredKeys: [] },
       ),
       stats: fc.record({ loginsCount: fc.nat({ max: 5000 }) }),
       authorization: fc.record({ roles: fc.array(text, { maxLength: 3 }) }),
-      authentication: fc.record({ methods: fc.array(fc.record({ name: fc.constantFrom("pwd", "mfa", "federated"), timestamp: fc.integer({ min: 1.5e12, max: 1.8e12 }) }), { maxLength: 2 }) }),
+      authentication: fc.record({
+        methods: fc.array(
+          fc.record({ name: fc.constantFrom("pwd", "mfa", "federated"), timestamp: fc.integer({ min: 1.5e12, max: 1.8e12 }) }),
+          { maxLength: 2 },
+        ),
+      }),
       riskAssessment: fc.record({ confidence: fc.constantFrom("low", "medium", "high"), version: fc.constant("1") }),
     },
     { requiredKeys: ["authentication"] },
   );
   await fc.assert(
     fc.asyncProperty(contexts, async (context) => {
-      const fixtures = parseFixtureFile("generated", { fixtures: [{ name: "random login", user: { user_id: "auth0|r" }, context }] }).fixtures;
+      const fixtures = parseFixtureFile("generated", {
+        fixtures: [{ name: "random login", user: { user_id: "auth0|r" }, context }],
+      }).fixtures;
       const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode, fixtures });
       expect(report.results[0].differences).toEqual([]);
       expect(report.results[0].rule!.result).toBe("allowed");
@@ -139,7 +164,11 @@ it("gives the Action the documented event shape for a Rule-shaped fixture", () =
       {
         name: "shape",
         user: { user_id: "auth0|9" },
-        context: { clientID: "abc", request: { userAgent: "UA", geoip: { country_code: "JP" }, query: { scope: "openid read:x" } }, stats: { loginsCount: 7 } },
+        context: {
+          clientID: "abc",
+          request: { userAgent: "UA", geoip: { country_code: "JP" }, query: { scope: "openid read:x" } },
+          stats: { loginsCount: 7 },
+        },
         configuration: { apiKey: "k" },
       },
     ],
@@ -166,14 +195,23 @@ describe("the Rules sandbox", () => {
   });
 
   it("reports a throw in a timer or a rejected async Rule as the Rule's failure", async () => {
-    const timer = await runRule("function (user, context, callback) { setTimeout(function () { null.x; }, 1); }", "timer.js", login, { timeoutMs: 2000 });
+    const timer = await runRule("function (user, context, callback) { setTimeout(function () { null.x; }, 1); }", "timer.js", login, {
+      timeoutMs: 2000,
+    });
     expect(timer.failure).toMatch(/Cannot read properties of null/);
-    const rejected = await runRule("async function (user, context, callback) { await Promise.resolve(); throw new Error('async boom'); }", "async.js", login, { timeoutMs: 2000 });
+    const rejected = await runRule(
+      "async function (user, context, callback) { await Promise.resolve(); throw new Error('async boom'); }",
+      "async.js",
+      login,
+      { timeoutMs: 2000 },
+    );
     expect(rejected.failure).toBe("async boom");
   });
 
   it("reports a throw as a failure and callback(error) as a denial with its message", async () => {
-    expect((await runRule("function (user, context, callback) { user.app_metadata.x.y = 1; }", "throws.js", login)).failure).toMatch(/Cannot read properties of undefined/);
+    expect((await runRule("function (user, context, callback) { user.app_metadata.x.y = 1; }", "throws.js", login)).failure).toMatch(
+      /Cannot read properties of undefined/,
+    );
     const denied = await runRule("function (user, context, callback) { callback(new UnauthorizedError('no')); }", "deny.js", login);
     expect(denied.callbackError).toEqual({ message: "no" });
   });
@@ -190,10 +228,14 @@ describe("the Rules sandbox", () => {
 
 describe("fixture files", () => {
   it("refuses unknown fields and wrong types, naming the file and the field", () => {
-    expect(() => parseFixtureFile("rules/x.fixtures.json", { fixtures: [{ name: "a", user: { user_id: "u" }, context: { clientId: "typo" } }] })).toThrow(
+    expect(() =>
+      parseFixtureFile("rules/x.fixtures.json", { fixtures: [{ name: "a", user: { user_id: "u" }, context: { clientId: "typo" } }] }),
+    ).toThrow(
       "rules/x.fixtures.json: fixtures[0].context: unknown field(s) clientId; a fixture holds login inputs as a Rule saw them (see docs/rule-migration.md)",
     );
-    expect(() => parseFixtureFile("f.json", { fixtures: [{ name: "a", user: {} }] })).toThrow("f.json: fixtures[0].user.user_id: is required (string)");
+    expect(() => parseFixtureFile("f.json", { fixtures: [{ name: "a", user: {} }] })).toThrow(
+      "f.json: fixtures[0].user.user_id: is required (string)",
+    );
     expect(() => parseFixtureFile("f.json", { fixtures: [] })).toThrow(FixtureError);
   });
 });
@@ -204,8 +246,14 @@ describe("what parity compares and how it ends", () => {
     export const onExecutePostLogin = async (_event: Event, _api: PostLoginAPI): Promise<void> => {};`;
 
   it("sees a change to the user object that the Action cannot make", async () => {
-    const rule = "function (user, context, callback) { user.picture = 'https://img.example/' + user.user_id; delete user.nickname; callback(null, user, context); }";
-    const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode: bundleSource(allowAll), fixtures: fixtures([{ name: "u", user: { user_id: "auth0|7", nickname: "anna" } }]) });
+    const rule =
+      "function (user, context, callback) { user.picture = 'https://img.example/' + user.user_id; delete user.nickname; callback(null, user, context); }";
+    const report = await checkParity({
+      ruleSource: rule,
+      ruleFile: "rule.js",
+      actionCode: bundleSource(allowAll),
+      fixtures: fixtures([{ name: "u", user: { user_id: "auth0|7", nickname: "anna" } }]),
+    });
     expect(report.results[0].differences).toEqual([
       'user profile field "picture" (tokens are issued from it): Rule "https://img.example/auth0|7", Action (not set)',
       'user profile field "nickname" (tokens are issued from it): Rule (not set), Action "anna"',
@@ -214,27 +262,52 @@ describe("what parity compares and how it ends", () => {
   });
 
   it("tells a Rule that never called back from an Action that let the login through", async () => {
-    const report = await checkParity({ ruleSource: "function (user, context, callback) { if (user.email) return; callback(null, user, context); }", ruleFile: "rule.js", actionCode: bundleSource(allowAll), fixtures: fixtures([{ name: "e", user: { user_id: "a|1", email: "a@x.example" } }]), timeoutMs: 100 });
-    expect(report.results[0].differences).toEqual(['result: Rule "timed out", Action "allowed"', "  the Rule failed: the Rule did not call callback within 0.1 seconds"]);
+    const report = await checkParity({
+      ruleSource: "function (user, context, callback) { if (user.email) return; callback(null, user, context); }",
+      ruleFile: "rule.js",
+      actionCode: bundleSource(allowAll),
+      fixtures: fixtures([{ name: "e", user: { user_id: "a|1", email: "a@x.example" } }]),
+      timeoutMs: 100,
+    });
+    expect(report.results[0].differences).toEqual([
+      'result: Rule "timed out", Action "allowed"',
+      "  the Rule failed: the Rule did not call callback within 0.1 seconds",
+    ]);
   });
 
   it("compares SAML changes and Duo's provider options", async () => {
-    const rule = "function (user, context, callback) { context.samlConfiguration.mappings = { email: 'email' }; context.multifactor = { provider: 'duo', ikey: 'I', skey: 'S', host: 'h.example' }; callback(null, user, context); }";
+    const rule =
+      "function (user, context, callback) { context.samlConfiguration.mappings = { email: 'email' }; context.multifactor = { provider: 'duo', ikey: 'I', skey: 'S', host: 'h.example' }; callback(null, user, context); }";
     const action = `import type { Event, PostLoginAPI } from "../types/post-login-v3";
       export const onExecutePostLogin = async (_event: Event, api: PostLoginAPI): Promise<void> => {
         api.multifactor.enable("duo", { providerOptions: { ikey: "I", skey: "S", host: "h.example" } });
       };`;
-    const report = await checkParity({ ruleSource: rule, ruleFile: "rule.js", actionCode: bundleSource(action), fixtures: fixtures([{ name: "s", user: { user_id: "a|1" }, context: { samlConfiguration: {} } }]) });
-    expect(report.results[0].differences).toEqual(['SAML response: Rule {"samlConfiguration":{"mappings":{"email":"email"}}}, Action (not set)']);
+    const report = await checkParity({
+      ruleSource: rule,
+      ruleFile: "rule.js",
+      actionCode: bundleSource(action),
+      fixtures: fixtures([{ name: "s", user: { user_id: "a|1" }, context: { samlConfiguration: {} } }]),
+    });
+    expect(report.results[0].differences).toEqual([
+      'SAML response: Rule {"samlConfiguration":{"mappings":{"email":"email"}}}, Action (not set)',
+    ]);
   });
 
   it("reports a Rule that throws inside an HTTP callback as an error with exit 3, and goes on with the other fixtures", async () => {
     const dir = mkdtempSync(join(tmpdir(), "parity-error-"));
     const ruleFile = join(dir, "throws.js");
-    writeFileSync(ruleFile, "function (user, context, callback) { require('request').get('https://api.example/x', function (err, res, body) { JSON.parse(body).missing.field; callback(null, user, context); }); }");
+    writeFileSync(
+      ruleFile,
+      "function (user, context, callback) { require('request').get('https://api.example/x', function (err, res, body) { JSON.parse(body).missing.field; callback(null, user, context); }); }",
+    );
     writeFileSync(
       join(dir, "throws.fixtures.json"),
-      JSON.stringify({ fixtures: [{ name: "bad body", user: { user_id: "a|1" }, http: [{ url: "https://api.example/x", body: {} }] }, { name: "network down", user: { user_id: "a|2" } }] }),
+      JSON.stringify({
+        fixtures: [
+          { name: "bad body", user: { user_id: "a|1" }, http: [{ url: "https://api.example/x", body: {} }] },
+          { name: "network down", user: { user_id: "a|2" } },
+        ],
+      }),
     );
     const actionFile = join(dir, "throws.ts");
     writeFileSync(actionFile, allowAll);

@@ -25,7 +25,8 @@ const SEED_FIXTURES = loadFixtureFile(join(ROOT, "rules", "add-metadata-to-user-
 /** A copy of the project (sources, tenant file; node_modules and bindings linked) that a test may change. */
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "seed-deploy-"));
-  for (const entry of ["src", "actions", "rules", "main.ts", "cdktf.json", "tsconfig.json", "package.json"]) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of ["src", "actions", "rules", "main.ts", "cdktf.json", "tsconfig.json", "package.json"])
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   mkdirSync(join(dir, "scripts"));
   cpSync(join(ROOT, "scripts", "migrate-rule.ts"), join(dir, "scripts", "migrate-rule.ts"));
   for (const entry of ["node_modules", ".gen"]) symlinkSync(join(ROOT, entry), join(dir, entry));
@@ -37,12 +38,17 @@ function projectCopy(): string {
 const project = projectCopy();
 const handlerFile = join(project, "actions", "post-login", "add-metadata-to-user-profile.ts");
 // As a user runs it in their checkout: npm run migrate-rule -- rules/add-metadata-to-user-profile.js --tenant dev
-const migrate = spawnSync(TSX, ["scripts/migrate-rule.ts", "rules/add-metadata-to-user-profile.js", "--tenant", "dev"], { cwd: project, encoding: "utf8" });
+const migrate = spawnSync(TSX, ["scripts/migrate-rule.ts", "rules/add-metadata-to-user-profile.js", "--tenant", "dev"], {
+  cwd: project,
+  encoding: "utf8",
+});
 
 it("npm run migrate-rule converts the seed fully, reports what changed and adds the Action to the tenant file", () => {
   expect(migrate.stderr).toBe("");
   expect(migrate.status).toBe(0);
-  expect(migrate.stdout).toContain("rules/add-metadata-to-user-profile.js → actions/post-login/add-metadata-to-user-profile.ts (exports onExecutePostLogin)");
+  expect(migrate.stdout).toContain(
+    "rules/add-metadata-to-user-profile.js → actions/post-login/add-metadata-to-user-profile.ts (exports onExecutePostLogin)",
+  );
   expect(migrate.stdout).toContain("line 5: context.idToken[`${namespace}/usertype`] = … → api.idToken.setCustomClaim(…)");
   expect(migrate.stdout).toContain("line 13: callback(null, user, context) → end of handler");
   expect(migrate.stdout).toContain("Type check (the project's strict tsconfig): ok");
@@ -52,11 +58,18 @@ it("npm run migrate-rule converts the seed fully, reports what changed and adds 
   expect(tenantText.startsWith("# Development tenant. Deployed on every merge to main.\n")).toBe(true);
   expect(tenantText).toContain("# Apps read the names the Rule produced");
   // dev.yaml declares its flows; the converted Rule is bound after the claims Action.
-  expect(parse(tenantText).flows["post-login"].actions).toEqual([{ handler: "add-metadata-claims" }, { handler: "add-metadata-to-user-profile" }]);
+  expect(parse(tenantText).flows["post-login"].actions).toEqual([
+    { handler: "add-metadata-claims" },
+    { handler: "add-metadata-to-user-profile" },
+  ]);
 });
 
 it("npm run parity finds the converted seed equal to the Rule", () => {
-  const parity = spawnSync(TSX, [join(ROOT, "scripts", "parity.ts"), "rules/add-metadata-to-user-profile.js", "actions/post-login/add-metadata-to-user-profile.ts"], { cwd: project, encoding: "utf8" });
+  const parity = spawnSync(
+    TSX,
+    [join(ROOT, "scripts", "parity.ts"), "rules/add-metadata-to-user-profile.js", "actions/post-login/add-metadata-to-user-profile.ts"],
+    { cwd: project, encoding: "utf8" },
+  );
   expect(parity.stderr).toBe("");
   expect(parity.status).toBe(0);
   expect(parity.stdout).toContain(`${SEED_FIXTURES.length} fixture(s): ${SEED_FIXTURES.length} the same, 0 different`);
@@ -93,7 +106,10 @@ describe("the converted seed next to the hand-written actions/post-login/add-met
     // "Rule" here is the converted Action (it behaves like the Rule; parity proves it), "Action" the hand-written one.
     expect(await differences(edge)).toEqual({
       "zero and false": ['ID token claim "/usertype": Rule (not set), Action 0', 'ID token claim "/coops": Rule (not set), Action false'],
-      "empty list and object": ['ID token claim "/coops": Rule [], Action (not set)', 'ID token claim "/coopnames": Rule {}, Action (not set)'],
+      "empty list and object": [
+        'ID token claim "/coops": Rule [], Action (not set)',
+        'ID token claim "/coopnames": Rule {}, Action (not set)',
+      ],
     });
   });
 });
@@ -107,25 +123,45 @@ describe("deploying the converted seed through the stacks", () => {
     expect(synth.status).toBe(0);
     const stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
     const action = stack.resource.auth0_action.add_metadata_to_user_profile;
-    expect(action).toMatchObject({ name: "add-metadata-to-user-profile", runtime: "node22", deploy: true, supported_triggers: { id: "post-login", version: "v3" } });
-    expect(stack.resource.auth0_trigger_action.post_login_binding_1).toMatchObject({ action_id: "${auth0_action.add_metadata_to_user_profile.id}" });
+    expect(action).toMatchObject({
+      name: "add-metadata-to-user-profile",
+      runtime: "node22",
+      deploy: true,
+      supported_triggers: { id: "post-login", version: "v3" },
+    });
+    expect(stack.resource.auth0_trigger_action.post_login_binding_1).toMatchObject({
+      action_id: "${auth0_action.add_metadata_to_user_profile.id}",
+    });
 
     const code = unescapeTerraformTemplate(action.code);
     expect(code.startsWith("// actions/post-login/add-metadata-to-user-profile.ts: generated by esbuild")).toBe(true);
     expect(code).toContain("api.idToken.setCustomClaim(`${namespace}/usertype`, event.user.app_metadata.usertype);");
     const login = normalizeFixture(SEED_FIXTURES[0]);
     const outcome = await runPostLogin(code, eventFromLogin(login));
-    expect(outcome.idTokenClaims).toEqual({ "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] });
+    expect(outcome.idTokenClaims).toEqual({
+      "/usertype": "member",
+      "/coops": ["coop-north", "coop-south"],
+      "/coopnames": ["Coop North", "Coop South"],
+    });
   });
 
   it("is planned by the real Terraform and provider with that code", async () => {
-    const env = terraformEnv({ TF_PLUGIN_CACHE_DIR: undefined, AUTH0_CLIENT_ID: "placeholder-id", AUTH0_CLIENT_SECRET: "placeholder-secret", AUTH0_API_TOKEN: undefined });
+    const env = terraformEnv({
+      TF_PLUGIN_CACHE_DIR: undefined,
+      AUTH0_CLIENT_ID: "placeholder-id",
+      AUTH0_CLIENT_SECRET: "placeholder-secret",
+      AUTH0_API_TOKEN: undefined,
+    });
     expect((await runTerraform(stackDir, ["init", "-input=false", "-no-color"], { env })).code).toBe(0);
     const plan = await runTerraform(stackDir, ["plan", "-input=false", "-no-color", "-out=dev.tfplan"], { env });
     expect(plan.code).toBe(0);
     const shown = JSON.parse(execFileSync("terraform", [`-chdir=${stackDir}`, "show", "-json", "dev.tfplan"], { env, encoding: "utf8" }));
     const created = shown.resource_changes.find((r: { address: string }) => r.address === "auth0_action.add_metadata_to_user_profile");
     expect(created.change.actions).toEqual(["create"]);
-    expect(created.change.after.code).toBe(unescapeTerraformTemplate(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).resource.auth0_action.add_metadata_to_user_profile.code));
+    expect(created.change.after.code).toBe(
+      unescapeTerraformTemplate(
+        JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).resource.auth0_action.add_metadata_to_user_profile.code,
+      ),
+    );
   });
 });

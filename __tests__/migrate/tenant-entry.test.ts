@@ -20,7 +20,11 @@ actions: []
 `;
 // The tenant schema checks that the handler file exists: validate against a handlers folder of the test's own.
 const handlersDir = mkdtempSync(join(tmpdir(), "tenant-entry-handlers-"));
-for (const [trigger, handler] of [["post-login", "add-metadata-claims"], ["post-login", "crm-sync"], ["credentials-exchange", "m2m-sync"]]) {
+for (const [trigger, handler] of [
+  ["post-login", "add-metadata-claims"],
+  ["post-login", "crm-sync"],
+  ["credentials-exchange", "m2m-sync"],
+]) {
   mkdirSync(join(handlersDir, trigger), { recursive: true });
   writeFileSync(join(handlersDir, trigger, `${handler}.ts`), "export const onExecute = async () => {};\n");
 }
@@ -28,7 +32,16 @@ const entry = tenantActionEntry("crm-sync", [{ secret: "CRM_URL" }, { secret: "A
 
 it("prints the entry a tenant file needs: secrets from RULE_CONFIG_* variables and exact dependencies", () => {
   expect(renderTenantSnippet(entry)).toBe(
-    ["actions:", "  - handler: crm-sync", "    secrets:", "      CRM_URL: { env: RULE_CONFIG_CRM_URL }", "      API_KEY: { env: RULE_CONFIG_API_KEY }", "    dependencies:", "      request: 2.88.2", ""].join("\n"),
+    [
+      "actions:",
+      "  - handler: crm-sync",
+      "    secrets:",
+      "      CRM_URL: { env: RULE_CONFIG_CRM_URL }",
+      "      API_KEY: { env: RULE_CONFIG_API_KEY }",
+      "    dependencies:",
+      "      request: 2.88.2",
+      "",
+    ].join("\n"),
   );
   expect(renderTenantSnippet(tenantActionEntry("x", [], {}))).toBe("actions:\n  - handler: x\n");
 });
@@ -46,7 +59,21 @@ it("adds the entry, then updates it in place, keeping comments and the rest of t
 
 it("writes into flows.<trigger> of a file in the flows shape, creating the flow when it is new", () => {
   const file = join(dir, "flows.yaml");
-  writeFileSync(file, ["domain: coop-flows.eu.auth0.com", "claims:", '  namespace: ""', "  id_token: [usertype]", "flows:", "  post-login:", "    mode: authoritative # owns the flow", "    actions:", "      - handler: add-metadata-claims", ""].join("\n"));
+  writeFileSync(
+    file,
+    [
+      "domain: coop-flows.eu.auth0.com",
+      "claims:",
+      '  namespace: ""',
+      "  id_token: [usertype]",
+      "flows:",
+      "  post-login:",
+      "    mode: authoritative # owns the flow",
+      "    actions:",
+      "      - handler: add-metadata-claims",
+      "",
+    ].join("\n"),
+  );
   expect(writeTenantEntry(file, tenantActionEntry("crm-sync", [], {}), handlersDir)).toBe("added");
   expect(writeTenantEntry(file, tenantActionEntry("m2m-sync", [], {}), handlersDir, "credentials-exchange")).toBe("added");
   const text = readFileSync(file, "utf8");
@@ -61,7 +88,9 @@ it("writes nothing when the result would not be a valid tenant file", () => {
   const file = join(dir, "broken.yaml");
   writeFileSync(file, TENANT);
   expect(() => writeTenantEntry(file, tenantActionEntry("not-a-handler-here", [], {}))).toThrow(TenantFileError);
-  expect(() => writeTenantEntry(file, tenantActionEntry("not-a-handler-here", [], {}))).toThrow(/actions\[0\]\.handler: actions\/post-login\/not-a-handler-here\.ts does not exist/);
+  expect(() => writeTenantEntry(file, tenantActionEntry("not-a-handler-here", [], {}))).toThrow(
+    /actions\[0\]\.handler: actions\/post-login\/not-a-handler-here\.ts does not exist/,
+  );
   expect(readFileSync(file, "utf8")).toBe(TENANT);
   expect(() => writeTenantEntry(join(dir, "missing.yaml"), entry)).toThrow("missing.yaml: tenant file not found");
 });
@@ -83,7 +112,13 @@ describe("npm run migrate-rule refuses, writing nothing (exit 2)", () => {
   });
 
   it("a handler name that is not kebab-case, and a missing Rule file", async () => {
-    expect(await run(["rules/add-roles-to-tokens.js", "--name", "Add_Roles", "--out", dir])).toMatchObject({ status: 2, output: expect.stringContaining("a handler name is kebab-case") });
-    expect(await run([join(dir, "nope.js"), "--out", dir])).toMatchObject({ status: 2, output: expect.stringContaining("cannot read the Rule file") });
+    expect(await run(["rules/add-roles-to-tokens.js", "--name", "Add_Roles", "--out", dir])).toMatchObject({
+      status: 2,
+      output: expect.stringContaining("a handler name is kebab-case"),
+    });
+    expect(await run([join(dir, "nope.js"), "--out", dir])).toMatchObject({
+      status: 2,
+      output: expect.stringContaining("cannot read the Rule file"),
+    });
   });
 });

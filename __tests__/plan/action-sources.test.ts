@@ -8,7 +8,16 @@ import { baseCandidates, changedActionSources } from "../../src/plan/action-sour
 function repo(): { dir: string; git: (...args: string[]) => void; write: (path: string, text: string) => void } {
   const dir = mkdtempSync(join(tmpdir(), "action-sources-"));
   const git = (...args: string[]) => {
-    execFileSync("git", ["-C", dir, ...args], { stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
+    execFileSync("git", ["-C", dir, ...args], {
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.com",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.com",
+      },
+    });
   };
   const write = (path: string, text: string) => {
     mkdirSync(join(dir, path, ".."), { recursive: true });
@@ -31,7 +40,11 @@ test("lists committed, uncommitted and new files under actions/ since the merge 
   git("commit", "-q", "-am", "change");
   write("actions/lib/b.ts", "2");
   write("actions/lib/new.ts", "new");
-  expect(changedActionSources(dir, ["main"])).toEqual({ known: true, base: "main", files: ["actions/lib/b.ts", "actions/lib/new.ts", "actions/post-login/a.ts"] });
+  expect(changedActionSources(dir, ["main"])).toEqual({
+    known: true,
+    base: "main",
+    files: ["actions/lib/b.ts", "actions/lib/new.ts", "actions/post-login/a.ts"],
+  });
 });
 
 test("the pull request's base branch comes first; an explicit one replaces the defaults", () => {
@@ -41,6 +54,9 @@ test("the pull request's base branch comes first; an explicit one replaces the d
 
 test("unknown, with the reason, when there is no base branch or no git checkout", () => {
   const { dir } = repo();
-  expect(changedActionSources(dir, ["origin/main"])).toEqual({ known: false, reason: expect.stringContaining("base branch not found (tried origin/main)") });
+  expect(changedActionSources(dir, ["origin/main"])).toEqual({
+    known: false,
+    reason: expect.stringContaining("base branch not found (tried origin/main)"),
+  });
   expect(changedActionSources(mkdtempSync(join(tmpdir(), "no-git-")), ["main"])).toEqual({ known: false, reason: "not a git checkout" });
 });

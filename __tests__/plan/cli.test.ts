@@ -18,13 +18,20 @@ afterAll(removeWorkspaces);
 let ws: Workspace;
 
 function cli(script: string, args: string[], env: NodeJS.ProcessEnv = testEnv()) {
-  const r = spawnSync(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [`scripts/${script}.ts`, ...args], { cwd: REPO_ROOT, env, encoding: "utf8" });
+  const r = spawnSync(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [`scripts/${script}.ts`, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    encoding: "utf8",
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const where = () => ["--outdir", ws.outdir, "--tenants-dir", ws.tenantsDir, "--local-state", ws.stateDir];
 
 beforeAll(() => {
-  ws = makeWorkspace({ dev: readFileSync(join(REPO_ROOT, "tenants", "dev.yaml"), "utf8"), staging: readFileSync(join(REPO_ROOT, "tenants", "staging.yaml"), "utf8") });
+  ws = makeWorkspace({
+    dev: readFileSync(join(REPO_ROOT, "tenants", "dev.yaml"), "utf8"),
+    staging: readFileSync(join(REPO_ROOT, "tenants", "staging.yaml"), "utf8"),
+  });
 });
 
 test("plan: a state that matches exits 0 and says so; --refresh=false is honoured", () => {
@@ -33,7 +40,13 @@ test("plan: a state that matches exits 0 and says so; --refresh=false is honoure
   writeState(
     join(ws.stateDir, "dev.tfstate"),
     [
-      actionResource(claims.resourceName, { id: "act_1", name: claims.name, code: claims.code, secretNames: claims.secretNames, secretsWoVersion: claims.secretsWoVersion }),
+      actionResource(claims.resourceName, {
+        id: "act_1",
+        name: claims.name,
+        code: claims.code,
+        secretNames: claims.secretNames,
+        secretsWoVersion: claims.secretsWoVersion,
+      }),
       bindingResource("post_login_binding_0", "act_1", claims.name),
     ],
     { action_code_sha256: { "post-login": { "add-metadata-claims": createHash("sha256").update(claims.code).digest("hex") } } },
@@ -78,7 +91,16 @@ test("drift: exits 0 when Auth0 matches the (empty) state and writes the report"
 });
 
 test("promote: refuses with exit 1 when dev has never run the code", () => {
-  const r = cli("promote", ["dev", "staging", "--artifact", ws.outdir, "--tenants-dir", ws.tenantsDir, "--local-state", join(ws.root, "no-state")]);
+  const r = cli("promote", [
+    "dev",
+    "staging",
+    "--artifact",
+    ws.outdir,
+    "--tenants-dir",
+    ws.tenantsDir,
+    "--local-state",
+    join(ws.root, "no-state"),
+  ]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('refusing to promote dev → staging:\n  - "dev" has no recorded deployment');
 });

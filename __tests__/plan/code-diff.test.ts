@@ -68,7 +68,9 @@ test("same output as GNU diff -u on typical edits", () => {
 
 test("property: applying the diff to the old text gives the new text, and counts match", () => {
   const line = fc.constantFrom("a", "b", "c", "{", "}", "  return x;", "");
-  const text = fc.tuple(fc.array(line, { maxLength: 30 }), fc.boolean()).map(([lines, newline]) => (lines.length === 0 ? "" : lines.join("\n") + (newline ? "\n" : "")));
+  const text = fc
+    .tuple(fc.array(line, { maxLength: 30 }), fc.boolean())
+    .map(([lines, newline]) => (lines.length === 0 ? "" : lines.join("\n") + (newline ? "\n" : "")));
   fc.assert(
     fc.property(text, text, (before, after) => {
       const diff = unifiedDiff(before, after);

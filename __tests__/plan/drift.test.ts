@@ -57,7 +57,13 @@ async function drift() {
   const stateDir = join(ws.root, `state-${++run}`);
   mkdirSync(stateDir);
   writeState(join(stateDir, "drifting.tfstate"), [
-    actionResource(claims.resourceName, { id: "act_1", name: claims.name, code: claims.code, secretNames: claims.secretNames, secretsWoVersion: claims.secretsWoVersion }),
+    actionResource(claims.resourceName, {
+      id: "act_1",
+      name: claims.name,
+      code: claims.code,
+      secretNames: claims.secretNames,
+      secretsWoVersion: claims.secretsWoVersion,
+    }),
     bindingResource("post_login_binding_0", "act_1", claims.name),
   ]);
   const outcome = await driftTenants({
@@ -78,7 +84,9 @@ test("no drift when Auth0 has what the state records: exit 0", async () => {
   const outcome = await drift();
   expect(outcome.exitCode).toBe(0);
   expect(outcome.tenants[0].markdown).toContain("**No drift.** The 2 resources recorded for `tenants/drifting.yaml` match Auth0.");
-  expect(api.requests).toEqual(expect.arrayContaining(["GET /api/v2/actions/actions/act_1", "GET /api/v2/actions/triggers/post-login/bindings"]));
+  expect(api.requests).toEqual(
+    expect.arrayContaining(["GET /api/v2/actions/actions/act_1", "GET /api/v2/actions/triggers/post-login/bindings"]),
+  );
 });
 
 test("code edited and runtime changed in the dashboard, binding removed: exit 2, each listed", async () => {
@@ -95,9 +103,11 @@ test("code edited and runtime changed in the dashboard, binding removed: exit 2,
   const markdown = outcome.tenants[0].markdown;
   expect(markdown).toContain("**2 resources changed outside this repository.**");
   expect(markdown).toContain('  - runtime: recorded `"node22"`, now `"node18"`');
-  expect(markdown).toContain("post-login binding of \"Add metadata to user profile\", deleted outside this repository");
+  expect(markdown).toContain('post-login binding of "Add metadata to user profile", deleted outside this repository');
   expect(markdown).toContain("### Action code edited outside this repository");
-  expect(markdown).toMatch(/--- recorded \(sha256 [0-9a-f]{12}\)\n\+\+\+ in Auth0 now \(sha256 [0-9a-f]{12}\)\n@@ .* @@\n(.*\n){3}\+\/\/ edited in the dashboard\n```/);
+  expect(markdown).toMatch(
+    /--- recorded \(sha256 [0-9a-f]{12}\)\n\+\+\+ in Auth0 now \(sha256 [0-9a-f]{12}\)\n@@ .* @@\n(.*\n){3}\+\/\/ edited in the dashboard\n```/,
+  );
 });
 
 test("a failed check still writes its report, saying why: exit 1", async () => {

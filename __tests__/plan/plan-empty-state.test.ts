@@ -45,13 +45,16 @@ test("each review creates every declared Action and binds each flow; the claims 
     expect(action).toMatchObject({ kind: "create", subject: 'Action "Add metadata to user profile"' });
     expect(review.resources.filter((r) => r.type !== "auth0_action").every((r) => r.kind === "create")).toBe(true);
     expect(t.markdown).toContain(`**${add} to add, 0 to change, 0 to destroy.**`);
-    expect(t.markdown).toContain("secrets_wo: [{ name = `\"CLAIMS_CONFIG\"`, value = (write-only attribute) }]");
+    expect(t.markdown).toContain('secrets_wo: [{ name = `"CLAIMS_CONFIG"`, value = (write-only attribute) }]');
   }
 });
 
 test("the local tenant's review covers its credentials-exchange Action next to the claims Action", () => {
   const local = outcome.tenants.find((t) => t.tenant === "local")!;
-  expect(local.review!.resources.find((r) => r.address === "auth0_action.m2m_claims")).toMatchObject({ kind: "create", subject: 'Action "M2M claims"' });
+  expect(local.review!.resources.find((r) => r.address === "auth0_action.m2m_claims")).toMatchObject({
+    kind: "create",
+    subject: 'Action "M2M claims"',
+  });
   expect(local.markdown).toContain("credentials-exchange flow: authoritative");
   expect(local.review!.codeChanges.map((c) => c.actionName).sort()).toEqual(["Add metadata to user profile", "M2M claims"]);
 });

@@ -45,7 +45,9 @@ beforeAll(() => {
   tenants = [tenantFromYaml("dev", readFileSync(join(REPO_ROOT, "tenants", "dev.yaml"), "utf8")), tenantFromYaml("flow", FLOW_TENANT)];
   synthTenants(tenants, ws.outdir);
   [dev] = synthesizedActions(ws.outdir, "dev");
-  [flowClaims, flowExtra] = ["add_metadata_claims", "plan_test_extra"].map((r) => synthesizedActions(ws.outdir, "flow").find((a) => a.resourceName === r)!);
+  [flowClaims, flowExtra] = ["add_metadata_claims", "plan_test_extra"].map((r) =>
+    synthesizedActions(ws.outdir, "flow").find((a) => a.resourceName === r)!,
+  );
 });
 
 /** Plans `tenant` against a state holding `resources` (and `outputs`), without refresh. */
@@ -69,7 +71,14 @@ async function planFromState(tenant: string, resources: StateResource[], outputs
 }
 
 const deployed = (a: SynthesizedAction, id: string, overrides: Partial<Parameters<typeof actionResource>[1]> = {}) =>
-  actionResource(a.resourceName, { id, name: a.name, code: a.code, secretNames: a.secretNames, secretsWoVersion: a.secretsWoVersion, ...overrides });
+  actionResource(a.resourceName, {
+    id,
+    name: a.name,
+    code: a.code,
+    secretNames: a.secretNames,
+    secretsWoVersion: a.secretsWoVersion,
+    ...overrides,
+  });
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 test("a state that matches the configuration plans no change and exits 0", async () => {
@@ -86,9 +95,13 @@ test("a changed handler shows as a unified diff of the deployed JavaScript", asy
   const lines = dev.code.split("\n");
   const middle = Math.floor(lines.length / 2);
   const previous = [...lines.slice(0, middle), "  // a line the previous release had", ...lines.slice(middle)].join("\n");
-  const t = await planFromState("dev", [deployed(dev, "act_claims", { code: previous }), bindingResource("post_login_binding_0", "act_claims", dev.name)], {
-    action_code_sha256: { "post-login": { "add-metadata-claims": sha256(previous) } },
-  });
+  const t = await planFromState(
+    "dev",
+    [deployed(dev, "act_claims", { code: previous }), bindingResource("post_login_binding_0", "act_claims", dev.name)],
+    {
+      action_code_sha256: { "post-login": { "add-metadata-claims": sha256(previous) } },
+    },
+  );
   expect(t.exitCode).toBe(2);
   expect(t.review!.counts).toEqual({ add: 0, change: 1, destroy: 0 });
   expect(t.review!.warnings).toEqual([]);
@@ -148,6 +161,8 @@ test("an authoritative flow warns about bindings it removes that the tenant file
   expect(t.review!.counts).toEqual({ add: 0, change: 1, destroy: 0 });
   expect(t.review!.warnings.map((w) => w.kind)).toEqual(["flow-replaces-bindings", "undeclared-bindings-removed", "flow-reordered"]);
   expect(t.review!.warnings[1].message).toContain('Not declared in tenants/flow.yaml: "Risk score (dashboard)"');
-  expect(t.review!.warnings[2].message).toContain('"Fraud check" → "Add metadata to user profile" becomes "Add metadata to user profile" → "Fraud check"');
+  expect(t.review!.warnings[2].message).toContain(
+    '"Fraud check" → "Add metadata to user profile" becomes "Add metadata to user profile" → "Fraud check"',
+  );
   expect(normalizeReview(t.markdown)).toMatchSnapshot();
 });

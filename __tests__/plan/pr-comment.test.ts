@@ -26,7 +26,13 @@ test("a tenant whose plan job wrote no review is listed as failed, not left out"
 test("long reviews are shortened to fit; warnings (at the top) survive and an open code fence is closed", () => {
   const diff = ["### Action code", "", "```diff", ...Array.from({ length: 5000 }, (_, i) => `+line ${i}`), "```"].join("\n");
   const long = review("dev", `> [!CAUTION]\n> - ⚠️ Deletes Action "Legacy"\n\n${diff}`);
-  const comment = composePullRequestComment([{ tenant: "dev", markdown: long }, { tenant: "prod", markdown: review("prod") }], { maxLength: 20_000 });
+  const comment = composePullRequestComment(
+    [
+      { tenant: "dev", markdown: long },
+      { tenant: "prod", markdown: review("prod") },
+    ],
+    { maxLength: 20_000 },
+  );
   expect(comment.length).toBeLessThanOrEqual(20_000);
   expect(comment).toContain('Deletes Action "Legacy"');
   expect(comment).toContain("_(shortened to fit a comment");

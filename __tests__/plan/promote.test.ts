@@ -37,7 +37,15 @@ function devState(outputs: Parameters<typeof writeState>[2] | undefined): void {
 }
 
 const run = (from: string, to: string) =>
-  promote({ from, to, tenantsDir: ws.tenantsDir, artifactDir: ws.outdir, env: testEnv(), localStateDir: ws.stateDir, deploy: recordingDeploy });
+  promote({
+    from,
+    to,
+    tenantsDir: ws.tenantsDir,
+    artifactDir: ws.outdir,
+    env: testEnv(),
+    localStateDir: ws.stateDir,
+    deploy: recordingDeploy,
+  });
 
 beforeAll(() => {
   ws = makeWorkspace();
@@ -67,7 +75,10 @@ test("the artifact's hashes are what Terraform will record: same value as the pl
 
 test("hashes are of the code Terraform sends, with its template escapes undone", () => {
   const code = "const s = `${a}%{b}`;\n";
-  const json = { output: { action_code_sha256: { value: { "post-login": { a: "${sha256(auth0_action.a.code)}" } } } }, resource: { auth0_action: { a: { code: escapeTerraformTemplate(code) } } } };
+  const json = {
+    output: { action_code_sha256: { value: { "post-login": { a: "${sha256(auth0_action.a.code)}" } } } },
+    resource: { auth0_action: { a: { code: escapeTerraformTemplate(code) } } },
+  };
   expect(artifactCodeHashes(json, "cdk.tf.json")).toEqual({ "post-login/a": createHash("sha256").update(code).digest("hex") });
 });
 
@@ -83,7 +94,14 @@ test("refuses an order the tenant files do not declare, before reading any state
 });
 
 test("refuses without credentials to deploy with, and names unknown tenants", async () => {
-  const noCredentials = await promote({ from: "dev", to: "staging", tenantsDir: ws.tenantsDir, artifactDir: ws.outdir, env: testEnv({}), deploy: recordingDeploy });
+  const noCredentials = await promote({
+    from: "dev",
+    to: "staging",
+    tenantsDir: ws.tenantsDir,
+    artifactDir: ws.outdir,
+    env: testEnv({}),
+    deploy: recordingDeploy,
+  });
   expect(noCredentials.exitCode).toBe(1);
   expect(noCredentials.message).toContain("no Auth0 credentials");
   const unknown = await run("dev", "qa");
@@ -94,16 +112,36 @@ test("refuses without credentials to deploy with, and names unknown tenants", as
 test("the gate itself: every Action of the artifact, by resource address, must run in from with the same code", () => {
   const to = { name: "prod", file: "tenants/prod.yaml", promotes_from: "staging" };
   const from = { name: "staging" };
-  const status = (address: string, deployed: string | undefined) => ({ address, name: "same display name", trigger: "post-login", artifactSha256: "x", deployedSha256: deployed });
+  const status = (address: string, deployed: string | undefined) => ({
+    address,
+    name: "same display name",
+    trigger: "post-login",
+    artifactSha256: "x",
+    deployedSha256: deployed,
+  });
   const artifact = { "auth0_action.a": "a".repeat(64), "auth0_action.b": "b".repeat(64) };
   const clean = { actions: [status("auth0_action.a", "a".repeat(64)), status("auth0_action.b", "b".repeat(64))], findings: [] };
   expect(checkPromotion({ from, to, artifact, fromVerify: clean })).toEqual({ allowed: true });
   // Same display name twice: each is still checked on its own.
   const oneDiffers = { actions: [status("auth0_action.a", "a".repeat(64)), status("auth0_action.b", "f".repeat(64))], findings: [] };
-  expect(checkPromotion({ from, to, artifact, fromVerify: oneDiffers })).toEqual({ allowed: false, reasons: [expect.stringContaining("auth0_action.b: the code to deploy")] });
+  expect(checkPromotion({ from, to, artifact, fromVerify: oneDiffers })).toEqual({
+    allowed: false,
+    reasons: [expect.stringContaining("auth0_action.b: the code to deploy")],
+  });
   const missing = { actions: [status("auth0_action.a", "a".repeat(64))], findings: [] };
-  expect(checkPromotion({ from, to, artifact, fromVerify: missing })).toEqual({ allowed: false, reasons: ['auth0_action.b is not deployed in "staging"; it must run there before "prod" gets it'] });
-  const draft = { ...clean, findings: [{ kind: "undeployed-draft" as const, address: "auth0_action.a", message: "a saved draft", fix: "npm run deploy -- staging" }] };
-  expect(checkPromotion({ from, to, artifact, fromVerify: draft })).toEqual({ allowed: false, reasons: ['"staging": saved but not deployed: a saved draft (fix: npm run deploy -- staging)'] });
+  expect(checkPromotion({ from, to, artifact, fromVerify: missing })).toEqual({
+    allowed: false,
+    reasons: ['auth0_action.b is not deployed in "staging"; it must run there before "prod" gets it'],
+  });
+  const draft = {
+    ...clean,
+    findings: [
+      { kind: "undeployed-draft" as const, address: "auth0_action.a", message: "a saved draft", fix: "npm run deploy -- staging" },
+    ],
+  };
+  expect(checkPromotion({ from, to, artifact, fromVerify: draft })).toEqual({
+    allowed: false,
+    reasons: ['"staging": saved but not deployed: a saved draft (fix: npm run deploy -- staging)'],
+  });
   expect(checkPromotion({ from, to, artifact: {}, fromVerify: clean }).allowed).toBe(false);
 });

@@ -48,7 +48,9 @@ test("a provider bump regenerates the committed schema", () => {
 
 test("every Terraform version in the workflows is found, and they agree", () => {
   const found = extract(manager("hashicorp/terraform"), files);
-  const withTerraform = files.filter((f) => f.startsWith(".github/") && readFileSync(join(REPO_ROOT, f), "utf8").includes("hashicorp/setup-terraform"));
+  const withTerraform = files.filter(
+    (f) => f.startsWith(".github/") && readFileSync(join(REPO_ROOT, f), "utf8").includes("hashicorp/setup-terraform"),
+  );
   expect(withTerraform.length).toBeGreaterThan(0);
   for (const file of withTerraform) expect([file, found[file]?.length ?? 0]).toEqual([file, 1]);
   expect(new Set(Object.values(found).flat()).size).toBe(1);

@@ -16,9 +16,21 @@ const context: ReviewContext = {
   changedSources: { known: false, reason: "not a git checkout" },
 };
 
-const action = (values: Record<string, unknown>) => ({ name: "Add metadata to user profile", code: "x\n", runtime: "node22", id: "act_1", ...values });
+const action = (values: Record<string, unknown>) => ({
+  name: "Add metadata to user profile",
+  code: "x\n",
+  runtime: "node22",
+  id: "act_1",
+  ...values,
+});
 
-function change(address: string, actions: PlanResourceChange["change"]["actions"], before: unknown, after: unknown, extra: Partial<PlanResourceChange["change"]> = {}): PlanResourceChange {
+function change(
+  address: string,
+  actions: PlanResourceChange["change"]["actions"],
+  before: unknown,
+  after: unknown,
+  extra: Partial<PlanResourceChange["change"]> = {},
+): PlanResourceChange {
   const [type, name] = address.split(".");
   return { address, mode: "managed", type, name, change: { actions, before, after, ...extra } };
 }
@@ -59,7 +71,7 @@ test("sensitive values are never shown, write-only ones say so, unknown ones say
   );
   const markdown = renderReviewMarkdown(review);
   expect(markdown).not.toContain("hunter2");
-  expect(markdown).toContain("secrets: [{ name = `\"OLD\"`, value = (sensitive value) }] → [{ name = `\"NEW\"`, value = (sensitive value) }]");
+  expect(markdown).toContain('secrets: [{ name = `"OLD"`, value = (sensitive value) }] → [{ name = `"NEW"`, value = (sensitive value) }]');
   expect(markdown).toContain("secrets_wo_version: (none) → `2`");
   expect(markdown).toContain("version_id: (none) → (known after apply)");
 });
@@ -67,25 +79,41 @@ test("sensitive values are never shown, write-only ones say so, unknown ones say
 test("a binding re-created (its Action changed id) warns that the flow order can change", () => {
   const review = buildReview(
     plan(
-      change("auth0_trigger_action.post_login_binding_0", ["delete", "create"], { action_id: "act_1", display_name: "A", trigger: "post-login" }, { display_name: "A", trigger: "post-login" }, {
-        replace_paths: [["action_id"]],
-        after_unknown: { action_id: true, id: true },
-      }),
+      change(
+        "auth0_trigger_action.post_login_binding_0",
+        ["delete", "create"],
+        { action_id: "act_1", display_name: "A", trigger: "post-login" },
+        { display_name: "A", trigger: "post-login" },
+        {
+          replace_paths: [["action_id"]],
+          after_unknown: { action_id: true, id: true },
+        },
+      ),
     ),
     context,
   );
   expect(review.warnings.map((w) => w.kind)).toEqual(["binding-recreated"]);
   expect(review.warnings[0].message).toContain("appended to the end of the flow");
-  expect(renderReviewMarkdown(review)).toContain("action_id: `\"act_1\"` → (known after apply) **(forces replacement)**");
+  expect(renderReviewMarkdown(review)).toContain('action_id: `"act_1"` → (known after apply) **(forces replacement)**');
 });
 
 test("deleting the authoritative flow unbinds everything, loudly", () => {
   const review = buildReview(
-    plan(change("auth0_trigger_actions.post_login_flow", ["delete"], { trigger: "post-login", actions: [{ id: "act_1", display_name: "A" }] }, null)),
+    plan(
+      change(
+        "auth0_trigger_actions.post_login_flow",
+        ["delete"],
+        { trigger: "post-login", actions: [{ id: "act_1", display_name: "A" }] },
+        null,
+      ),
+    ),
     { ...context, flows: [{ trigger: "post-login", mode: "authoritative", actions: ["Add metadata to user profile"] }] },
   );
   expect(review.warnings).toEqual([
-    expect.objectContaining({ kind: "binding-removed", message: expect.stringContaining("every Action bound to post-login is unbound, including bindings made outside this repository") }),
+    expect.objectContaining({
+      kind: "binding-removed",
+      message: expect.stringContaining("every Action bound to post-login is unbound, including bindings made outside this repository"),
+    }),
   ]);
 });
 
@@ -97,13 +125,24 @@ test("names are escaped: a display name cannot inject Markdown or hide text in a
 });
 
 test("a review says when git cannot tell which sources changed", () => {
-  expect(renderReviewMarkdown(buildReview(plan(), context))).toContain("Could not tell which files under `actions/` changed: not a git checkout.");
+  expect(renderReviewMarkdown(buildReview(plan(), context))).toContain(
+    "Could not tell which files under `actions/` changed: not a git checkout.",
+  );
 });
 
 test("drift: resources changed or deleted outside this repository, with what differs", () => {
   const drift: PlanJson = {
     format_version: "1.2",
-    prior_state: { values: { root_module: { resources: [{ address: "auth0_action.a", mode: "managed" }, { address: "auth0_trigger_action.b", mode: "managed" }] } } },
+    prior_state: {
+      values: {
+        root_module: {
+          resources: [
+            { address: "auth0_action.a", mode: "managed" },
+            { address: "auth0_trigger_action.b", mode: "managed" },
+          ],
+        },
+      },
+    },
     resource_drift: [
       change("auth0_action.a", ["update"], action({ runtime: "node22" }), action({ runtime: "node18", code: "edited in the dashboard\n" })),
       change("auth0_trigger_action.b", ["delete"], { action_id: "act_1", display_name: "A", trigger: "post-login" }, null),
@@ -117,17 +156,25 @@ test("drift: resources changed or deleted outside this repository, with what dif
   ]);
   const markdown = renderDriftMarkdown(report);
   expect(markdown).toContain("**2 resources changed outside this repository.**");
-  expect(markdown).toContain("- `auth0_action.a`: Action \"Add metadata to user profile\", changed outside this repository");
-  expect(markdown).toContain("  - runtime: recorded `\"node22\"`, now `\"node18\"`");
+  expect(markdown).toContain('- `auth0_action.a`: Action "Add metadata to user profile", changed outside this repository');
+  expect(markdown).toContain('  - runtime: recorded `"node22"`, now `"node18"`');
   expect(markdown).toMatch(/ {2}- code: recorded 1 line, sha256 `[0-9a-f]{12}`, now 1 line, sha256 `[0-9a-f]{12}`/);
-  expect(markdown).toContain("- `auth0_trigger_action.b`: post-login binding of \"A\", deleted outside this repository (the next apply creates it again)");
+  expect(markdown).toContain(
+    '- `auth0_trigger_action.b`: post-login binding of "A", deleted outside this repository (the next apply creates it again)',
+  );
 });
 
 test("drift: none, with and without recorded resources", () => {
   const none = (n: number): PlanJson => ({
     format_version: "1.2",
-    prior_state: { values: { root_module: { resources: Array.from({ length: n }, (_, i) => ({ address: `auth0_action.a${i}`, mode: "managed" })) } } },
+    prior_state: {
+      values: { root_module: { resources: Array.from({ length: n }, (_, i) => ({ address: `auth0_action.a${i}`, mode: "managed" })) } },
+    },
   });
-  expect(renderDriftMarkdown(buildDriftReport(none(0), { tenant: "dev", tenantFile: "tenants/dev.yaml" }))).toContain("records no resources yet");
-  expect(renderDriftMarkdown(buildDriftReport(none(2), { tenant: "dev", tenantFile: "tenants/dev.yaml" }))).toContain("The 2 resources recorded for `tenants/dev.yaml` match Auth0.");
+  expect(renderDriftMarkdown(buildDriftReport(none(0), { tenant: "dev", tenantFile: "tenants/dev.yaml" }))).toContain(
+    "records no resources yet",
+  );
+  expect(renderDriftMarkdown(buildDriftReport(none(2), { tenant: "dev", tenantFile: "tenants/dev.yaml" }))).toContain(
+    "The 2 resources recorded for `tenants/dev.yaml` match Auth0.",
+  );
 });

@@ -43,7 +43,8 @@ let tenants: Tenant[];
 const logs: string[] = [];
 const texts: Array<[string, string]> = [];
 
-const withClientSecret = () => testEnv({ AUTH0_CLIENT_ID: "canary-client", AUTH0_CLIENT_SECRET: CANARY.clientSecret, TF_VAR_CANARY_API_KEY: CANARY.actionSecret });
+const withClientSecret = () =>
+  testEnv({ AUTH0_CLIENT_ID: "canary-client", AUTH0_CLIENT_SECRET: CANARY.clientSecret, TF_VAR_CANARY_API_KEY: CANARY.actionSecret });
 const withApiToken = () => testEnv({ AUTH0_API_TOKEN: CANARY.apiToken, TF_VAR_CANARY_API_KEY: CANARY.actionSecret });
 
 /** Every file under `dir` except Terraform's provider cache (a symlink to the mirror's binary). */
@@ -65,7 +66,14 @@ function expectNoCanary(label: string, text: string): void {
 beforeAll(async () => {
   ws = makeWorkspace({});
   tenants = [tenantFromYaml("canary", CANARY_TENANT)];
-  const options = { selection: ["canary"], tenants, tenantsDir: ws.tenantsDir, outdir: ws.outdir, localStateDir: ws.stateDir, changedSources: NO_SOURCE_CHANGES };
+  const options = {
+    selection: ["canary"],
+    tenants,
+    tenantsDir: ws.tenantsDir,
+    outdir: ws.outdir,
+    localStateDir: ws.stateDir,
+    changedSources: NO_SOURCE_CHANGES,
+  };
   for (const env of [withClientSecret(), withApiToken()]) {
     const outcome = await planTenants({ ...options, env, log: (l) => logs.push(l) });
     expect(outcome.tenants.map((t) => [t.exitCode, t.error])).toEqual([[2, undefined]]);
@@ -153,11 +161,24 @@ test("terraform errors relayed to the user are scrubbed of secret values", () =>
 test("the plan command's own output (stdout and stderr) carries no canary, also when Terraform fails", () => {
   const cliWorkspace = makeWorkspace({ dev: readFileSync(join(REPO_ROOT, "tenants", "dev.yaml"), "utf8") });
   const run = (env: NodeJS.ProcessEnv) =>
-    spawnSync(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["scripts/plan.ts", "dev", "--outdir", cliWorkspace.outdir, "--tenants-dir", cliWorkspace.tenantsDir, "--local-state", cliWorkspace.stateDir], {
-      cwd: REPO_ROOT,
-      env,
-      encoding: "utf8",
-    });
+    spawnSync(
+      join(REPO_ROOT, "node_modules", ".bin", "tsx"),
+      [
+        "scripts/plan.ts",
+        "dev",
+        "--outdir",
+        cliWorkspace.outdir,
+        "--tenants-dir",
+        cliWorkspace.tenantsDir,
+        "--local-state",
+        cliWorkspace.stateDir,
+      ],
+      {
+        cwd: REPO_ROOT,
+        env,
+        encoding: "utf8",
+      },
+    );
   const ok = run(withClientSecret());
   expect(ok.status).toBe(2);
   expect(ok.stdout).toContain("## Plan for tenant `dev`");

@@ -20,7 +20,10 @@ let ws: Workspace;
 
 beforeAll(() => {
   ws = makeWorkspace();
-  synthTenants(loadTenants(ws.tenantsDir).filter((t) => t.name === "dev"), ws.outdir);
+  synthTenants(
+    loadTenants(ws.tenantsDir).filter((t) => t.name === "dev"),
+    ws.outdir,
+  );
 });
 
 async function failure(step: () => Promise<unknown>): Promise<string> {
@@ -37,11 +40,16 @@ test("the provider missing from the mirror: says to run npm run provider:mirror"
   const empty = mkdtempSync(join(tmpdir(), "empty-mirror-"));
   mkdirSync(join(empty, "mirror"));
   const config = join(empty, "terraformrc");
-  writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = "${join(empty, "mirror")}"\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`);
+  writeFileSync(
+    config,
+    `provider_installation {\n  filesystem_mirror {\n    path = "${join(empty, "mirror")}"\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
+  );
   const workdir = openStackWorkdir(join(ws.outdir, "stacks", "dev"), "dev", { localStateDir: ws.stateDir });
   try {
     const message = await failure(() => terraformInit(workdir.dir, { ...terraformProcessEnv(testEnv()), TF_CLI_CONFIG_FILE: config }));
-    expect(message.split("\n")[0]).toBe('the auth0 provider is missing from the local provider mirror: run "npm run provider:mirror" (builds it with Go), then retry');
+    expect(message.split("\n")[0]).toBe(
+      'the auth0 provider is missing from the local provider mirror: run "npm run provider:mirror" (builds it with Go), then retry',
+    );
     expect(message).toContain("Error:");
   } finally {
     workdir.dispose();
@@ -54,7 +62,9 @@ test("no credentials, as the provider itself reports it", async () => {
     const env = terraformProcessEnv(testEnv({}));
     await terraformInit(workdir.dir, env);
     const message = await failure(() => savedPlan(workdir.dir, [], env));
-    expect(message.split("\n")[0]).toBe("no Auth0 credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) in the environment");
+    expect(message.split("\n")[0]).toBe(
+      "no Auth0 credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) in the environment",
+    );
     expect(message).toContain("AUTH0_DOMAIN is required");
   } finally {
     workdir.dispose();
@@ -63,12 +73,18 @@ test("no credentials, as the provider itself reports it", async () => {
 
 test("a tenant that cannot be reached while refreshing: says what to check", async () => {
   // Port 1 on localhost: nothing listens there, so the refresh fails at once with "connection refused".
-  const unreachable = { ...tenantSchema.parse({ domain: "localhost:1", claims: { namespace: "", id_token: ["usertype"] } }), name: "unreachable", file: "tenants/unreachable.yaml" };
+  const unreachable = {
+    ...tenantSchema.parse({ domain: "localhost:1", claims: { namespace: "", id_token: ["usertype"] } }),
+    name: "unreachable",
+    file: "tenants/unreachable.yaml",
+  };
   synthTenants([unreachable], ws.outdir);
   const [claims] = synthesizedActions(ws.outdir, "unreachable");
   const stateDir = join(ws.root, "unreachable-state");
   mkdirSync(stateDir);
-  writeState(join(stateDir, "unreachable.tfstate"), [actionResource(claims.resourceName, { id: "act_1", name: claims.name, code: claims.code, secretNames: claims.secretNames })]);
+  writeState(join(stateDir, "unreachable.tfstate"), [
+    actionResource(claims.resourceName, { id: "act_1", name: claims.name, code: claims.code, secretNames: claims.secretNames }),
+  ]);
   const workdir = openStackWorkdir(join(ws.outdir, "stacks", "unreachable"), "unreachable", { localStateDir: stateDir });
   try {
     const env = terraformProcessEnv(testEnv({ AUTH0_API_TOKEN: "unreachable-test-token" }));

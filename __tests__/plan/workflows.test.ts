@@ -12,8 +12,23 @@ import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
 import { terraformEnv } from "../../src/terraform/terraform-env";
 
-type Step = { name?: string; id?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
-type Job = { steps?: Step[]; uses?: string; environment?: string; concurrency?: { group: string; "cancel-in-progress": boolean }; with?: Record<string, string> };
+type Step = {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+};
+type Job = {
+  steps?: Step[];
+  uses?: string;
+  environment?: string;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  with?: Record<string, string>;
+};
 type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> };
 
 const WORKFLOWS = join(REPO_ROOT, ".github", "workflows");
@@ -33,7 +48,12 @@ function runNodeStep(s: Step, cwd: string, env: Record<string, string> = {}) {
   const files = { GITHUB_OUTPUT: join(dir, "output"), GITHUB_ENV: join(dir, "env") };
   for (const f of Object.values(files)) writeFileSync(f, "");
   const r = spawnSync(process.execPath, [script], { cwd, env: { PATH: process.env.PATH, ...files, ...env }, encoding: "utf8" });
-  return { code: r.status, stderr: r.stderr, output: readFileSync(files.GITHUB_OUTPUT, "utf8"), env: readFileSync(files.GITHUB_ENV, "utf8") };
+  return {
+    code: r.status,
+    stderr: r.stderr,
+    output: readFileSync(files.GITHUB_OUTPUT, "utf8"),
+    env: readFileSync(files.GITHUB_ENV, "utf8"),
+  };
 }
 
 /** Runs a `run:` step as GitHub's default shell does (`bash --noprofile --norc -eo pipefail {0}`). */
@@ -44,11 +64,21 @@ function runBashStep(s: Step, cwd: string, env: Record<string, string> = {}) {
   writeFileSync(script, s.run!);
   const output = join(dir, "output");
   writeFileSync(output, "");
-  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env }, encoding: "utf8" });
+  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+    cwd,
+    env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env },
+    encoding: "utf8",
+  });
   return { code: r.status, stderr: r.stderr, output: readFileSync(output, "utf8") };
 }
 
-const outputsOf = (text: string) => Object.fromEntries(text.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+const outputsOf = (text: string) =>
+  Object.fromEntries(
+    text
+      .trim()
+      .split("\n")
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
 
 test("actionlint (pinned, built from its Go module) finds nothing in .github/workflows", () => {
   const r = spawnSync(join(REPO_ROOT, "scripts", "actionlint.sh"), [], { cwd: REPO_ROOT, encoding: "utf8" });
@@ -68,7 +98,9 @@ test("the plan matrix has one entry per tenant file, the local tenant marked", (
   expect([r.code, r.stderr]).toEqual([0, ""]);
   const outputs = outputsOf(r.output);
   const tenants = loadTenants(join(REPO_ROOT, "tenants"));
-  expect(JSON.parse(outputs.matrix)).toEqual({ include: tenants.map((t) => ({ tenant: t.name, localhost: t.domain.startsWith("localhost:") })) });
+  expect(JSON.parse(outputs.matrix)).toEqual({
+    include: tenants.map((t) => ({ tenant: t.name, localhost: t.domain.startsWith("localhost:") })),
+  });
   expect(outputs.names).toBe(tenants.map((t) => t.name).join(","));
 });
 
@@ -97,13 +129,19 @@ test("promotion reads its order from the tenant files and refuses a tenant witho
     const from = tenants.find((t) => t.name === to)?.promotes_from;
     const r = runBashStep(s, REPO_ROOT, { TO: to });
     if (from) expect([r.code, r.output]).toEqual([0, `from=${from}\n`]);
-    else expect([r.code, r.stderr]).toEqual([1, `"${to}" is not a promotion target: no tenant file of that name declares promotes_from. Targets: ${targets.join(", ")}\n`]);
+    else
+      expect([r.code, r.stderr]).toEqual([
+        1,
+        `"${to}" is not a promotion target: no tenant file of that name declares promotes_from. Targets: ${targets.join(", ")}\n`,
+      ]);
   }
 });
 
 test("deploys export only TF_VAR_* environment secrets, multi-line values intact", () => {
   const s = step("deploy-tenant.yml", "deploy", "Action secrets (environment secrets named TF_VAR_*)");
-  const r = runNodeStep(s, REPO_ROOT, { ENVIRONMENT_SECRETS: JSON.stringify({ TF_VAR_API_KEY: "line 1\nline 2", AUTH0_CLIENT_SECRET: "not exported" }) });
+  const r = runNodeStep(s, REPO_ROOT, {
+    ENVIRONMENT_SECRETS: JSON.stringify({ TF_VAR_API_KEY: "line 1\nline 2", AUTH0_CLIENT_SECRET: "not exported" }),
+  });
   expect(r.code).toBe(0);
   expect(r.env).toMatch(/^TF_VAR_API_KEY<<(END_[0-9a-f]{32})\nline 1\nline 2\n\1\n$/);
 });
@@ -126,7 +164,10 @@ test("deploys refuse a tenant whose state would live on the runner (local backen
   stack("dev", { local: { path: "../../../state/dev.tfstate" } });
   stack("prod", { s3: { bucket: "b", key: "k", region: "eu-west-1" } });
   const guard = step("deploy-tenant.yml", "deploy", "Refuse a local backend");
-  expect(runNodeStep(guard, cwd, { TENANT: "dev" })).toMatchObject({ code: 1, stderr: expect.stringContaining("tenants/dev.yaml uses a local state backend") });
+  expect(runNodeStep(guard, cwd, { TENANT: "dev" })).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining("tenants/dev.yaml uses a local state backend"),
+  });
   expect(runNodeStep(guard, cwd, { TENANT: "prod" }).code).toBe(0);
 });
 
@@ -151,14 +192,24 @@ test("deploys: per-tenant concurrency and environment, the same commit's artifac
   const deploy = workflow("deploy-tenant.yml").jobs.deploy;
   expect(deploy.environment).toBe("${{ inputs.tenant }}");
   expect(deploy.concurrency).toEqual({ group: "auth0-tenant-${{ inputs.tenant }}", "cancel-in-progress": false });
-  expect(deploy.steps!.find((s) => s.uses?.startsWith("actions/download-artifact"))?.with).toEqual({ name: "${{ inputs.artifact }}", path: "cdktf.out" });
-  expect(step("deploy-tenant.yml", "deploy", "Promote (gate on what the from tenant runs, then npm run deploy's apply + verify + repair)").run).toBe('npm run --silent promote -- "$FROM" "$TENANT" --artifact cdktf.out');
+  expect(deploy.steps!.find((s) => s.uses?.startsWith("actions/download-artifact"))?.with).toEqual({
+    name: "${{ inputs.artifact }}",
+    path: "cdktf.out",
+  });
+  expect(
+    step("deploy-tenant.yml", "deploy", "Promote (gate on what the from tenant runs, then npm run deploy's apply + verify + repair)").run,
+  ).toBe('npm run --silent promote -- "$FROM" "$TENANT" --artifact cdktf.out');
   // Not plain terraform apply: npm run deploy verifies the deployed versions and repairs drafts and orphans.
-  expect(step("deploy-tenant.yml", "deploy", "Deploy (terraform apply, then verify and repair through the Management API)").run).toBe('npm run --silent deploy -- "$TENANT" --artifact cdktf.out');
+  expect(step("deploy-tenant.yml", "deploy", "Deploy (terraform apply, then verify and repair through the Management API)").run).toBe(
+    'npm run --silent deploy -- "$TENANT" --artifact cdktf.out',
+  );
 
   const onMerge = workflow("deploy.yml");
   expect(onMerge.on).toEqual({ push: { branches: ["main"] } });
-  expect(onMerge.jobs.dev).toMatchObject({ uses: "./.github/workflows/deploy-tenant.yml", with: { tenant: "dev", artifact: "${{ needs.synth.outputs.artifact }}" } });
+  expect(onMerge.jobs.dev).toMatchObject({
+    uses: "./.github/workflows/deploy-tenant.yml",
+    with: { tenant: "dev", artifact: "${{ needs.synth.outputs.artifact }}" },
+  });
 
   const promotion = workflow("promote.yml");
   expect(Object.keys(promotion.on)).toEqual(["workflow_dispatch"]);
@@ -185,14 +236,22 @@ test("no secret reaches a CI log: workflows run Terraform only through the proje
       for (const s of steps) {
         // Commands only: comment lines may name Terraform.
         const commands = (s.run ?? "").split("\n").filter((line) => !line.trim().startsWith("#"));
-        expect([file, job, s.name ?? s.run, commands.filter((line) => /(^|[\s;&|(])terraform\s/.test(line))]).toEqual([file, job, s.name ?? s.run, []]);
+        expect([file, job, s.name ?? s.run, commands.filter((line) => /(^|[\s;&|(])terraform\s/.test(line))]).toEqual([
+          file,
+          job,
+          s.name ?? s.run,
+          [],
+        ]);
       }
     }
   }
 });
 
 test("the project's Terraform runner drops TF_LOG* from the caller's environment (provider debug logs print request bodies)", () => {
-  const env = terraformEnv({}, { PATH: "/usr/bin", TF_LOG: "DEBUG", TF_LOG_PROVIDER: "TRACE", TF_LOG_PATH: "/tmp/tf.log", TF_VAR_API_KEY: "kept" });
+  const env = terraformEnv(
+    {},
+    { PATH: "/usr/bin", TF_LOG: "DEBUG", TF_LOG_PROVIDER: "TRACE", TF_LOG_PATH: "/tmp/tf.log", TF_VAR_API_KEY: "kept" },
+  );
   expect(Object.keys(env).filter((name) => name.startsWith("TF_LOG"))).toEqual([]);
   expect(env.TF_VAR_API_KEY).toBe("kept");
 });

@@ -42,7 +42,11 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
 
   it("passes the tenant's claim configuration as a write-only secret", () => {
     const { secrets } = deployedAction(parsed);
-    expect(JSON.parse(secrets.CLAIMS_CONFIG)).toEqual({ namespace: tenant.claims.namespace, id_token: tenant.claims.id_token, access_token: tenant.claims.access_token });
+    expect(JSON.parse(secrets.CLAIMS_CONFIG)).toEqual({
+      namespace: tenant.claims.namespace,
+      id_token: tenant.claims.id_token,
+      access_token: tenant.claims.access_token,
+    });
     expect(actionResource(parsed).secrets).toBeUndefined(); // `secrets` would store values in state
     expect(typeof actionResource(parsed).secrets_wo_version).toBe("number");
   });
@@ -50,7 +54,10 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
   it("binds that Action to the post-login flow by its id", () => {
     const actionRef = "${auth0_action.add_metadata_claims.id}";
     if (tenant.flows["post-login"]?.mode === "authoritative") {
-      expect(json).toHaveResourceWithProperties(TriggerActions, { trigger: "post-login", actions: [{ id: actionRef, display_name: "Add metadata to user profile" }] });
+      expect(json).toHaveResourceWithProperties(TriggerActions, {
+        trigger: "post-login",
+        actions: [{ id: actionRef, display_name: "Add metadata to user profile" }],
+      });
       expect(json).not.toHaveResource(TriggerAction);
     } else {
       expect(json).toHaveResourceWithProperties(TriggerAction, { trigger: "post-login", action_id: actionRef });
@@ -76,15 +83,21 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
         const resource = parsed.resource.auth0_action[a.handler.replace(/-/g, "_")];
         expect(resource.supported_triggers).toEqual({ id: trigger, version });
       }
-      const bindings = Object.values((parsed.resource[flow!.mode === "authoritative" ? "auth0_trigger_actions" : "auth0_trigger_action"] ?? {}) as unknown as Array<{ trigger: string }>);
+      const bindings = Object.values(
+        (parsed.resource[flow!.mode === "authoritative" ? "auth0_trigger_actions" : "auth0_trigger_action"] ?? {}) as unknown as Array<{
+          trigger: string;
+        }>,
+      );
       expect(bindings.filter((b) => b.trigger === trigger).length).toBe(flow!.mode === "authoritative" ? 1 : flow!.actions.length);
     }
   });
 
   it("keeps state where the tenant file says", () => {
     const backend = (parsed.terraform.backend ?? {}) as Record<string, Record<string, unknown>>;
-    if (tenant.backend.type === "local") expect(backend.local.path).toBe(`../../../${tenant.backend.path ?? `state/${tenant.name}.tfstate`}`);
-    if (tenant.backend.type === "s3") expect(backend.s3).toMatchObject({ bucket: tenant.backend.bucket, key: tenant.backend.key, use_lockfile: true, encrypt: true });
+    if (tenant.backend.type === "local")
+      expect(backend.local.path).toBe(`../../../${tenant.backend.path ?? `state/${tenant.name}.tfstate`}`);
+    if (tenant.backend.type === "s3")
+      expect(backend.s3).toMatchObject({ bucket: tenant.backend.bucket, key: tenant.backend.key, use_lockfile: true, encrypt: true });
   });
 });
 
@@ -122,7 +135,9 @@ it("warns at synth about an empty namespace, and only then", () => {
   }
   const { claimsAction } = jest.requireActual("../../src/constructs/claims-action");
   const stack = new TerraformStack(Testing.app(), "url-namespace");
-  const action = claimsAction(stack, "claims", { claims: { namespace: "https://claims.coop.example", id_token: ["usertype"], access_token: [] } });
+  const action = claimsAction(stack, "claims", {
+    claims: { namespace: "https://claims.coop.example", id_token: ["usertype"], access_token: [] },
+  });
   expect(action.node.metadata.filter((m: { type: string }) => m.type.includes("warn"))).toEqual([]);
 });
 

@@ -11,7 +11,9 @@ export function claimsConfigSecret(namespace: string, idToken: string[], accessT
   return { CLAIMS_CONFIG: JSON.stringify({ namespace, id_token: idToken, access_token: accessToken }) };
 }
 
-export function postLoginEvent(overrides: { app_metadata?: unknown; user_metadata?: unknown; secrets?: Record<string, string> } = {}): Event {
+export function postLoginEvent(
+  overrides: { app_metadata?: unknown; user_metadata?: unknown; secrets?: Record<string, string> } = {},
+): Event {
   return {
     user: {
       user_id: "auth0|5f7c8ec7c33c6c004bbafe82",
@@ -22,7 +24,15 @@ export function postLoginEvent(overrides: { app_metadata?: unknown; user_metadat
       updated_at: "2026-11-01T00:00:00.000Z",
       app_metadata: ("app_metadata" in overrides ? overrides.app_metadata : SEED_APP_METADATA) as Record<string, unknown>,
       user_metadata: (overrides.user_metadata ?? {}) as Record<string, unknown>,
-      identities: [{ connection: "Username-Password-Authentication", isSocial: false, provider: "auth0", user_id: "5f7c8ec7c33c6c004bbafe82", userId: "5f7c8ec7c33c6c004bbafe82" }],
+      identities: [
+        {
+          connection: "Username-Password-Authentication",
+          isSocial: false,
+          provider: "auth0",
+          user_id: "5f7c8ec7c33c6c004bbafe82",
+          userId: "5f7c8ec7c33c6c004bbafe82",
+        },
+      ],
     },
     client: { client_id: "app-client-id", name: "Coop Portal", metadata: {} },
     connection: { id: "con_1", name: "Username-Password-Authentication", strategy: "auth0" },

@@ -42,6 +42,8 @@ export function actionResource(parsed: TerraformJson, name = "add_metadata_claim
  */
 export function deployedAction(parsed: TerraformJson, name = "add_metadata_claims"): { code: string; secrets: Record<string, string> } {
   const action = actionResource(parsed, name);
-  const secrets = Object.fromEntries(((action.secrets_wo as Array<{ name: string; value: string }>) ?? []).map((s) => [s.name, unescapeTerraformTemplate(s.value)]));
+  const secrets = Object.fromEntries(
+    ((action.secrets_wo as Array<{ name: string; value: string }>) ?? []).map((s) => [s.name, unescapeTerraformTemplate(s.value)]),
+  );
   return { code: unescapeTerraformTemplate(action.code as string), secrets };
 }

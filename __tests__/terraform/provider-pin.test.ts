@@ -24,7 +24,10 @@ test("provider-schema/ holds exactly one schema, for the version cdktf.json pins
 
 test("the committed schema is what the pinned provider itself reports (else: npm run provider:schema)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "provider-pin-"));
-  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { auth0: { source: "auth0/auth0", version: pin } } } }));
+  writeFileSync(
+    join(dir, "main.tf.json"),
+    JSON.stringify({ terraform: { required_providers: { auth0: { source: "auth0/auth0", version: pin } } } }),
+  );
   const env = terraformEnv({ TF_PLUGIN_CACHE_DIR: undefined });
   const init = await runTerraform(dir, ["init", "-input=false", "-no-color"], { env });
   expect(init.code).toBe(0);
@@ -34,7 +37,8 @@ test("the committed schema is what the pinned provider itself reports (else: npm
   // Compared per part so a mismatch names the resource that changed, not a 1 MB diff.
   const schema = committed().provider_schemas[SOURCE];
   expect(Object.keys(schema.resource_schemas).sort()).toEqual(Object.keys(live.resource_schemas).sort());
-  for (const [name, resource] of Object.entries(live.resource_schemas)) expect([name, schema.resource_schemas[name]]).toEqual([name, resource]);
+  for (const [name, resource] of Object.entries(live.resource_schemas))
+    expect([name, schema.resource_schemas[name]]).toEqual([name, resource]);
   expect(schema.provider).toEqual(live.provider);
   expect(schema.data_source_schemas).toEqual(live.data_source_schemas);
 });

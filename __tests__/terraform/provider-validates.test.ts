@@ -15,7 +15,12 @@ const workdir = mkdtempSync(join(tmpdir(), "tenant-stacks-"));
 const stacks = synthTenants(loadTenants("tenants"), join(workdir, "cdktf.out"));
 // Credentials-shaped placeholders: planning creation makes no API call, but the provider
 // refuses to configure without some credential.
-const env = terraformEnv({ TF_PLUGIN_CACHE_DIR: undefined, AUTH0_CLIENT_ID: "placeholder-id", AUTH0_CLIENT_SECRET: "placeholder-secret", AUTH0_API_TOKEN: undefined });
+const env = terraformEnv({
+  TF_PLUGIN_CACHE_DIR: undefined,
+  AUTH0_CLIENT_ID: "placeholder-id",
+  AUTH0_CLIENT_SECRET: "placeholder-secret",
+  AUTH0_API_TOKEN: undefined,
+});
 
 describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name, { dir }) => {
   it("passes terraform init (provider from the mirror) and terraform validate", async () => {

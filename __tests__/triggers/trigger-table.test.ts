@@ -26,7 +26,14 @@ describe("trigger table", () => {
 
   it("covers at least the triggers that replace Rules and Hooks", () => {
     expect([...TRIGGER_IDS].sort()).toEqual(
-      expect.arrayContaining(["credentials-exchange", "post-change-password", "post-login", "post-user-registration", "pre-user-registration", "send-phone-message"]),
+      expect.arrayContaining([
+        "credentials-exchange",
+        "post-change-password",
+        "post-login",
+        "post-user-registration",
+        "pre-user-registration",
+        "send-phone-message",
+      ]),
     );
   });
 
@@ -42,6 +49,8 @@ describe("trigger table", () => {
   });
 
   it("names the allowed triggers when asked for an unknown one", () => {
-    expect(() => triggerSpec("post-logon")).toThrow(/unknown Action trigger "post-logon"; must be one of: post-login, credentials-exchange/);
+    expect(() => triggerSpec("post-logon")).toThrow(
+      /unknown Action trigger "post-logon"; must be one of: post-login, credentials-exchange/,
+    );
   });
 });

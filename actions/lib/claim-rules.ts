@@ -5,7 +5,8 @@
  * Source: Auth0 "Create custom claims" documentation.
  */
 
-/** Claim names Auth0 silently ignores when an Action sets them. */
+/** Claim names Auth0 silently ignores when an Action sets them (a word list: kept compact, unformatted). */
+// prettier-ignore
 export const RESTRICTED_CLAIM_NAMES: ReadonlySet<string> = new Set([
   "acr", "act", "active", "amr", "at_hash", "ath", "attest", "aud", "auth_time",
   "authorization_details", "azp", "c_hash", "client_id", "cnf", "cty", "dest", "entitlements",

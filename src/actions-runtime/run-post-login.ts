@@ -45,7 +45,16 @@ export interface RunOptions {
 }
 
 export function emptyOutcome(): PostLoginOutcome {
-  return { idTokenClaims: {}, accessTokenClaims: {}, addedScopes: [], removedScopes: [], appMetadata: {}, userMetadata: {}, samlAttributes: {}, logs: [] };
+  return {
+    idTokenClaims: {},
+    accessTokenClaims: {},
+    addedScopes: [],
+    removedScopes: [],
+    appMetadata: {},
+    userMetadata: {},
+    samlAttributes: {},
+    logs: [],
+  };
 }
 
 /** Evaluates Action code in a fresh context and returns its exports. Throws on syntax errors. */
@@ -68,11 +77,29 @@ export function instantiate(code: string, options: RunOptions, logs: string[], t
     error: (...a: unknown[]) => logs.push(format(a)),
     debug: (...a: unknown[]) => logs.push(format(a)),
   };
-  const context = vm.createContext({ console: sandboxConsole, setTimeout, clearTimeout, setImmediate, TextEncoder, TextDecoder, URL, URLSearchParams, Buffer, fetch, structuredClone });
+  const context = vm.createContext({
+    console: sandboxConsole,
+    setTimeout,
+    clearTimeout,
+    setImmediate,
+    TextEncoder,
+    TextDecoder,
+    URL,
+    URLSearchParams,
+    Buffer,
+    fetch,
+    structuredClone,
+  });
   const module = { exports: {} as Record<string, unknown> };
   // compileFunction is Node's own CommonJS wrapper: syntax errors point at the Action's code.
-  const moduleFunction = vm.compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], { parsingContext: context, filename: "action.js" });
-  context.__load = { fn: moduleFunction, args: [module.exports, actionRequire(options.dependencyRoot, options.modules), module, "/action.js", "/"] };
+  const moduleFunction = vm.compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], {
+    parsingContext: context,
+    filename: "action.js",
+  });
+  context.__load = {
+    fn: moduleFunction,
+    args: [module.exports, actionRequire(options.dependencyRoot, options.modules), module, "/action.js", "/"],
+  };
   // Module evaluation and each call run through vm's `timeout`: only code running inside
   // runInContext can be interrupted, and a top-level `while (true) {}` must not hang the caller.
   try {
@@ -109,7 +136,10 @@ export async function runPostLogin(code: string, event: Event, options: RunOptio
       timer = setTimeout(() => reject(new Error(timeLimitMessage(timeoutMs))), timeoutMs);
     });
     // The time limit covers both the synchronous part of the call (vm timeout) and the awaited rest (race).
-    await Promise.race([Promise.resolve(action.call(entryPoint, [structuredClone(event), recordingApi(outcome, options)], timeoutMs)), timeout]);
+    await Promise.race([
+      Promise.resolve(action.call(entryPoint, [structuredClone(event), recordingApi(outcome, options)], timeoutMs)),
+      timeout,
+    ]);
   } catch (error) {
     // Errors thrown inside the context come from another realm: not `instanceof Error` here.
     const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);

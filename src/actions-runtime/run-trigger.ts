@@ -55,10 +55,15 @@ export async function runTriggerAction(trigger: TriggerId, code: string, event: 
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Script execution did not complete within ${timeoutMs / 1000} seconds`)), timeoutMs);
     });
-    await Promise.race([Promise.resolve(action.call(entryPoint, [structuredClone(event), recordingTriggerApi(trigger, outcome)], timeoutMs)), timeout]);
+    await Promise.race([
+      Promise.resolve(action.call(entryPoint, [structuredClone(event), recordingTriggerApi(trigger, outcome)], timeoutMs)),
+      timeout,
+    ]);
   } catch (error) {
     const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
-    outcome.error = /^Script execution timed out/.test(message) ? `Script execution did not complete within ${timeoutMs / 1000} seconds` : message;
+    outcome.error = /^Script execution timed out/.test(message)
+      ? `Script execution did not complete within ${timeoutMs / 1000} seconds`
+      : message;
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -77,7 +82,9 @@ export function recordingTriggerApi(trigger: TriggerId, outcome: TriggerOutcome)
         access: {
           deny: (code, reason) => {
             // Auth0 accepts only these codes; anything else is the Action's bug, reported as Auth0's server_error.
-            outcome.denied ??= DENY_CODES.includes(code) ? { code, reason: String(reason ?? "") } : { code: "server_error", reason: `api.access.deny: invalid code "${String(code)}"` };
+            outcome.denied ??= DENY_CODES.includes(code)
+              ? { code, reason: String(reason ?? "") }
+              : { code: "server_error", reason: `api.access.deny: invalid code "${String(code)}"` };
             return api;
           },
         },
@@ -94,7 +101,12 @@ export function recordingTriggerApi(trigger: TriggerId, outcome: TriggerOutcome)
     }
     case "pre-user-registration": {
       const api: PreUserRegistrationAPI = {
-        access: { deny: (reason, userMessage) => ((outcome.denied ??= { reason: String(reason), ...(userMessage !== undefined ? { userMessage: String(userMessage) } : {}) }), api) },
+        access: {
+          deny: (reason, userMessage) => (
+            (outcome.denied ??= { reason: String(reason), ...(userMessage !== undefined ? { userMessage: String(userMessage) } : {}) }),
+            api
+          ),
+        },
         user: {
           setAppMetadata: (key, value) => ((outcome.appMetadata[key] = value), api),
           setUserMetadata: (key, value) => ((outcome.userMetadata[key] = value), api),

@@ -55,7 +55,8 @@ export function bundlePostLoginHandler(handler: string, external: readonly strin
 export function bundleActionHandler(trigger: string, handler: string, external: readonly string[] = [], entryPath?: string): BundledAction {
   const typescript = `actions/${trigger}/${handler}.ts`;
   const javascript = `actions/${trigger}/${handler}.js`;
-  const entry = entryPath ?? (existsSync(resolve(REPO_ROOT, typescript)) || !existsSync(resolve(REPO_ROOT, javascript)) ? typescript : javascript);
+  const entry =
+    entryPath ?? (existsSync(resolve(REPO_ROOT, typescript)) || !existsSync(resolve(REPO_ROOT, javascript)) ? typescript : javascript);
   if (entryPath === undefined && entry === javascript) return verbatimHandler(entry);
   const key = `${entry}\0${external.join(",")}`;
   const hit = cache.get(key);
@@ -84,14 +85,19 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
   const code = result.outputFiles[0].text;
   const bytes = Buffer.byteLength(code);
   if (bytes > MAX_ACTION_CODE_BYTES) {
-    throw new Error(`${shownEntry}: bundled code is ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}. Move libraries to Action dependencies.`);
+    throw new Error(
+      `${shownEntry}: bundled code is ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}. Move libraries to Action dependencies.`,
+    );
   }
   const bundled: BundledAction = {
     code,
     sha256: createHash("sha256").update(code).digest("hex"),
     inputs: Object.keys(result.metafile.inputs).sort(),
   };
-  cache.set(key, { bundle: bundled, stamps: bundled.inputs.map((file) => [resolve(workingDir, file), modifiedAt(resolve(workingDir, file))]) });
+  cache.set(key, {
+    bundle: bundled,
+    stamps: bundled.inputs.map((file) => [resolve(workingDir, file), modifiedAt(resolve(workingDir, file))]),
+  });
   return bundled;
 }
 

@@ -75,7 +75,10 @@ export function stateKey(tenant: Tenant): { key: string; field: string } {
     case "s3":
       return { key: `s3:${b.bucket}/${posix.normalize(b.key).replace(/^\/+/, "")}@${b.region}`, field: "backend.key" };
     case "cloud":
-      return { key: `cloud:${(b.hostname ?? "app.terraform.io").toLowerCase()}/${b.organization}/${b.workspace}`, field: "backend.workspace" };
+      return {
+        key: `cloud:${(b.hostname ?? "app.terraform.io").toLowerCase()}/${b.organization}/${b.workspace}`,
+        field: "backend.workspace",
+      };
     default:
       // pg: the connection string comes from the environment (one database for all tenants), so the schema tells tenants apart.
       return { key: `${b.type}:${b.schema_name ?? `auth0_${tenant.name.replace(/-/g, "_")}`}`, field: "backend.schema_name" };
@@ -99,7 +102,11 @@ function sharedStateProblems(tenants: readonly Tenant[]): ConfigProblem[] {
       const path = normaliseLocalPath(t.backend.path ?? "");
       const top = path.split("/")[0];
       if (top === "tenants" || top === "actions") {
-        problems.push({ file: t.file, field: "backend.path", message: `state must not live under ${top}/ (it would be read as a ${top === "tenants" ? "tenant file" : "handler"} and committed): use state/${t.name}.tfstate` });
+        problems.push({
+          file: t.file,
+          field: "backend.path",
+          message: `state must not live under ${top}/ (it would be read as a ${top === "tenants" ? "tenant file" : "handler"} and committed): use state/${t.name}.tfstate`,
+        });
       }
     }
   }
@@ -117,7 +124,12 @@ function sharedDomainProblems(tenants: readonly Tenant[]): ConfigProblem[] {
   for (const t of tenants) {
     const domain = normaliseDomain(t.domain);
     const other = byDomain.get(domain);
-    if (other) problems.push({ file: t.file, field: "domain", message: `"${t.domain}" is already the domain of ${other.file} (both are ${domain}): one file per tenant` });
+    if (other)
+      problems.push({
+        file: t.file,
+        field: "domain",
+        message: `"${t.domain}" is already the domain of ${other.file} (both are ${domain}): one file per tenant`,
+      });
     else byDomain.set(domain, t);
   }
   return problems;
@@ -130,12 +142,18 @@ function perTenantProblems(tenant: Tenant): ConfigProblem[] {
   const byName = new Map<string, DeclaredActionView>();
   for (const a of actions) {
     const other = byName.get(a.name);
-    if (other) at(`${a.field}.name`, `"${a.name}" is already the name of ${other.field} (handler ${other.handler}): Auth0 Action names are unique per tenant; set a distinct name`);
+    if (other)
+      at(
+        `${a.field}.name`,
+        `"${a.name}" is already the name of ${other.field} (handler ${other.handler}): Auth0 Action names are unique per tenant; set a distinct name`,
+      );
     else byName.set(a.name, a);
 
-    if (a.secretNames.length > AUTH0_LIMITS.secretsPerAction) at(`${a.field}.secrets`, `${a.secretNames.length} secrets; Auth0 allows ${AUTH0_LIMITS.secretsPerAction} per Action`);
+    if (a.secretNames.length > AUTH0_LIMITS.secretsPerAction)
+      at(`${a.field}.secrets`, `${a.secretNames.length} secrets; Auth0 allows ${AUTH0_LIMITS.secretsPerAction} per Action`);
     for (const s of a.secretNames) {
-      if (s.length > AUTH0_LIMITS.secretNameLength) at(`${a.field}.secrets.${s.slice(0, 20)}…`, `secret name of ${s.length} characters; Auth0 allows ${AUTH0_LIMITS.secretNameLength}`);
+      if (s.length > AUTH0_LIMITS.secretNameLength)
+        at(`${a.field}.secrets.${s.slice(0, 20)}…`, `secret name of ${s.length} characters; Auth0 allows ${AUTH0_LIMITS.secretNameLength}`);
     }
     for (const [s, value] of Object.entries(a.knownSecretValues)) {
       if (value.length > AUTH0_LIMITS.secretValueLength) {
@@ -147,22 +165,30 @@ function perTenantProblems(tenant: Tenant): ConfigProblem[] {
       }
     }
     const deps = Object.entries(a.dependencies);
-    if (deps.length > AUTH0_LIMITS.dependenciesPerAction) at(`${a.field}.dependencies`, `${deps.length} dependencies; Auth0 allows ${AUTH0_LIMITS.dependenciesPerAction} per Action`);
+    if (deps.length > AUTH0_LIMITS.dependenciesPerAction)
+      at(`${a.field}.dependencies`, `${deps.length} dependencies; Auth0 allows ${AUTH0_LIMITS.dependenciesPerAction} per Action`);
     for (const [name, version] of deps) {
       const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
       const valid = validateNpmPackageName(name);
       if (!valid.validForOldPackages) {
-        at(`${a.field}.dependencies.${shown}`, `not an npm package name (${[...(valid.errors ?? []), ...(valid.warnings ?? [])][0] ?? "invalid"}); name a package from the npm registry, no URL or path`);
+        at(
+          `${a.field}.dependencies.${shown}`,
+          `not an npm package name (${[...(valid.errors ?? []), ...(valid.warnings ?? [])][0] ?? "invalid"}); name a package from the npm registry, no URL or path`,
+        );
       }
       if (semver.valid(version) === null) {
-        at(`${a.field}.dependencies.${shown}`, `"${version.length > 60 ? `${version.slice(0, 60)}…` : version}" is not an exact version; write one such as 1.2.3 (no range, tag, URL or path)`);
+        at(
+          `${a.field}.dependencies.${shown}`,
+          `"${version.length > 60 ? `${version.slice(0, 60)}…` : version}" is not an exact version; write one such as 1.2.3 (no range, tag, URL or path)`,
+        );
       }
     }
   }
   const perTrigger = new Map<string, number>();
   for (const a of actions) perTrigger.set(a.trigger, (perTrigger.get(a.trigger) ?? 0) + 1);
   for (const [trigger, count] of perTrigger) {
-    if (count > AUTH0_LIMITS.actionsPerTrigger) at(`flows.${trigger}.actions`, `${count} Actions bound to ${trigger}; Auth0 allows ${AUTH0_LIMITS.actionsPerTrigger} per trigger`);
+    if (count > AUTH0_LIMITS.actionsPerTrigger)
+      at(`flows.${trigger}.actions`, `${count} Actions bound to ${trigger}; Auth0 allows ${AUTH0_LIMITS.actionsPerTrigger} per trigger`);
   }
   return problems;
 }

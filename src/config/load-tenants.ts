@@ -37,7 +37,8 @@ export function formatProblem(p: ConfigProblem): string {
 }
 
 const TENANT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-const CREDENTIAL_KEY = /^(auth0_)?(client_?secret|client_?id|api_?token|management_?token|password|private_?key|credentials?|client_assertion\w*)$/i;
+const CREDENTIAL_KEY =
+  /^(auth0_)?(client_?secret|client_?id|api_?token|management_?token|password|private_?key|credentials?|client_assertion\w*)$/i;
 const CREDENTIAL_VALUE = /^(eyJ[\w-]+\.[\w-]+\.[\w-]*|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
 
 /** Loads every tenant file in `dir`, sorted by name. Throws TenantConfigError listing every problem. */
@@ -45,9 +46,13 @@ export function loadTenants(dir = "tenants"): Tenant[] {
   const display = (file: string) => relative(process.cwd(), join(dir, file)) || file;
   let entries: string[];
   try {
-    entries = readdirSync(dir).filter((f) => !f.startsWith(".")).sort();
+    entries = readdirSync(dir)
+      .filter((f) => !f.startsWith("."))
+      .sort();
   } catch {
-    throw new TenantConfigError([{ file: dir, field: "", message: "tenant directory not found; create it with one <tenant>.yaml per tenant" }]);
+    throw new TenantConfigError([
+      { file: dir, field: "", message: "tenant directory not found; create it with one <tenant>.yaml per tenant" },
+    ]);
   }
   const problems: ConfigProblem[] = [];
   const tenants: Tenant[] = [];
@@ -61,7 +66,11 @@ export function loadTenants(dir = "tenants"): Tenant[] {
     }
     const name = match[1];
     if (!TENANT_NAME.test(name)) {
-      problems.push({ file, field: "", message: "the file name is the tenant and stack name: lowercase letters, digits and -, starting with a letter" });
+      problems.push({
+        file,
+        field: "",
+        message: "the file name is the tenant and stack name: lowercase letters, digits and -, starting with a letter",
+      });
       continue;
     }
     if (byName.has(name)) {
@@ -100,7 +109,11 @@ function readTenantText(path: string): string | { problem: string } {
       } catch {
         /* not a link */
       }
-      return { problem: target ? `a symbolic link to "${target}", which does not exist: remove the link or restore its target` : "cannot be read: the file disappeared" };
+      return {
+        problem: target
+          ? `a symbolic link to "${target}", which does not exist: remove the link or restore its target`
+          : "cannot be read: the file disappeared",
+      };
     }
     return { problem: `cannot be read (${code ?? (error as Error).message})` };
   }
@@ -122,12 +135,20 @@ export function handlerFile(trigger: string, handler: string, handlersRoot = HAN
 }
 
 /** Parses and validates one tenant file's text. `file` is used only in messages; `handlersRoot` holds the <trigger>/ handler folders. */
-export function parseTenantFile(file: string, text: string, handlersRoot = HANDLERS_ROOT): { tenant: TenantFile } | { problems: ConfigProblem[] } {
+export function parseTenantFile(
+  file: string,
+  text: string,
+  handlersRoot = HANDLERS_ROOT,
+): { tenant: TenantFile } | { problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     return {
-      problems: doc.errors.map((e) => ({ file, field: "", message: `not valid YAML at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}` })),
+      problems: doc.errors.map((e) => ({
+        file,
+        field: "",
+        message: `not valid YAML at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split("\n")[0]}`,
+      })),
     };
   }
   let raw: unknown;
@@ -135,12 +156,21 @@ export function parseTenantFile(file: string, text: string, handlersRoot = HANDL
     // A handful of aliases is YAML; thousands are an alias bomb (exponential expansion).
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { problems: [{ file, field: "", message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias expansions): write the values out; ${(error as Error).message.split("\n")[0]}` }] };
+    return {
+      problems: [
+        {
+          file,
+          field: "",
+          message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias expansions): write the values out; ${(error as Error).message.split("\n")[0]}`,
+        },
+      ],
+    };
   }
   const credentialProblems = findCredentials(raw).map((field) => ({
     file,
     field,
-    message: "looks like a credential; tenant files hold no credentials. The deploy reads AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) from the environment",
+    message:
+      "looks like a credential; tenant files hold no credentials. The deploy reads AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) from the environment",
   }));
   if (credentialProblems.length > 0) return { problems: credentialProblems };
   const parsed = tenantSchema.safeParse(raw ?? {});
@@ -148,7 +178,11 @@ export function parseTenantFile(file: string, text: string, handlersRoot = HANDL
     return {
       problems: parsed.error.issues.flatMap((issue) =>
         issue.code === "unrecognized_keys"
-          ? issue.keys.map((key) => ({ file, field: fieldPath([...issue.path, key]), message: 'unknown field; see README "Tenant files" for the fields allowed here' }))
+          ? issue.keys.map((key) => ({
+              file,
+              field: fieldPath([...issue.path, key]),
+              message: 'unknown field; see README "Tenant files" for the fields allowed here',
+            }))
           : [{ file, field: fieldPath(issue.path), message: describe(issue) }],
       ),
     };
@@ -176,7 +210,11 @@ function crossTenantProblems(tenants: Tenant[]): ConfigProblem[] {
   const names = new Set(tenants.map((t) => t.name));
   for (const t of tenants) {
     if (t.promotes_from !== undefined && !names.has(t.promotes_from)) {
-      problems.push({ file: t.file, field: "promotes_from", message: `no tenant "${t.promotes_from}"; must be one of: ${[...names].join(", ")}` });
+      problems.push({
+        file: t.file,
+        field: "promotes_from",
+        message: `no tenant "${t.promotes_from}"; must be one of: ${[...names].join(", ")}`,
+      });
     }
   }
   for (const t of tenants) {
@@ -197,7 +235,9 @@ function findCredentials(value: unknown, path: (string | number)[] = []): string
   if (typeof value === "string") return CREDENTIAL_VALUE.test(value.trim()) ? [fieldPath(path)] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => findCredentials(v, [...path, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => (CREDENTIAL_KEY.test(k) ? [fieldPath([...path, k])] : findCredentials(v, [...path, k])));
+    return Object.entries(value).flatMap(([k, v]) =>
+      CREDENTIAL_KEY.test(k) ? [fieldPath([...path, k])] : findCredentials(v, [...path, k]),
+    );
   }
   return [];
 }

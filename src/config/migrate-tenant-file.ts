@@ -30,7 +30,10 @@ export function migrateTenantText(text: string, file = "tenant file"): Migration
   const modePair = root.items.find((p) => keyOf(p) === "post_login_flow");
   const actionsPair = root.items.find((p) => keyOf(p) === "actions");
   if (root.has("flows")) {
-    if (modePair || actionsPair) throw new TenantMigrationError(`${file}: has both flows and legacy post_login_flow/actions; move the legacy entries into flows.${POST_LOGIN} by hand`);
+    if (modePair || actionsPair)
+      throw new TenantMigrationError(
+        `${file}: has both flows and legacy post_login_flow/actions; move the legacy entries into flows.${POST_LOGIN} by hand`,
+      );
     return { changed: false, reason: "already uses flows" };
   }
 
@@ -57,7 +60,9 @@ export function migrateTenantText(text: string, file = "tenant file"): Migration
   flows.set(POST_LOGIN, flow);
   const flowsKey = new Scalar("flows");
   // Comments written above (or beside) the legacy keys now describe the flow.
-  const comments = [modePair, actionsPair].map((p) => (p && isScalar(p.key) ? p.key.commentBefore : undefined)).filter((c): c is string => !!c);
+  const comments = [modePair, actionsPair]
+    .map((p) => (p && isScalar(p.key) ? p.key.commentBefore : undefined))
+    .filter((c): c is string => !!c);
   if (comments.length > 0) flowsKey.commentBefore = comments.join("\n");
 
   const first = Math.min(...[modePair, actionsPair].filter((p): p is Pair => !!p).map((p) => root.items.indexOf(p)), Infinity);

@@ -42,5 +42,14 @@ export function renderTenantTable(rows: readonly TenantListing[]): string {
   const header = ["tenant", "domain", "backend", "promotes_from", "local"];
   const body = rows.map((r) => [r.name, r.domain, r.backend, r.promotes_from ?? "-", r.local ? "yes" : "no"]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  return [header, ...body].map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    [header, ...body]
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }

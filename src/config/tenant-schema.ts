@@ -44,7 +44,8 @@ export const claimsSchema = z
         seen.add(field);
         // With an empty namespace the claim is "/field"; whether Auth0 strips the slash is not
         // documented, so the bare field name must be acceptable too.
-        const reason = droppedClaimReason(claimName(claims.namespace, field)) ?? (claims.namespace === "" ? droppedClaimReason(field) : undefined);
+        const reason =
+          droppedClaimReason(claimName(claims.namespace, field)) ?? (claims.namespace === "" ? droppedClaimReason(field) : undefined);
         if (reason) ctx.addIssue({ code: "custom", path: [token, index], message: `${reason}; choose another field or a namespace` });
       });
     }
@@ -56,7 +57,10 @@ const localBackend = z
     /** Relative to the repository root; state/ is ignored by git. */
     path: z
       .string()
-      .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+\.tfstate$/, 'must be a relative path inside the repository ending in ".tfstate", e.g. "state/dev.tfstate"')
+      .regex(
+        /^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+\.tfstate$/,
+        'must be a relative path inside the repository ending in ".tfstate", e.g. "state/dev.tfstate"',
+      )
       .optional(),
   })
   .strict();
@@ -68,7 +72,9 @@ const s3Backend = z
     key: z.string().min(1),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"'),
     /** S3-native state locking (Terraform >= 1.10); no DynamoDB table needed. */
-    use_lockfile: z.literal(true, { errorMap: () => ({ message: "must be true: two applies to one tenant must never overlap" }) }).default(true),
+    use_lockfile: z
+      .literal(true, { errorMap: () => ({ message: "must be true: two applies to one tenant must never overlap" }) })
+      .default(true),
   })
   .strict();
 
@@ -98,11 +104,15 @@ const pgBackend = z
 
 export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend, pgBackend], {
   errorMap: (issue, ctx) =>
-    issue.code === "invalid_union_discriminator" ? { message: 'must be one of "local", "s3", "cloud", "pg"' } : { message: ctx.defaultError },
+    issue.code === "invalid_union_discriminator"
+      ? { message: 'must be one of "local", "s3", "cloud", "pg"' }
+      : { message: ctx.defaultError },
 });
 
 /** A secret the Action reads from event.secrets; its value comes from an environment variable at plan/apply time. */
-const secretFromEnv = z.object({ env: z.string().regex(ENV_VAR, "must be an environment variable name such as AUTH0_SECRET_API_KEY") }).strict();
+const secretFromEnv = z
+  .object({ env: z.string().regex(ENV_VAR, "must be an environment variable name such as AUTH0_SECRET_API_KEY") })
+  .strict();
 
 /** One Action in a flow: actions/<trigger>/<handler>.ts (or .js: adopted deployed code). */
 export const actionEntrySchema = z
@@ -129,7 +139,10 @@ export const actionEntrySchema = z
     /** A repository file deployed verbatim as the code, instead of the handler's bundle (adopted code awaiting replacement). */
     adopted_code: z
       .string()
-      .regex(/^actions\/[a-z0-9-]+\/(?!.*\.\.)[A-Za-z0-9_./-]+\.js$/, 'must be a .js file under actions/<trigger>/, e.g. "actions/post-login/my-action.js"')
+      .regex(
+        /^actions\/[a-z0-9-]+\/(?!.*\.\.)[A-Za-z0-9_./-]+\.js$/,
+        'must be a .js file under actions/<trigger>/, e.g. "actions/post-login/my-action.js"',
+      )
       .optional(),
     /** The binding's display name in the flow. Default: the Action's name. */
     display_name: z.string().min(1).max(100).optional(),
@@ -150,20 +163,26 @@ export const flowSchema = z
     mode: flowMode.default("append"),
     /** Import the flow's existing bindings (entries with import_id) into Terraform: npm run adopt sets it. */
     import_bindings: z.boolean().optional(),
-    actions: z.array(actionEntrySchema).min(1, "a flow binds at least one Action; remove the flow instead").max(LIMITS_ACTIONS_PER_TRIGGER, `Auth0 binds at most ${LIMITS_ACTIONS_PER_TRIGGER} Actions per trigger`),
+    actions: z
+      .array(actionEntrySchema)
+      .min(1, "a flow binds at least one Action; remove the flow instead")
+      .max(LIMITS_ACTIONS_PER_TRIGGER, `Auth0 binds at most ${LIMITS_ACTIONS_PER_TRIGGER} Actions per trigger`),
   })
   .strict();
 
 const flowsSchema = z.record(z.string(), flowSchema).superRefine((flows, ctx) => {
   for (const id of Object.keys(flows)) {
-    if (!isTriggerId(id)) ctx.addIssue({ code: "custom", path: [id], message: `unknown trigger; must be one of: ${TRIGGER_IDS.join(", ")}` });
+    if (!isTriggerId(id))
+      ctx.addIssue({ code: "custom", path: [id], message: `unknown trigger; must be one of: ${TRIGGER_IDS.join(", ")}` });
   }
 });
 
 /** What a tenant file may contain: the `flows` shape, or the legacy post-login fields (normalised below). */
 const tenantFileSchema = z
   .object({
-    domain: z.string().regex(DOMAIN, 'must be a host name such as "coop-dev.eu.auth0.com" (a port is allowed, e.g. "localhost:8443"); no scheme, no path'),
+    domain: z
+      .string()
+      .regex(DOMAIN, 'must be a host name such as "coop-dev.eu.auth0.com" (a port is allowed, e.g. "localhost:8443"); no scheme, no path'),
     /** Settings of the claims Action (add-metadata-claims), wherever it is bound. */
     claims: claimsSchema,
     /** One flow per trigger id (src/triggers.ts), e.g. post-login, credentials-exchange. */
@@ -171,10 +190,16 @@ const tenantFileSchema = z
     /** Legacy: the mode of the post-login flow. Use flows.post-login.mode (`npm run tenants:migrate`). */
     post_login_flow: flowMode.optional(),
     /** Legacy: post-login Actions bound after the claims Action. Use flows.post-login.actions. */
-    actions: z.array(actionEntrySchema).max(LIMITS_ACTIONS_PER_TRIGGER - 1).optional(),
+    actions: z
+      .array(actionEntrySchema)
+      .max(LIMITS_ACTIONS_PER_TRIGGER - 1)
+      .optional(),
     backend: backendSchema.default({ type: "local" }),
     /** The tenant whose deployed code must match before this one may be deployed by `npm run promote`. */
-    promotes_from: z.string().regex(/^[a-z0-9-]+$/).optional(),
+    promotes_from: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .optional(),
   })
   .strict();
 
@@ -189,7 +214,11 @@ export const tenantSchema = tenantFileSchema.transform((file, ctx) => {
   if (declared !== undefined) {
     for (const legacy of ["post_login_flow", "actions"] as const) {
       if (file[legacy] !== undefined) {
-        ctx.addIssue({ code: "custom", path: [legacy], message: `legacy field next to flows: move it into flows.${POST_LOGIN} (npm run tenants:migrate does it)` });
+        ctx.addIssue({
+          code: "custom",
+          path: [legacy],
+          message: `legacy field next to flows: move it into flows.${POST_LOGIN} (npm run tenants:migrate does it)`,
+        });
       }
     }
     flows = declared;
@@ -203,16 +232,30 @@ export const tenantSchema = tenantFileSchema.transform((file, ctx) => {
     }
   } else {
     // The legacy shape: the claims Action first, then the listed post-login Actions.
-    flows = { [POST_LOGIN]: { mode: post_login_flow ?? "append", actions: [actionEntrySchema.parse({ handler: CLAIMS_HANDLER }), ...(actions ?? [])] } };
+    flows = {
+      [POST_LOGIN]: {
+        mode: post_login_flow ?? "append",
+        actions: [actionEntrySchema.parse({ handler: CLAIMS_HANDLER }), ...(actions ?? [])],
+      },
+    };
   }
   // The handler names the Terraform resource (auth0_action.<handler>): two entries would be one resource.
   const seen = new Map<string, string>();
   for (const [trigger, flow] of Object.entries(flows)) {
     flow?.actions.forEach((action, index) => {
-      const path = declared !== undefined ? ["flows", trigger, "actions", index, "handler"] : action.handler === CLAIMS_HANDLER && index === 0 ? [] : ["actions", index - 1, "handler"];
+      const path =
+        declared !== undefined
+          ? ["flows", trigger, "actions", index, "handler"]
+          : action.handler === CLAIMS_HANDLER && index === 0
+            ? []
+            : ["actions", index - 1, "handler"];
       const where = seen.get(action.handler);
       if (where !== undefined) {
-        ctx.addIssue({ code: "custom", path, message: `"${action.handler}" is already bound in this tenant (${where}); each handler appears once` });
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `"${action.handler}" is already bound in this tenant (${where}); each handler appears once`,
+        });
       }
       seen.set(action.handler, trigger);
     });

@@ -65,17 +65,22 @@ export class Auth0Action extends Construct {
     super(scope, id);
     const spec = TRIGGERS.find((t) => t.id === props.trigger);
     if (!spec) {
-      throw new Error(`${this.node.path}: trigger "${props.trigger}" is not one of ${TRIGGERS.map((t) => t.id).join(", ")}; add a row to src/triggers.ts`);
+      throw new Error(
+        `${this.node.path}: trigger "${props.trigger}" is not one of ${TRIGGERS.map((t) => t.id).join(", ")}; add a row to src/triggers.ts`,
+      );
     }
     const version = props.triggerVersion ?? spec.version;
     if (version !== spec.version) {
-      throw new Error(`${this.node.path}: ${spec.id} ${version}: handlers here are typed for ${spec.id} ${spec.version} (${spec.typesModule}.d.ts); change the version in src/triggers.ts together with the types`);
+      throw new Error(
+        `${this.node.path}: ${spec.id} ${version}: handlers here are typed for ${spec.id} ${spec.version} (${spec.typesModule}.d.ts); change the version in src/triggers.ts together with the types`,
+      );
     }
     const settings = props.settings ?? {};
     const secretsFromEnv = props.secretsFromEnv ?? {};
     for (const secret of [...Object.keys(settings), ...Object.keys(secretsFromEnv)]) {
       if (!SECRET_NAME.test(secret)) throw new Error(`${this.node.path}: secret name "${secret}" must match ${SECRET_NAME}`);
-      if (secret in settings && secret in secretsFromEnv) throw new Error(`${this.node.path}: "${secret}" is both a setting and a secret; pick one`);
+      if (secret in settings && secret in secretsFromEnv)
+        throw new Error(`${this.node.path}: "${secret}" is both a setting and a secret; pick one`);
     }
     const secretCount = Object.keys(settings).length + Object.keys(secretsFromEnv).length;
     if (secretCount > 30) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows 30 per Action`);
@@ -83,7 +88,9 @@ export class Auth0Action extends Construct {
     const bundle = bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}), props.entry);
     const size = Buffer.byteLength(bundle.code, "utf8");
     if (size > MAX_CODE_BYTES) {
-      throw new Error(`${spec.handlerDir}/${props.handler}.ts bundles to ${size} bytes; Auth0 allows ${MAX_CODE_BYTES} (100 kB) of code per Action: move large data out of the code, or list big libraries under dependencies`);
+      throw new Error(
+        `${spec.handlerDir}/${props.handler}.ts bundles to ${size} bytes; Auth0 allows ${MAX_CODE_BYTES} (100 kB) of code per Action: move large data out of the code, or list big libraries under dependencies`,
+      );
     }
     this.code = bundle.code;
     this.codeSha256 = bundle.sha256;
@@ -141,7 +148,11 @@ function secretVariable(scope: Construct, env: string): TerraformVariable {
   return variable;
 }
 
-function secretsWoVersion(settings: Readonly<Record<string, string>>, secretsFromEnv: Readonly<Record<string, string>>, secretsVersion: number): number {
+function secretsWoVersion(
+  settings: Readonly<Record<string, string>>,
+  secretsFromEnv: Readonly<Record<string, string>>,
+  secretsVersion: number,
+): number {
   // Everything that decides the values Auth0 holds, except the secret values themselves (never in
   // the synthesized JSON): the settings, which variable each secret reads, and the rotation counter.
   const sorted = (record: Readonly<Record<string, string>>) => Object.entries(record).sort(([a], [b]) => a.localeCompare(b));

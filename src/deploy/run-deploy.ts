@@ -54,7 +54,11 @@ export async function deployTenant(options: DeployOptions): Promise<DeployOutcom
 }
 
 /** The deploy of one synthesized (or artifact) stack: apply, verify, repair, apply again if needed. */
-export async function deployPrepared(prepared: PreparedTenant, run: PreparedRun, options: Omit<DeployOptions, "tenant">): Promise<DeployOutcome> {
+export async function deployPrepared(
+  prepared: PreparedTenant,
+  run: PreparedRun,
+  options: Omit<DeployOptions, "tenant">,
+): Promise<DeployOutcome> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
   const repairs: string[] = [];
@@ -73,16 +77,27 @@ export async function deployPrepared(prepared: PreparedTenant, run: PreparedRun,
       if (result.exitCode === 0) break;
       // Only a finding an apply can fix is worth another round (a failed build is not).
       if (!result.findings.some((f) => f.kind !== "build")) break;
-      if (round < APPLY_ROUNDS) log(`${prepared.tenant.name}: still differs (${result.findings.map((f) => f.kind).join(", ")}); applying again`);
+      if (round < APPLY_ROUNDS)
+        log(`${prepared.tenant.name}: still differs (${result.findings.map((f) => f.kind).join(", ")}); applying again`);
     }
   } catch (error) {
     if (!(error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)) throw error;
-    return finish(run, prepared, { exitCode: 1, markdown: "", repairs, error: [applyError, error.message].filter(Boolean).join("\n") }, env);
+    return finish(
+      run,
+      prepared,
+      { exitCode: 1, markdown: "", repairs, error: [applyError, error.message].filter(Boolean).join("\n") },
+      env,
+    );
   }
   const final = result as VerifyResult;
   const failedApply = final.exitCode !== 0 && applyError ? `\n### Last apply failed\n\n\`\`\`\n${applyError}\n\`\`\`\n` : "";
   const markdown = renderVerifyMarkdown(final, prepared.tenantFile) + renderRepairs(repairs) + failedApply;
-  return finish(run, prepared, { exitCode: final.exitCode, markdown, result: final, repairs, ...(final.exitCode !== 0 && applyError ? { error: applyError } : {}) }, env);
+  return finish(
+    run,
+    prepared,
+    { exitCode: final.exitCode, markdown, result: final, repairs, ...(final.exitCode !== 0 && applyError ? { error: applyError } : {}) },
+    env,
+  );
 }
 
 /** init + apply; a failed apply is not the end (verify and repair may still converge): its message is returned. */
@@ -126,10 +141,16 @@ async function repair(api: ManagementApi, result: VerifyResult, repairs: string[
       }
       log(`${result.tenant}: deploying the saved draft of ${finding.address} (Action ${finding.actionId})`);
       await deployAction(api, finding.actionId);
-      repairs.push(`deployed the saved draft of \`${finding.address}\` (Action ${finding.actionId}, sha256 ${status.artifactSha256.slice(0, 12)})`);
+      repairs.push(
+        `deployed the saved draft of \`${finding.address}\` (Action ${finding.actionId}, sha256 ${status.artifactSha256.slice(0, 12)})`,
+      );
       changed = true;
     }
-    if (finding.kind === "orphan" && finding.actionId && result.actions.some((a) => a.address === finding.address && a.actionId !== undefined)) {
+    if (
+      finding.kind === "orphan" &&
+      finding.actionId &&
+      result.actions.some((a) => a.address === finding.address && a.actionId !== undefined)
+    ) {
       log(`${result.tenant}: deleting orphan Action ${finding.actionId} (${finding.address} is ${status?.actionId})`);
       await deleteAction(api, finding.actionId, true);
       repairs.push(`deleted orphan Action ${finding.actionId} named like \`${finding.address}\` (not in state)`);
@@ -144,8 +165,14 @@ function renderRepairs(repairs: readonly string[]): string {
 }
 
 function finish(run: PreparedRun, prepared: PreparedTenant, outcome: DeployOutcome, env: NodeJS.ProcessEnv): DeployOutcome {
-  const markdown = outcome.markdown || `## Deploy: ${prepared.tenant.name} (${prepared.tenantFile})\n\n**Deploy failed**\n\n\`\`\`\n${outcome.error ?? ""}\n\`\`\`\n`;
-  const safe = { ...outcome, markdown: redactSecrets(markdown, env), ...(outcome.error ? { error: redactSecrets(outcome.error, env) } : {}) };
+  const markdown =
+    outcome.markdown ||
+    `## Deploy: ${prepared.tenant.name} (${prepared.tenantFile})\n\n**Deploy failed**\n\n\`\`\`\n${outcome.error ?? ""}\n\`\`\`\n`;
+  const safe = {
+    ...outcome,
+    markdown: redactSecrets(markdown, env),
+    ...(outcome.error ? { error: redactSecrets(outcome.error, env) } : {}),
+  };
   mkdirSync(join(run.outdir, "deploy"), { recursive: true });
   writeFileSync(join(run.outdir, "deploy", `${prepared.tenant.name}.md`), safe.markdown);
   return safe;

@@ -21,7 +21,8 @@ export function renderDriftMarkdown(report: DriftReport): string {
     "",
   );
   for (const r of report.drifted) {
-    const what = r.kind === "delete" ? "deleted outside this repository (the next apply creates it again)" : "changed outside this repository";
+    const what =
+      r.kind === "delete" ? "deleted outside this repository (the next apply creates it again)" : "changed outside this repository";
     out.push(`- \`${r.address}\`: ${r.subject}, ${what}`);
     for (const a of r.attributes) out.push(`  - ${renderAttribute(a)}`);
   }
@@ -34,6 +35,10 @@ export function renderDriftMarkdown(report: DriftReport): string {
 
 function renderAttribute(a: AttributeChange): string {
   const show = (v: AttributeChange["before"]) =>
-    v === undefined ? "(none)" : isCodeSummary(v) ? `${v.lines} line${v.lines === 1 ? "" : "s"}, sha256 \`${v.sha256.slice(0, 12)}\`` : renderShown(v);
+    v === undefined
+      ? "(none)"
+      : isCodeSummary(v)
+        ? `${v.lines} line${v.lines === 1 ? "" : "s"}, sha256 \`${v.sha256.slice(0, 12)}\``
+        : renderShown(v);
   return `${a.name}: recorded ${show(a.before)}, now ${show(a.after)}`;
 }

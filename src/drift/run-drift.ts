@@ -66,7 +66,12 @@ export async function driftTenants(options: TenantRunOptions): Promise<DriftOutc
     const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
     const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
     const exitCode = "error" in check ? 1 : check.findings.length > 0 ? 2 : outcome.exitCode;
-    outcomes[index] = { ...outcome, markdown, exitCode, ...("error" in check ? { error: redactSecrets(check.error, env) } : { deployment: check.findings }) };
+    outcomes[index] = {
+      ...outcome,
+      markdown,
+      exitCode,
+      ...("error" in check ? { error: redactSecrets(check.error, env) } : { deployment: check.findings }),
+    };
     writeReport(outdir, outcome.tenant, markdown);
   }
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };

@@ -41,15 +41,27 @@ export async function clientCredentialsGrant(
     throw new OAuthError(code === "server_error" ? 500 : 400, code, flow.denied.reason);
   }
   const claims = applyClaimRules(
-    management ? Object.fromEntries(Object.entries(flow.accessTokenClaims).filter(([name]) => /^https?:\/\//.test(name))) : flow.accessTokenClaims,
+    management
+      ? Object.fromEntries(Object.entries(flow.accessTokenClaims).filter(([name]) => /^https?:\/\//.test(name)))
+      : flow.accessTokenClaims,
   );
   if (claims.bytes > MAX_CUSTOM_CLAIMS_BYTES) {
-    throw new OAuthError(500, "server_error", `The custom claims of the access token are ${claims.bytes} bytes; Auth0 allows ${MAX_CUSTOM_CLAIMS_BYTES}.`);
+    throw new OAuthError(
+      500,
+      "server_error",
+      `The custom claims of the access token are ${claims.bytes} bytes; Auth0 allows ${MAX_CUSTOM_CLAIMS_BYTES}.`,
+    );
   }
   // The target scopes Actions chose are intersected with what the client is granted (Early Access api.transaction).
   const scope = (flow.targetScopes ? granted.filter((s) => flow.targetScopes!.includes(s)) : granted).join(" ");
   return {
-    access_token: await deps.tokens.clientCredentialsToken({ clientId, audience, scope, customClaims: claims.kept, ttlSeconds: MANAGEMENT_TOKEN_TTL_SECONDS }),
+    access_token: await deps.tokens.clientCredentialsToken({
+      clientId,
+      audience,
+      scope,
+      customClaims: claims.kept,
+      ttlSeconds: MANAGEMENT_TOKEN_TTL_SECONDS,
+    }),
     scope,
     expires_in: MANAGEMENT_TOKEN_TTL_SECONDS,
     token_type: "Bearer",

@@ -50,7 +50,13 @@ export class DbUsers {
 
   create(user: Omit<DbUser, "user_id" | "password_hash" | "created_at" | "updated_at">, password: string): DbUser {
     const now = new Date().toISOString();
-    const created: DbUser = { ...user, user_id: `auth0|${randomBytes(12).toString("hex")}`, created_at: now, updated_at: now, password_hash: hashPassword(password) };
+    const created: DbUser = {
+      ...user,
+      user_id: `auth0|${randomBytes(12).toString("hex")}`,
+      created_at: now,
+      updated_at: now,
+      password_hash: hashPassword(password),
+    };
     this.users.push(created);
     this.save();
     return structuredClone(created);
@@ -89,5 +95,8 @@ function hashPassword(password: string): string {
 export function userView(user: DbUser): Record<string, unknown> & { user_id: string } {
   const { password_hash: _hash, ...rest } = user;
   const id = user.user_id.split("|")[1];
-  return { ...structuredClone(rest), identities: [{ connection: DB_CONNECTION, user_id: id, userId: id, provider: "auth0", isSocial: false }] };
+  return {
+    ...structuredClone(rest),
+    identities: [{ connection: DB_CONNECTION, user_id: id, userId: id, provider: "auth0", isSocial: false }],
+  };
 }

@@ -85,13 +85,24 @@ export class LoginService {
     const done = await this.authenticate(request);
     const audience = request.client_id ?? LOCAL_APP.client_id;
     const idToken = await this.tokens.idToken({ ...done.profile, ...done.id_claims }, done.user_id, audience, request.nonce);
-    return { id_token: idToken, token_type: "Bearer", expires_in: ID_TOKEN_TTL_SECONDS, dropped_claims: done.dropped_claims, executed: done.executed };
+    return {
+      id_token: idToken,
+      token_type: "Bearer",
+      expires_in: ID_TOKEN_TTL_SECONDS,
+      dropped_claims: done.dropped_claims,
+      executed: done.executed,
+    };
   }
 
   /** Runs the post-login flow for the user and applies Auth0's claim rules; LoginError when the login fails. */
   async authenticate(request: LoginRequest): Promise<Authentication> {
     const fixture = this.users.find(request.user);
-    if (!fixture) throw new LoginError(403, "invalid_grant", `Wrong email or password. (no user "${request.user}"; known: ${this.users.logins().join(", ")})`);
+    if (!fixture)
+      throw new LoginError(
+        403,
+        "invalid_grant",
+        `Wrong email or password. (no user "${request.user}"; known: ${this.users.logins().join(", ")})`,
+      );
     const clientId = request.client_id ?? LOCAL_APP.client_id;
     const stored = this.model.userOverlay(fixture.user_id);
     const user = eventUser(fixture, stored);
@@ -106,22 +117,30 @@ export class LoginService {
 
     for (const { action, version } of this.model.deployedFlow("post-login")) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new LoginError(403, "access_denied", `The post-login flow did not complete within ${this.limitSeconds()} seconds.`);
+      if (remaining <= 0)
+        throw new LoginError(403, "access_denied", `The post-login flow did not complete within ${this.limitSeconds()} seconds.`);
       // Each Action sees the metadata earlier Actions set, as Auth0 exposes it within one flow.
       const event: Event = {
         ...baseEvent,
-        user: { ...user, app_metadata: { ...user.app_metadata, ...appMetadata }, user_metadata: { ...user.user_metadata, ...userMetadata } },
+        user: {
+          ...user,
+          app_metadata: { ...user.app_metadata, ...appMetadata },
+          user_metadata: { ...user.user_metadata, ...userMetadata },
+        },
       };
       const outcome = postLoginOutcome(
-        await runInSandbox({
-          code: version.code,
-          trigger: "post-login",
-          exportName: "onExecutePostLogin",
-          event,
-          secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
-          dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
-          timeoutMs: remaining,
-        }, this.options.sandboxPool),
+        await runInSandbox(
+          {
+            code: version.code,
+            trigger: "post-login",
+            exportName: "onExecutePostLogin",
+            event,
+            secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
+            dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
+            timeoutMs: remaining,
+          },
+          this.options.sandboxPool,
+        ),
       );
       executed.push(`${action.name} v${version.number}`);
       if (outcome.denied) throw new LoginError(403, "access_denied", outcome.denied.reason);
@@ -166,7 +185,14 @@ export class LoginService {
       { app_metadata: appMetadata, user_metadata: userMetadata },
       { app_metadata: user.app_metadata, user_metadata: user.user_metadata },
     );
-    return { user_id: fixture.user_id, profile, id_claims: id.kept, access_claims: access.kept, dropped_claims: [...id.dropped, ...access.dropped], executed };
+    return {
+      user_id: fixture.user_id,
+      profile,
+      id_claims: id.kept,
+      access_claims: access.kept,
+      dropped_claims: [...id.dropped, ...access.dropped],
+      executed,
+    };
   }
 
   private limitSeconds(): number {
@@ -178,14 +204,29 @@ export class LoginService {
     const { transaction, request: http, session } = request.context ?? {};
     return {
       user,
-      client: { client_id: clientId, name: request.client_name ?? (clientId === LOCAL_APP.client_id ? LOCAL_APP.name : clientId), metadata: {} },
-      connection: { id: "con_local0000000001", name: user.identities[0]?.connection ?? "Username-Password-Authentication", strategy: "auth0" },
+      client: {
+        client_id: clientId,
+        name: request.client_name ?? (clientId === LOCAL_APP.client_id ? LOCAL_APP.name : clientId),
+        metadata: {},
+      },
+      connection: {
+        id: "con_local0000000001",
+        name: user.identities[0]?.connection ?? "Username-Password-Authentication",
+        strategy: "auth0",
+      },
       request: { ip: "127.0.0.1", method: "POST", hostname: host, query: {}, body: {}, geoip: {}, ...http },
       tenant: { id: "local" },
       stats: { logins_count: loginsCount },
       secrets: {},
       authorization: { roles: [] },
-      transaction: { acr_values: [], locale: "en", protocol: "oidc-basic-profile", requested_scopes: ["openid", "profile", "email"], ui_locales: [], ...transaction },
+      transaction: {
+        acr_values: [],
+        locale: "en",
+        protocol: "oidc-basic-profile",
+        requested_scopes: ["openid", "profile", "email"],
+        ui_locales: [],
+        ...transaction,
+      },
       ...(session ? { session } : {}),
     };
   }

@@ -86,22 +86,34 @@ export class TokenIssuer {
     return `https://${this.domain}/api/v2/`;
   }
 
-  async managementToken(clientId: string, ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS, customClaims: Record<string, unknown> = {}): Promise<string> {
+  async managementToken(
+    clientId: string,
+    ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS,
+    customClaims: Record<string, unknown> = {},
+  ): Promise<string> {
     return this.clientCredentialsToken({ clientId, audience: this.managementAudience, scope: MANAGEMENT_SCOPE, customClaims, ttlSeconds });
   }
 
   /** An access token of the client-credentials grant for `audience`, with the custom claims Actions set (already filtered). */
-  async clientCredentialsToken(request: { clientId: string; audience: string; scope: string; customClaims?: Record<string, unknown>; ttlSeconds?: number }): Promise<string> {
+  async clientCredentialsToken(request: {
+    clientId: string;
+    audience: string;
+    scope: string;
+    customClaims?: Record<string, unknown>;
+    ttlSeconds?: number;
+  }): Promise<string> {
     // Custom claims first: the registered claims below always win over a same-named custom one.
-    return new SignJWT({ ...request.customClaims, gty: "client-credentials", azp: request.clientId, scope: request.scope })
-      // "at+jwt" (RFC 9068) marks an access token: an ID token, signed by the same key, is not one.
-      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: this.key.kid })
-      .setIssuer(this.issuer)
-      .setSubject(`${request.clientId}@clients`)
-      .setAudience(request.audience)
-      .setIssuedAt()
-      .setExpirationTime(`${request.ttlSeconds ?? MANAGEMENT_TOKEN_TTL_SECONDS}s`)
-      .sign(this.key.privateKey);
+    return (
+      new SignJWT({ ...request.customClaims, gty: "client-credentials", azp: request.clientId, scope: request.scope })
+        // "at+jwt" (RFC 9068) marks an access token: an ID token, signed by the same key, is not one.
+        .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: this.key.kid })
+        .setIssuer(this.issuer)
+        .setSubject(`${request.clientId}@clients`)
+        .setAudience(request.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${request.ttlSeconds ?? MANAGEMENT_TOKEN_TTL_SECONDS}s`)
+        .sign(this.key.privateKey)
+    );
   }
 
   /** Resolves when the bearer token is a valid Management API token of this tenant; rejects otherwise. */

@@ -38,7 +38,12 @@ function visibleBody(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([k]) => !HIDDEN_BODY_FIELDS.includes(k)));
 }
 
-export function credentialsExchangeEvent(info: RequestInfo, client: { client_id: string; name: string; metadata: Record<string, string> }, audience: string, scope: string[]): CredentialsExchangeEvent {
+export function credentialsExchangeEvent(
+  info: RequestInfo,
+  client: { client_id: string; name: string; metadata: Record<string, string> },
+  audience: string,
+  scope: string[],
+): CredentialsExchangeEvent {
   return {
     accessToken: { customClaims: {}, scope },
     client,
@@ -50,7 +55,11 @@ export function credentialsExchangeEvent(info: RequestInfo, client: { client_id:
   };
 }
 
-export function preUserRegistrationEvent(info: RequestInfo, client: { client_id: string; name: string } | undefined, user: PreUser): PreUserRegistrationEvent {
+export function preUserRegistrationEvent(
+  info: RequestInfo,
+  client: { client_id: string; name: string } | undefined,
+  user: PreUser,
+): PreUserRegistrationEvent {
   return {
     user,
     ...(client ? { client: { ...client, metadata: {} } } : {}),
@@ -61,7 +70,11 @@ export function preUserRegistrationEvent(info: RequestInfo, client: { client_id:
   };
 }
 
-export function postUserRegistrationEvent(info: RequestInfo, client: { client_id: string; name: string } | undefined, user: DbUser): PostUserRegistrationEvent {
+export function postUserRegistrationEvent(
+  info: RequestInfo,
+  client: { client_id: string; name: string } | undefined,
+  user: DbUser,
+): PostUserRegistrationEvent {
   return {
     user: userView(user) as unknown as PostUserRegistrationEvent["user"],
     ...(client ? { client: { ...client, metadata: {} } } : {}),
@@ -83,7 +96,13 @@ export function postChangePasswordEvent(info: RequestInfo, user: DbUser): PostCh
 }
 
 /** RequestInfo of a fastify request. */
-export function requestInfo(req: { ip: string; method: string; hostname: string; headers: Record<string, string | string[] | undefined>; body?: unknown }): RequestInfo {
+export function requestInfo(req: {
+  ip: string;
+  method: string;
+  hostname: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}): RequestInfo {
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;

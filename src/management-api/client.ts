@@ -52,13 +52,16 @@ export async function connectManagementApi(options: ManagementApiOptions): Promi
   const env = options.env ?? process.env;
   const baseUrl = `https://${options.domain.replace(/\.$/, "")}`;
   const agent = agentFor(env);
-  const send = (method: string, path: string, body: unknown, token?: string) => httpJson(`${baseUrl}${path}`, method, body, agent, token, options.timeoutMs ?? 30_000);
-  const retrying = (method: string, path: string, body: unknown, token?: string) => withRetries(() => send(method, path, body, token), `${method} ${path}`, options);
+  const send = (method: string, path: string, body: unknown, token?: string) =>
+    httpJson(`${baseUrl}${path}`, method, body, agent, token, options.timeoutMs ?? 30_000);
+  const retrying = (method: string, path: string, body: unknown, token?: string) =>
+    withRetries(() => send(method, path, body, token), `${method} ${path}`, options);
 
   const token = await accessToken(baseUrl, env, (body) => retrying("POST", "/oauth/token", body));
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const answer = await retrying(method, `/api/v2${path}`, body, token);
-    if (answer.status >= 400) throw new ManagementApiError(`${method} /api/v2${path}: ${answer.status} ${errorText(answer.body)}`, answer.status);
+    if (answer.status >= 400)
+      throw new ManagementApiError(`${method} /api/v2${path}: ${answer.status} ${errorText(answer.body)}`, answer.status);
     return answer.body as T;
   };
   return {
@@ -77,12 +80,22 @@ async function accessToken(baseUrl: string, env: NodeJS.ProcessEnv, post: (body:
   const clientId = (env.AUTH0_CLIENT_ID ?? "").trim();
   const clientSecret = (env.AUTH0_CLIENT_SECRET ?? "").trim();
   if (clientId === "" || clientSecret === "") {
-    throw new ManagementApiError("no Auth0 credentials in the environment: set AUTH0_API_TOKEN, or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of an application authorized for the Management API");
+    throw new ManagementApiError(
+      "no Auth0 credentials in the environment: set AUTH0_API_TOKEN, or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of an application authorized for the Management API",
+    );
   }
-  const answer = await post({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, audience: `${baseUrl}/api/v2/` });
+  const answer = await post({
+    grant_type: "client_credentials",
+    client_id: clientId,
+    client_secret: clientSecret,
+    audience: `${baseUrl}/api/v2/`,
+  });
   const body = answer.body as { access_token?: unknown };
   if (answer.status !== 200 || typeof body?.access_token !== "string") {
-    throw new ManagementApiError(`Auth0 refused the client credentials (POST /oauth/token: ${answer.status} ${errorText(answer.body)}): check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET and the application's Management API grant`, answer.status);
+    throw new ManagementApiError(
+      `Auth0 refused the client credentials (POST /oauth/token: ${answer.status} ${errorText(answer.body)}): check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET and the application's Management API grant`,
+      answer.status,
+    );
   }
   return body.access_token;
 }
@@ -99,7 +112,9 @@ async function withRetries(attempt: () => Promise<HttpAnswer>, what: string, opt
         const code = (error as NodeJS.ErrnoException).code ?? "";
         // A wrong domain or an untrusted certificate will not fix itself: say so at once.
         if (!RETRYABLE_NETWORK.has(code) && !/no answer within|socket hang up/.test((error as Error).message)) {
-          throw new ManagementApiError(`${what}: ${(error as Error).message}: cannot reach the tenant's Management API; check the tenant file's domain, the network, and SSL_CERT_FILE for a private CA`);
+          throw new ManagementApiError(
+            `${what}: ${(error as Error).message}: cannot reach the tenant's Management API; check the tenant file's domain, the network, and SSL_CERT_FILE for a private CA`,
+          );
         }
         throw new TransientError(`${what}: ${(error as Error).message}`, minBackoff);
       }
@@ -121,13 +136,23 @@ async function withRetries(attempt: () => Promise<HttpAnswer>, what: string, opt
       },
     },
   ).catch((error: unknown) => {
-    if (error instanceof TransientError) throw new ManagementApiError(`${error.message} (gave up after ${(options.retries ?? 8) + 1} attempts)`);
+    if (error instanceof TransientError)
+      throw new ManagementApiError(`${error.message} (gave up after ${(options.retries ?? 8) + 1} attempts)`);
     throw error;
   });
 }
 
 /** Connection failures worth another try: the tenant restarting, a dropped connection, a DNS hiccup. */
-const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"]);
+const RETRYABLE_NETWORK = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 class TransientError extends Error {
   constructor(
@@ -166,7 +191,9 @@ function agentFor(env: NodeJS.ProcessEnv): Agent | undefined {
     try {
       pem = readFileSync(file, "utf8");
     } catch (error) {
-      throw new ManagementApiError(`SSL_CERT_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): point it at a PEM CA bundle or unset it`);
+      throw new ManagementApiError(
+        `SSL_CERT_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): point it at a PEM CA bundle or unset it`,
+      );
     }
     agent = new Agent({ ca: [...rootCertificates, pem], keepAlive: false });
     agents.set(file, agent);
@@ -174,7 +201,14 @@ function agentFor(env: NodeJS.ProcessEnv): Agent | undefined {
   return agent;
 }
 
-function httpJson(url: string, method: string, body: unknown, agent: Agent | undefined, token: string | undefined, timeoutMs: number): Promise<HttpAnswer> {
+function httpJson(
+  url: string,
+  method: string,
+  body: unknown,
+  agent: Agent | undefined,
+  token: string | undefined,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(

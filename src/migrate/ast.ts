@@ -50,7 +50,8 @@ export function memberChain(root: NodePath): MemberChain {
   let current: NodePath = root;
   for (;;) {
     const parent = current.parentPath;
-    if (!parent || !(parent.isMemberExpression() || parent.isOptionalMemberExpression()) || parent.node.object !== current.node) return chain;
+    if (!parent || !(parent.isMemberExpression() || parent.isOptionalMemberExpression()) || parent.node.object !== current.node)
+      return chain;
     const name = staticPropertyName(parent.node);
     if (name === undefined) {
       chain.dynamic = parent;

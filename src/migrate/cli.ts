@@ -20,7 +20,12 @@ export type { CommandOutput as Output } from "./cli-input";
 
 /** The command, minus the process: arguments in, report out, exit status returned. */
 export async function migrateRuleCli(argv: string[], io: CommandOutput): Promise<number> {
-  const args = parseMigrateArgs(argv, { name: { type: "string" }, out: { type: "string" }, tenant: { type: "string" }, dependency: { type: "string", multiple: true } }, USAGE, io);
+  const args = parseMigrateArgs(
+    argv,
+    { name: { type: "string" }, out: { type: "string" }, tenant: { type: "string" }, dependency: { type: "string", multiple: true } },
+    USAGE,
+    io,
+  );
   if (typeof args === "number") return args;
   const ruleFile = args.file;
   const inputs = readMigrationInputs(ruleFile, args.values, "Rule", "add-roles-to-tokens");
@@ -59,6 +64,7 @@ export async function migrateRuleCli(argv: string[], io: CommandOutput): Promise
     }
   }
   io.log(formatMigrationReport(result, { ruleFile: shownRule, outFile: displayPath(outFile), entry, tenantOutcome }));
-  if (args.values.tenant && !result.fullyConverted) io.error(`--tenant: ${args.values.tenant} left unchanged: the Action is not fully converted.`);
+  if (args.values.tenant && !result.fullyConverted)
+    io.error(`--tenant: ${args.values.tenant} left unchanged: the Action is not fully converted.`);
   return result.fullyConverted ? 0 : 1;
 }

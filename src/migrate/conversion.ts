@@ -70,14 +70,20 @@ export class Conversion {
     const line = lineOf(path);
     // `global` alone says little: show the member chain it starts (`global.partnerToken`).
     let shown: NodePath = path;
-    while (shown.parentPath && (shown.parentPath.isMemberExpression() || shown.parentPath.isOptionalMemberExpression()) && shown.parentPath.node.object === shown.node) shown = shown.parentPath;
+    while (
+      shown.parentPath &&
+      (shown.parentPath.isMemberExpression() || shown.parentPath.isOptionalMemberExpression()) &&
+      shown.parentPath.node.object === shown.node
+    )
+      shown = shown.parentPath;
     const original = ruleCode ?? excerpt(shown.node);
     this.todos.push({ line, marker, message: `${reason} (Rule code: ${original})` });
     const statement = path.isStatement() ? path : path.getStatementParent();
     const comment = ` ${marker} (Rule line ${line}): ${reason}. Rule code: ${original}`;
     const existing = statement?.node.leadingComments ?? [];
     // Appended (t.addComment would prepend), so several markers on one statement read in Rule order.
-    if (statement && !existing.some((c) => c.value === comment)) statement.node.leadingComments = [...existing, { type: "CommentLine", value: comment }];
+    if (statement && !existing.some((c) => c.value === comment))
+      statement.node.leadingComments = [...existing, { type: "CommentLine", value: comment }];
     if (path.isStatement()) {
       path.replaceWith(t.expressionStatement(t.identifier(marker)));
     } else if (mode === "wrap") {

@@ -55,13 +55,18 @@ export type ActionFile = t.Statement[][];
 
 export function buildActionFile(parts: ActionFileParts): ActionFile {
   const typeImport = t.importDeclaration(
-    [t.importSpecifier(t.identifier("Event"), t.identifier("Event")), t.importSpecifier(t.identifier("PostLoginAPI"), t.identifier("PostLoginAPI"))],
+    [
+      t.importSpecifier(t.identifier("Event"), t.identifier("Event")),
+      t.importSpecifier(t.identifier("PostLoginAPI"), t.identifier("PostLoginAPI")),
+    ],
     t.stringLiteral(`../types/${CONVERTED_TYPES}`),
   );
   typeImport.importKind = "type";
   t.addComment(typeImport, "leading", `*\n${parts.header.map((l) => ` * ${l}`.trimEnd()).join("\n")}\n `, false);
 
-  const helpers = (["callbackResults", "scopeList", "ruleAuthenticationMethods"] as const).filter((h) => parts.helpers.has(h)).flatMap((h) => parseStatements(HELPER_SOURCE[h]));
+  const helpers = (["callbackResults", "scopeList", "ruleAuthenticationMethods"] as const)
+    .filter((h) => parts.helpers.has(h))
+    .flatMap((h) => parseStatements(HELPER_SOURCE[h]));
   const execute = handler("onExecutePostLogin", parts.execute);
   if (parts.ruleComments.length > 0) t.addComments(execute, "leading", parts.ruleComments);
   const groups: ActionFile = [[typeImport], parts.moduleRequires.map((r) => r.declaration), ...helpers.map((h) => [h]), [execute]];
@@ -76,7 +81,11 @@ function handler(name: string, body: t.Statement[]): t.ExportNamedDeclaration {
     p.typeAnnotation = t.tsTypeAnnotation(t.tsTypeReference(t.identifier(type)));
     return p;
   };
-  const fn = t.arrowFunctionExpression([param("event", "Event"), param("api", "PostLoginAPI")], t.blockStatement(trimTrailingReturn(body)), true);
+  const fn = t.arrowFunctionExpression(
+    [param("event", "Event"), param("api", "PostLoginAPI")],
+    t.blockStatement(trimTrailingReturn(body)),
+    true,
+  );
   fn.returnType = t.tsTypeAnnotation(t.tsTypeReference(t.identifier("Promise"), t.tsTypeParameterInstantiation([t.tsVoidKeyword()])));
   return t.exportNamedDeclaration(t.variableDeclaration("const", [t.variableDeclarator(t.identifier(name), fn)]));
 }
@@ -84,7 +93,13 @@ function handler(name: string, body: t.Statement[]): t.ExportNamedDeclaration {
 /** A bare `return;` as the handler's last statement says nothing. */
 function trimTrailingReturn(body: t.Statement[]): t.Statement[] {
   let end = body.length;
-  while (end > 0 && t.isReturnStatement(body[end - 1]) && !(body[end - 1] as t.ReturnStatement).argument && !body[end - 1].leadingComments?.length) end--;
+  while (
+    end > 0 &&
+    t.isReturnStatement(body[end - 1]) &&
+    !(body[end - 1] as t.ReturnStatement).argument &&
+    !body[end - 1].leadingComments?.length
+  )
+    end--;
   return body.slice(0, end);
 }
 

@@ -56,7 +56,13 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
 
   const split = splitRedirectCallback(parsed.fn.body, context, callback, conv);
   const convert = (statements: t.Statement[]): t.Statement[] => {
-    const fn = t.functionExpression(null, parsed.fn.params.map((p) => t.cloneNode(p)), t.blockStatement(statements), false, parsed.async);
+    const fn = t.functionExpression(
+      null,
+      parsed.fn.params.map((p) => t.cloneNode(p)),
+      t.blockStatement(statements),
+      false,
+      parsed.async,
+    );
     fn.loc = parsed.fn.loc;
     const file = wrapFunction(fn);
     inlineContinuations(file, callback, user, conv);
@@ -96,7 +102,9 @@ export async function migrateRule(input: MigrateRuleInput): Promise<MigrationRes
       message: `the login is denied with a value that is not known to be a string; Rules accepted any error value and showed its text, api.access.deny takes the message: decide what users should see (Action code: ${reason.code})`,
     });
   }
-  const secrets = [...conv.secrets.entries()].map(([configurationKey, secret]) => ({ configurationKey, secret })).sort((a, b) => a.secret.localeCompare(b.secret));
+  const secrets = [...conv.secrets.entries()]
+    .map(([configurationKey, secret]) => ({ configurationKey, secret }))
+    .sort((a, b) => a.secret.localeCompare(b.secret));
   return {
     ...conversionResult(input.handler, conv, todos, checked),
     secrets,

@@ -32,17 +32,32 @@ export function parseRule(source: string, file: string): ParsedRule {
   const fn = parseAsExpression(source, file) ?? parseAsDeclaration(source, file);
   const params = fn.params.map((p, index) => {
     if (!t.isIdentifier(p)) {
-      throw new RuleSyntaxError(file, p.loc?.start.line ?? 1, (p.loc?.start.column ?? 0) + 1, `parameter ${index + 1} of the Rule must be a plain name`);
+      throw new RuleSyntaxError(
+        file,
+        p.loc?.start.line ?? 1,
+        (p.loc?.start.column ?? 0) + 1,
+        `parameter ${index + 1} of the Rule must be a plain name`,
+      );
     }
     return p.name;
   });
   if (params.length > 3) {
-    throw new RuleSyntaxError(file, fn.loc?.start.line ?? 1, 1, `a Rule takes (user, context, callback); this one takes ${params.length} parameters`);
+    throw new RuleSyntaxError(
+      file,
+      fn.loc?.start.line ?? 1,
+      1,
+      `a Rule takes (user, context, callback); this one takes ${params.length} parameters`,
+    );
   }
   // `async function (user, context, callback)` ran like any Rule (the runtime ignored the returned
   // promise and waited for callback), so it converts the same way; a generator never ran.
   if (fn.generator) {
-    throw new RuleSyntaxError(file, fn.loc?.start.line ?? 1, 1, "a Rule is a function (plain or async, not a generator) that calls callback");
+    throw new RuleSyntaxError(
+      file,
+      fn.loc?.start.line ?? 1,
+      1,
+      "a Rule is a function (plain or async, not a generator) that calls callback",
+    );
   }
   const leadingComments = fn.leadingComments ?? [];
   fn.leadingComments = null;
@@ -68,7 +83,12 @@ function parseAsExpression(source: string, file: string): t.FunctionExpression |
     fn.leadingComments = expression.leadingComments;
     return fn;
   }
-  throw new RuleSyntaxError(file, expression.loc?.start.line ?? 1, (expression.loc?.start.column ?? 0) + 1, "a Rule is one function: function (user, context, callback) { ... }");
+  throw new RuleSyntaxError(
+    file,
+    expression.loc?.start.line ?? 1,
+    (expression.loc?.start.column ?? 0) + 1,
+    "a Rule is one function: function (user, context, callback) { ... }",
+  );
 }
 
 /** `function name(user, context, callback) {…}`, alone in the file. */
@@ -83,7 +103,12 @@ function parseAsDeclaration(source: string, file: string): t.FunctionExpression 
   const declaration = statements[0];
   if (statements.length !== 1 || !t.isFunctionDeclaration(declaration)) {
     const at = statements[1] ?? declaration;
-    throw new RuleSyntaxError(file, at?.loc?.start.line ?? 1, (at?.loc?.start.column ?? 0) + 1, "a Rule file holds exactly one function: function (user, context, callback) { ... }");
+    throw new RuleSyntaxError(
+      file,
+      at?.loc?.start.line ?? 1,
+      (at?.loc?.start.column ?? 0) + 1,
+      "a Rule file holds exactly one function: function (user, context, callback) { ... }",
+    );
   }
   const fn = t.functionExpression(declaration.id, declaration.params, declaration.body, declaration.generator, declaration.async);
   fn.loc = declaration.loc;
@@ -95,7 +120,9 @@ function parseAsDeclaration(source: string, file: string): t.FunctionExpression 
 function startsWithNamedFunction(source: string): boolean {
   try {
     const file = parse(source, { sourceType: "script", tokens: true, errorRecovery: true });
-    const tokens = (file.tokens ?? []).filter((tok: { type: unknown }) => typeof tok.type === "object" && tok.type !== null) as Array<{ type: { label: string } }>;
+    const tokens = (file.tokens ?? []).filter((tok: { type: unknown }) => typeof tok.type === "object" && tok.type !== null) as Array<{
+      type: { label: string };
+    }>;
     return tokens[0]?.type.label === "function" && tokens[1]?.type.label === "name";
   } catch {
     return false;

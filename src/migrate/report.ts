@@ -25,14 +25,18 @@ export function formatMigrationReport(result: MigrationResult, ctx: ReportContex
 
   if (result.todos.length > 0) {
     out.push(`NOT CONVERTED: ${result.todos.length} construct(s) left as MIGRATION_TODO_* in ${ctx.outFile}:`);
-    out.push(...result.todos.map((todo) => `  ${todo.line > 0 ? `line ${todo.line}` : "in the Action"}: ${todo.marker}: ${todo.message}`), "");
+    out.push(
+      ...result.todos.map((todo) => `  ${todo.line > 0 ? `line ${todo.line}` : "in the Action"}: ${todo.marker}: ${todo.message}`),
+      "",
+    );
   }
 
   if (result.fullyConverted) {
     out.push("Tenant configuration: the Action's entry under `actions:` of each tenant file that should run it:");
     out.push(...indent(renderTenantSnippet(ctx.entry)));
     const secrets = Object.values(ctx.entry.secrets ?? {});
-    if (secrets.length > 0) out.push(`Secret values come from the environment at plan/apply: ${secrets.map((s) => `TF_VAR_${s.env}`).join(", ")}.`);
+    if (secrets.length > 0)
+      out.push(`Secret values come from the environment at plan/apply: ${secrets.map((s) => `TF_VAR_${s.env}`).join(", ")}.`);
     out.push(ctx.tenantOutcome ?? "Pass --tenant <tenant> to write it into tenants/<tenant>.yaml.");
   } else {
     out.push("Tenant configuration: not written until the Action converts fully (resolve the TODOs and type errors, then run again).");

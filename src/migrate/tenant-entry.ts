@@ -16,7 +16,11 @@ export interface TenantActionEntry {
   dependencies?: Record<string, string>;
 }
 
-export function tenantActionEntry(handler: string, secrets: ReadonlyArray<{ secret: string }>, dependencies: Readonly<Record<string, string>>): TenantActionEntry {
+export function tenantActionEntry(
+  handler: string,
+  secrets: ReadonlyArray<{ secret: string }>,
+  dependencies: Readonly<Record<string, string>>,
+): TenantActionEntry {
   const entry: TenantActionEntry = { handler };
   if (secrets.length > 0) entry.secrets = Object.fromEntries(secrets.map(({ secret }) => [secret, { env: envVarForSecret(secret) }]));
   if (Object.keys(dependencies).length > 0) entry.dependencies = { ...dependencies };
@@ -44,7 +48,12 @@ export class TenantFileError extends UserFacingError {
  * when the result would not be a valid tenant file (`handlersRoot`: the folder of the <trigger>/
  * handler folders, the stacks' by default).
  */
-export function writeTenantEntry(file: string, entry: TenantActionEntry, handlersRoot?: string, trigger = "post-login"): "added" | "updated" {
+export function writeTenantEntry(
+  file: string,
+  entry: TenantActionEntry,
+  handlersRoot?: string,
+  trigger = "post-login",
+): "added" | "updated" {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -83,7 +92,9 @@ export function writeTenantEntry(file: string, entry: TenantActionEntry, handler
   const updated = doc.toString();
   const checked = parseTenantFile(file, updated, handlersRoot);
   if ("problems" in checked) {
-    throw new TenantFileError(`${file} would not be a valid tenant file with this entry; nothing written:\n${checked.problems.map(formatProblem).join("\n")}`);
+    throw new TenantFileError(
+      `${file} would not be a valid tenant file with this entry; nothing written:\n${checked.problems.map(formatProblem).join("\n")}`,
+    );
   }
   writeFileSync(file, updated);
   return outcome;

@@ -85,7 +85,9 @@ function diagnosticsOf(program: ts.Program, fileName: string): ts.Diagnostic[] {
 }
 
 function isTodoDiagnostic(d: ts.Diagnostic): boolean {
-  return (d.code === 2304 || d.code === 2552 || d.code === 2663) && ts.flattenDiagnosticMessageText(d.messageText, " ").includes(TODO_PREFIX);
+  return (
+    (d.code === 2304 || d.code === 2552 || d.code === 2663) && ts.flattenDiagnosticMessageText(d.messageText, " ").includes(TODO_PREFIX)
+  );
 }
 
 export function handlerFileName(handler: string): string {
@@ -105,7 +107,8 @@ export async function checkAndRepair(code: string, handler: string, format: (cod
     // A deny reason the checker cannot prove is a string is never repaired (a cast would hide what
     // the Rule did with a non-string error): it is marked for a person to decide.
     const denyEdits = markDenyReasons(real, sourceFile);
-    const edits = denyEdits.length > 0 ? denyEdits : round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
+    const edits =
+      denyEdits.length > 0 ? denyEdits : round < MAX_ROUNDS ? planRepairs(real, sourceFile, program.getTypeChecker(), repairs) : [];
     if (edits.length === 0) {
       const denyReasons = markedDenyReasons(sourceFile);
       const cleanup = ruleLineComments(sourceFile);
@@ -130,9 +133,20 @@ function denyArgument(node: ts.Node): ts.Expression | undefined {
   let n: ts.Node = node;
   while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
   const call = n.parent;
-  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(n as ts.Expression) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  if (
+    !call ||
+    !ts.isCallExpression(call) ||
+    !call.arguments.includes(n as ts.Expression) ||
+    !ts.isPropertyAccessExpression(call.expression)
+  )
+    return undefined;
   const callee = call.expression;
-  const isDeny = callee.name.text === "deny" && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "access" && ts.isIdentifier(callee.expression.expression) && callee.expression.expression.text === "api";
+  const isDeny =
+    callee.name.text === "deny" &&
+    ts.isPropertyAccessExpression(callee.expression) &&
+    callee.expression.name.text === "access" &&
+    ts.isIdentifier(callee.expression.expression) &&
+    callee.expression.expression.text === "api";
   return isDeny ? (n as ts.Expression) : undefined;
 }
 
@@ -140,7 +154,9 @@ function isMarkedDenyReason(d: ts.Diagnostic, sf: ts.SourceFile): boolean {
   if (d.start === undefined || d.length === undefined || d.file !== sf) return false;
   const node = nodeAt(sf, d.start, d.start + d.length);
   const argument = node && denyArgument(node);
-  return !!argument && ts.isCallExpression(argument) && ts.isIdentifier(argument.expression) && argument.expression.text === DENY_REASON_MARKER;
+  return (
+    !!argument && ts.isCallExpression(argument) && ts.isIdentifier(argument.expression) && argument.expression.text === DENY_REASON_MARKER
+  );
 }
 
 function markDenyReasons(diagnostics: ts.Diagnostic[], sf: ts.SourceFile): Edit[] {
@@ -195,7 +211,8 @@ function ruleLineComments(sf: ts.SourceFile): Edit[] {
   const edits: Edit[] = [];
   const visit = (node: ts.Node) => {
     for (const range of ts.getTrailingCommentRanges(sf.text, node.getEnd()) ?? []) {
-      if (ruleLineOf(sf.text.slice(range.pos, range.end)) !== undefined && !edits.some((e) => e.pos === node.getEnd())) edits.push({ pos: node.getEnd(), text: "", remove: range.end - node.getEnd(), order: 0 });
+      if (ruleLineOf(sf.text.slice(range.pos, range.end)) !== undefined && !edits.some((e) => e.pos === node.getEnd()))
+        edits.push({ pos: node.getEnd(), text: "", remove: range.end - node.getEnd(), order: 0 });
     }
     ts.forEachChild(node, visit);
   };
@@ -227,7 +244,12 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
     edits.push(...newEdits);
   };
   const castToAny = (node: ts.Node) =>
-    add("cast to any", `cast:${node.getStart(sf)}:${node.getEnd()}`, { pos: node.getStart(sf), text: "(", order: 0 }, { pos: node.getEnd(), text: " as any)", order: 0 });
+    add(
+      "cast to any",
+      `cast:${node.getStart(sf)}:${node.getEnd()}`,
+      { pos: node.getStart(sf), text: "(", order: 0 },
+      { pos: node.getEnd(), text: " as any)", order: 0 },
+    );
   const nonNull = (node: ts.Node) => add("non-null assertion", `nonnull:${node.getEnd()}`, { pos: node.getEnd(), text: "!", order: 0 });
   const anyParam = (p: ts.ParameterDeclaration) => {
     if (p.type) return;
@@ -297,7 +319,12 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
           ts.isVariableStatement(statement) &&
           (!declaration.initializer || isSideEffectFree(declaration.initializer))
         ) {
-          add("unused side-effect-free variable removed", `drop:${statement.getStart(sf)}`, { pos: statement.getStart(sf), text: "", remove: statement.getEnd() - statement.getStart(sf), order: 0 });
+          add("unused side-effect-free variable removed", `drop:${statement.getStart(sf)}`, {
+            pos: statement.getStart(sf),
+            text: "",
+            remove: statement.getEnd() - statement.getStart(sf),
+            order: 0,
+          });
         }
         break;
       }
@@ -307,7 +334,8 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
         const declaration = call ? checker.getResolvedSignature(call)?.declaration : undefined;
         if (call && declaration && !ts.isJSDocSignature(declaration) && declaration.getSourceFile() === sf) {
           declaration.parameters.slice(call.arguments.length).forEach((p) => {
-            if (!p.questionToken && !p.initializer && !p.dotDotDotToken) add("parameter made optional", `opt:${p.getStart(sf)}`, { pos: p.name.getEnd(), text: "?", order: 1 });
+            if (!p.questionToken && !p.initializer && !p.dotDotDotToken)
+              add("parameter made optional", `opt:${p.getStart(sf)}`, { pos: p.name.getEnd(), text: "?", order: 1 });
           });
         }
         break;
@@ -324,7 +352,8 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
         // Property does not exist on type: read it from an untyped view of the object.
         const access = node.parent;
         // `event.user.identities.push(…)`: the read-only event has no mutating methods, on purpose.
-        if (ts.isPropertyAccessExpression(access) && access.name === node && !isReadonlyMutation(access, checker)) castToAny(access.expression);
+        if (ts.isPropertyAccessExpression(access) && access.name === node && !isReadonlyMutation(access, checker))
+          castToAny(access.expression);
         break;
       }
       case 7053: {
@@ -377,7 +406,21 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
   return edits;
 }
 
-const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set", "add", "delete", "clear"]);
+const MUTATING_METHODS = new Set([
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+  "set",
+  "add",
+  "delete",
+  "clear",
+]);
 
 function isReadonlyMutation(access: ts.PropertyAccessExpression, checker: ts.TypeChecker): boolean {
   if (!MUTATING_METHODS.has(access.name.text)) return false;
@@ -391,14 +434,28 @@ function isSideEffectFree(node: ts.Expression): boolean {
   if (ts.isTemplateExpression(node)) return node.templateSpans.every((span) => isSideEffectFree(span.expression));
   if (ts.isPropertyAccessExpression(node)) return isSideEffectFree(node.expression);
   if (ts.isParenthesizedExpression(node)) return isSideEffectFree(node.expression);
-  if (ts.isBinaryExpression(node)) return ["+", "-", "*", "/", "||", "&&", "??", "===", "!=="].includes(node.operatorToken.getText()) && isSideEffectFree(node.left) && isSideEffectFree(node.right);
-  if (ts.isArrayLiteralExpression(node)) return node.elements.every((e) => ts.isExpression(e) && !ts.isSpreadElement(e) && isSideEffectFree(e));
-  if (ts.isObjectLiteralExpression(node)) return node.properties.every((p) => ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isSideEffectFree(p.initializer));
+  if (ts.isBinaryExpression(node))
+    return (
+      ["+", "-", "*", "/", "||", "&&", "??", "===", "!=="].includes(node.operatorToken.getText()) &&
+      isSideEffectFree(node.left) &&
+      isSideEffectFree(node.right)
+    );
+  if (ts.isArrayLiteralExpression(node))
+    return node.elements.every((e) => ts.isExpression(e) && !ts.isSpreadElement(e) && isSideEffectFree(e));
+  if (ts.isObjectLiteralExpression(node))
+    return node.properties.every(
+      (p) => ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isSideEffectFree(p.initializer),
+    );
   return false;
 }
 
 function isLiteral(node: ts.Node): boolean {
-  return ts.isLiteralExpression(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword;
+  return (
+    ts.isLiteralExpression(node) ||
+    node.kind === ts.SyntaxKind.TrueKeyword ||
+    node.kind === ts.SyntaxKind.FalseKeyword ||
+    node.kind === ts.SyntaxKind.NullKeyword
+  );
 }
 
 /** The deepest node spanning exactly [start, end), or else the deepest one containing it. */

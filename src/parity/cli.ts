@@ -25,7 +25,11 @@ export interface Output {
 export async function parityCli(argv: string[], io: Output): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { fixtures: { type: "string" }, "timeout-ms": { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { fixtures: { type: "string" }, "timeout-ms": { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (error) {
     io.error(`${(error as Error).message}\n${USAGE}`);
     return 2;

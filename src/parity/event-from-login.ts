@@ -24,14 +24,19 @@ export function eventFromLogin(login: RuleLogin): Event {
   for (const mapping of CONTEXT_FIELDS) {
     const value = getPath(login.context, mapping.rule.split("."));
     if (value === undefined) continue;
-    setPath(event, pathSegments(mapping.action).map((s) => s.name), mapping.convert ? INVERSE[mapping.convert](value) : structuredClone(value));
+    setPath(
+      event,
+      pathSegments(mapping.action).map((s) => s.name),
+      mapping.convert ? INVERSE[mapping.convert](value) : structuredClone(value),
+    );
   }
   return event as unknown as Event;
 }
 
 /** The inverse of each converting helper of the table (src/migrate/emit.ts): Rule shape → event shape. */
 const INVERSE: Record<NonNullable<ContextFieldMapping["convert"]>, (value: unknown) => unknown> = {
-  ruleAuthenticationMethods: (methods) => (methods as Array<{ timestamp: number }>).map((m) => ({ ...m, timestamp: new Date(m.timestamp).toISOString() })),
+  ruleAuthenticationMethods: (methods) =>
+    (methods as Array<{ timestamp: number }>).map((m) => ({ ...m, timestamp: new Date(m.timestamp).toISOString() })),
 };
 
 function getPath(value: unknown, path: readonly string[]): unknown {

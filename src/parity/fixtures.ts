@@ -130,12 +130,18 @@ export class FixtureError extends UserFacingError {
 }
 
 export function loadFixtureFile(file: string): FixtureFile {
-  return parseFixtureFile(file, readFixtureJson(file, (message) => new FixtureError(message)));
+  return parseFixtureFile(
+    file,
+    readFixtureJson(file, (message) => new FixtureError(message)),
+  );
 }
 
 export function parseFixtureFile(file: string, raw: unknown): FixtureFile {
   const parsed = fixtureFileSchema.safeParse(raw);
-  if (!parsed.success) throw new FixtureError(parsed.error.issues.map((issue) => `${file}: ${issuePath(issue)}: ${describeIssue(issue, RULE_FIXTURE_HINT)}`).join("\n"));
+  if (!parsed.success)
+    throw new FixtureError(
+      parsed.error.issues.map((issue) => `${file}: ${issuePath(issue)}: ${describeIssue(issue, RULE_FIXTURE_HINT)}`).join("\n"),
+    );
   return parsed.data;
 }
 
@@ -165,12 +171,25 @@ const DEFAULT_REQUEST = {
   userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
   query: { scope: "openid profile email" } as Record<string, unknown>,
   body: {},
-  geoip: { country_code: "DE", country_code3: "DEU", country_name: "Germany", city_name: "Berlin", continent_code: "EU", time_zone: "Europe/Berlin", latitude: 52.52, longitude: 13.4 },
+  geoip: {
+    country_code: "DE",
+    country_code3: "DEU",
+    country_name: "Germany",
+    city_name: "Berlin",
+    continent_code: "EU",
+    time_zone: "Europe/Berlin",
+    latitude: 52.52,
+    longitude: 13.4,
+  },
 };
 
 /** Fills what every real login has; a fixture's own values win (request and geoip are merged one level deep). */
 export function normalizeFixture(f: FixtureFile["fixtures"][number]): RuleLogin {
-  const request = { ...DEFAULT_REQUEST, ...(f.context.request ?? {}), geoip: { ...DEFAULT_REQUEST.geoip, ...(f.context.request?.geoip ?? {}) } };
+  const request = {
+    ...DEFAULT_REQUEST,
+    ...(f.context.request ?? {}),
+    geoip: { ...DEFAULT_REQUEST.geoip, ...(f.context.request?.geoip ?? {}) },
+  };
   const context = structuredClone({ ...DEFAULT_CONTEXT, ...f.context, request });
   const user = structuredClone({
     email_verified: false,

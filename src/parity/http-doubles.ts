@@ -15,11 +15,19 @@ export interface HttpLog {
  * `reportError` receives what the caller's callback throws (a Rule failing inside its HTTP
  * callback): the run records it as the Rule's failure instead of the process crashing.
  */
-export function httpDoubles(exchanges: readonly HttpExchange[], log: HttpLog, reportError?: (error: unknown) => void): Record<string, unknown> {
+export function httpDoubles(
+  exchanges: readonly HttpExchange[],
+  log: HttpLog,
+  reportError?: (error: unknown) => void,
+): Record<string, unknown> {
   const answer = (method: string, url: string): HttpExchange | { error: string } => {
     const normalized = normalizeUrl(url);
     log.calls.push(`${method} ${normalized}`);
-    return exchanges.find((e) => e.method === method && normalizeUrl(e.url) === normalized) ?? { error: `ECONNREFUSED: the fixture has no answer for ${method} ${normalized}` };
+    return (
+      exchanges.find((e) => e.method === method && normalizeUrl(e.url) === normalized) ?? {
+        error: `ECONNREFUSED: the fixture has no answer for ${method} ${normalized}`,
+      }
+    );
   };
   return { request: requestDouble(answer, reportError), axios: axiosDouble(answer) };
 }
@@ -39,7 +47,10 @@ interface RequestOptions {
 function requestDouble(answer: Answer, reportError?: (error: unknown) => void): unknown {
   const call = (method: string | undefined, a: unknown, b?: unknown, c?: unknown) => {
     const callback = (typeof b === "function" ? b : c) as NodeCallback | undefined;
-    const options: RequestOptions = { ...(typeof a === "string" ? { url: a } : (a as RequestOptions)), ...(typeof b === "object" && b !== null ? (b) : {}) };
+    const options: RequestOptions = {
+      ...(typeof a === "string" ? { url: a } : (a as RequestOptions)),
+      ...(typeof b === "object" && b !== null ? b : {}),
+    };
     const verb = (method ?? options.method ?? "GET").toUpperCase();
     const url = withQuery(options.url ?? options.uri ?? "", options.qs);
     const result = answer(verb, url);
@@ -48,7 +59,11 @@ function requestDouble(answer: Answer, reportError?: (error: unknown) => void): 
       try {
         if ("error" in result && result.error !== undefined) return callback(new Error(result.error));
         const exchange = result as HttpExchange;
-        const body = options.json ? structuredClone(exchange.body) : typeof exchange.body === "string" ? exchange.body : JSON.stringify(exchange.body ?? "");
+        const body = options.json
+          ? structuredClone(exchange.body)
+          : typeof exchange.body === "string"
+            ? exchange.body
+            : JSON.stringify(exchange.body ?? "");
         callback(null, { statusCode: exchange.status, headers: {}, body }, body);
       } catch (error) {
         if (!reportError) throw error;
@@ -77,14 +92,17 @@ function axiosDouble(answer: Answer): unknown {
     new Promise((resolve, reject) => {
       const result = answer(method, withQuery(url, config.params));
       setImmediate(() => {
-        if ("error" in result && result.error !== undefined) return reject(Object.assign(new Error(result.error), { code: result.error.split(":")[0] }));
+        if ("error" in result && result.error !== undefined)
+          return reject(Object.assign(new Error(result.error), { code: result.error.split(":")[0] }));
         const exchange = result as HttpExchange;
         const response = { status: exchange.status, data: structuredClone(exchange.body), headers: {} };
-        if (exchange.status >= 400) return reject(Object.assign(new Error(`Request failed with status code ${exchange.status}`), { response }));
+        if (exchange.status >= 400)
+          return reject(Object.assign(new Error(`Request failed with status code ${exchange.status}`), { response }));
         resolve(response);
       });
     });
-  const axios = (config: { url: string; method?: string; params?: Record<string, unknown> }) => send((config.method ?? "GET").toUpperCase(), config.url, config);
+  const axios = (config: { url: string; method?: string; params?: Record<string, unknown> }) =>
+    send((config.method ?? "GET").toUpperCase(), config.url, config);
   Object.assign(axios, {
     get: (url: string, config?: { params?: Record<string, unknown> }) => send("GET", url, config),
     delete: (url: string, config?: { params?: Record<string, unknown> }) => send("DELETE", url, config),

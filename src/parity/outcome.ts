@@ -59,8 +59,14 @@ export function ruleOutcome(run: RuleRun, login: RuleLogin, httpCalls: string[])
     idTokenClaims: json((context.idToken ?? {}) as Record<string, unknown>),
     accessTokenClaims: json(accessTokenClaims),
     scopes: sortedUnique(scope === undefined ? login.requestedScopes : scopeList(scope)),
-    appMetadata: merged(login.user.app_metadata, own.filter((u) => u.kind === "app_metadata").map((u) => u.metadata)),
-    userMetadata: merged(login.user.user_metadata, own.filter((u) => u.kind === "user_metadata").map((u) => u.metadata)),
+    appMetadata: merged(
+      login.user.app_metadata,
+      own.filter((u) => u.kind === "app_metadata").map((u) => u.metadata),
+    ),
+    userMetadata: merged(
+      login.user.user_metadata,
+      own.filter((u) => u.kind === "user_metadata").map((u) => u.metadata),
+    ),
     httpCalls,
     otherUsersWritten: [...new Set(run.metadataUpdates.filter((u) => u.userId !== login.user.user_id).map((u) => u.userId))],
   };
@@ -69,7 +75,9 @@ export function ruleOutcome(run: RuleRun, login: RuleLogin, httpCalls: string[])
   if (run.callbackError) outcome.denyReason = run.callbackError.message;
   if (multifactor && multifactor.provider !== undefined) {
     outcome.multifactor = { provider: ruleText(multifactor.provider), allowRememberBrowser: multifactor.allowRememberBrowser === true };
-    const providerOptions = Object.fromEntries(MFA_PROVIDER_OPTIONS.filter((k) => multifactor[k] !== undefined).map((k) => [k, multifactor[k]]));
+    const providerOptions = Object.fromEntries(
+      MFA_PROVIDER_OPTIONS.filter((k) => multifactor[k] !== undefined).map((k) => [k, multifactor[k]]),
+    );
     if (Object.keys(providerOptions).length > 0) outcome.multifactor.providerOptions = json(providerOptions);
   }
   if (stableJson(samlAfter) !== samlBefore) outcome.saml = { samlConfiguration: samlAfter };
@@ -95,7 +103,10 @@ export function actionOutcome(run: PostLoginOutcome, login: RuleLogin, httpCalls
   if (run.error !== undefined) outcome.failure = run.error;
   if (run.denied) outcome.denyReason = run.denied.reason;
   if (run.multifactor) {
-    outcome.multifactor = { provider: run.multifactor.provider, allowRememberBrowser: run.multifactor.options?.allowRememberBrowser === true };
+    outcome.multifactor = {
+      provider: run.multifactor.provider,
+      allowRememberBrowser: run.multifactor.options?.allowRememberBrowser === true,
+    };
     const providerOptions = run.multifactor.options?.providerOptions as Record<string, unknown> | undefined;
     if (providerOptions && Object.keys(providerOptions).length > 0) outcome.multifactor.providerOptions = json(providerOptions);
   }
@@ -171,7 +182,11 @@ function merged(start: unknown, writes: ReadonlyArray<Record<string, unknown>>):
 }
 
 function scopeList(scope: unknown): string[] {
-  return Array.isArray(scope) ? scope.map(ruleText) : ruleText(scope ?? "").split(" ").filter((s) => s !== "");
+  return Array.isArray(scope)
+    ? scope.map(ruleText)
+    : ruleText(scope ?? "")
+        .split(" ")
+        .filter((s) => s !== "");
 }
 
 /** A Rule's untyped value as the Rules runtime turned it into text (String(): "[object Object]" for objects, as there). */
@@ -199,7 +214,9 @@ function json(value: Record<string, unknown>): Record<string, unknown> {
 export function stableJson(value: unknown): string {
   if (value === undefined) return "undefined";
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 

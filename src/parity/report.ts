@@ -18,6 +18,8 @@ export function formatParityReport(report: ParityReport, heading: string): strin
   }
   const different = report.results.filter((r) => r.differences.length > 0).length;
   const errors = report.errored > 0 ? `, ${report.errored} with an error (no verdict: exit 3)` : "";
-  lines.push(`${report.results.length} fixture(s): ${report.results.length - different - report.errored} the same, ${different} different${errors}`);
+  lines.push(
+    `${report.results.length} fixture(s): ${report.results.length - different - report.errored} the same, ${different} different${errors}`,
+  );
   return lines.join("\n");
 }

@@ -108,7 +108,8 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
        this.UnauthorizedError = UnauthorizedError;`,
       sandbox,
     );
-    const fromJson = (value: unknown) => vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox) as Record<string, unknown>;
+    const fromJson = (value: unknown) =>
+      vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox) as Record<string, unknown>;
     sandbox.configuration = fromJson(login.configuration);
     const user = fromJson(login.user);
     const context = fromJson({ ...login.context, idToken: {}, accessToken: {} });
@@ -139,7 +140,10 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
         resolve();
       };
       // An async Rule's rejected promise is its throw.
-      callCatching(() => rule(user, context, callback), (error) => fail(error));
+      callCatching(
+        () => rule(user, context, callback),
+        (error) => fail(error),
+      );
     });
   } catch (error) {
     run.failure = error instanceof Error ? error.message : String(error);
@@ -151,6 +155,6 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
 
 /** What Rules showed for an error: its message, or the value itself. Duck-typed: errors come from another realm. */
 export function errorMessage(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) return String((error).message);
+  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
   return String(error);
 }

@@ -86,7 +86,10 @@ export async function checkParity(input: ParityInput): Promise<ParityReport> {
 
 async function compareLogin(input: ParityInput, login: RuleLogin, entryPoint: FixtureParity["entryPoint"]): Promise<FixtureParity> {
   const ruleHttp: HttpLog = { calls: [] };
-  const ruleRun = await runRule(input.ruleSource, input.ruleFile, login, { modules: (report) => httpDoubles(login.http, ruleHttp, report), timeoutMs: input.timeoutMs });
+  const ruleRun = await runRule(input.ruleSource, input.ruleFile, login, {
+    modules: (report) => httpDoubles(login.http, ruleHttp, report),
+    timeoutMs: input.timeoutMs,
+  });
   const rule = ruleOutcome(ruleRun, login, ruleHttp.calls);
 
   const actionHttp: HttpLog = { calls: [] };
@@ -100,13 +103,19 @@ async function compareLogin(input: ParityInput, login: RuleLogin, entryPoint: Fi
     actionRun.error = "the Action does not export onContinuePostLogin, but this login returns from a redirect";
   }
   const action = actionOutcome(actionRun, login, actionHttp.calls);
-  const errors = [...(rule.result === "error" ? [`the Rule threw: ${rule.failure}`] : []), ...(action.result === "error" ? [`the Action threw: ${action.failure}`] : [])];
+  const errors = [
+    ...(rule.result === "error" ? [`the Rule threw: ${rule.failure}`] : []),
+    ...(action.result === "error" ? [`the Action threw: ${action.failure}`] : []),
+  ];
   return { fixture: login.name, entryPoint, rule, action, differences: errors.length > 0 ? [] : compareOutcomes(rule, action), errors };
 }
 
 function exportsContinue(code: string, login: RuleLogin): boolean {
   try {
-    return typeof loadActionModule(code, { dependencyRoot: REPO_ROOT, modules: httpDoubles(login.http, { calls: [] }) }).onContinuePostLogin === "function";
+    return (
+      typeof loadActionModule(code, { dependencyRoot: REPO_ROOT, modules: httpDoubles(login.http, { calls: [] }) }).onContinuePostLogin ===
+      "function"
+    );
   } catch {
     return false;
   }

@@ -23,7 +23,8 @@ export function changedActionSources(repoRoot: string, candidates: readonly stri
   };
   if (git("rev-parse", "--is-inside-work-tree") !== "true") return { known: false, reason: "not a git checkout" };
   const base = candidates.find((ref) => git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`) !== undefined);
-  if (!base) return { known: false, reason: `base branch not found (tried ${candidates.join(", ")}); fetch it, e.g. \`git fetch origin main\`` };
+  if (!base)
+    return { known: false, reason: `base branch not found (tried ${candidates.join(", ")}); fetch it, e.g. \`git fetch origin main\`` };
   const mergeBase = git("merge-base", base, "HEAD");
   if (!mergeBase) return { known: false, reason: `no common history with ${base} (shallow clone? fetch with depth 0)` };
   const changed = git("diff", "--name-only", "--no-renames", mergeBase, "--", "actions/");

@@ -35,7 +35,12 @@ export function composePullRequestComment(reviews: readonly TenantReviewText[], 
   ].join("\n");
   const bodies = [...reviews]
     .sort((a, b) => a.tenant.localeCompare(b.tenant))
-    .map((r) => (r.markdown ?? `## Plan for tenant \`${r.tenant}\`\n\n> [!CAUTION]\n> **No review**: the plan job failed before writing one; see ${where}.\n`).trimEnd());
+    .map((r) =>
+      (
+        r.markdown ??
+        `## Plan for tenant \`${r.tenant}\`\n\n> [!CAUTION]\n> **No review**: the plan job failed before writing one; see ${where}.\n`
+      ).trimEnd(),
+    );
   const budget = Math.max(200, Math.floor((max - header.length) / Math.max(1, bodies.length)) - 10);
   const note = `_(shortened to fit a comment: the full review is in the \`plan-review-<tenant>\` artifact of ${where})_`;
   return `${header}\n${bodies.map((b) => shorten(b, budget, note)).join("\n\n---\n\n")}\n`;

@@ -21,7 +21,10 @@ export function renderReviewMarkdown(review: PlanReview): string {
   const { add, change, destroy } = review.counts;
   const out: string[] = [`## Plan for tenant \`${review.tenant}\``, ""];
   const flows = review.flows.map((f) => `${f.trigger} flow: ${f.mode}`).join(" · ");
-  out.push(`Tenant file \`${review.tenantFile}\` · ${flows || "no flows"} · **${add} to add, ${change} to change, ${destroy} to destroy.**`, "");
+  out.push(
+    `Tenant file \`${review.tenantFile}\` · ${flows || "no flows"} · **${add} to add, ${change} to change, ${destroy} to destroy.**`,
+    "",
+  );
   if (review.stateNote) out.push("> [!NOTE]", `> ${escapeText(review.stateNote)}`, "");
   if (review.priorResources === 0 && add > 0) {
     out.push(
@@ -32,7 +35,11 @@ export function renderReviewMarkdown(review: PlanReview): string {
     );
   }
   if (review.warnings.length > 0) {
-    out.push("> [!CAUTION]", `> **${review.warnings.length} change${review.warnings.length > 1 ? "s" : ""} to the login flow need${review.warnings.length > 1 ? "" : "s"} a careful look:**`, ">");
+    out.push(
+      "> [!CAUTION]",
+      `> **${review.warnings.length} change${review.warnings.length > 1 ? "s" : ""} to the login flow need${review.warnings.length > 1 ? "" : "s"} a careful look:**`,
+      ">",
+    );
     for (const w of review.warnings) out.push(`> - ⚠️ ${escapeText(w.message)}`);
     out.push("");
   }
@@ -58,11 +65,20 @@ export function renderReviewMarkdown(review: PlanReview): string {
   if (review.outputs.length > 0) {
     out.push("### Outputs", "");
     for (const o of review.outputs) {
-      out.push(o.kind === "create" ? `- \`${o.name}\`: ${renderShown(o.after)}` : `- \`${o.name}\`: ${renderShown(o.before)} → ${renderShown(o.after)}`);
+      out.push(
+        o.kind === "create"
+          ? `- \`${o.name}\`: ${renderShown(o.after)}`
+          : `- \`${o.name}\`: ${renderShown(o.before)} → ${renderShown(o.after)}`,
+      );
     }
     out.push("");
   }
-  return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    out
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }
 
 function renderAttribute(a: AttributeChange, kind: ChangeKind): string {
@@ -73,11 +89,20 @@ function renderAttribute(a: AttributeChange, kind: ChangeKind): string {
 }
 
 /** A code change as a titled, fenced unified diff; the labels name the two sides ("deployed" / "this change"). */
-export function renderCodeChange(c: CodeChange, labels: { before: string; after: string } = { before: "deployed", after: "this change" }): string[] {
+export function renderCodeChange(
+  c: CodeChange,
+  labels: { before: string; after: string } = { before: "deployed", after: "this change" },
+): string[] {
   const title = `#### Action "${escapeText(c.actionName)}" (\`${c.address}\`)`;
   if (c.diff && c.before && c.after) {
     const body = formatUnifiedDiff(c.diff, `${labels.before} (sha256 ${short(c.before)})`, `${labels.after} (sha256 ${short(c.after)})`);
-    return [title, "", `Code changes: +${c.diff.added} −${c.diff.removed} lines (${c.before.lines} → ${c.after.lines} lines).`, "", ...fenced("diff", body)];
+    return [
+      title,
+      "",
+      `Code changes: +${c.diff.added} −${c.diff.removed} lines (${c.before.lines} → ${c.after.lines} lines).`,
+      "",
+      ...fenced("diff", body),
+    ];
   }
   if (c.after) return [title, "", `New code: ${renderCode(c.after)}.`];
   if (c.before) return [title, "", `Code removed with the Action: ${renderCode(c.before)}.`];
@@ -106,7 +131,11 @@ function short(c: CodeSummary): string {
   return c.sha256.slice(0, 12);
 }
 
-const PLACEHOLDER_TEXT = { sensitive: "(sensitive value)", "write-only": "(write-only attribute)", unknown: "(known after apply)" } as const;
+const PLACEHOLDER_TEXT = {
+  sensitive: "(sensitive value)",
+  "write-only": "(write-only attribute)",
+  unknown: "(known after apply)",
+} as const;
 
 /** A value as inline code, with placeholders left as plain words so they never look like data. */
 export function renderShown(value: Shown): string {
@@ -115,7 +144,9 @@ export function renderShown(value: Shown): string {
   if (Array.isArray(value) || typeof value === "object") {
     const parts = Array.isArray(value)
       ? value.map((v) => renderShown(v))
-      : Object.entries(value).map(([k, v]) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : inlineCode(JSON.stringify(k))} = ${renderShown(v)}`);
+      : Object.entries(value).map(
+          ([k, v]) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : inlineCode(JSON.stringify(k))} = ${renderShown(v)}`,
+        );
     return Array.isArray(value) ? `[${parts.join(", ")}]` : `{ ${parts.join(", ")} }`;
   }
   const text = typeof value === "string" ? JSON.stringify(value) : String(value);

@@ -83,7 +83,12 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
       const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
       const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
       const pending = "findings" in check && check.findings.length > 0;
-      outcomes[index] = { ...outcome, markdown, exitCode: pending ? 2 : outcome.exitCode, reviewFile: writeReview(outdir, outcome.tenant, markdown) };
+      outcomes[index] = {
+        ...outcome,
+        markdown,
+        exitCode: pending ? 2 : outcome.exitCode,
+        reviewFile: writeReview(outdir, outcome.tenant, markdown),
+      };
     }
   }
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
@@ -97,7 +102,14 @@ function recordFailure(outdir: string, tenant: string, message: string): TenantP
 
 export function renderFailureMarkdown(tenant: string, message: string, title = "Plan"): string {
   const body = message.split("\n");
-  return [`## ${title} for tenant \`${tenant}\``, "", "> [!CAUTION]", `> **The ${title.toLowerCase()} failed:** ${body[0]}`, ...(body.length > 1 ? [">", "> ```text", ...body.slice(1).map((l) => `> ${l}`), "> ```"] : []), ""].join("\n");
+  return [
+    `## ${title} for tenant \`${tenant}\``,
+    "",
+    "> [!CAUTION]",
+    `> **The ${title.toLowerCase()} failed:** ${body[0]}`,
+    ...(body.length > 1 ? [">", "> ```text", ...body.slice(1).map((l) => `> ${l}`), "> ```"] : []),
+    "",
+  ].join("\n");
 }
 
 export function reviewFilePath(outdir: string, tenant: string): string {

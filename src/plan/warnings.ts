@@ -29,7 +29,10 @@ interface FlowEntry {
   name: string;
 }
 
-export function collectWarnings(changes: readonly PlanResourceChange[], context: Pick<ReviewContext, "tenantFile" | "flows">): ReviewWarning[] {
+export function collectWarnings(
+  changes: readonly PlanResourceChange[],
+  context: Pick<ReviewContext, "tenantFile" | "flows">,
+): ReviewWarning[] {
   const warnings: ReviewWarning[] = [];
   const unboundIds = unboundActionIds(changes);
   for (const rc of changes) {
@@ -56,7 +59,12 @@ export function collectWarnings(changes: readonly PlanResourceChange[], context:
             `Replaces Action ${name} (\`${rc.address}\`): it is deleted and created again with a new id${because(rc)}; its bindings are re-created and its version history is lost.`,
           );
         }
-        if ((kind === "update" || kind === "replace") && typeof before.runtime === "string" && typeof after.runtime === "string" && before.runtime !== after.runtime) {
+        if (
+          (kind === "update" || kind === "replace") &&
+          typeof before.runtime === "string" &&
+          typeof after.runtime === "string" &&
+          before.runtime !== after.runtime
+        ) {
           add(
             "runtime-changed",
             `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
@@ -66,7 +74,8 @@ export function collectWarnings(changes: readonly PlanResourceChange[], context:
       }
       case "auth0_trigger_action": {
         const name = quote(before.display_name ?? after.display_name);
-        if (kind === "delete") add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
+        if (kind === "delete")
+          add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
         if (kind === "replace") {
           add(
             "binding-recreated",
@@ -95,7 +104,10 @@ function flowWarnings(
   const flow = trigger(after.trigger ? after : before);
   const declaredActions = context.flows.find((f) => f.trigger === flow)?.actions ?? [];
   if (kind === "delete") {
-    add("binding-removed", `Deletes the authoritative ${flow} flow (\`${rc.address}\`): every Action bound to ${flow} is unbound, including bindings made outside this repository.`);
+    add(
+      "binding-removed",
+      `Deletes the authoritative ${flow} flow (\`${rc.address}\`): every Action bound to ${flow} is unbound, including bindings made outside this repository.`,
+    );
     return out;
   }
   if (kind !== "create" && kind !== "update" && kind !== "replace") return out;
@@ -115,7 +127,9 @@ function flowWarnings(
     add(
       undeclared.length > 0 ? "undeclared-bindings-removed" : "binding-removed",
       `Removes ${flow} binding${removed.length > 1 ? "s" : ""} ${names}: logins stop running ${removed.length > 1 ? "those Actions" : "that Action"}.` +
-        (undeclared.length > 0 ? ` Not declared in ${context.tenantFile}: ${undeclared.map((r) => `"${r.name}"`).join(", ")} (bound outside this repository).` : ""),
+        (undeclared.length > 0
+          ? ` Not declared in ${context.tenantFile}: ${undeclared.map((r) => `"${r.name}"`).join(", ")} (bound outside this repository).`
+          : ""),
     );
   }
   const kept = old.filter((o) => next.some((n) => sameEntry(o, n)));
@@ -136,7 +150,8 @@ function unboundActionIds(changes: readonly PlanResourceChange[]): Set<string> {
   for (const rc of changes) {
     const kind = changeKind(rc.change.actions);
     const before = (rc.change.before ?? {}) as Values;
-    if (rc.type === "auth0_trigger_action" && (kind === "delete" || kind === "replace") && typeof before.action_id === "string") ids.add(before.action_id);
+    if (rc.type === "auth0_trigger_action" && (kind === "delete" || kind === "replace") && typeof before.action_id === "string")
+      ids.add(before.action_id);
     if (rc.type === "auth0_trigger_actions") {
       const next = flowEntries(((rc.change.after ?? {}) as Values).actions);
       for (const entry of flowEntries(before.actions)) if (entry.id && !next.some((n) => n.id === entry.id)) ids.add(entry.id);

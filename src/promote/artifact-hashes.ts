@@ -44,7 +44,8 @@ export function readArtifactCodeHashes(stackDir: string): Record<string, string>
 
 export function artifactCodeHashes(json: StackJson, file: string): Record<string, string> {
   const value = json.output?.[CODE_HASH_OUTPUT]?.value;
-  if (!value || typeof value !== "object") throw new ArtifactError(`${file}: no "${CODE_HASH_OUTPUT}" output; synthesize with this repository's TenantStack`);
+  if (!value || typeof value !== "object")
+    throw new ArtifactError(`${file}: no "${CODE_HASH_OUTPUT}" output; synthesize with this repository's TenantStack`);
   const hashes: Record<string, string> = {};
   for (const [action, expression] of Object.entries(flattenByTrigger(value))) {
     if (typeof expression === "string" && /^[0-9a-f]{64}$/.test(expression)) {
@@ -53,7 +54,8 @@ export function artifactCodeHashes(json: StackJson, file: string): Record<string
     }
     const ref = typeof expression === "string" ? /^\$\{sha256\(auth0_action\.([A-Za-z0-9_-]+)\.code\)\}$/.exec(expression) : null;
     const code = ref ? json.resource?.auth0_action?.[ref[1]]?.code : undefined;
-    if (typeof code !== "string") throw new ArtifactError(`${file}: output ${CODE_HASH_OUTPUT}["${action}"] does not name an auth0_action's code`);
+    if (typeof code !== "string")
+      throw new ArtifactError(`${file}: output ${CODE_HASH_OUTPUT}["${action}"] does not name an auth0_action's code`);
     hashes[action] = createHash("sha256").update(unescapeTerraformTemplate(code)).digest("hex");
   }
   return hashes;

@@ -26,7 +26,12 @@ export interface DeployTarget {
   expectedHashes: Readonly<Record<string, string>>;
 }
 
-export type DeployStep = (target: DeployTarget, env: NodeJS.ProcessEnv, options: PromoteOptions, log: (line: string) => void) => Promise<DeployOutcome>;
+export type DeployStep = (
+  target: DeployTarget,
+  env: NodeJS.ProcessEnv,
+  options: PromoteOptions,
+  log: (line: string) => void,
+) => Promise<DeployOutcome>;
 
 export interface PromoteOptions {
   from: string;
@@ -109,30 +114,44 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
   // job holds both tenants' credentials, else the same AUTH0_*).
   const fromEnv = fromTenantEnv(env);
   const fromRun: PreparedRun = { env: terraformEnvironment, outdir: stacksRoot, tenants: [] };
-  const fromPrepared: PreparedTenant = { tenant: from, tenantFile: from.file, stackDir: join(stacksRoot, "stacks", from.name), declaredFlows: [] };
+  const fromPrepared: PreparedTenant = {
+    tenant: from,
+    tenantFile: from.file,
+    stackDir: join(stacksRoot, "stacks", from.name),
+    declaredFlows: [],
+  };
   let fromVerify: VerifyResult;
   try {
     const fromOptions = { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) };
     const stateIds = await stateActionIds(fromPrepared, fromRun, fromOptions);
     if (Object.keys(stateIds).length === 0) {
-      return refuse(`refusing to promote ${from.name} → ${to.name}:\n  - "${from.name}" has no recorded deployment (its state records no Action): deploy this commit to "${from.name}" first (npm run deploy -- ${from.name})`);
+      return refuse(
+        `refusing to promote ${from.name} → ${to.name}:\n  - "${from.name}" has no recorded deployment (its state records no Action): deploy this commit to "${from.name}" first (npm run deploy -- ${from.name})`,
+      );
     }
     log(`reading what ${from.name} runs (Management API: deployed versions, drafts, bindings)`);
     fromVerify = await verifyOnce(fromPrepared, fromRun, fromOptions, undefined, stateIds);
   } catch (error) {
-    if (error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError) return refuse(`cannot read what ${from.name} runs: ${error.message}`);
+    if (error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)
+      return refuse(`cannot read what ${from.name} runs: ${error.message}`);
     throw error;
   }
 
   const decision = checkPromotion({ from, to, artifact, fromVerify });
-  if (!decision.allowed) return refuse(`refusing to promote ${from.name} → ${to.name}:\n${decision.reasons.map((r) => `  - ${r}`).join("\n")}`);
+  if (!decision.allowed)
+    return refuse(`refusing to promote ${from.name} → ${to.name}:\n${decision.reasons.map((r) => `  - ${r}`).join("\n")}`);
 
   const hashes = Object.entries(artifact)
     .map(([address, hash]) => `${address} ${hash.slice(0, 12)}`)
     .join(", ");
   log(`gate passed: ${from.name} runs the same code (${hashes}); deploying ${to.name}`);
   const toPrepared: PreparedTenant = { tenant: to, tenantFile: to.file, stackDir: join(stacksRoot, "stacks", to.name), declaredFlows: [] };
-  const deployed = await (options.deploy ?? defaultDeploy)({ prepared: toPrepared, run: { env: terraformEnvironment, outdir: stacksRoot, tenants: [toPrepared] }, expectedHashes: artifact }, env, options, log);
+  const deployed = await (options.deploy ?? defaultDeploy)(
+    { prepared: toPrepared, run: { env: terraformEnvironment, outdir: stacksRoot, tenants: [toPrepared] }, expectedHashes: artifact },
+    env,
+    options,
+    log,
+  );
   if (deployed.exitCode !== 0) return refuse(`deploying ${to.name} did not converge:\n${deployed.error ?? deployed.markdown}`);
   return { exitCode: 0, message: `promoted ${from.name} → ${to.name}: ${hashes}` };
 }
@@ -147,4 +166,9 @@ export function fromTenantEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** The real deploy of `to`: apply, verify, repair (npm run deploy's flow). */
 const defaultDeploy: DeployStep = (target, env, options, log) =>
-  deployPrepared(target.prepared, target.run, { env, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) });
+  deployPrepared(target.prepared, target.run, {
+    env,
+    localStateDir: options.localStateDir,
+    log,
+    ...(options.api ? { api: options.api } : {}),
+  });

@@ -21,8 +21,10 @@ export interface GateInput {
 }
 
 export function orderProblem(from: string, to: Pick<Tenant, "name" | "file" | "promotes_from">): string | undefined {
-  if (to.promotes_from === undefined) return `${to.file} declares no promotes_from: "${to.name}" is not promoted from another tenant (deploy it directly)`;
-  if (to.promotes_from !== from) return `${to.file} declares promotes_from: ${to.promotes_from}; "${to.name}" only receives code that runs in "${to.promotes_from}" (npm run promote -- ${to.promotes_from} ${to.name})`;
+  if (to.promotes_from === undefined)
+    return `${to.file} declares no promotes_from: "${to.name}" is not promoted from another tenant (deploy it directly)`;
+  if (to.promotes_from !== from)
+    return `${to.file} declares promotes_from: ${to.promotes_from}; "${to.name}" only receives code that runs in "${to.promotes_from}" (npm run promote -- ${to.promotes_from} ${to.name})`;
   return undefined;
 }
 
@@ -34,9 +36,12 @@ export function checkPromotion(input: GateInput): GateDecision {
   const deployedInFrom = new Map(input.fromVerify.actions.map((a) => [a.address, a.deployedSha256]));
   for (const [address, hash] of Object.entries(input.artifact).sort(([a], [b]) => a.localeCompare(b))) {
     const deployed = deployedInFrom.get(address);
-    if (deployed === undefined) reasons.push(`${address} is not deployed in "${from}"; it must run there before "${input.to.name}" gets it`);
+    if (deployed === undefined)
+      reasons.push(`${address} is not deployed in "${from}"; it must run there before "${input.to.name}" gets it`);
     else if (deployed !== hash) {
-      reasons.push(`${address}: the code to deploy (sha256 ${hash.slice(0, 12)}) is not the code "${from}" runs (sha256 ${deployed.slice(0, 12)}); deploy this commit to "${from}" first`);
+      reasons.push(
+        `${address}: the code to deploy (sha256 ${hash.slice(0, 12)}) is not the code "${from}" runs (sha256 ${deployed.slice(0, 12)}); deploy this commit to "${from}" first`,
+      );
     }
   }
   if (Object.keys(input.artifact).length === 0) reasons.push("the artifact deploys no Action: nothing to compare");

@@ -4,7 +4,17 @@
  * one binding per flow (append: auth0_trigger_action per Action; authoritative: auth0_trigger_actions). Credentials are never part of the stack: the provider reads AUTH0_CLIENT_ID /
  * AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) from the environment at plan/apply time.
  */
-import { CloudBackend, PgBackend, type PgBackendConfig, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import {
+  CloudBackend,
+  PgBackend,
+  type PgBackendConfig,
+  Fn,
+  LocalBackend,
+  NamedCloudWorkspace,
+  S3Backend,
+  TerraformOutput,
+  TerraformStack,
+} from "cdktf";
 import { Construct } from "constructs";
 import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
@@ -32,7 +42,11 @@ export class TenantStack extends TerraformStack {
   /** Every Action of the tenant: flows in trigger-table order, each in flow order. */
   readonly actions: readonly Auth0Action[];
   /** The Actions of each declared flow, in flow order. */
-  readonly flows: ReadonlyArray<{ readonly trigger: TriggerId; readonly mode: FlowConfig["mode"]; readonly actions: readonly Auth0Action[] }>;
+  readonly flows: ReadonlyArray<{
+    readonly trigger: TriggerId;
+    readonly mode: FlowConfig["mode"];
+    readonly actions: readonly Auth0Action[];
+  }>;
 
   constructor(
     scope: Construct,
@@ -56,7 +70,9 @@ export class TenantStack extends TerraformStack {
     new TerraformOutput(this, CODE_HASH_OUTPUT, {
       description: "sha256 of each Action's code as Terraform sends it, by trigger and handler: what promotion compares",
       // Computed by Terraform from the resource's own attribute, so state records what was deployed.
-      value: Object.fromEntries(this.flows.map((f) => [f.trigger, Object.fromEntries(f.actions.map((a) => [a.handler, Fn.sha256(a.action.code)]))])),
+      value: Object.fromEntries(
+        this.flows.map((f) => [f.trigger, Object.fromEntries(f.actions.map((a) => [a.handler, Fn.sha256(a.action.code)]))]),
+      ),
     });
   }
 }

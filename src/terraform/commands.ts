@@ -32,7 +32,11 @@ export async function terraformInit(dir: string, env: NodeJS.ProcessEnv): Promis
 export async function savedPlan(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<SavedPlan> {
   const planFile = join(dir, ".review.tfplan");
   try {
-    const plan = await terraformStep(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock-timeout=60s", `-out=${planFile}`, ...args], env);
+    const plan = await terraformStep(
+      dir,
+      ["plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock-timeout=60s", `-out=${planFile}`, ...args],
+      env,
+    );
     if (plan.code !== 0 && plan.code !== 2) throw new TerraformError(explainFailure("terraform plan", plan, env));
     const show = await terraformStep(dir, ["show", "-json", "-no-color", planFile], env);
     if (show.code !== 0) throw new TerraformError(explainFailure("terraform show", show, env));
@@ -98,7 +102,9 @@ export interface StateResource {
 export async function terraformStateResources(dir: string, env: NodeJS.ProcessEnv): Promise<StateResource[]> {
   const result = await terraformStep(dir, ["show", "-json", "-no-color"], env);
   if (result.code !== 0) throw new TerraformError(explainFailure("terraform show", result, env), ["show"], result);
-  let state: { values?: { root_module?: { resources?: Array<{ address?: string; type?: string; mode?: string; values?: Record<string, unknown> }> } } };
+  let state: {
+    values?: { root_module?: { resources?: Array<{ address?: string; type?: string; mode?: string; values?: Record<string, unknown> }> } };
+  };
   try {
     state = JSON.parse(result.stdout || "{}") as typeof state;
   } catch {
@@ -123,25 +129,40 @@ const HINTS: Array<[RegExp, (match: RegExpMatchArray) => string]> = [
     /registry\.terraform\.io\/auth0\/auth0[\s\S]*(could not|Failed to|no available|not available|Failed to query)|(Failed to query available provider packages|Failed to install provider|Incompatible provider version)/,
     () => 'the auth0 provider is missing from the local provider mirror: run "npm run provider:mirror" (builds it with Go), then retry',
   ],
-  [/input variable "([A-Za-z0-9_]+)" is not set|No value for required variable[\s\S]*?variable "([A-Za-z0-9_]+)"/, (m) => `an Action secret has no value: set TF_VAR_${m[1] ?? m[2]} in the environment`],
+  [
+    /input variable "([A-Za-z0-9_]+)" is not set|No value for required variable[\s\S]*?variable "([A-Za-z0-9_]+)"/,
+    (m) => `an Action secret has no value: set TF_VAR_${m[1] ?? m[2]} in the environment`,
+  ],
   [
     /No valid credential sources|NoCredentialProviders|failed to refresh cached credentials|InvalidAccessKeyId|ExpiredToken|AccessDenied|S3 bucket .* does not exist/,
-    () => "cannot read the tenant's S3 state: provide AWS credentials with access to the state bucket (or plan against local state with --local-state <dir>)",
+    () =>
+      "cannot read the tenant's S3 state: provide AWS credentials with access to the state bucket (or plan against local state with --local-state <dir>)",
   ],
   [
     /dial tcp [^:]+:\d+: connect: connection refused|no such host|i\/o timeout|x509: certificate/,
-    () => "cannot reach the tenant's Management API (the plan refreshes what the state records): check the tenant file's domain, the network, or start the local tenant (npm run local-tenant)",
+    () =>
+      "cannot reach the tenant's Management API (the plan refreshes what the state records): check the tenant file's domain, the network, or start the local tenant (npm run local-tenant)",
   ],
-  [/(401|403)[^\n]*(Unauthorized|Forbidden)|access_denied|Unauthorized/, () => "Auth0 rejected the credentials: check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET and the application's Management API grants"],
+  [
+    /(401|403)[^\n]*(Unauthorized|Forbidden)|access_denied|Unauthorized/,
+    () => "Auth0 rejected the credentials: check AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET and the application's Management API grants",
+  ],
 ];
 
 /** One sentence on what to do, then the tail of Terraform's error output, redacted. */
-export function explainFailure(step: string, result: Pick<TerraformResult, "code" | "stdout" | "stderr">, env: NodeJS.ProcessEnv, stackDir?: string): string {
+export function explainFailure(
+  step: string,
+  result: Pick<TerraformResult, "code" | "stdout" | "stderr">,
+  env: NodeJS.ProcessEnv,
+  stackDir?: string,
+): string {
   const output = `${result.stderr}\n${result.stdout}`;
-  const hint = lockHint(output, stackDir) ?? HINTS.map(([pattern, say]) => {
-    const m = output.match(pattern);
-    return m ? say(m) : undefined;
-  }).find((h) => h !== undefined);
+  const hint =
+    lockHint(output, stackDir) ??
+    HINTS.map(([pattern, say]) => {
+      const m = output.match(pattern);
+      return m ? say(m) : undefined;
+    }).find((h) => h !== undefined);
   const errorText = terraformErrorText(result.stderr || result.stdout);
   return redactSecrets(`${hint ?? `${step} failed (exit ${result.code})`}${errorText ? `\n${errorText}` : ""}`, env);
 }

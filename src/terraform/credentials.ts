@@ -38,7 +38,9 @@ const MIN_SECRET_LENGTH = 6;
 /** Values in `env` that must never be shown: credentials and every TF_VAR_ (Action secret values). */
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => value !== undefined && value.length >= MIN_SECRET_LENGTH && (name.startsWith("TF_VAR_") || SECRET_NAME.test(name)))
+    .filter(
+      ([name, value]) => value !== undefined && value.length >= MIN_SECRET_LENGTH && (name.startsWith("TF_VAR_") || SECRET_NAME.test(name)),
+    )
     .map(([, value]) => value as string)
     .sort((a, b) => b.length - a.length);
 }

@@ -82,7 +82,10 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   const names = all.map((t) => t.name);
   const unknown = requested.filter((n) => !names.includes(n));
   if (unknown.length > 0) {
-    throw new RunSetupError(`no tenant named ${unknown.map((n) => `"${n}"`).join(", ")}; tenants are: ${names.join(", ")} (one file per tenant in ${basename(tenantsDir)}/)`, requested);
+    throw new RunSetupError(
+      `no tenant named ${unknown.map((n) => `"${n}"`).join(", ")}; tenants are: ${names.join(", ")} (one file per tenant in ${basename(tenantsDir)}/)`,
+      requested,
+    );
   }
   const selected = options.selection === "all" ? all : all.filter((t) => requested.includes(t.name));
   if (selected.length === 0) throw new RunSetupError("no tenant selected: name one (e.g. dev) or pass --all");
@@ -99,7 +102,10 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   }
   const missingVars = selected.flatMap((t) => missingSecretVariables(t, env).map((v) => `${displayFile(tenantsDir, t)}: ${v}`));
   if (missingVars.length > 0) {
-    throw new RunSetupError(`Action secrets without a value; set these environment variables:\n${missingVars.map((m) => `  ${m}`).join("\n")}`, requested);
+    throw new RunSetupError(
+      `Action secrets without a value; set these environment variables:\n${missingVars.map((m) => `  ${m}`).join("\n")}`,
+      requested,
+    );
   }
   let terraformEnvironment: NodeJS.ProcessEnv;
   try {
@@ -112,12 +118,18 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   if (options.artifactDir) {
     const artifactDir = options.artifactDir;
     const missing = selected.filter((t) => !existsSync(join(artifactDir, "stacks", t.name, "cdk.tf.json")));
-    if (missing.length > 0) throw new RunSetupError(`the artifact ${artifactDir} has no stack for ${missing.map((t) => t.name).join(", ")}`, requested);
+    if (missing.length > 0)
+      throw new RunSetupError(`the artifact ${artifactDir} has no stack for ${missing.map((t) => t.name).join(", ")}`, requested);
     options.log?.(`using the synthesized artifact in ${artifactDir}`);
     return {
       env: terraformEnvironment,
       outdir: artifactDir,
-      tenants: selected.map((tenant) => ({ tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: join(artifactDir, "stacks", tenant.name), declaredFlows: artifactFlows(join(artifactDir, "stacks", tenant.name)) })),
+      tenants: selected.map((tenant) => ({
+        tenant,
+        tenantFile: displayFile(tenantsDir, tenant),
+        stackDir: join(artifactDir, "stacks", tenant.name),
+        declaredFlows: artifactFlows(join(artifactDir, "stacks", tenant.name)),
+      })),
     };
   }
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
@@ -133,7 +145,12 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     outdir,
     tenants: selected.map((tenant) => {
       const stack = byName.get(tenant.name)!;
-      return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir: stack.dir, declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })) };
+      return {
+        tenant,
+        tenantFile: displayFile(tenantsDir, tenant),
+        stackDir: stack.dir,
+        declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })),
+      };
     }),
   };
 }
@@ -143,7 +160,11 @@ function artifactFlows(stackDir: string): DeclaredFlow[] {
   try {
     const stack = readDeclaredStack(stackDir);
     const nameOf = new Map(stack.actions.map((a) => [a.address, a.name]));
-    return stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.order.map((address) => nameOf.get(address) ?? address) }));
+    return stack.flows.map((f) => ({
+      trigger: f.trigger,
+      mode: f.mode,
+      actions: f.order.map((address) => nameOf.get(address) ?? address),
+    }));
   } catch (error) {
     if (error instanceof ArtifactReadError) return [];
     throw error;

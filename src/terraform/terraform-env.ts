@@ -22,7 +22,9 @@ export function ensureProviderMirror(): void {
   if (existsSync(MIRROR_CLI_CONFIG)) return;
   const built = spawnSync("bash", [MIRROR_SCRIPT], { stdio: ["ignore", process.stderr, process.stderr] });
   if (built.error || built.status !== 0 || !existsSync(MIRROR_CLI_CONFIG)) {
-    throw new TerraformError(`provider mirror missing and building it failed (${built.error?.message ?? `exit ${built.status}`}); run "npm run provider:mirror" and read its output`);
+    throw new TerraformError(
+      `provider mirror missing and building it failed (${built.error?.message ?? `exit ${built.status}`}); run "npm run provider:mirror" and read its output`,
+    );
   }
 }
 
@@ -77,10 +79,16 @@ export function runTerraform(dir: string, args: readonly string[], options: RunO
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
-    const lines = (chunk: string) => chunk.split("\n").filter((l) => l.trim() !== "").forEach((l) => options.onLine?.(l));
+    const lines = (chunk: string) =>
+      chunk
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .forEach((l) => options.onLine?.(l));
     child.stdout.setEncoding("utf8").on("data", (d: string) => ((stdout += d), lines(d)));
     child.stderr.setEncoding("utf8").on("data", (d: string) => ((stderr += d), lines(d)));
-    child.on("error", (e) => reject(new TerraformError(`cannot run terraform (${e.message}); install Terraform >= 1.11 and put it on PATH`, args)));
+    child.on("error", (e) =>
+      reject(new TerraformError(`cannot run terraform (${e.message}); install Terraform >= 1.11 and put it on PATH`, args)),
+    );
     child.on("close", (code, signal) => resolvePromise({ code: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) }));
   });
 }

@@ -85,12 +85,30 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     const managed = stateId === undefined ? undefined : sameName.find((a) => a.id === stateId);
     for (const other of sameName.filter((a) => a.id !== stateId)) findings.push(orphan(action, other, stateId !== undefined, ctx, truth));
     if (stateId === undefined) {
-      if (sameName.length === 0) findings.push({ kind: "missing", address: action.address, message: `no Action named "${action.name}" in the tenant, and the state records none`, fix: deploy });
-      else findings.push({ kind: "not-in-state", address: action.address, message: `the state records no ${action.address}, but the tenant has ${sameName.length} Action(s) named "${action.name}" (listed as orphans)`, fix: deploy });
+      if (sameName.length === 0)
+        findings.push({
+          kind: "missing",
+          address: action.address,
+          message: `no Action named "${action.name}" in the tenant, and the state records none`,
+          fix: deploy,
+        });
+      else
+        findings.push({
+          kind: "not-in-state",
+          address: action.address,
+          message: `the state records no ${action.address}, but the tenant has ${sameName.length} Action(s) named "${action.name}" (listed as orphans)`,
+          fix: deploy,
+        });
       continue;
     }
     if (!managed) {
-      findings.push({ kind: "missing", address: action.address, actionId: stateId, message: `the state records ${action.address} as Action ${stateId}, but the tenant has no Action "${action.name}" with that id (deleted or renamed outside this repository)`, fix: deploy });
+      findings.push({
+        kind: "missing",
+        address: action.address,
+        actionId: stateId,
+        message: `the state records ${action.address} as Action ${stateId}, but the tenant has no Action "${action.name}" with that id (deleted or renamed outside this repository)`,
+        fix: deploy,
+      });
       continue;
     }
     managedIds.set(action.address, managed.id);
@@ -99,7 +117,8 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     checkVersions(action, managed, status, findings, deploy);
   }
 
-  for (const flow of declared.flows) checkBindings(flow, truth.bindings[flow.trigger] ?? [], managedIds, declared.actions, statuses, findings, deploy);
+  for (const flow of declared.flows)
+    checkBindings(flow, truth.bindings[flow.trigger] ?? [], managedIds, declared.actions, statuses, findings, deploy);
 
   return { tenant: ctx.tenant, actions: statuses, findings, exitCode: findings.length > 0 ? 2 : 0 };
 }
@@ -110,11 +129,18 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
   const draft = managed.code ?? managed.current_version?.code;
   status.deployedSha256 = deployed === undefined ? undefined : sha256(deployed);
   const draftSha = draft === undefined ? undefined : sha256(draft);
-  const undeployed = managed.all_changes_deployed === false || (draftSha !== undefined && status.deployedSha256 !== undefined && draftSha !== status.deployedSha256);
+  const undeployed =
+    managed.all_changes_deployed === false ||
+    (draftSha !== undefined && status.deployedSha256 !== undefined && draftSha !== status.deployedSha256);
   if (undeployed) status.draftSha256 = draftSha;
   const base = { address: action.address, actionId: managed.id };
   if (deployed === undefined) {
-    findings.push({ ...base, kind: "never-deployed", message: `"${action.name}" has no deployed version: logins do not run it`, fix: deploy });
+    findings.push({
+      ...base,
+      kind: "never-deployed",
+      message: `"${action.name}" has no deployed version: logins do not run it`,
+      fix: deploy,
+    });
   } else if (status.deployedSha256 !== action.sha256) {
     findings.push({
       ...base,
@@ -137,7 +163,10 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
     findings.push({
       ...base,
       kind: "build",
-      message: build === "failed" ? `"${action.name}": the build of the latest draft failed (status: failed)` : `"${action.name}": the latest draft is not built yet (status: ${build})`,
+      message:
+        build === "failed"
+          ? `"${action.name}": the build of the latest draft failed (status: failed)`
+          : `"${action.name}": the latest draft is not built yet (status: ${build})`,
       fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
     });
   }
@@ -162,12 +191,24 @@ function checkBindings(
     const positions = bound.flatMap((b, i) => (b === id ? [i] : []));
     const status = statuses.find((s) => s.address === address);
     if (positions.length === 0) {
-      findings.push({ kind: "unbound", address, actionId: id, message: `"${nameOf(address)}" is not bound to ${flow.trigger}: logins do not run it`, fix: deploy });
+      findings.push({
+        kind: "unbound",
+        address,
+        actionId: id,
+        message: `"${nameOf(address)}" is not bound to ${flow.trigger}: logins do not run it`,
+        fix: deploy,
+      });
       return;
     }
     if (status) status.position = positions[0] + 1;
     if (positions.length > 1) {
-      findings.push({ kind: "duplicate-binding", address, actionId: id, message: `"${nameOf(address)}" is bound ${positions.length} times to ${flow.trigger} (positions ${positions.map((p) => p + 1).join(", ")})`, fix: deploy });
+      findings.push({
+        kind: "duplicate-binding",
+        address,
+        actionId: id,
+        message: `"${nameOf(address)}" is bound ${positions.length} times to ${flow.trigger} (positions ${positions.map((p) => p + 1).join(", ")})`,
+        fix: deploy,
+      });
     }
     const expected = flow.mode === "authoritative" ? positions[0] === declaredIndex : positions[0] > lastPosition;
     if (!expected) {
@@ -195,7 +236,9 @@ function checkBindings(
 }
 
 function orphan(action: DeclaredAction, other: Action, stateKnowsAddress: boolean, ctx: VerifyContext, truth: TenantTruth): Finding {
-  const positions = Object.entries(truth.bindings).flatMap(([trigger, list]) => list.flatMap((b, i) => (b.action.id === other.id ? [`${trigger} position ${i + 1}`] : [])));
+  const positions = Object.entries(truth.bindings).flatMap(([trigger, list]) =>
+    list.flatMap((b, i) => (b.action.id === other.id ? [`${trigger} position ${i + 1}`] : [])),
+  );
   const bound = positions.length > 0 ? `, bound (${positions.join(", ")})` : ", unbound";
   const fix = stateKnowsAddress
     ? `npm run deploy -- ${ctx.tenant} (deletes it), or by hand: DELETE /api/v2/actions/actions/${other.id}?force=true`

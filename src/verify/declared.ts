@@ -61,7 +61,9 @@ export function declaredStack(json: Json): DeclaredStack {
       address: `auth0_action.${id}`,
       name: String(r.name),
       trigger: trigger ?? "post-login",
-      sha256: createHash("sha256").update(unescapeTerraformTemplate(stringOf(r.code ?? ""))).digest("hex"),
+      sha256: createHash("sha256")
+        .update(unescapeTerraformTemplate(stringOf(r.code ?? "")))
+        .digest("hex"),
     };
   });
   const ref = (value: unknown) => {
@@ -83,7 +85,9 @@ export function declaredStack(json: Json): DeclaredStack {
         .filter((d): d is string => d !== undefined && !seen.has(d));
       return deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => depth(d, new Set([...seen, key]))));
     };
-    const ordered = mine.map(([key, r]) => ({ key, depth: depth(key), address: ref(r.action_id) })).sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key));
+    const ordered = mine
+      .map(([key, r]) => ({ key, depth: depth(key), address: ref(r.action_id) }))
+      .sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key));
     flows.push({ trigger, mode: "append", order: ordered.map((o) => o.address).filter((a): a is string => a !== undefined) });
   }
   return { actions, flows };

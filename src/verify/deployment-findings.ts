@@ -17,20 +17,35 @@ const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orpha
 
 export type DeploymentCheck = { findings: Finding[]; markdown: string } | { error: string; markdown: string };
 
-export async function deploymentFindings(prepared: PreparedTenant, run: PreparedRun, options: Omit<VerifyOptions, "selection">): Promise<DeploymentCheck> {
+export async function deploymentFindings(
+  prepared: PreparedTenant,
+  run: PreparedRun,
+  options: Omit<VerifyOptions, "selection">,
+): Promise<DeploymentCheck> {
   try {
     const result = await verifyOnce(prepared, run, options);
     const findings = result.findings.filter((f) => UNSEEN_BY_TERRAFORM.has(f.kind));
     return { findings, markdown: renderSection(findings) };
   } catch (error) {
     if (!(error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)) throw error;
-    return { error: error.message, markdown: `\n### Deployed versions\n\nCould not read the tenant's deployed versions: ${error.message.split("\n")[0]}\n` };
+    return {
+      error: error.message,
+      markdown: `\n### Deployed versions\n\nCould not read the tenant's deployed versions: ${error.message.split("\n")[0]}\n`,
+    };
   }
 }
 
 function renderSection(findings: readonly Finding[]): string {
-  if (findings.length === 0) return "\n### Deployed versions\n\nEvery managed Action's saved code is deployed; no orphan Action shares a declared name.\n";
-  const lines = ["", "### Deployed versions: saved but not deployed, orphans", "", "Terraform does not see these (its provider reads drafts, and only Actions in state):", ""];
-  for (const f of findings) lines.push(`- **${findingTitle(f.kind)}**${f.address ? ` \`${f.address}\`` : ""}: ${f.message}`, `  Fix: \`${f.fix}\``);
+  if (findings.length === 0)
+    return "\n### Deployed versions\n\nEvery managed Action's saved code is deployed; no orphan Action shares a declared name.\n";
+  const lines = [
+    "",
+    "### Deployed versions: saved but not deployed, orphans",
+    "",
+    "Terraform does not see these (its provider reads drafts, and only Actions in state):",
+    "",
+  ];
+  for (const f of findings)
+    lines.push(`- **${findingTitle(f.kind)}**${f.address ? ` \`${f.address}\`` : ""}: ${f.message}`, `  Fix: \`${f.fix}\``);
   return `${lines.join("\n")}\n`;
 }

@@ -9,7 +9,14 @@ import { actionsNamed, bindingsOf } from "../management-api/actions";
 import { connectManagementApi, ManagementApiError, type ManagementApi } from "../management-api/client";
 import { terraformInit, terraformStateResources, TerraformError } from "../terraform/commands";
 import { redactSecrets } from "../terraform/credentials";
-import { combinedExitCode, prepareRun, RunSetupError, type PreparedRun, type PreparedTenant, type TenantRunOptions } from "../terraform/tenant-run";
+import {
+  combinedExitCode,
+  prepareRun,
+  RunSetupError,
+  type PreparedRun,
+  type PreparedTenant,
+  type TenantRunOptions,
+} from "../terraform/tenant-run";
 import { openStackWorkdir } from "../terraform/workdir";
 import { compareTenant, type TenantTruth, type VerifyResult } from "./compare";
 import { ArtifactReadError, readDeclaredStack, type DeclaredStack } from "./declared";
@@ -93,23 +100,37 @@ export function connectTo(prepared: PreparedTenant, options: Omit<VerifyOptions,
 }
 
 /** Resource address -> Action id, as the tenant's state (any backend) records them. */
-export async function stateActionIds(prepared: PreparedTenant, run: PreparedRun, options: Pick<TenantRunOptions, "localStateDir" | "log">): Promise<Record<string, string>> {
+export async function stateActionIds(
+  prepared: PreparedTenant,
+  run: PreparedRun,
+  options: Pick<TenantRunOptions, "localStateDir" | "log">,
+): Promise<Record<string, string>> {
   const workdir = openStackWorkdir(prepared.stackDir, prepared.tenant.name, { localStateDir: options.localStateDir });
   try {
     options.log?.(`${prepared.tenant.name}: reading the state (terraform show)`);
     await terraformInit(workdir.dir, run.env);
     const resources = await terraformStateResources(workdir.dir, run.env);
-    return Object.fromEntries(resources.filter((r) => r.type === "auth0_action" && typeof r.values.id === "string").map((r) => [r.address, r.values.id as string]));
+    return Object.fromEntries(
+      resources.filter((r) => r.type === "auth0_action" && typeof r.values.id === "string").map((r) => [r.address, r.values.id as string]),
+    );
   } finally {
     workdir.dispose();
   }
 }
 
-export async function readTenantTruth(api: ManagementApi, declared: DeclaredStack, stateIds: Readonly<Record<string, string>>): Promise<TenantTruth> {
+export async function readTenantTruth(
+  api: ManagementApi,
+  declared: DeclaredStack,
+  stateIds: Readonly<Record<string, string>>,
+): Promise<TenantTruth> {
   const names = [...new Set(declared.actions.map((a) => a.name))].sort();
   const triggers = [...new Set([...declared.actions.map((a) => a.trigger), ...declared.flows.map((f) => f.trigger)])].sort();
-  const actionsByName: TenantTruth["actionsByName"] = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await actionsNamed(api, n)] as const)));
-  const bindings: TenantTruth["bindings"] = Object.fromEntries(await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)));
+  const actionsByName: TenantTruth["actionsByName"] = Object.fromEntries(
+    await Promise.all(names.map(async (n) => [n, await actionsNamed(api, n)] as const)),
+  );
+  const bindings: TenantTruth["bindings"] = Object.fromEntries(
+    await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
+  );
   return { stateIds, actionsByName, bindings };
 }
 

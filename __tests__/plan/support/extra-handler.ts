@@ -21,7 +21,8 @@ export function bundleModuleWithExtraHandler(): Record<string, unknown> {
   const extra = { code: EXTRA_HANDLER_CODE, sha256: createHash("sha256").update(EXTRA_HANDLER_CODE).digest("hex"), inputs: [] };
   return {
     ...actual,
-    bundlePostLoginHandler: (handler: string, ...rest: unknown[]) => (handler === EXTRA_HANDLER ? extra : actual.bundlePostLoginHandler(handler, ...rest)),
+    bundlePostLoginHandler: (handler: string, ...rest: unknown[]) =>
+      handler === EXTRA_HANDLER ? extra : actual.bundlePostLoginHandler(handler, ...rest),
     bundleActionHandler: (trigger: string, handler: string, ...rest: unknown[]) =>
       handler === EXTRA_HANDLER ? extra : actual.bundleActionHandler(trigger, handler, ...rest),
   };

@@ -40,7 +40,13 @@ function selfSignedCertificate(): { key: string; cert: string } {
   cert.setExtensions([
     { name: "basicConstraints", cA: true },
     { name: "keyUsage", keyCertSign: true, digitalSignature: true, keyEncipherment: true },
-    { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+    {
+      name: "subjectAltName",
+      altNames: [
+        { type: 2, value: "localhost" },
+        { type: 7, ip: "127.0.0.1" },
+      ],
+    },
   ]);
   const key = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   cert.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
@@ -68,7 +74,11 @@ export async function startFakeManagementApi(dir: string, data: FakeTenantData):
       const listed = Object.entries(data.actions)
         .filter(([, a]) => name === null || a.name === name)
         .map(([id, a]) => ({ id, ...a }));
-      return send(200, { actions: page === 0 ? listed : [], ...(page === 0 && listed.length > 0 ? { total: listed.length } : { page }), per_page: 100 });
+      return send(200, {
+        actions: page === 0 ? listed : [],
+        ...(page === 0 && listed.length > 0 ? { total: listed.length } : { page }),
+        per_page: 100,
+      });
     }
     if (req.method === "GET" && url.pathname === "/api/v2/actions/triggers/post-login/bindings") {
       const page = Number(url.searchParams.get("page") ?? 0);
@@ -76,7 +86,12 @@ export async function startFakeManagementApi(dir: string, data: FakeTenantData):
       // As the real API pages: `total` on the first page only. (Sending it on every page without
       // start/limit makes the provider's pagination loop forever.)
       return send(200, {
-        bindings: bindings.map((b, i) => ({ id: `bnd_${i}`, trigger_id: "post-login", display_name: b.displayName, action: { id: b.actionId, name: b.displayName } })),
+        bindings: bindings.map((b, i) => ({
+          id: `bnd_${i}`,
+          trigger_id: "post-login",
+          display_name: b.displayName,
+          action: { id: b.actionId, name: b.displayName },
+        })),
         ...(page === 0 ? { total: data.bindings.length } : { page }),
         per_page: 100,
       });

@@ -17,7 +17,9 @@ export interface StateResource {
 
 /** A path in state v4's `sensitive_attributes` notation. */
 function statePath(path: Array<string | number>): unknown[] {
-  return path.map((step) => (typeof step === "number" ? { type: "index", value: { value: step, type: "number" } } : { type: "get_attr", value: step }));
+  return path.map((step) =>
+    typeof step === "number" ? { type: "index", value: { value: step, type: "number" } } : { type: "get_attr", value: step },
+  );
 }
 
 /** An output value as state records it: a string, or an object of them (nested, as action_code_sha256 is). */
@@ -34,9 +36,7 @@ export function writeState(file: string, resources: StateResource[], outputs: Re
     terraform_version: "1.11.4",
     serial: 7,
     lineage: "8a3c1f0e-5d2b-4c47-9e61-0b7f2d9a4c11",
-    outputs: Object.fromEntries(
-      Object.entries(outputs).map(([name, value]) => [name, { value, type: outputType(value) }]),
-    ),
+    outputs: Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, { value, type: outputType(value) }])),
     resources: resources.map((r) => ({
       mode: "managed",
       type: r.type,

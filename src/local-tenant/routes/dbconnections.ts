@@ -25,11 +25,16 @@ export const dbConnectionsRoutes: RouteArea = (app, ctx) => {
     const text = (key: string) => (typeof body[key] === "string" ? body[key] : undefined);
     const email = text("email");
     const password = text("password");
-    if (text("connection") !== DB_CONNECTION) return reply.code(400).send(badRequest("invalid_connection", `connection must be "${DB_CONNECTION}"`));
-    if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) return reply.code(400).send(badRequest("invalid_parameter", "email is required and must be an email address"));
+    if (text("connection") !== DB_CONNECTION)
+      return reply.code(400).send(badRequest("invalid_connection", `connection must be "${DB_CONNECTION}"`));
+    if (!email || !/^[^@\s]+@[^@\s]+$/.test(email))
+      return reply.code(400).send(badRequest("invalid_parameter", "email is required and must be an email address"));
     if (!password) return reply.code(400).send(badRequest("invalid_parameter", "password is required"));
     if (ctx.dbUsers.findByEmail(email)) return reply.code(400).send(badRequest("invalid_signup", "Invalid sign up"));
-    const userMetadata = body.user_metadata && typeof body.user_metadata === "object" && !Array.isArray(body.user_metadata) ? (body.user_metadata as Record<string, unknown>) : {};
+    const userMetadata =
+      body.user_metadata && typeof body.user_metadata === "object" && !Array.isArray(body.user_metadata)
+        ? (body.user_metadata as Record<string, unknown>)
+        : {};
     const profile = Object.fromEntries(PROFILE_FIELDS.flatMap((k) => (text(k) !== undefined ? [[k, text(k)!]] : [])));
     const clientId = text("client_id");
     const client = clientId ? { client_id: clientId, name: clientId === LOCAL_APP.client_id ? LOCAL_APP.name : clientId } : undefined;
@@ -38,8 +43,10 @@ export const dbConnectionsRoutes: RouteArea = (app, ctx) => {
     const preUser: PreUser = { email, ...profile, app_metadata: {}, user_metadata: structuredClone(userMetadata) };
     const pre = await runDeployedFlow(ctx.model, "pre-user-registration", { ...preUserRegistrationEvent(info, client, preUser) });
     for (const line of pre.logs) ctx.log?.(`pre-user-registration: ${line}`);
-    if (pre.denied) return reply.code(400).send({ error: "extensibility_error", error_description: pre.denied.userMessage ?? pre.denied.reason });
-    if (pre.validationError) return reply.code(400).send({ error: pre.validationError.code, error_description: pre.validationError.message });
+    if (pre.denied)
+      return reply.code(400).send({ error: "extensibility_error", error_description: pre.denied.userMessage ?? pre.denied.reason });
+    if (pre.validationError)
+      return reply.code(400).send({ error: pre.validationError.code, error_description: pre.validationError.message });
     if (pre.failure) return reply.code(400).send({ error: "extensibility_error", error_description: pre.failure });
 
     const user = ctx.dbUsers.create(

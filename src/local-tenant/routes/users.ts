@@ -24,7 +24,12 @@ export const usersRoutes: RouteArea = (app, ctx) => {
     const user = find(request.params.id);
     const body = objectBody(request.body);
     const unsupported = Object.keys(body).filter((k) => k !== "password" && k !== "connection");
-    if (unsupported.length > 0) throw new TenantError(400, "invalid_body", `Payload validation error: the local tenant changes only 'password' (not ${unsupported.join(", ")}).`);
+    if (unsupported.length > 0)
+      throw new TenantError(
+        400,
+        "invalid_body",
+        `Payload validation error: the local tenant changes only 'password' (not ${unsupported.join(", ")}).`,
+      );
     if (typeof body.password !== "string" || body.password.length < 8) {
       throw new TenantError(400, "invalid_body", "PasswordStrengthError: Password is too weak (at least 8 characters).");
     }

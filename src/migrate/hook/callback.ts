@@ -40,8 +40,7 @@ function directErrorArgument(node: t.Node | undefined): boolean {
 /** The statement a direct call stands in: `cb(…);` or `return cb(…);`. */
 function callStatement(call: NodePath<t.CallExpression>): NodePath<t.Statement> | undefined {
   const parent = call.parentPath;
-  if (parent?.isExpressionStatement() || (parent?.isReturnStatement() && parent.node.argument === call.node))
-    return parent;
+  if (parent?.isExpressionStatement() || (parent?.isReturnStatement() && parent.node.argument === call.node)) return parent;
   return undefined;
 }
 

@@ -12,7 +12,11 @@ import * as t from "@babel/types";
 import { apiCall, replaceStatement, withRuleFunction } from "../ast";
 import { excerpt, RULE_LINE_COMMENT, type Conversion } from "../conversion";
 
-type Outcome = { kind: "success" } | { kind: "deny"; message: t.Expression } | { kind: "denyIf"; error: t.Expression } | { kind: "unsupported"; reason: string };
+type Outcome =
+  | { kind: "success" }
+  | { kind: "deny"; message: t.Expression }
+  | { kind: "denyIf"; error: t.Expression }
+  | { kind: "unsupported"; reason: string };
 
 export function convertCallbackCalls(file: t.File, callbackName: string | undefined, conv: Conversion): void {
   if (!callbackName) return;
@@ -30,7 +34,11 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
   const call = ref.parentPath;
   const isCall = call?.isCallExpression() && call.node.callee === ref.node;
   if (!isCall) {
-    conv.todo(ref, "CALLBACK", "callback is used as a value; an Action ends by returning (or api.access.deny), so decide the outcome in the handler");
+    conv.todo(
+      ref,
+      "CALLBACK",
+      "callback is used as a value; an Action ends by returning (or api.access.deny), so decide the outcome in the handler",
+    );
     return;
   }
   const callPath = call;
@@ -57,10 +65,13 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
   const isLastOfHandler = statement.parentPath.node === fn.node.body && statement.key === fn.node.body.body.length - 1;
   const followers = Array.isArray(statement.container) ? (statement.container as t.Statement[]).slice((statement.key as number) + 1) : [];
   // `callback(...); return;` already returns right after.
-  const returnsNext = t.isReturnStatement(followers[0]) && !(followers[0]).argument;
+  const returnsNext = t.isReturnStatement(followers[0]) && !followers[0].argument;
   const exit = isLastOfHandler || returnsNext ? [] : [t.returnStatement()];
   if (followers.some((s) => !t.isFunctionDeclaration(s) && !t.isEmptyStatement(s) && !(t.isReturnStatement(s) && !s.argument))) {
-    conv.note(callPath, `statements after ${original} no longer run: the Action returns there (in the Rule they ran after the login was decided)`);
+    conv.note(
+      callPath,
+      `statements after ${original} no longer run: the Action returns there (in the Rule they ran after the login was decided)`,
+    );
   }
 
   switch (outcome.kind) {
@@ -75,17 +86,30 @@ function convertReference(ref: NodePath, fn: NodePath<t.FunctionExpression>, con
     case "denyIf": {
       conv.changed(callPath, `${original} → api.access.deny(message) when the error is set${isLastOfHandler ? "" : "; return"}`);
       const deny = t.expressionStatement(apiCall("access.deny", [errorMessage(outcome.error)]));
-      replaceStatement(statement, knownTruthy(statement, outcome.error) ? [deny, ...exit] : [t.ifStatement(outcome.error, t.blockStatement([deny])), ...exit]);
+      replaceStatement(
+        statement,
+        knownTruthy(statement, outcome.error) ? [deny, ...exit] : [t.ifStatement(outcome.error, t.blockStatement([deny])), ...exit],
+      );
       return;
     }
   }
 }
 
 function classify(first: t.Node | undefined, statement: NodePath): Outcome {
-  if (first === undefined || t.isNullLiteral(first) || t.isIdentifier(first, { name: "undefined" }) || (t.isUnaryExpression(first, { operator: "void" }) && t.isLiteral(first.argument))) {
+  if (
+    first === undefined ||
+    t.isNullLiteral(first) ||
+    t.isIdentifier(first, { name: "undefined" }) ||
+    (t.isUnaryExpression(first, { operator: "void" }) && t.isLiteral(first.argument))
+  ) {
     return { kind: "success" };
   }
-  if (t.isNewExpression(first) && t.isIdentifier(first.callee) && ["UnauthorizedError", "Error"].includes(first.callee.name) && !statement.scope.getBinding(first.callee.name)) {
+  if (
+    t.isNewExpression(first) &&
+    t.isIdentifier(first.callee) &&
+    ["UnauthorizedError", "Error"].includes(first.callee.name) &&
+    !statement.scope.getBinding(first.callee.name)
+  ) {
     const message = first.arguments[0];
     if (message === undefined) return { kind: "deny", message: t.stringLiteral("") };
     if (t.isExpression(message)) return { kind: "deny", message };
@@ -93,7 +117,10 @@ function classify(first: t.Node | undefined, statement: NodePath): Outcome {
   }
   if (t.isStringLiteral(first) || t.isTemplateLiteral(first)) return { kind: "deny", message: first };
   if (isSideEffectFree(first)) return { kind: "denyIf", error: first as t.Expression };
-  return { kind: "unsupported", reason: "callback is called with a computed error; assign it to a variable first, then call callback(thatVariable)" };
+  return {
+    kind: "unsupported",
+    reason: "callback is called with a computed error; assign it to a variable first, then call callback(thatVariable)",
+  };
 }
 
 /**
@@ -110,7 +137,8 @@ function withRuleLine(message: t.Expression, at: NodePath): t.Expression {
 /** Plain names and member reads: safe to evaluate twice (the test and the message). */
 function isSideEffectFree(node: t.Node): boolean {
   if (t.isIdentifier(node)) return true;
-  if (t.isMemberExpression(node) || t.isOptionalMemberExpression(node)) return isSideEffectFree(node.object) && (!node.computed || t.isLiteral(node.property));
+  if (t.isMemberExpression(node) || t.isOptionalMemberExpression(node))
+    return isSideEffectFree(node.object) && (!node.computed || t.isLiteral(node.property));
   return false;
 }
 

@@ -30,7 +30,11 @@ function convertContextReference(path: NodePath<t.Identifier>, conv: Conversion)
   const chain = memberChain(path);
   const [field] = chain.props;
   if (field === undefined) {
-    conv.todo(chain.dynamic ?? path, "CONTEXT", "the Rule's context object as a whole has no Action equivalent; pass event (or the fields needed) instead");
+    conv.todo(
+      chain.dynamic ?? path,
+      "CONTEXT",
+      "the Rule's context object as a whole has no Action equivalent; pass event (or the fields needed) instead",
+    );
     return;
   }
   if (field === "idToken" || field === "accessToken") return convertToken(field, chain, path, conv);
@@ -40,7 +44,11 @@ function convertContextReference(path: NodePath<t.Identifier>, conv: Conversion)
   if (mapped) {
     const target = chain.paths[mapped.length - 1];
     if (field === "protocol" && comparesWithRedirectCallback(target)) {
-      conv.todo(target, "REDIRECT", "a redirect-callback check that is not a top-level `if (context.protocol === 'redirect-callback')` of the Rule; move the code after the redirect into exports.onContinuePostLogin");
+      conv.todo(
+        target,
+        "REDIRECT",
+        "a redirect-callback check that is not a top-level `if (context.protocol === 'redirect-callback')` of the Rule; move the code after the redirect into exports.onContinuePostLogin",
+      );
       return;
     }
     let replacement: t.Expression = eventPath(pathSegments(mapped.mapping.action));
@@ -59,7 +67,10 @@ function convertContextReference(path: NodePath<t.Identifier>, conv: Conversion)
     const container = contextObjectFor(chain.props.slice(0, length));
     const target = chain.paths[length - 1];
     if (container && isTruthinessTest(target)) {
-      conv.changed(target, `context.${chain.props.slice(0, length).join(".")} (tested for presence) → event.${container.replace(/\?/g, "")}`);
+      conv.changed(
+        target,
+        `context.${chain.props.slice(0, length).join(".")} (tested for presence) → event.${container.replace(/\?/g, "")}`,
+      );
       target.replaceWith(eventPath(pathSegments(container)));
       target.skip();
       return;
@@ -97,8 +108,16 @@ function convertToken(token: "idToken" | "accessToken", chain: ReturnType<typeof
   }
   if (token === "accessToken" && chain.props[1] === "scope") return convertScopes(claim, conv);
   const assignment = claim.parentPath;
-  if (!assignment?.isAssignmentExpression({ operator: "=" }) || assignment.node.left !== claim.node || !assignment.parentPath.isExpressionStatement()) {
-    conv.todo(claim, marker, `only \`context.${token}[name] = value\` as a statement converts (to api.${token}.setCustomClaim); reading a claim back or changing part of one has no Action equivalent`);
+  if (
+    !assignment?.isAssignmentExpression({ operator: "=" }) ||
+    assignment.node.left !== claim.node ||
+    !assignment.parentPath.isExpressionStatement()
+  ) {
+    conv.todo(
+      claim,
+      marker,
+      `only \`context.${token}[name] = value\` as a statement converts (to api.${token}.setCustomClaim); reading a claim back or changing part of one has no Action equivalent`,
+    );
     return;
   }
   conv.changed(assignment, `${excerpt(claim.node)} = … → api.${token}.setCustomClaim(…)`);
@@ -111,7 +130,11 @@ function convertToken(token: "idToken" | "accessToken", chain: ReturnType<typeof
  */
 function convertScopes(scope: NodePath, conv: Conversion): void {
   const assignment = scope.parentPath;
-  if (!assignment?.isAssignmentExpression({ operator: "=" }) || assignment.node.left !== scope.node || !assignment.parentPath.isExpressionStatement()) {
+  if (
+    !assignment?.isAssignmentExpression({ operator: "=" }) ||
+    assignment.node.left !== scope.node ||
+    !assignment.parentPath.isExpressionStatement()
+  ) {
     conv.todo(
       scope,
       "SCOPES",
@@ -127,9 +150,15 @@ function convertScopes(scope: NodePath, conv: Conversion): void {
     t.forOfStatement(
       t.variableDeclaration("const", [t.variableDeclarator(t.cloneNode(item))]),
       over,
-      t.ifStatement(t.unaryExpression("!", t.callExpression(t.memberExpression(unless, t.identifier("includes")), [t.cloneNode(item)])), t.expressionStatement(apiCall(call, [t.cloneNode(item)]))),
+      t.ifStatement(
+        t.unaryExpression("!", t.callExpression(t.memberExpression(unless, t.identifier("includes")), [t.cloneNode(item)])),
+        t.expressionStatement(apiCall(call, [t.cloneNode(item)])),
+      ),
     );
-  conv.changed(assignment, "context.accessToken.scope = … → api.accessToken.removeScope/addScope for the difference with the requested scopes");
+  conv.changed(
+    assignment,
+    "context.accessToken.scope = … → api.accessToken.removeScope/addScope for the difference with the requested scopes",
+  );
   replaceStatement(assignment.parentPath, [
     t.variableDeclaration("const", [t.variableDeclarator(granted, t.callExpression(t.identifier("scopeList"), [assignment.node.right]))]),
     loop(requested(), t.cloneNode(granted), "accessToken.removeScope"),
@@ -138,12 +167,25 @@ function convertScopes(scope: NodePath, conv: Conversion): void {
 }
 
 /** `context.multifactor = {…}`, `context.redirect = {…}`, `context.primaryUser = id`. */
-function convertLoginSetting(field: "multifactor" | "redirect" | "primaryUser", chain: ReturnType<typeof memberChain>, conv: Conversion): void {
+function convertLoginSetting(
+  field: "multifactor" | "redirect" | "primaryUser",
+  chain: ReturnType<typeof memberChain>,
+  conv: Conversion,
+): void {
   const member = chain.paths[0];
   const assignment = member.parentPath;
   const marker = field === "multifactor" ? "MULTIFACTOR" : field === "redirect" ? "REDIRECT" : "PRIMARY_USER";
-  if (chain.props.length > 1 || !assignment?.isAssignmentExpression({ operator: "=" }) || assignment.node.left !== member.node || !assignment.parentPath.isExpressionStatement()) {
-    conv.todo(member, marker, `only assigning context.${field} as a statement converts; reading or changing it in place has no Action equivalent`);
+  if (
+    chain.props.length > 1 ||
+    !assignment?.isAssignmentExpression({ operator: "=" }) ||
+    assignment.node.left !== member.node ||
+    !assignment.parentPath.isExpressionStatement()
+  ) {
+    conv.todo(
+      member,
+      marker,
+      `only assigning context.${field} as a statement converts; reading or changing it in place has no Action equivalent`,
+    );
     return;
   }
   const value = assignment.node.right;
@@ -161,7 +203,13 @@ function convertLoginSetting(field: "multifactor" | "redirect" | "primaryUser", 
   if (field === "multifactor") {
     const unknown = Object.keys(props).filter((k) => k !== "provider" && k !== "allowRememberBrowser" && !MFA_PROVIDER_OPTIONS.includes(k));
     if (!props.provider || unknown.length > 0) {
-      conv.todo(member, marker, unknown.length > 0 ? `context.multifactor option(s) ${unknown.join(", ")} have no api.multifactor.enable equivalent` : "context.multifactor without a provider");
+      conv.todo(
+        member,
+        marker,
+        unknown.length > 0
+          ? `context.multifactor option(s) ${unknown.join(", ")} have no api.multifactor.enable equivalent`
+          : "context.multifactor without a provider",
+      );
       return;
     }
     // Duo's settings (ikey, skey, host, username) sat next to the provider in Rules; Actions take them as providerOptions.
@@ -171,13 +219,22 @@ function convertLoginSetting(field: "multifactor" | "redirect" | "primaryUser", 
       ...(providerOptions.length > 0 ? [t.objectProperty(t.identifier("providerOptions"), t.objectExpression(providerOptions))] : []),
     ];
     const options = optionProps.length > 0 ? [t.objectExpression(optionProps)] : [];
-    conv.changed(statement, `context.multifactor = {…} → api.multifactor.enable(provider${optionProps.length > 0 ? `, { ${optionProps.map((p) => (p.key as t.Identifier).name).join(", ")} }` : ""})`);
+    conv.changed(
+      statement,
+      `context.multifactor = {…} → api.multifactor.enable(provider${optionProps.length > 0 ? `, { ${optionProps.map((p) => (p.key as t.Identifier).name).join(", ")} }` : ""})`,
+    );
     replaceStatement(statement, [t.expressionStatement(apiCall("multifactor.enable", [props.provider, ...options]))]);
     return;
   }
   const unknown = Object.keys(props).filter((k) => k !== "url");
   if (!props.url || unknown.length > 0) {
-    conv.todo(member, marker, unknown.length > 0 ? `context.redirect option(s) ${unknown.join(", ")} have no api.redirect.sendUserTo equivalent` : "context.redirect without a url");
+    conv.todo(
+      member,
+      marker,
+      unknown.length > 0
+        ? `context.redirect option(s) ${unknown.join(", ")} have no api.redirect.sendUserTo equivalent`
+        : "context.redirect without a url",
+    );
     return;
   }
   conv.changed(statement, "context.redirect = { url } → api.redirect.sendUserTo(url)");
@@ -212,4 +269,3 @@ function constantCase(name: string): string {
     .replace(/[^A-Za-z0-9]+/g, "_")
     .toUpperCase();
 }
-

@@ -52,7 +52,11 @@ function outermostNestedFunction(ref: NodePath, fn: NodePath<t.FunctionExpressio
 }
 
 function rewriteStatement(statement: NodePath, continuation: FunctionLiteral, userName: string | undefined, conv: Conversion): boolean {
-  const expression = statement.isExpressionStatement() ? statement.node.expression : statement.isReturnStatement() ? statement.node.argument : null;
+  const expression = statement.isExpressionStatement()
+    ? statement.node.expression
+    : statement.isReturnStatement()
+      ? statement.node.argument
+      : null;
   if (!t.isCallExpression(expression)) return false;
   const chain = promiseChain(expression);
   if (chain && (chain.onFulfilled === continuation || chain.onRejected === continuation)) {
@@ -76,8 +80,18 @@ function promiseChain(call: t.CallExpression): PromiseChain | undefined {
   const method = methodName(call);
   if (method === "catch" && call.arguments.length === 1 && isFunctionLiteral(call.arguments[0])) {
     const inner = (call.callee as t.MemberExpression).object;
-    if (t.isCallExpression(inner) && methodName(inner) === "then" && inner.arguments.length === 1 && isFunctionLiteral(inner.arguments[0])) {
-      return { promise: (inner.callee as t.MemberExpression).object, onFulfilled: inner.arguments[0], onRejected: call.arguments[0], rejectionOfPromiseOnly: false };
+    if (
+      t.isCallExpression(inner) &&
+      methodName(inner) === "then" &&
+      inner.arguments.length === 1 &&
+      isFunctionLiteral(inner.arguments[0])
+    ) {
+      return {
+        promise: (inner.callee as t.MemberExpression).object,
+        onFulfilled: inner.arguments[0],
+        onRejected: call.arguments[0],
+        rejectionOfPromiseOnly: false,
+      };
     }
     return { promise: inner, onRejected: call.arguments[0], rejectionOfPromiseOnly: false };
   }
@@ -146,12 +160,19 @@ function rewritePromiseChain(statement: NodePath, chain: PromiseChain, userName:
     const assign = okParam ? t.expressionStatement(t.assignmentExpression("=", okParam, awaited)) : t.expressionStatement(awaited);
     replacement = [
       ...resultDecl,
-      t.tryStatement(t.blockStatement([assign]), t.catchClause(catchParam, t.blockStatement([...bodyStatements(fail), t.returnStatement()]))),
+      t.tryStatement(
+        t.blockStatement([assign]),
+        t.catchClause(catchParam, t.blockStatement([...bodyStatements(fail), t.returnStatement()])),
+      ),
       ...okBody,
     ];
   } else {
-    const first = okParam ? t.variableDeclaration(constOrLet(statement, ok!, 0), [t.variableDeclarator(okParam, awaited)]) : t.expressionStatement(awaited);
-    replacement = fail ? [t.tryStatement(t.blockStatement([first, ...okBody]), t.catchClause(catchParam, t.blockStatement(bodyStatements(fail))))] : [first, ...okBody];
+    const first = okParam
+      ? t.variableDeclaration(constOrLet(statement, ok!, 0), [t.variableDeclarator(okParam, awaited)])
+      : t.expressionStatement(awaited);
+    replacement = fail
+      ? [t.tryStatement(t.blockStatement([first, ...okBody]), t.catchClause(catchParam, t.blockStatement(bodyStatements(fail))))]
+      : [first, ...okBody];
   }
   conv.changed(statement, `promise continuation (.then/.catch) → await${fail ? " in try/catch" : ""}`);
   inline(statement, replacement);
@@ -165,15 +186,16 @@ function rewriteNodeStyle(statement: NodePath, call: t.CallExpression, continuat
   const awaited = t.awaitExpression(t.callExpression(t.identifier("callbackResults"), [invoke]));
   conv.helpers.add("callbackResults");
 
-  const elements: Array<t.LVal | null> = continuation.params.map((p, index) => (isUsed(statement, continuation, index) ? (p as t.LVal) : null));
+  const elements: Array<t.LVal | null> = continuation.params.map((p, index) =>
+    isUsed(statement, continuation, index) ? (p as t.LVal) : null,
+  );
   while (elements.length > 0 && elements[elements.length - 1] === null) elements.pop();
   const first =
     elements.length === 0
       ? t.expressionStatement(awaited)
-      : t.variableDeclaration(
-          continuation.params.some((_, i) => constOrLet(statement, continuation, i) === "let") ? "let" : "const",
-          [t.variableDeclarator(t.arrayPattern(elements as Array<t.PatternLike | null>), awaited)],
-        );
+      : t.variableDeclaration(continuation.params.some((_, i) => constOrLet(statement, continuation, i) === "let") ? "let" : "const", [
+          t.variableDeclarator(t.arrayPattern(elements as Array<t.PatternLike | null>), awaited),
+        ]);
   conv.changed(statement, "Node-style callback continuation → await callbackResults(...) and its body inlined");
   inline(statement, [first, ...bodyStatements(continuation)]);
   return true;

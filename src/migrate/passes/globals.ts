@@ -43,7 +43,11 @@ function convertConfiguration(path: NodePath<t.Identifier>, conv: Conversion): v
   const key = chain.props[0];
   const member = chain.paths[0];
   if (key === undefined) {
-    conv.todo(chain.dynamic ?? path, "CONFIGURATION", "configuration is read with a computed key or as a whole; name each secret explicitly (configuration.NAME) so the Action can declare it");
+    conv.todo(
+      chain.dynamic ?? path,
+      "CONFIGURATION",
+      "configuration is read with a computed key or as a whole; name each secret explicitly (configuration.NAME) so the Action can declare it",
+    );
     return;
   }
   const parent = member.parentPath;
@@ -54,7 +58,12 @@ function convertConfiguration(path: NodePath<t.Identifier>, conv: Conversion): v
   const secret = secretNameFor(key);
   conv.secrets.set(key, secret);
   conv.changed(member, `configuration.${key} → event.secrets.${secret}`);
-  member.replaceWith(eventPath([{ name: "secrets", optional: false }, { name: secret, optional: false }]));
+  member.replaceWith(
+    eventPath([
+      { name: "secrets", optional: false },
+      { name: secret, optional: false },
+    ]),
+  );
   member.skip();
 }
 
@@ -70,7 +79,11 @@ function convertUnauthorizedError(path: NodePath<t.Identifier>, conv: Conversion
 
 function convertRequire(call: NodePath<t.CallExpression>, fn: NodePath<t.FunctionExpression>, conv: Conversion): void {
   const [arg] = call.node.arguments;
-  const spec = t.isStringLiteral(arg) ? arg.value : t.isTemplateLiteral(arg) && arg.expressions.length === 0 ? arg.quasis[0].value.cooked : undefined;
+  const spec = t.isStringLiteral(arg)
+    ? arg.value
+    : t.isTemplateLiteral(arg) && arg.expressions.length === 0
+      ? arg.quasis[0].value.cooked
+      : undefined;
   if (call.node.arguments.length !== 1 || spec === undefined) {
     conv.todo(call, "REQUIRE", "require with a computed module name: Action dependencies must be declared by name");
     return;
@@ -82,12 +95,17 @@ function convertRequire(call: NodePath<t.CallExpression>, fn: NodePath<t.Functio
   const fromRuntime = inRule === undefined && override === undefined && !builtin ? RULES_MODULE_VERSIONS[name] : undefined;
   const version = inRule ?? override ?? fromRuntime?.version;
   if (fromRuntime) {
-    conv.note(call, `require('${name}') names no version: assumed ${name}@${fromRuntime.version}, the version the Rules runtime provided (Auth0's Rules modules list: ${fromRuntime.documented}); pass --dependency ${name}@<version> to choose another`);
+    conv.note(
+      call,
+      `require('${name}') names no version: assumed ${name}@${fromRuntime.version}, the version the Rules runtime provided (Auth0's Rules modules list: ${fromRuntime.documented}); pass --dependency ${name}@<version> to choose another`,
+    );
   }
   let needsVersion: string | undefined;
   if (!builtin) {
-    if (version === undefined) needsVersion = `require('${name}') names no version and is not a module the Rules runtime provided; pin one in the Rule (require('${name}@1.2.3')) or pass --dependency ${name}@<version>`;
-    else if (!EXACT_VERSION.test(version)) needsVersion = `require('${spec}'): "${version}" is not an exact version (x.y.z); Auth0 installs exactly the declared version`;
+    if (version === undefined)
+      needsVersion = `require('${name}') names no version and is not a module the Rules runtime provided; pin one in the Rule (require('${name}@1.2.3')) or pass --dependency ${name}@<version>`;
+    else if (!EXACT_VERSION.test(version))
+      needsVersion = `require('${spec}'): "${version}" is not an exact version (x.y.z); Auth0 installs exactly the declared version`;
     else conv.dependencies.set(name, version);
   }
   const moduleCall = t.callExpression(t.identifier("require"), [t.stringLiteral(name)]);
@@ -95,24 +113,46 @@ function convertRequire(call: NodePath<t.CallExpression>, fn: NodePath<t.Functio
 
   const declarator = call.parentPath;
   const declaration = declarator.parentPath;
-  if (declarator.isVariableDeclarator() && declarator.node.init === call.node && declaration?.isVariableDeclaration() && declaration.parentPath.node === fn.node.body && declaration.node.declarations.length === 1) {
-    const reassigned = Object.keys(declarator.getBindingIdentifiers()).some((n) => (declarator.scope.getBinding(n)?.constantViolations.length ?? 0) > 0);
+  if (
+    declarator.isVariableDeclarator() &&
+    declarator.node.init === call.node &&
+    declaration?.isVariableDeclaration() &&
+    declaration.parentPath.node === fn.node.body &&
+    declaration.node.declarations.length === 1
+  ) {
+    const reassigned = Object.keys(declarator.getBindingIdentifiers()).some(
+      (n) => (declarator.scope.getBinding(n)?.constantViolations.length ?? 0) > 0,
+    );
     const moved = t.variableDeclaration(reassigned ? "let" : "const", [t.variableDeclarator(declarator.node.id, required)]);
     t.addComments(moved, "leading", declaration.node.leadingComments ?? []);
     // A statement before a redirect-callback branch is converted in both handlers: declare it once.
-    if (!conv.moduleRequires.some((r) => t.isNodesEquivalent(r.declaration, moved))) conv.moduleRequires.push({ packageName: name, declaration: moved });
-    conv.changed(call, `require('${spec}') → top-level require("${name}")${builtin ? " (Node built-in)" : version && !needsVersion ? ` + dependency ${name}@${version}` : ""}`);
+    if (!conv.moduleRequires.some((r) => t.isNodesEquivalent(r.declaration, moved)))
+      conv.moduleRequires.push({ packageName: name, declaration: moved });
+    conv.changed(
+      call,
+      `require('${spec}') → top-level require("${name}")${builtin ? " (Node built-in)" : version && !needsVersion ? ` + dependency ${name}@${version}` : ""}`,
+    );
     if (needsVersion) recordVersionTodo(call, needsVersion, conv, moved);
     declaration.remove();
     return;
   }
-  const existing = conv.moduleRequires.find((r) => r.packageName === name && t.isVariableDeclaration(r.declaration) && t.isIdentifier(r.declaration.declarations[0].id));
+  const existing = conv.moduleRequires.find(
+    (r) => r.packageName === name && t.isVariableDeclaration(r.declaration) && t.isIdentifier(r.declaration.declarations[0].id),
+  );
   const ident = existing
     ? ((existing.declaration as t.VariableDeclaration).declarations[0].id as t.Identifier).name
     : uniqueModuleName(call, name, conv);
-  if (!existing) conv.moduleRequires.push({ packageName: name, declaration: t.variableDeclaration("const", [t.variableDeclarator(t.identifier(ident), required)]) });
-  conv.changed(call, `require('${spec}') → top-level const ${ident} = require("${name}")${builtin ? " (Node built-in)" : version && !needsVersion ? ` + dependency ${name}@${version}` : ""}`);
-  if (needsVersion && !existing) recordVersionTodo(call, needsVersion, conv, conv.moduleRequires[conv.moduleRequires.length - 1].declaration);
+  if (!existing)
+    conv.moduleRequires.push({
+      packageName: name,
+      declaration: t.variableDeclaration("const", [t.variableDeclarator(t.identifier(ident), required)]),
+    });
+  conv.changed(
+    call,
+    `require('${spec}') → top-level const ${ident} = require("${name}")${builtin ? " (Node built-in)" : version && !needsVersion ? ` + dependency ${name}@${version}` : ""}`,
+  );
+  if (needsVersion && !existing)
+    recordVersionTodo(call, needsVersion, conv, conv.moduleRequires[conv.moduleRequires.length - 1].declaration);
   call.replaceWith(t.identifier(ident));
 }
 
@@ -132,7 +172,10 @@ function uniqueModuleName(at: NodePath, packageName: string, conv: Conversion): 
   const taken = (name: string) =>
     at.scope.hasBinding(name) ||
     ["event", "api", "callbackResults", "scopeList"].includes(name) ||
-    conv.moduleRequires.some((r) => t.isVariableDeclaration(r.declaration) && Object.keys(t.getBindingIdentifiers(r.declaration.declarations[0].id)).includes(name));
+    conv.moduleRequires.some(
+      (r) =>
+        t.isVariableDeclaration(r.declaration) && Object.keys(t.getBindingIdentifiers(r.declaration.declarations[0].id)).includes(name),
+    );
   let name = base || "dependency";
   for (let i = 2; taken(name); i++) name = `${base || "dependency"}${i}`;
   return name;

@@ -26,11 +26,28 @@ interface MetadataUsage {
   dynamicReason?: string;
 }
 
-const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set", "add", "delete", "clear"]);
+const MUTATING_METHODS = new Set([
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+  "set",
+  "add",
+  "delete",
+  "clear",
+]);
 
 export function convertManagementApi(file: t.File, userName: string | undefined, conv: Conversion): void {
   withRuleFunction(file, (fn) => {
-    const usage = { app_metadata: analyzeMetadata(fn, userName, "app_metadata"), user_metadata: analyzeMetadata(fn, userName, "user_metadata") };
+    const usage = {
+      app_metadata: analyzeMetadata(fn, userName, "app_metadata"),
+      user_metadata: analyzeMetadata(fn, userName, "user_metadata"),
+    };
     fn.traverse({
       Identifier(path) {
         if (!isGlobalRef(path, "auth0")) return;
@@ -50,13 +67,25 @@ function convertAuth0Reference(
   const chain = memberChain(path);
   const method = chain.props[0] === "users" && chain.props.length === 2 ? chain.props[1] : undefined;
   const call = chain.paths[1]?.parentPath;
-  if ((method !== "updateAppMetadata" && method !== "updateUserMetadata") || !call?.isCallExpression() || call.node.callee !== chain.paths[1].node) {
-    conv.todo(path, "MANAGEMENT_API", "the auth0 Management API client is not available in Actions; use the Management API from the Action with a client's credentials in secrets, or drop the step");
+  if (
+    (method !== "updateAppMetadata" && method !== "updateUserMetadata") ||
+    !call?.isCallExpression() ||
+    call.node.callee !== chain.paths[1].node
+  ) {
+    conv.todo(
+      path,
+      "MANAGEMENT_API",
+      "the auth0 Management API client is not available in Actions; use the Management API from the Action with a client's credentials in secrets, or drop the step",
+    );
     return;
   }
   const [target, md] = call.node.arguments;
   if (!isCurrentUserId(target, call, fn, userName) || !t.isExpression(md) || call.node.arguments.length !== 2) {
-    conv.todo(path, "MANAGEMENT_API", `${method} on another user (or with unexpected arguments): an Action can only change the metadata of the user logging in`);
+    conv.todo(
+      path,
+      "MANAGEMENT_API",
+      `${method} on another user (or with unexpected arguments): an Action can only change the metadata of the user logging in`,
+    );
     return;
   }
   const kind: MetadataKind = method === "updateAppMetadata" ? "app_metadata" : "user_metadata";
@@ -64,7 +93,10 @@ function convertAuth0Reference(
   const original = excerpt(call.node);
   const parent = call.parentPath;
   const statement = call.getStatementParent()!;
-  conv.changed(call, `${original} → ${writes.length === 0 ? "nothing to write (the Rule changes no key)" : `api.user.${kind === "app_metadata" ? "setAppMetadata" : "setUserMetadata"} per key`}`);
+  conv.changed(
+    call,
+    `${original} → ${writes.length === 0 ? "nothing to write (the Rule changes no key)" : `api.user.${kind === "app_metadata" ? "setAppMetadata" : "setUserMetadata"} per key`}`,
+  );
   if (parent.isExpressionStatement() || (parent.isAwaitExpression() && parent.parentPath.isExpressionStatement())) {
     replaceStatement(statement, writes);
   } else if (parent.isReturnStatement()) {
@@ -76,8 +108,19 @@ function convertAuth0Reference(
   }
 }
 
-function isCurrentUserId(node: t.Node | undefined, at: NodePath, fn: NodePath<t.FunctionExpression>, userName: string | undefined): boolean {
-  if (!userName || !t.isMemberExpression(node) || staticPropertyName(node) !== "user_id" || !t.isIdentifier(node.object, { name: userName })) return false;
+function isCurrentUserId(
+  node: t.Node | undefined,
+  at: NodePath,
+  fn: NodePath<t.FunctionExpression>,
+  userName: string | undefined,
+): boolean {
+  if (
+    !userName ||
+    !t.isMemberExpression(node) ||
+    staticPropertyName(node) !== "user_id" ||
+    !t.isIdentifier(node.object, { name: userName })
+  )
+    return false;
   const binding = at.scope.getBinding(userName);
   return binding?.kind === "param" && binding.scope.block === fn.node;
 }
@@ -101,7 +144,9 @@ function metadataWrites(
     }
   } else if (isUserMetadata(md, kind, userName) && isParamRef(call.get("arguments.1.object"), fn, userName)) {
     if (usage.dynamicReason === undefined) {
-      return usage.changedKeys.map((key) => set(key, t.memberExpression(t.memberExpression(t.identifier(userName!), t.identifier(kind)), t.identifier(key))));
+      return usage.changedKeys.map((key) =>
+        set(key, t.memberExpression(t.memberExpression(t.identifier(userName!), t.identifier(kind)), t.identifier(key))),
+      );
     }
     conv.note(call, `wrote every key of ${kind}: ${usage.dynamicReason}`);
   }
@@ -145,7 +190,8 @@ export function analyzeMetadata(fn: NodePath<t.FunctionExpression>, userName: st
       const whole = chain.paths[0];
       if (chain.props.length === 1) {
         if (chain.dynamic) {
-          if (isChanged(chain.dynamic)) usage.dynamicReason = `line ${path.node.loc?.start.line ?? "?"} changes a computed key (${excerpt(chain.dynamic.node)})`;
+          if (isChanged(chain.dynamic))
+            usage.dynamicReason = `line ${path.node.loc?.start.line ?? "?"} changes a computed key (${excerpt(chain.dynamic.node)})`;
           return;
         }
         if (isMetadataDefault(whole, kind) || isUpdateArgument(whole)) return;
@@ -210,18 +256,25 @@ export function isMetadataDefaultStatement(node: t.Node, kind: string): boolean 
 
 function isUpdateArgument(whole: NodePath): boolean {
   const call = whole.parentPath;
-  return !!call?.isCallExpression() && call.node.arguments[1] === whole.node && t.isMemberExpression(call.node.callee) && t.isMemberExpression(call.node.callee.object);
+  return (
+    !!call?.isCallExpression() &&
+    call.node.arguments[1] === whole.node &&
+    t.isMemberExpression(call.node.callee) &&
+    t.isMemberExpression(call.node.callee.object)
+  );
 }
 
 /** Reads that cannot change the object: `Object.keys(md)`, `JSON.stringify(md)`, `if (md)`, `md.x` handled elsewhere. */
 function isReadOnlyUse(whole: NodePath): boolean {
   const parent = whole.parentPath;
   if (!parent) return false;
-  if (parent.isIfStatement() || parent.isConditionalExpression({ test: whole.node }) || parent.isUnaryExpression({ operator: "!" })) return true;
+  if (parent.isIfStatement() || parent.isConditionalExpression({ test: whole.node }) || parent.isUnaryExpression({ operator: "!" }))
+    return true;
   if (parent.isUnaryExpression({ operator: "typeof" })) return true;
   if (parent.isCallExpression() && parent.node.callee !== whole.node) {
     const callee = parent.node.callee;
-    const name = t.isMemberExpression(callee) && t.isIdentifier(callee.object) ? `${callee.object.name}.${staticPropertyName(callee) ?? ""}` : "";
+    const name =
+      t.isMemberExpression(callee) && t.isIdentifier(callee.object) ? `${callee.object.name}.${staticPropertyName(callee) ?? ""}` : "";
     return ["Object.keys", "Object.values", "Object.entries", "JSON.stringify", "Array.isArray"].includes(name);
   }
   return false;

@@ -15,7 +15,12 @@ export interface SplitRule {
   continue?: t.Statement[];
 }
 
-export function splitRedirectCallback(body: t.BlockStatement, contextName: string | undefined, callbackName: string | undefined, conv: Conversion): SplitRule {
+export function splitRedirectCallback(
+  body: t.BlockStatement,
+  contextName: string | undefined,
+  callbackName: string | undefined,
+  conv: Conversion,
+): SplitRule {
   const index = body.body.findIndex((s) => t.isIfStatement(s) && redirectCallbackTest(s.test, contextName) !== undefined);
   if (index < 0) return { execute: body.body };
   const ifStatement = body.body[index] as t.IfStatement;
@@ -26,7 +31,11 @@ export function splitRedirectCallback(body: t.BlockStatement, contextName: strin
   const onCallback = branch(isCallback ? ifStatement.consequent : ifStatement.alternate);
   const onLogin = branch(isCallback ? ifStatement.alternate : ifStatement.consequent);
   const clone = (statements: t.Statement[]) => statements.map((s) => t.cloneNode(s, true, false));
-  const withRest = (statements: t.Statement[]) => [...clone(before), ...clone(statements), ...(alwaysExits(statements, callbackName) ? [] : clone(after))];
+  const withRest = (statements: t.Statement[]) => [
+    ...clone(before),
+    ...clone(statements),
+    ...(alwaysExits(statements, callbackName) ? [] : clone(after)),
+  ];
   conv.changed(ifStatement, "the redirect-callback branch → exports.onContinuePostLogin; the rest → exports.onExecutePostLogin");
   return { execute: withRest(onLogin), continue: withRest(onCallback) };
 }
@@ -36,7 +45,8 @@ function redirectCallbackTest(test: t.Expression, contextName: string | undefine
   if (!contextName || !t.isBinaryExpression(test)) return undefined;
   const equal = test.operator === "===" || test.operator === "==";
   if (!equal && test.operator !== "!==" && test.operator !== "!=") return undefined;
-  const isProtocol = (n: t.Node) => t.isMemberExpression(n) && t.isIdentifier(n.object, { name: contextName }) && staticPropertyName(n) === "protocol";
+  const isProtocol = (n: t.Node) =>
+    t.isMemberExpression(n) && t.isIdentifier(n.object, { name: contextName }) && staticPropertyName(n) === "protocol";
   const isLiteral = (n: t.Node) => t.isStringLiteral(n, { value: "redirect-callback" });
   if ((isProtocol(test.left) && isLiteral(test.right)) || (isLiteral(test.left) && isProtocol(test.right))) return equal;
   return undefined;

@@ -17,7 +17,8 @@ export function convertUser(file: t.File, userName: string | undefined, conv: Co
     fn.traverse({
       ExpressionStatement(statement) {
         const { node } = statement;
-        const target = t.isAssignmentExpression(node.expression) && t.isMemberExpression(node.expression.left) ? node.expression.left.object : undefined;
+        const target =
+          t.isAssignmentExpression(node.expression) && t.isMemberExpression(node.expression.left) ? node.expression.left.object : undefined;
         if (!t.isIdentifier(target, { name: userName }) || !isParamRef(statement.get("expression.left.object"), fn, userName)) return;
         if (isMetadataDefaultStatement(node, "app_metadata") || isMetadataDefaultStatement(node, "user_metadata")) {
           conv.changed(statement, `removed ${excerpt(node)} (event.user.app_metadata and user_metadata are always objects)`);

@@ -15,7 +15,9 @@ interface OutcomeEvent {
   user: { user_metadata?: Record<string, unknown>; app_metadata?: Record<string, unknown> };
   accessToken: { scope: string[] };
 }
-type HookResponse = Record<string, unknown> & { user?: { user_metadata?: Record<string, unknown>; app_metadata?: Record<string, unknown> } };
+type HookResponse = Record<string, unknown> & {
+  user?: { user_metadata?: Record<string, unknown>; app_metadata?: Record<string, unknown> };
+};
 
 /** String() of whatever the code under test passed: an Action may deny with any value. */
 const text = (value: unknown): string => String(value);

@@ -50,8 +50,7 @@ export async function runTriggerAction(
       timeout,
     ]);
   } catch (error) {
-    record.error =
-      typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
+    record.error = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
   } finally {
     if (timer) clearTimeout(timer);
   }
