@@ -16,6 +16,7 @@ import { join } from "node:path";
 import * as ts from "typescript";
 import { REPO_ROOT } from "../paths";
 import { RULE_LINE_COMMENT, TODO_PREFIX } from "./conversion";
+import { MUTATING_METHODS } from "./mutating-methods";
 
 export interface TypeProblem {
   line: number;
@@ -405,22 +406,6 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
   }
   return edits;
 }
-
-const MUTATING_METHODS = new Set([
-  "push",
-  "pop",
-  "shift",
-  "unshift",
-  "splice",
-  "sort",
-  "reverse",
-  "fill",
-  "copyWithin",
-  "set",
-  "add",
-  "delete",
-  "clear",
-]);
 
 function isReadonlyMutation(access: ts.PropertyAccessExpression, checker: ts.TypeChecker): boolean {
   if (!MUTATING_METHODS.has(access.name.text)) return false;

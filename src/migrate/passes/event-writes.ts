@@ -11,22 +11,7 @@ import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { staticPropertyName, withRuleFunction } from "../ast";
 import { excerpt, type Conversion } from "../conversion";
-
-const MUTATING_METHODS = new Set([
-  "push",
-  "pop",
-  "shift",
-  "unshift",
-  "splice",
-  "sort",
-  "reverse",
-  "fill",
-  "copyWithin",
-  "set",
-  "add",
-  "delete",
-  "clear",
-]);
+import { MUTATING_METHODS } from "../mutating-methods";
 
 const USER_REASON =
   "the Rule changes the user object; in Rules the change went into this login's tokens and later Rules, but event.user is read-only in Actions: set a custom claim (api.idToken.setCustomClaim), or persist with api.user.setAppMetadata/setUserMetadata";

@@ -16,6 +16,7 @@ import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { apiCall, isGlobalRef, isParamRef, memberChain, replaceStatement, staticPropertyName, withRuleFunction } from "../ast";
 import { excerpt, type Conversion } from "../conversion";
+import { MUTATING_METHODS } from "../mutating-methods";
 
 type MetadataKind = "app_metadata" | "user_metadata";
 
@@ -25,22 +26,6 @@ interface MetadataUsage {
   /** Why the changed keys cannot be listed statically (undefined when they can). */
   dynamicReason?: string;
 }
-
-const MUTATING_METHODS = new Set([
-  "push",
-  "pop",
-  "shift",
-  "unshift",
-  "splice",
-  "sort",
-  "reverse",
-  "fill",
-  "copyWithin",
-  "set",
-  "add",
-  "delete",
-  "clear",
-]);
 
 export function convertManagementApi(file: t.File, userName: string | undefined, conv: Conversion): void {
   withRuleFunction(file, (fn) => {
