@@ -153,9 +153,14 @@ describe("the tenant process killed and restarted mid-apply", () => {
 
     const state = storedState(stateDir)!;
     const named = state.actions.filter((a) => a.name === ACTION_NAME);
-    expect(named).toHaveLength(1);
-    expect(named[0].deployed_version_id).toBeDefined();
-    expect(state.bindings["post-login"].map((b) => b.action_id)).toEqual([named[0].id]);
+    const bound = state.bindings["post-login"].map((b) => b.action_id);
+    expect(bound).toHaveLength(1);
+    expect(named.find((a) => a.id === bound[0])?.deployed_version_id).toBeDefined();
+    // A kill between the tenant saving the create and answering it makes the provider create again: the
+    // first copy is then an orphan, never deployed nor bound. Plain Terraform cannot see it; npm run verify
+    // names it and npm run deploy deletes it (__tests__/deploy/kill-faults.test.ts).
+    expect(named.length).toBeLessThanOrEqual(2);
+    for (const orphan of named.filter((a) => a.id !== bound[0])) expect(orphan.deployed_version_id).toBeUndefined();
     const ca = readFileSync(second.caFile, "utf8");
     expect(await loginClaims(second.url, ca)).toMatchObject({ "/usertype": "member", "/coops": ["coop-north", "coop-south"] });
   });
