@@ -15,7 +15,7 @@ import { request as httpsRequest } from "node:https";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { launchHeadlessChromium } from "../src/local-run/headless-chromium";
 import { bundlePostLoginHandler } from "../src/bundle/bundle-action";
 import { agentFor } from "../src/local-run/client";
 import { ClientRegistry } from "../src/local-tenant/oidc/clients";
@@ -169,21 +169,7 @@ async function main(): Promise<void> {
     const browser: number[] = [];
     for (let i = 0; i < browserRuns; i++) {
       const started = performance.now();
-      const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "bench-oidc-chromium-")), {
-        executablePath: "/usr/bin/chromium",
-        headless: true,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-        ignoreHTTPSErrors: true,
-      });
+      const context = await launchHeadlessChromium(mkdtempSync(join(tmpdir(), "bench-oidc-chromium-")));
       try {
         const page = context.pages()[0] ?? (await context.newPage());
         const query = new URLSearchParams({

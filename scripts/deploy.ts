@@ -5,34 +5,26 @@
  * delete orphans, apply again). Report on stdout and in <outdir>/deploy/<tenant>.md.
  * Exit code: 0 the tenant runs this commit's code, 2 it still differs, 1 error.
  */
-import { parseArgs } from "node:util";
 import { deployTenant } from "../src/deploy/run-deploy";
+import { parseTenantPositionals } from "../src/tenant-selection-args";
 
 const USAGE =
   "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>]";
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        "local-state": { type: "string" },
-        outdir: { type: "string" },
-        "tenants-dir": { type: "string" },
-        artifact: { type: "string" },
-        "lock-timeout": { type: "string" },
-      },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseTenantPositionals(
+    {
+      "local-state": { type: "string" },
+      outdir: { type: "string" },
+      "tenants-dir": { type: "string" },
+      artifact: { type: "string" },
+      "lock-timeout": { type: "string" },
+    },
+    USAGE,
+    1,
+  );
+  if (!parsed) return 1;
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    console.error(USAGE);
-    return 1;
-  }
   if (values["lock-timeout"] !== undefined && !/^\d+(ms|s|m|h)$/.test(values["lock-timeout"])) {
     console.error(`--lock-timeout must be a duration such as 0s, 60s or 5m, not "${values["lock-timeout"]}"\n${USAGE}`);
     return 1;

@@ -5,33 +5,20 @@
  * the same code hashes as the artifact. Without --artifact, synthesizes this checkout first.
  * Exit code: 0 deployed, 1 refused or failed (the reason on stderr).
  */
-import { parseArgs } from "node:util";
 import { promote } from "../src/promote/promote";
+import { parseTenantPositionals } from "../src/tenant-selection-args";
 
 const USAGE =
   "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        artifact: { type: "string" },
-        "local-state": { type: "string" },
-        outdir: { type: "string" },
-        "tenants-dir": { type: "string" },
-      },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const parsed = parseTenantPositionals(
+    { artifact: { type: "string" }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" } },
+    USAGE,
+    2,
+  );
+  if (!parsed) return 1;
   const { values, positionals } = parsed;
-  if (positionals.length !== 2) {
-    console.error(USAGE);
-    return 1;
-  }
   const outcome = await promote({
     from: positionals[0],
     to: positionals[1],

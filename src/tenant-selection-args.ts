@@ -25,3 +25,19 @@ export function parseTenantSelection<const F extends Flags>(flags: F, usage: str
   }
   return { selection: all ? ("all" as const) : positionals, values };
 }
+
+/** Exactly `count` tenant names plus the command's own flags, or undefined after printing why not (exit 1). */
+export function parseTenantPositionals<const F extends Flags>(flags: F, usage: string, count: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: flags });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return undefined;
+  }
+  if (parsed.positionals.length !== count) {
+    console.error(usage);
+    return undefined;
+  }
+  return parsed;
+}

@@ -99,3 +99,12 @@ export function triggerSpec(id: string): TriggerSpec {
 export function terraformName(name: string): string {
   return name.replace(/-/g, "_");
 }
+
+/** The triggers a Hook could have (Auth0's Hooks extensibility points), each replaced by the Action trigger of the same id. */
+export const HOOK_TRIGGERS = [
+  "credentials-exchange",
+  "pre-user-registration",
+  "post-user-registration",
+  "post-change-password",
+  "send-phone-message",
+] as const satisfies readonly TriggerId[];

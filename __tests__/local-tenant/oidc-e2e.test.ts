@@ -11,14 +11,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launchHeadlessChromium } from "../../src/local-run/headless-chromium";
 import { verifyIdToken } from "../../src/local-run/client";
 import { ClientRegistry } from "../../src/local-tenant/oidc/clients";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { runnerFor, synthInto, tempDir, tenantFor } from "./support";
 import { formRequest } from "./oidc-support";
 
-const CHROMIUM = "/usr/bin/chromium";
 // The seed user's app_metadata (fixtures/users/kazuyuki.json), copied by the claims Action of tenants/*.yaml.
 const SEED_CLAIMS = { "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] };
 const SEED_SUB = "auth0|5f7c8ec7c33c6c004bbafe82";
@@ -116,22 +115,7 @@ it.each([
 
 it("Chromium logs in by clicking a user on the login page; the callback exchanges the code and gets the claims; the session then signs in without the page", async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
-  const context = await chromium.launchPersistentContext(tempDir("oidc-e2e-chromium"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    // The local CA is not in Chromium's NSS store; the code exchange below checks the certificate.
-    ignoreHTTPSErrors: true,
-  });
+  const context = await launchHeadlessChromium(tempDir("oidc-e2e-chromium"));
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(authorizeUrl("rp-basic"));

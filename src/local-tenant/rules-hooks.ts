@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { JsonStore } from "./store";
 import { TenantError } from "./errors";
+import { HOOK_TRIGGERS } from "../triggers";
 
 export interface RuleRecord {
   id: string;
@@ -41,15 +42,6 @@ export interface RulesHooksState {
 
 /** What Auth0 answers instead of a Hook secret's value. */
 export const HOOK_SECRET_MASK = "_VALUE_NOT_SHOWN_";
-
-/** The triggers a Hook could have (Auth0's Hooks extensibility points). */
-export const HOOK_TRIGGERS = [
-  "credentials-exchange",
-  "pre-user-registration",
-  "post-user-registration",
-  "post-change-password",
-  "send-phone-message",
-] as const;
 
 export interface RuleInput {
   name: string;

@@ -9,15 +9,11 @@
  */
 
 import { relative } from "node:path";
-import { triggerSpec } from "../../triggers";
+import { RESERVED_NAMESPACE_DOMAINS } from "../../../actions/lib/claim-rules";
+import { HOOK_TRIGGERS, triggerSpec } from "../../triggers";
 
-export const HOOK_TYPES = [
-  "credentials-exchange",
-  "pre-user-registration",
-  "post-user-registration",
-  "post-change-password",
-  "send-phone-message",
-] as const;
+/** The Hook types are the triggers a Hook could have (src/triggers.ts). */
+export const HOOK_TYPES = HOOK_TRIGGERS;
 export type HookType = (typeof HOOK_TYPES)[number];
 
 /** One Hook parameter (other than `context` and the callback). */
@@ -208,7 +204,7 @@ export function isNamespacedClaim(name: string): boolean {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return false;
   const host = url.hostname.toLowerCase();
-  return !["auth0.com", "webtask.io", "webtask.run"].some((d) => host === d || host.endsWith(`.${d}`));
+  return !RESERVED_NAMESPACE_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`));
 }
 
 /** Exit of the Hook callback contract shared by runtime and converter: a truthy first argument is an error. */
