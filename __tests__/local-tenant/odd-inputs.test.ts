@@ -182,8 +182,15 @@ describe("Auth0's own bodies for missing things", () => {
 });
 
 describe("what the HTTP layer refuses, as hapi answers it", () => {
-  it("content types: none is JSON, a non-JSON type is 415, broken JSON is 400", async () => {
-    expect((await createAction(ACTION, {} as typeof JSON_TYPE)).status).toBe(201);
+  it("content types: a body without one is 415, a non-JSON type is 415, broken JSON is 400", async () => {
+    const untyped = await createAction({ ...ACTION, name: "sent-without-content-type" }, {} as typeof JSON_TYPE);
+    expect([untyped.status, untyped.body]).toEqual([
+      415,
+      { statusCode: 415, error: "Unsupported Media Type", message: "Unsupported Media Type" },
+    ]);
+    // Refused means not created.
+    const listed = await send("GET", "/api/v2/actions/actions?per_page=100");
+    expect((listed.body as { actions: Array<{ name: string }> }).actions.map((a) => a.name)).not.toContain("sent-without-content-type");
     const text = await createAction(json(ACTION), { "content-type": "text/plain" });
     expect([text.status, text.body]).toEqual([
       415,

@@ -4,9 +4,11 @@
  * reply.setCookie), the 404 for unknown routes, the request log,
  * and the Management API's gate (a valid bearer token, then any injected fault).
  *
- * Auth0's API answers odd requests the way its HTTP framework (hapi) does: a body without a
- * Content-Type is read as JSON, another media type is a 415, a body over the limit a 413, broken
- * JSON a 400 "Invalid request payload JSON format". No client input reaches a 500.
+ * Auth0's API answers odd requests the way its HTTP framework (hapi) does: a media type other
+ * than JSON (or a form on the Authentication API) is a 415, and so is a body sent with no
+ * Content-Type at all (Auth0 refuses it; only an empty body, as the provider's POST .../deploy
+ * sends, needs none); a body over the limit a 413, broken JSON a 400 "Invalid request payload
+ * JSON format". No client input reaches a 500.
  */
 import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from "fastify";
@@ -37,9 +39,10 @@ export function registerHttp(app: FastifyInstance, ctx: RouteContext): void {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => done(...parseJson(body as string)));
-  // Any other media type: a body without Content-Type is JSON (hapi's default), anything else a 415.
+  // Any other media type is a 415. A body with no Content-Type is one too: reading it as JSON
+  // would create Actions from requests Auth0 refuses. An empty body is no body (POST .../deploy).
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
-    if (request.headers["content-type"] === undefined) return done(...parseJson(body as string));
+    if (request.headers["content-type"] === undefined && (body as string).trim() === "") return done(null, undefined);
     done(new HttpError(415, "Unsupported Media Type"), undefined);
   });
 
