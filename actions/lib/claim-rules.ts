@@ -36,6 +36,22 @@ export function usesReservedNamespace(name: string): boolean {
   return reservedDomainPattern.test(name);
 }
 
+/**
+ * The same test on a namespace URL's host after DNS's own normalisation: case, IDNA (full-width and
+ * other compatibility forms map to ASCII, as WHATWG URL parsing does) and trailing dots, so that
+ * `https://AUTH0.com./x` and `https://ａｕｔｈ０.com/x` are caught like `https://auth0.com/x`.
+ * For configuration checks; a URL that does not parse is not judged here.
+ */
+export function namespaceHostIsReserved(namespace: string): boolean {
+  let host: string;
+  try {
+    host = new URL(namespace).hostname;
+  } catch {
+    return false;
+  }
+  return usesReservedNamespace(`https://${host.replace(/\.+$/, "")}/`);
+}
+
 /** Why Auth0 would silently drop a claim of this name, or undefined when it keeps it. */
 export function droppedClaimReason(name: string): string | undefined {
   if (isRestrictedClaimName(name)) return `"${name}" is a claim name Auth0 reserves`;

@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { ZodIssue } from "zod";
 import { REPO_ROOT } from "../paths";
 import { crossFileProblems } from "./cross-checks";
+import { fieldPath, rawProblems } from "./raw-checks";
 import { flowList, tenantSchema, type TenantFile } from "./tenant-schema";
 import { UserFacingError } from "../errors";
 
@@ -37,9 +38,6 @@ export function formatProblem(p: ConfigProblem): string {
 }
 
 const TENANT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-const CREDENTIAL_KEY =
-  /^(auth0_)?(client_?secret|client_?id|api_?token|management_?token|password|private_?key|credentials?|client_assertion\w*)$/i;
-const CREDENTIAL_VALUE = /^(eyJ[\w-]+\.[\w-]+\.[\w-]*|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
 
 /** Loads every tenant file in `dir`, sorted by name. Throws TenantConfigError listing every problem. */
 export function loadTenants(dir = "tenants"): Tenant[] {
@@ -166,13 +164,9 @@ export function parseTenantFile(
       ],
     };
   }
-  const credentialProblems = findCredentials(raw).map((field) => ({
-    file,
-    field,
-    message:
-      "looks like a credential; tenant files hold no credentials. The deploy reads AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) from the environment",
-  }));
-  if (credentialProblems.length > 0) return { problems: credentialProblems };
+  // Credentials, control/bidi characters and prototype keys, wherever they sit (src/config/raw-checks.ts).
+  const dataProblems = rawProblems(raw).map((problem) => ({ file, ...problem }));
+  if (dataProblems.length > 0) return { problems: dataProblems };
   const parsed = tenantSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     return {
@@ -228,22 +222,6 @@ function crossTenantProblems(tenants: Tenant[]): ConfigProblem[] {
     }
   }
   return problems;
-}
-
-/** Paths of keys or values that look like pasted credentials. */
-function findCredentials(value: unknown, path: (string | number)[] = []): string[] {
-  if (typeof value === "string") return CREDENTIAL_VALUE.test(value.trim()) ? [fieldPath(path)] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => findCredentials(v, [...path, i]));
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) =>
-      CREDENTIAL_KEY.test(k) ? [fieldPath([...path, k])] : findCredentials(v, [...path, k]),
-    );
-  }
-  return [];
-}
-
-function fieldPath(path: (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
 function describe(issue: ZodIssue): string {

@@ -4,7 +4,7 @@
  * Field names are snake_case, like Terraform and Auth0's Management API.
  */
 import { z } from "zod";
-import { droppedClaimReason, claimName, usesReservedNamespace } from "../../actions/lib/claim-rules";
+import { droppedClaimReason, claimName, namespaceHostIsReserved, usesReservedNamespace } from "../../actions/lib/claim-rules";
 import { HANDLER_NAME, SECRET_NAME } from "../names";
 import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../triggers";
 
@@ -29,7 +29,7 @@ export const claimsSchema = z
       .refine((ns) => ns === "" || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(ns), {
         message: 'must be "" (claims named /usertype, as the Rule did) or an http(s) URL such as "https://claims.example.com"',
       })
-      .refine((ns) => !usesReservedNamespace(ns), {
+      .refine((ns) => !usesReservedNamespace(ns) && !namespaceHostIsReserved(ns), {
         message: "must not be under auth0.com, webtask.io or webtask.run: Auth0 silently drops such claims",
       }),
     id_token: z.array(claimField).max(50),
