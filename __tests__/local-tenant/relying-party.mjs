@@ -93,6 +93,7 @@ function refusal(error) {
     ...(error.status !== undefined ? { status: error.status } : {}),
     ...(error.response?.headers?.get("www-authenticate") ? { www_authenticate: error.response.headers.get("www-authenticate") } : {}),
     message: error.message,
+    ...(error.cause instanceof Error ? { cause: error.cause.message } : {}),
   };
 }
 
