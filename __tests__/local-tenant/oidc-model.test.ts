@@ -16,6 +16,7 @@ import {
   pkceMatches,
   scopedProfile,
   type AuthorizeTransaction,
+  type PresentedClient,
 } from "../../src/local-tenant/oidc/model";
 
 const WEB = "https://app.example.com/callback";
@@ -288,6 +289,11 @@ it("PKCE downgrade: a verifier for a code issued without a challenge is refused,
 
 describe("refresh tokens", () => {
   const web = { client_id: "web", client_secret: webSecret, method: "client_secret_basic" } as const;
+  /** Both steps of one exchange, as the token endpoint runs them when the Actions allow it. */
+  function rotate(presented: PresentedClient, params: { refresh_token: string; scope?: string }) {
+    const grant = model.checkRefreshToken(presented, params);
+    return { ...grant, refresh_token: grant.rotate() };
+  }
   function firstRefreshToken(scope = "openid offline_access"): string {
     const code = codeFor({ client_id: "web", redirect_uri: WEB, scope });
     return model.issueRefreshToken(model.redeemCode(web, { code, redirect_uri: WEB }));
@@ -296,47 +302,57 @@ describe("refresh tokens", () => {
 
   it("rotate: each exchange spends the token and returns a successor with the same grant", () => {
     const first = firstRefreshToken();
-    const second = model.rotateRefreshToken(web, { refresh_token: first });
+    const second = rotate(web, { refresh_token: first });
     expect(second).toMatchObject({ client_id: "web", user_id: "auth0|1", scope: ["openid", "offline_access"] });
     expect(second.refresh_token).not.toBe(first);
-    const third = model.rotateRefreshToken(web, { refresh_token: second.refresh_token });
+    const third = rotate(web, { refresh_token: second.refresh_token });
     expect(third.refresh_token).not.toBe(second.refresh_token);
   });
 
   it("reuse of a rotated token revokes the whole family, the newest token too; other families live on", () => {
     const first = firstRefreshToken();
     const other = firstRefreshToken();
-    const second = model.rotateRefreshToken(web, { refresh_token: first }).refresh_token;
-    expect(rejection(() => model.rotateRefreshToken(web, { refresh_token: first }))).toEqual(invalid);
-    expect(rejection(() => model.rotateRefreshToken(web, { refresh_token: second }))).toEqual(invalid);
-    expect(model.rotateRefreshToken(web, { refresh_token: other }).client_id).toBe("web");
+    const second = rotate(web, { refresh_token: first }).refresh_token;
+    expect(rejection(() => rotate(web, { refresh_token: first }))).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: second }))).toEqual(invalid);
+    expect(rotate(web, { refresh_token: other }).client_id).toBe("web");
   });
 
   it("another client's, an unknown or an idle-expired token is refused; scope may narrow, not widen", () => {
     const token = firstRefreshToken("openid profile offline_access");
-    expect(rejection(() => model.rotateRefreshToken({ client_id: "spa", method: "none" }, { refresh_token: token }))).toEqual(invalid);
-    expect(rejection(() => model.rotateRefreshToken(web, { refresh_token: "nope" }))).toEqual(invalid);
-    expect(rejection(() => model.rotateRefreshToken(web, { refresh_token: token, scope: "openid email" }))).toMatchObject({
+    expect(rejection(() => rotate({ client_id: "spa", method: "none" }, { refresh_token: token }))).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: "nope" }))).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: token, scope: "openid email" }))).toMatchObject({
       status: 403,
       error: "invalid_scope",
     });
-    const narrowed = model.rotateRefreshToken(web, { refresh_token: token, scope: "openid" });
+    const narrowed = rotate(web, { refresh_token: token, scope: "openid" });
     expect(narrowed.scope).toEqual(["openid"]);
     // The successor keeps the family's full grant.
-    expect(model.rotateRefreshToken(web, { refresh_token: narrowed.refresh_token }).scope).toEqual(["openid", "profile", "offline_access"]);
+    expect(rotate(web, { refresh_token: narrowed.refresh_token }).scope).toEqual(["openid", "profile", "offline_access"]);
 
     const idle = firstRefreshToken();
     clock += 15 * 86_400_000 + 1;
-    expect(rejection(() => model.rotateRefreshToken(web, { refresh_token: idle }))).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: idle }))).toEqual(invalid);
+  });
+
+  it("a token checked but not rotated (the Actions denied) stays usable; rotating it twice is a replay", () => {
+    const token = firstRefreshToken();
+    model.checkRefreshToken(web, { refresh_token: token });
+    const checked = model.checkRefreshToken(web, { refresh_token: token });
+    const racing = model.checkRefreshToken(web, { refresh_token: token });
+    const successor = checked.rotate();
+    expect(rejection(() => racing.rotate())).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: successor }))).toEqual(invalid);
   });
 
   it("a wrong client secret is 401 before the token is looked at", () => {
     const token = firstRefreshToken();
-    expect(rejection(() => model.rotateRefreshToken({ ...web, client_secret: "wrong" }, { refresh_token: token }))).toMatchObject({
+    expect(rejection(() => rotate({ ...web, client_secret: "wrong" }, { refresh_token: token }))).toMatchObject({
       status: 401,
       error: "access_denied",
     });
-    expect(model.rotateRefreshToken(web, { refresh_token: token }).client_id).toBe("web");
+    expect(rotate(web, { refresh_token: token }).client_id).toBe("web");
   });
 });
 

@@ -402,7 +402,7 @@ it("refresh_token grant: offline_access brings a refresh token; each use rotates
   expect(noRefresh.refresh_token).toBeUndefined();
 });
 
-it("a denial by an Action on refresh answers 403 access_denied with the Action's reason", async () => {
+it("a denial by an Action on refresh answers 403 access_denied with the Action's reason and leaves the refresh token usable", async () => {
   const { answer } = await login({ scope: "openid offline_access", state: "d" });
   const code = answer.location?.searchParams.get("code") ?? "";
   const { refresh_token } = JSON.parse(
@@ -421,6 +421,10 @@ it("a denial by an Action on refresh answers 403 access_denied with the Action's
   };`);
   const denied = await post("/oauth/token", { grant_type: "refresh_token", client_id: "web", client_secret: secret, refresh_token });
   expect([denied.status, JSON.parse(denied.text)]).toEqual([403, { error: "access_denied", error_description: "no refresh today" }]);
+  // The denied exchange did not spend the token: once the Action allows it, the same token refreshes.
+  tenant.model.replaceBindings("post-login", []);
+  const allowed = await post("/oauth/token", { grant_type: "refresh_token", client_id: "web", client_secret: secret, refresh_token });
+  expect(allowed.status).toBe(200);
 });
 
 it("/oidc/logout (RP-Initiated Logout): id_token_hint names the app, post_logout_redirect_uri must be allowed, state comes back; the session ends", async () => {

@@ -385,30 +385,27 @@ export class OidcModel {
       family: token(16),
       rotated: false,
       family_expires_at: now + REFRESH_TOKEN_ABSOLUTE_TTL_MS,
-      expires_at: Math.min(now + REFRESH_TOKEN_IDLE_TTL_MS, now + REFRESH_TOKEN_ABSOLUTE_TTL_MS),
+      // The idle limit is the shorter one at first; rotation keeps both (see rotateRefreshToken).
+      expires_at: now + REFRESH_TOKEN_IDLE_TTL_MS,
     });
   }
 
   /**
-   * The refresh_token grant with rotation: the presented token is spent and a successor of the same
-   * family returned. A token already rotated is a replay (a stolen copy, or the app's own stale
-   * one): as Auth0's automatic reuse detection does, the whole family is revoked, successors too.
-   * `scope` may narrow the grant, never widen it.
+   * The refresh_token grant with rotation, in two steps so that a refusal in between (the post-login
+   * Actions deny) leaves the presented token usable: `checkRefreshToken` authenticates the client
+   * and checks the token; `rotate()` then spends it and returns its successor of the same family.
+   * A token already rotated is a replay (a stolen copy, or the app's own stale one): as Auth0's
+   * automatic reuse detection does, the whole family is revoked, successors too. `scope` may
+   * narrow this exchange's tokens, never widen them.
    */
-  rotateRefreshToken(
+  checkRefreshToken(
     presented: PresentedClient,
     params: { refresh_token?: string; scope?: string },
-  ): RefreshGrant & { refresh_token: string } {
+  ): RefreshGrant & { rotate: () => string } {
     const client = this.authenticateClient(presented, false);
-    if (!params.refresh_token) throw new OAuthError(400, "invalid_request", "Missing required parameter: refresh_token");
-    const stored = this.live(this.refreshTokens, params.refresh_token);
-    if (!stored || stored.client_id !== client.client_id || stored.family_expires_at <= this.now()) {
-      throw new OAuthError(403, "invalid_grant", INVALID_REFRESH_TOKEN);
-    }
-    if (stored.rotated) {
-      this.revokeRefreshFamily(stored.family);
-      throw new OAuthError(403, "invalid_grant", INVALID_REFRESH_TOKEN);
-    }
+    const presentedToken = params.refresh_token;
+    if (!presentedToken) throw new OAuthError(400, "invalid_request", "Missing required parameter: refresh_token");
+    const stored = this.usableRefreshToken(presentedToken, client.client_id);
     let scope = stored.scope;
     if (params.scope !== undefined) {
       const asked = params.scope.split(/\s+/).filter(Boolean);
@@ -416,25 +413,37 @@ export class OidcModel {
       if (extra.length > 0) throw new OAuthError(403, "invalid_scope", `Scope not granted by the refresh token: ${extra.join(" ")}`);
       scope = asked;
     }
-    stored.rotated = true;
-    const { family, family_expires_at } = stored;
-    const grant: RefreshGrant = {
+    const rotate = (): string => {
+      // Checked again: another request may have rotated (or a replay revoked) it meanwhile.
+      const current = this.usableRefreshToken(presentedToken, client.client_id);
+      current.rotated = true;
+      return this.storeRefreshToken({
+        ...current,
+        rotated: false,
+        expires_at: Math.min(this.now() + REFRESH_TOKEN_IDLE_TTL_MS, current.family_expires_at),
+      });
+    };
+    return {
       client_id: stored.client_id,
       scope,
       user_id: stored.user_id,
       session_id: stored.session_id,
       ...(stored.auth_time !== undefined ? { auth_time: stored.auth_time } : {}),
+      rotate,
     };
-    const next = this.storeRefreshToken({
-      ...grant,
-      // The successor keeps the family's full scope: narrowing applies to this exchange's tokens.
-      scope: stored.scope,
-      family,
-      rotated: false,
-      family_expires_at,
-      expires_at: Math.min(this.now() + REFRESH_TOKEN_IDLE_TTL_MS, family_expires_at),
-    });
-    return { ...grant, refresh_token: next };
+  }
+
+  /** The stored token if it may be exchanged now; a rotated one revokes its family. Throws Auth0's invalid_grant otherwise. */
+  private usableRefreshToken(refreshToken: string, clientId: string): StoredRefreshToken {
+    const stored = this.live(this.refreshTokens, refreshToken);
+    if (!stored || stored.client_id !== clientId || stored.family_expires_at <= this.now()) {
+      throw new OAuthError(403, "invalid_grant", INVALID_REFRESH_TOKEN);
+    }
+    if (stored.rotated) {
+      this.revokeRefreshFamily(stored.family);
+      throw new OAuthError(403, "invalid_grant", INVALID_REFRESH_TOKEN);
+    }
+    return stored;
   }
 
   private storeRefreshToken(entry: StoredRefreshToken): string {

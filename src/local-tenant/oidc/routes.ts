@@ -263,7 +263,7 @@ export async function refreshTokenGrant(
 ): Promise<FastifyReply> {
   const body = formBody(request.body);
   return tokenEndpoint(ctx, request, reply, async (presented) => {
-    const rotated = ctx.model.rotateRefreshToken(presented, {
+    const rotated = ctx.model.checkRefreshToken(presented, {
       ...(body.refresh_token !== undefined ? { refresh_token: body.refresh_token } : {}),
       ...(body.scope !== undefined ? { scope: body.scope } : {}),
     });
@@ -281,7 +281,8 @@ export async function refreshTokenGrant(
       auth,
       ...(rotated.auth_time !== undefined ? { auth_time: rotated.auth_time } : {}),
     };
-    return tokenResponse(ctx, redeemed, rotated.refresh_token);
+    // Spent only now: a denial above leaves the app's refresh token as it was.
+    return tokenResponse(ctx, redeemed, rotated.rotate());
   });
 }
 
