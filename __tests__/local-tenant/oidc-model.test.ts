@@ -16,6 +16,7 @@ import {
   pkceMatches,
   scopedProfile,
   type AuthorizeTransaction,
+  type PresentedClient,
 } from "../../src/local-tenant/oidc/model";
 
 const WEB = "https://app.example.com/callback";
@@ -239,4 +240,161 @@ it("client fixtures from a directory: the repository's parse; secrets are made o
   }
   expect(message).toMatch(/bad\.json: callbacks\.0: must be an absolute URL/);
   expect(message).toMatch(/bad\.json: \(file\): unknown field\(s\) client_secret/);
+});
+
+describe("max_age and auth_time", () => {
+  it("a session older than max_age, max_age=0 or prompt=login needs the login page; a fresh enough one does not", () => {
+    const session = model.startSession("u", "auth0|1");
+    clock += 10_000;
+    expect(model.requiresLogin(authorizeOk({ client_id: "web", redirect_uri: WEB }), session)).toBe(false);
+    expect(model.requiresLogin(authorizeOk({ client_id: "web", redirect_uri: WEB, max_age: "60" }), session)).toBe(false);
+    expect(model.requiresLogin(authorizeOk({ client_id: "web", redirect_uri: WEB, max_age: "5" }), session)).toBe(true);
+    expect(model.requiresLogin(authorizeOk({ client_id: "web", redirect_uri: WEB, max_age: "0" }), session)).toBe(true);
+    expect(model.requiresLogin(authorizeOk({ client_id: "web", redirect_uri: WEB, prompt: "login" }), session)).toBe(true);
+  });
+
+  it("a max_age that is not a whole number of seconds goes back to the callback as invalid_request", () => {
+    for (const max_age of ["-1", "1.5", "soon"]) {
+      expect(model.authorize({ response_type: "code", client_id: "web", redirect_uri: WEB, max_age })).toMatchObject({
+        kind: "redirect-error",
+        error: "invalid_request",
+      });
+    }
+  });
+
+  it("the code carries auth_time (the session's login, in seconds) when max_age or prompt=login was asked, not otherwise", () => {
+    const session = model.startSession("u", "auth0|1");
+    const loggedIn = Math.floor(session.authenticated_at / 1000);
+    clock += 3_000;
+    const redeem = (query: Record<string, string>) =>
+      model.redeemCode(
+        { client_id: "web", client_secret: webSecret, method: "client_secret_basic" },
+        { code: model.issueCode(authorizeOk({ client_id: "web", redirect_uri: WEB, ...query }), session, AUTH), redirect_uri: WEB },
+      );
+    expect(redeem({ max_age: "600" }).auth_time).toBe(loggedIn);
+    expect(redeem({ prompt: "login" }).auth_time).toBe(loggedIn);
+    expect(redeem({}).auth_time).toBeUndefined();
+  });
+});
+
+it("PKCE downgrade: a verifier for a code issued without a challenge is refused, and the code is spent", () => {
+  const web = { client_id: "web", client_secret: webSecret, method: "client_secret_basic" } as const;
+  const code = codeFor({ client_id: "web", redirect_uri: WEB });
+  expect(rejection(() => model.redeemCode(web, { code, redirect_uri: WEB, code_verifier: VERIFIER }))).toMatchObject({
+    status: 403,
+    error: "invalid_grant",
+  });
+  expect(rejection(() => model.redeemCode(web, { code, redirect_uri: WEB }))).toMatchObject({ error: "invalid_grant" });
+});
+
+describe("refresh tokens", () => {
+  const web = { client_id: "web", client_secret: webSecret, method: "client_secret_basic" } as const;
+  /** Both steps of one exchange, as the token endpoint runs them when the Actions allow it. */
+  function rotate(presented: PresentedClient, params: { refresh_token: string; scope?: string }) {
+    const grant = model.checkRefreshToken(presented, params);
+    return { ...grant, refresh_token: grant.rotate() };
+  }
+  function firstRefreshToken(scope = "openid offline_access"): string {
+    const code = codeFor({ client_id: "web", redirect_uri: WEB, scope });
+    return model.issueRefreshToken(model.redeemCode(web, { code, redirect_uri: WEB }));
+  }
+  const invalid = { status: 403, error: "invalid_grant", description: "Unknown or invalid refresh token." };
+
+  it("rotate: each exchange spends the token and returns a successor with the same grant", () => {
+    const first = firstRefreshToken();
+    const second = rotate(web, { refresh_token: first });
+    expect(second).toMatchObject({ client_id: "web", user_id: "auth0|1", scope: ["openid", "offline_access"] });
+    expect(second.refresh_token).not.toBe(first);
+    const third = rotate(web, { refresh_token: second.refresh_token });
+    expect(third.refresh_token).not.toBe(second.refresh_token);
+  });
+
+  it("reuse of a rotated token revokes the whole family, the newest token too; other families live on", () => {
+    const first = firstRefreshToken();
+    const other = firstRefreshToken();
+    const second = rotate(web, { refresh_token: first }).refresh_token;
+    expect(rejection(() => rotate(web, { refresh_token: first }))).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: second }))).toEqual(invalid);
+    expect(rotate(web, { refresh_token: other }).client_id).toBe("web");
+  });
+
+  it("another client's, an unknown or an idle-expired token is refused; scope may narrow, not widen", () => {
+    const token = firstRefreshToken("openid profile offline_access");
+    expect(rejection(() => rotate({ client_id: "spa", method: "none" }, { refresh_token: token }))).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: "nope" }))).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: token, scope: "openid email" }))).toMatchObject({
+      status: 403,
+      error: "invalid_scope",
+    });
+    const narrowed = rotate(web, { refresh_token: token, scope: "openid" });
+    expect(narrowed.scope).toEqual(["openid"]);
+    // The successor keeps the family's full grant.
+    expect(rotate(web, { refresh_token: narrowed.refresh_token }).scope).toEqual(["openid", "profile", "offline_access"]);
+
+    const idle = firstRefreshToken();
+    clock += 15 * 86_400_000 + 1;
+    expect(rejection(() => rotate(web, { refresh_token: idle }))).toEqual(invalid);
+  });
+
+  it("a token checked but not rotated (the Actions denied) stays usable; rotating it twice is a replay", () => {
+    const token = firstRefreshToken();
+    model.checkRefreshToken(web, { refresh_token: token });
+    const checked = model.checkRefreshToken(web, { refresh_token: token });
+    const racing = model.checkRefreshToken(web, { refresh_token: token });
+    const successor = checked.rotate();
+    expect(rejection(() => racing.rotate())).toEqual(invalid);
+    expect(rejection(() => rotate(web, { refresh_token: successor }))).toEqual(invalid);
+  });
+
+  it("a wrong client secret is 401 before the token is looked at", () => {
+    const token = firstRefreshToken();
+    expect(rejection(() => rotate({ ...web, client_secret: "wrong" }, { refresh_token: token }))).toMatchObject({
+      status: 401,
+      error: "access_denied",
+    });
+    expect(rotate(web, { refresh_token: token }).client_id).toBe("web");
+  });
+});
+
+describe("/oidc/logout rules", () => {
+  const logoutClients = ClientRegistry.of([
+    {
+      client_id: "app",
+      name: "App",
+      callbacks: [WEB],
+      allowed_logout_urls: ["https://app.example.com/bye", "https://app.example.com/other"],
+    },
+    { client_id: "bare", name: "Bare", callbacks: [WEB] },
+  ]);
+  const logoutModel = new OidcModel(logoutClients, { userinfoAudience: () => "https://localhost:1/userinfo" });
+
+  it("post_logout_redirect_uri must be an Allowed Logout URL of client_id or of the id_token_hint's audience", () => {
+    expect(logoutModel.logout({ client_id: "app", post_logout_redirect_uri: "https://app.example.com/other" })).toEqual({
+      kind: "ok",
+      redirect_uri: "https://app.example.com/other",
+    });
+    expect(
+      logoutModel.logout({ id_token_hint: "t", hint: { aud: "app" }, post_logout_redirect_uri: "https://app.example.com/bye" }),
+    ).toEqual({
+      kind: "ok",
+      redirect_uri: "https://app.example.com/bye",
+    });
+    expect(logoutModel.logout({ client_id: "app", post_logout_redirect_uri: "https://evil.example.com/" })).toMatchObject({
+      kind: "error-page",
+      description: expect.stringContaining("not in the list of Allowed Logout URLs"),
+    });
+    expect(logoutModel.logout({ post_logout_redirect_uri: "https://app.example.com/bye" })).toMatchObject({ kind: "error-page" });
+  });
+
+  it("without a return address: the client's first Allowed Logout URL, else no redirect", () => {
+    expect(logoutModel.logout({ client_id: "app" })).toEqual({ kind: "ok", redirect_uri: "https://app.example.com/bye" });
+    expect(logoutModel.logout({ client_id: "bare" })).toEqual({ kind: "ok" });
+    expect(logoutModel.logout({})).toEqual({ kind: "ok" });
+  });
+
+  it("a hint that did not verify, a hint for another client, or an unknown client gets the error page", () => {
+    expect(logoutModel.logout({ id_token_hint: "forged" })).toMatchObject({ kind: "error-page", error: "invalid_request" });
+    expect(logoutModel.logout({ id_token_hint: "t", hint: { aud: "bare" }, client_id: "app" })).toMatchObject({ kind: "error-page" });
+    expect(logoutModel.logout({ client_id: "nobody" })).toMatchObject({ kind: "error-page", description: "Unknown client: nobody" });
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The OIDC endpoints over HTTPS, without Terraform: discovery, /authorize's error page vs redirect,
  * response modes, missing state, prompt, the login page, Actions denying or reading the
- * transaction, the token endpoint's errors (never a 500), /userinfo.
+ * transaction, the token endpoint's errors (never a 500), /userinfo, max_age, refresh tokens
+ * (rotation, replay, Actions on refresh) and /oidc/logout.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { ClientRegistry } from "../../src/local-tenant/oidc/clients";
@@ -87,6 +88,11 @@ it("discovery uses Auth0's field names and the tenant's issuer, and every endpoi
     id_token_signing_alg_values_supported: ["RS256"],
   });
   expect(doc.response_types_supported).toContain("code");
+  expect(doc.end_session_endpoint).toBe(`${issuer}oidc/logout`);
+  expect(doc.grant_types_supported).toEqual(["authorization_code", "refresh_token", "client_credentials"]);
+  // offline_access is listed because refresh tokens are issued.
+  expect(doc.scopes_supported).toContain("offline_access");
+  expect((await get(new URL(doc.end_session_endpoint).pathname)).status).toBe(200);
   expect((await get(new URL(doc.authorization_endpoint).pathname)).status).toBe(400);
   expect((await post(new URL(doc.token_endpoint).pathname, { grant_type: "authorization_code" })).status).toBe(401);
   expect((await get(new URL(doc.userinfo_endpoint).pathname)).status).toBe(401);
@@ -221,6 +227,20 @@ it("the token endpoint: a code is single-use; wrong secrets, PKCE failures and m
 
   const wrongSecret = await exchange({ client_id: "web", client_secret: "nope", code: await code() });
   expect([wrongSecret.status, JSON.parse(wrongSecret.text).error]).toEqual([401, "access_denied"]);
+  // Only a client that tried HTTP Basic is sent a challenge (RFC 6749 5.2).
+  expect(wrongSecret.headers["www-authenticate"]).toBeUndefined();
+  const wrongBasic = await exchange({ code: await code() }, { authorization: `Basic ${Buffer.from("web:nope").toString("base64")}` });
+  expect([wrongBasic.status, JSON.parse(wrongBasic.text)]).toEqual([401, { error: "access_denied", error_description: "Unauthorized" }]);
+  expect(wrongBasic.headers["www-authenticate"]).toBe(`Basic realm="${tenant.domain}", charset="UTF-8"`);
+  const deployerBasic = await post(
+    "/oauth/token",
+    { grant_type: "client_credentials" },
+    { authorization: `Basic ${Buffer.from("local-tenant-deployer:nope").toString("base64")}` },
+  );
+  expect([deployerBasic.status, deployerBasic.headers["www-authenticate"]]).toEqual([
+    401,
+    `Basic realm="${tenant.domain}", charset="UTF-8"`,
+  ]);
   const basic = await exchange({ code: await code() }, { authorization: `Basic ${Buffer.from(`web:${secret}`).toString("base64")}` });
   expect(basic.status).toBe(200);
   for (const header of ["Basic %%%", "Basic bm9jb2xvbg==", "Basic JUU0OiVFNA==", "Bearer x"]) {
@@ -321,4 +341,127 @@ it("odd input never answers 500: repeated parameters, non-string bodies, bad coo
   );
   expect(answers.map((a) => a.status).filter((status) => status >= 500)).toEqual([]);
   expect(answers[0].status).toBe(400);
+});
+
+it("refresh_token grant: offline_access brings a refresh token; each use rotates it and runs the post-login Actions again; a replay is refused", async () => {
+  deployAndBind(`exports.onExecutePostLogin = async (event, api) => {
+    api.idToken.setCustomClaim("https://t.example.com/protocol", event.transaction.protocol);
+  };`);
+  const { answer } = await login({ scope: "openid profile offline_access", state: "r", max_age: "600" });
+  const code = answer.location?.searchParams.get("code") ?? "";
+  const first = JSON.parse(
+    (
+      await post("/oauth/token", {
+        grant_type: "authorization_code",
+        client_id: "web",
+        client_secret: secret,
+        code,
+        redirect_uri: CALLBACK,
+      })
+    ).text,
+  );
+  expect(Object.keys(first)).toEqual(["access_token", "refresh_token", "id_token", "scope", "expires_in", "token_type"]);
+  const claims = (token: string) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+  expect(claims(first.id_token)["https://t.example.com/protocol"]).toBe("oidc-basic-profile");
+
+  const refresh = (refresh_token: string) =>
+    post("/oauth/token", { grant_type: "refresh_token", client_id: "web", client_secret: secret, refresh_token });
+  const rotated = await refresh(first.refresh_token);
+  expect(rotated.status).toBe(200);
+  const second = JSON.parse(rotated.text);
+  expect(second.refresh_token).not.toBe(first.refresh_token);
+  expect(second.scope).toBe("openid profile offline_access");
+  const refreshed = claims(second.id_token);
+  expect(refreshed["https://t.example.com/protocol"]).toBe("oauth2-refresh-token");
+  // OIDC Core 12.2: the login's auth_time, no nonce.
+  expect(refreshed.auth_time).toBe(claims(first.id_token).auth_time);
+  expect(refreshed.nonce).toBeUndefined();
+
+  const replay = await refresh(first.refresh_token);
+  expect([replay.status, JSON.parse(replay.text)]).toEqual([
+    403,
+    { error: "invalid_grant", error_description: "Unknown or invalid refresh token." },
+  ]);
+  expect((await refresh(second.refresh_token)).status).toBe(403);
+  const missing = await post("/oauth/token", { grant_type: "refresh_token", client_id: "web", client_secret: secret });
+  expect([missing.status, JSON.parse(missing.text).error]).toEqual([400, "invalid_request"]);
+
+  // Without offline_access there is no refresh token.
+  const plain = await login({ state: "p" });
+  const noRefresh = JSON.parse(
+    (
+      await post("/oauth/token", {
+        grant_type: "authorization_code",
+        client_id: "web",
+        client_secret: secret,
+        code: plain.answer.location?.searchParams.get("code") ?? "",
+        redirect_uri: CALLBACK,
+      })
+    ).text,
+  );
+  expect(noRefresh.refresh_token).toBeUndefined();
+});
+
+it("a denial by an Action on refresh answers 403 access_denied with the Action's reason and leaves the refresh token usable", async () => {
+  const { answer } = await login({ scope: "openid offline_access", state: "d" });
+  const code = answer.location?.searchParams.get("code") ?? "";
+  const { refresh_token } = JSON.parse(
+    (
+      await post("/oauth/token", {
+        grant_type: "authorization_code",
+        client_id: "web",
+        client_secret: secret,
+        code,
+        redirect_uri: CALLBACK,
+      })
+    ).text,
+  );
+  deployAndBind(`exports.onExecutePostLogin = async (event, api) => {
+    if (event.transaction.protocol === "oauth2-refresh-token") api.access.deny("no refresh today");
+  };`);
+  const denied = await post("/oauth/token", { grant_type: "refresh_token", client_id: "web", client_secret: secret, refresh_token });
+  expect([denied.status, JSON.parse(denied.text)]).toEqual([403, { error: "access_denied", error_description: "no refresh today" }]);
+  // The denied exchange did not spend the token: once the Action allows it, the same token refreshes.
+  tenant.model.replaceBindings("post-login", []);
+  const allowed = await post("/oauth/token", { grant_type: "refresh_token", client_id: "web", client_secret: secret, refresh_token });
+  expect(allowed.status).toBe(200);
+});
+
+it("/oidc/logout (RP-Initiated Logout): id_token_hint names the app, post_logout_redirect_uri must be allowed, state comes back; the session ends", async () => {
+  const { answer, cookie } = await login({ client_id: "spa", state: "o", code_challenge: "c".repeat(43), code_challenge_method: "plain" });
+  const code = answer.location?.searchParams.get("code") ?? "";
+  const { id_token } = JSON.parse(
+    (
+      await post("/oauth/token", {
+        grant_type: "authorization_code",
+        client_id: "spa",
+        code,
+        redirect_uri: CALLBACK,
+        code_verifier: "c".repeat(43),
+      })
+    ).text,
+  );
+  const logout = (query: Record<string, string>, headers: Record<string, string> = {}) =>
+    get(`/oidc/logout?${new URLSearchParams(query).toString()}`, headers);
+
+  const refused = await logout({ id_token_hint: id_token, post_logout_redirect_uri: "https://evil.example.com/" }, { cookie });
+  expect([refused.status, refused.location]).toEqual([400, undefined]);
+  expect(refused.text).toContain("Allowed Logout URLs");
+  const forged = await logout({ id_token_hint: `${id_token.slice(0, -4)}AAAA`, post_logout_redirect_uri: `${SPA_ORIGIN}/bye` });
+  expect([forged.status, forged.location]).toEqual([400, undefined]);
+
+  const out = await logout({ id_token_hint: id_token, post_logout_redirect_uri: `${SPA_ORIGIN}/bye`, state: "s 1" }, { cookie });
+  expect(out.status).toBe(302);
+  expect(out.location?.href).toBe(`${SPA_ORIGIN}/bye?state=s+1`);
+  expect(String(out.headers["set-cookie"])).toMatch(/^auth0=;/);
+  const none = await get(authorizePath({ prompt: "none", state: "after" }), { cookie });
+  expect(none.location?.searchParams.get("error")).toBe("login_required");
+});
+
+it("max_age over HTTP: a live session answers at once, max_age=0 sends the browser to the login page, prompt=none then login_required", async () => {
+  const { cookie } = await login({ state: "m" });
+  expect((await get(authorizePath({ state: "sso" }), { cookie })).location?.searchParams.get("code")).toBeTruthy();
+  expect((await get(authorizePath({ state: "fresh", max_age: "0" }), { cookie })).location?.pathname).toBe("/u/login");
+  const none = await get(authorizePath({ state: "n", max_age: "0", prompt: "none" }), { cookie });
+  expect(none.location?.searchParams.get("error")).toBe("login_required");
 });

@@ -9,7 +9,18 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type KeyLike } from "jose";
+import {
+  calculateJwkThumbprint,
+  compactVerify,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+  type KeyLike,
+} from "jose";
 import { readJsonFile, writeJsonAtomic } from "./store";
 
 export const MANAGEMENT_TOKEN_TTL_SECONDS = 86_400;
@@ -137,6 +148,23 @@ export class TokenIssuer {
       .setIssuedAt()
       .setExpirationTime(`${ID_TOKEN_TTL_SECONDS}s`)
       .sign(this.key.privateKey);
+  }
+
+  /**
+   * The claims of an ID token this tenant signed, for /oidc/logout's id_token_hint: an expired
+   * token is still a valid hint (OIDC RP-Initiated Logout 1.0, 2), a foreign or altered one is not.
+   * Undefined when the signature, issuer or type does not match.
+   */
+  async idTokenHint(token: string): Promise<JWTPayload | undefined> {
+    try {
+      const { payload, protectedHeader } = await compactVerify(token, this.key.publicKey, { algorithms: ["RS256"] });
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload;
+      // An access token (at+jwt) is signed by the same key but is no ID token.
+      if (protectedHeader.typ !== "JWT" || claims.iss !== this.issuer) return undefined;
+      return claims;
+    } catch {
+      return undefined;
+    }
   }
 
   jwks(): { keys: JWK[] } {

@@ -3,9 +3,10 @@
  *   GET  /.well-known/openid-configuration   discovery, Auth0's field names
  *   GET  /authorize                          authorization code flow (+ PKCE), to the login page or, with a session, straight back
  *   GET  /u/login?state=…, POST /u/login     the login page: one button per fixture user
- *   POST /oauth/token grant_type=authorization_code   (dispatched here by routes/oauth.ts)
+ *   POST /oauth/token grant_type=authorization_code|refresh_token   (dispatched here by routes/oauth.ts)
  *   GET|POST /userinfo                       the profile for an access token
- *   GET  /v2/logout                          ends the session
+ *   GET  /v2/logout                          ends the session (Auth0's own logout)
+ *   GET|POST /oidc/logout                    ends the session (OIDC RP-Initiated Logout, discovery's end_session_endpoint)
  * The rules live in model.ts; the post-login flow is LoginService's, the same code /local/login runs.
  */
 import type { CookieSerializeOptions } from "@fastify/cookie";
@@ -18,6 +19,7 @@ import type { RouteArea } from "../routes/context";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   scopedProfile,
+  type RedeemedCode,
   type AuthorizeTransaction,
   type OidcModel,
   type PresentedClient,
@@ -61,8 +63,9 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
       return redirect(reply, outcome.target, { error: outcome.error, error_description: outcome.description });
     const tx = outcome.transaction;
     const session = model.session(request.cookies[SESSION_COOKIE]);
-    // Single sign-on: a live session skips the login page (Actions still run), unless the app asks for a login.
-    if (session && !tx.prompt.includes("login")) return complete(reply, request, tx, session);
+    // Single sign-on: a live session skips the login page (Actions still run), unless the app asks
+    // for a login (prompt=login) or a fresher one than the session's (max_age).
+    if (session && !model.requiresLogin(tx, session)) return complete(reply, request, tx, session);
     if (tx.prompt.includes("none")) {
       model.finish(tx.id);
       return redirect(reply, tx, { error: "login_required", error_description: "Login required" });
@@ -85,6 +88,8 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     const login = body.username ?? "";
     const user = login ? ctx.users.find(login) : undefined;
     if (!user) return sendLoginPage(reply.code(400), tx, "Wrong email or password.");
+    // A new login replaces the browser's previous session (prompt=login, max_age, another user).
+    model.endSession(request.cookies[SESSION_COOKIE]);
     const session = model.startSession(login, user.user_id);
     reply.setCookie(SESSION_COOKIE, session.id, {
       ...SESSION_COOKIE_OPTIONS,
@@ -118,6 +123,10 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     });
   }
 
+  // OIDC RP-Initiated Logout 1.0, as Auth0's /oidc/logout: GET, and POST with a form (the spec asks for both).
+  app.get("/oidc/logout", async (request: Req, reply) => oidcLogout(request, reply, request.query));
+  app.post("/oidc/logout", async (request: Req, reply) => oidcLogout(request, reply, formBody(request.body)));
+
   app.get("/userinfo", async (request, reply) => userinfo(request, reply));
   app.post("/userinfo", async (request, reply) => userinfo(request, reply));
 
@@ -130,6 +139,23 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: OidcContext): void
     if (returnTo && client?.allowed_logout_urls.includes(returnTo)) return reply.redirect(returnTo, 302);
     return reply.type("text/plain; charset=utf-8").send("OK");
   });
+
+  async function oidcLogout(request: FastifyRequest, reply: FastifyReply, params: Record<string, string | undefined>) {
+    const hint = params.id_token_hint ? await tokens.idTokenHint(params.id_token_hint) : undefined;
+    const outcome = model.logout({
+      ...(params.id_token_hint !== undefined ? { id_token_hint: params.id_token_hint } : {}),
+      ...(hint ? { hint } : {}),
+      ...(params.client_id !== undefined ? { client_id: params.client_id } : {}),
+      ...(params.post_logout_redirect_uri !== undefined ? { post_logout_redirect_uri: params.post_logout_redirect_uri } : {}),
+    });
+    if (outcome.kind === "error-page") return sendErrorPage(reply, outcome.error, outcome.description);
+    model.endSession(request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
+    if (!outcome.redirect_uri) return reply.type("text/plain; charset=utf-8").header("cache-control", "no-store").send("OK");
+    const url = new URL(outcome.redirect_uri);
+    if (params.state !== undefined) url.searchParams.set("state", params.state);
+    return reply.redirect(url.toString(), 302);
+  }
 
   async function userinfo(request: FastifyRequest, reply: FastifyReply) {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
@@ -213,32 +239,102 @@ export async function authorizationCodeGrant(
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   const body = formBody(request.body);
-  reply.header("cache-control", "no-store").header("pragma", "no-cache");
-  try {
-    const presented = presentedClient(request.headers.authorization, body);
+  return tokenEndpoint(ctx, request, reply, async (presented) => {
     const redeemed = ctx.model.redeemCode(presented, {
       ...(body.code !== undefined ? { code: body.code } : {}),
       ...(body.redirect_uri !== undefined ? { redirect_uri: body.redirect_uri } : {}),
       ...(body.code_verifier !== undefined ? { code_verifier: body.code_verifier } : {}),
     });
-    const { auth } = redeemed;
-    const profile = scopedProfile(auth.profile, redeemed.scope);
-    const claims = { ...profile, ...auth.id_claims };
-    const accessToken = ctx.model.issueAccessToken(redeemed, { sub: auth.user_id, ...claims });
-    const idToken = redeemed.scope.includes("openid")
-      ? await ctx.tokens.idToken({ ...claims, sid: redeemed.session_id }, auth.user_id, redeemed.client_id, redeemed.nonce)
-      : undefined;
-    return reply.send({
-      access_token: accessToken,
-      ...(idToken ? { id_token: idToken } : {}),
-      scope: redeemed.scope.join(" "),
-      expires_in: ACCESS_TOKEN_TTL_SECONDS,
-      token_type: "Bearer",
+    // Auth0 issues a refresh token when the login asked for offline_access (and the client may use the grant).
+    const refreshToken = redeemed.scope.includes("offline_access") ? ctx.model.issueRefreshToken(redeemed) : undefined;
+    return tokenResponse(ctx, redeemed, refreshToken);
+  });
+}
+
+/**
+ * The refresh_token grant of POST /oauth/token: rotation with reuse detection (model.ts), then the
+ * post-login Actions run again (event.transaction.protocol "oauth2-refresh-token", as on Auth0), so
+ * the new tokens carry today's claims; a denial answers 403 access_denied.
+ */
+export async function refreshTokenGrant(
+  ctx: Pick<OidcContext, "model" | "tokens" | "login">,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const body = formBody(request.body);
+  return tokenEndpoint(ctx, request, reply, async (presented) => {
+    const rotated = ctx.model.checkRefreshToken(presented, {
+      ...(body.refresh_token !== undefined ? { refresh_token: body.refresh_token } : {}),
+      ...(body.scope !== undefined ? { scope: body.scope } : {}),
     });
+    const client = ctx.model.clients.get(rotated.client_id);
+    const auth = await ctx.login.authenticate({
+      user: rotated.user_id,
+      client_id: rotated.client_id,
+      ...(client ? { client_name: client.name } : {}),
+      context: { transaction: { protocol: "oauth2-refresh-token", requested_scopes: rotated.scope } },
+    });
+    const redeemed: RedeemedCode = {
+      client_id: rotated.client_id,
+      scope: rotated.scope,
+      session_id: rotated.session_id,
+      auth,
+      ...(rotated.auth_time !== undefined ? { auth_time: rotated.auth_time } : {}),
+    };
+    // Spent only now: a denial above leaves the app's refresh token as it was.
+    return tokenResponse(ctx, redeemed, rotated.rotate());
+  });
+}
+
+/** Runs one grant, answering its OAuthError as Auth0 does; a failed HTTP Basic authentication also gets WWW-Authenticate. */
+async function tokenEndpoint(
+  ctx: Pick<OidcContext, "tokens">,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  grant: (presented: PresentedClient) => Promise<Record<string, unknown>>,
+): Promise<FastifyReply> {
+  reply.header("cache-control", "no-store").header("pragma", "no-cache");
+  let presented: PresentedClient | undefined;
+  try {
+    presented = presentedClient(request.headers.authorization, formBody(request.body));
+    return reply.send(await grant(presented));
   } catch (error) {
-    if (error instanceof OAuthError) return reply.code(error.statusCode).send({ error: error.error, error_description: error.description });
-    throw error;
+    if (!(error instanceof OAuthError)) throw error;
+    // RFC 6749 5.2: a client that authenticated with the Authorization header is told the scheme to use.
+    if (error.statusCode === 401 && presented?.method === "client_secret_basic") {
+      reply.header("www-authenticate", basicChallenge(ctx.tokens.issuer));
+    }
+    return reply.code(error.statusCode).send({ error: error.error, error_description: error.description });
   }
+}
+
+/** The WWW-Authenticate challenge of a 401 after HTTP Basic client authentication (RFC 7617). */
+export function basicChallenge(issuer: string): string {
+  return `Basic realm="${new URL(issuer).host}", charset="UTF-8"`;
+}
+
+/** The token response of both grants: an opaque access token for /userinfo, the ID token when openid was granted, the refresh token if any. */
+async function tokenResponse(ctx: Pick<OidcContext, "model" | "tokens">, redeemed: RedeemedCode, refreshToken: string | undefined) {
+  const { auth } = redeemed;
+  const profile = scopedProfile(auth.profile, redeemed.scope);
+  const claims = { ...profile, ...auth.id_claims };
+  const accessToken = ctx.model.issueAccessToken(redeemed, { sub: auth.user_id, ...claims });
+  const idToken = redeemed.scope.includes("openid")
+    ? await ctx.tokens.idToken(
+        { ...claims, sid: redeemed.session_id, ...(redeemed.auth_time !== undefined ? { auth_time: redeemed.auth_time } : {}) },
+        auth.user_id,
+        redeemed.client_id,
+        redeemed.nonce,
+      )
+    : undefined;
+  return {
+    access_token: accessToken,
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    ...(idToken ? { id_token: idToken } : {}),
+    scope: redeemed.scope.join(" "),
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    token_type: "Bearer",
+  };
 }
 
 /** How the client identified itself: HTTP Basic (client_secret_basic), form fields (client_secret_post), or only its id (public). */
@@ -270,6 +366,7 @@ export function discovery(issuer: string) {
     token_endpoint: `${issuer}oauth/token`,
     userinfo_endpoint: `${issuer}userinfo`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
+    end_session_endpoint: `${issuer}oidc/logout`,
     scopes_supported: [
       "openid",
       "profile",
@@ -287,6 +384,8 @@ export function discovery(issuer: string) {
       "address",
     ],
     response_types_supported: ["code"],
+    // Without it OIDC Discovery means ["authorization_code", "implicit"], and implicit is not implemented.
+    grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
     code_challenge_methods_supported: ["S256", "plain"],
     response_modes_supported: ["query", "fragment", "form_post"],
     subject_types_supported: ["public"],

@@ -1,8 +1,9 @@
 /**
  * The authentication API's token endpoint: client credentials for the Management API (the way the
- * provider obtains its token) or the local API, after the credentials-exchange flow (client-credentials.ts).
+ * provider obtains its token) or the local API, after the credentials-exchange flow (client-credentials.ts);
+ * the OIDC grants (authorization_code, refresh_token) are oidc/routes.ts's.
  */
-import { authorizationCodeGrant } from "../oidc/routes";
+import { authorizationCodeGrant, basicChallenge, refreshTokenGrant } from "../oidc/routes";
 import { clientCredentialsGrant } from "../client-credentials";
 import { LOCAL_API, secretMatches } from "../tokens";
 import { requestInfo } from "../trigger-events";
@@ -13,6 +14,7 @@ export const oauthRoutes: RouteArea = (app, ctx) => {
   app.post("/oauth/token", async (request: Req, reply) => {
     const body = (request.body ?? {}) as Record<string, string>;
     if (body.grant_type === "authorization_code") return authorizationCodeGrant({ model: ctx.oidc, tokens }, request, reply);
+    if (body.grant_type === "refresh_token") return refreshTokenGrant({ model: ctx.oidc, tokens, login: ctx.login }, request, reply);
     if (body.grant_type !== "client_credentials") {
       return reply
         .code(403)
@@ -20,6 +22,8 @@ export const oauthRoutes: RouteArea = (app, ctx) => {
     }
     const presented = clientFromRequest(request, body);
     if (!presented || presented.client_id !== ctx.client.client_id || !secretMatches(presented.client_secret, ctx.client.client_secret)) {
+      // RFC 6749 5.2: a client that tried HTTP Basic is told the scheme in WWW-Authenticate.
+      if (/^Basic\s/i.test(request.headers.authorization ?? "")) reply.header("www-authenticate", basicChallenge(tokens.issuer));
       return reply.code(401).send({ error: "access_denied", error_description: "Unauthorized" });
     }
     const audience = body.audience ?? tokens.managementAudience;
