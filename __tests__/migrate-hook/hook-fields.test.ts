@@ -216,3 +216,17 @@ describe("fields Auth0 does not document, or the Action's event lacks, are TODOs
     expect(result.code).toMatch(new RegExp(`\\b${marker}\\b`));
   });
 });
+
+it("pre-user-registration: a documented field the Action lacks says why; a rebuilt user says what it lacks", async () => {
+  const read = await convert(reportingHook("user, context, cb", ["user.password"]), "pre-user-registration");
+  expect(read.code).toContain("MIGRATION_TODO_USER_FIELD");
+  expect(read.todos[0].message).toContain("the Action's event never carries the signup's password");
+  const whole = await convert(
+    `module.exports = function (user, context, cb) { const response = {}; response.user = user; cb(null, response); };`,
+    "pre-user-registration",
+  );
+  expect(whole.fullyConverted).toBe(true);
+  expect(whole.notes.map((n) => n.message)).toContain(
+    "the rebuilt user has no password, emailVerified, phoneNumberVerified: the Hook's user had them, the Action's event does not",
+  );
+});

@@ -88,10 +88,12 @@ function convertParam(file: t.File, param: HookParam, name: string, conv: Conver
       const found = longestField(fields, chain.props);
       if (!found) {
         const shown = chain.paths[0];
+        const why =
+          param.missing && Object.prototype.hasOwnProperty.call(param.missing, chain.props[0]) ? param.missing[chain.props[0]] : undefined;
         conv.todo(
           shown,
           `${param.role.toUpperCase()}_FIELD`,
-          `the Hook's ${param.role}.${chain.props[0]} has no equivalent in the Action's event (no row in the Hook → Action table)`,
+          `the Hook's ${param.role}.${chain.props[0]} has no equivalent in the Action's event (${why ?? "no row in the Hook → Action table"})`,
         );
         continue;
       }
@@ -121,6 +123,13 @@ function convertParam(file: t.File, param: HookParam, name: string, conv: Conver
         binding.identifier,
         `${name} (the Hook's ${param.role}) → a local object rebuilt from the event (${Object.keys(fields).join(", ")})`,
       );
+      // Said where the object leaves the Hook's hands whole (a response merges only metadata; an HTTP body would lose them).
+      const missing = Object.keys(param.missing ?? {});
+      if (missing.length > 0)
+        conv.note(
+          binding.identifier,
+          `the rebuilt ${name} has no ${missing.join(", ")}: the Hook's ${param.role} had them, the Action's event does not`,
+        );
     }
   });
 }
