@@ -1,10 +1,11 @@
 /**
- * The Hook types and how each becomes an Action, as data (Auth0's "Migrate from Hooks to
- * Actions" guide and the Hooks reference). Two readers use it in opposite directions, so they
- * cannot disagree:
- *   - the converter rewrites `client.metadata` into `event.client.metadata` (or builds a local
- *     `client` from the event when the Hook uses the object as a whole);
- *   - the parity harness builds the Hook's arguments from the same Action event.
+ * The Hook types and how each becomes an Action, as data: for every Hook argument Auth0 documents
+ * (each Hook type's starter code in the Hooks reference; docs/hook-fields.md lists each row with
+ * its source), where the Action's event holds the same value. The converter rewrites
+ * `client.metadata` into `event.client.metadata` (or builds a local `client` from the event when
+ * the Hook uses the object as a whole). The parity harness does NOT read this table: it gives the
+ * Hook its documented arguments on its own (src/parity/hook/hook-shapes.ts), so a wrong row here
+ * shows up as a difference instead of being reproduced on both sides.
  * A Hook field without a row here has no Action equivalent: the converter leaves a MIGRATION_TODO_*.
  */
 
@@ -16,16 +17,25 @@ import { HOOK_TRIGGERS, triggerSpec } from "../../triggers";
 export const HOOK_TYPES = HOOK_TRIGGERS;
 export type HookType = (typeof HOOK_TYPES)[number];
 
+/**
+ * Where a Hook field's value is in the Action's event: an event path ("user.email"; a "?" after a
+ * segment: optional in the event), or, when the Hook saw the value in another form, an
+ * expression over `event` that gives it that form.
+ */
+export type EventSource = string | { readonly expression: string; /** What the expression does, for messages. */ readonly why: string };
+
 /** One Hook parameter (other than `context` and the callback). */
 export interface HookParam {
   /** Role name used in messages, e.g. "client". */
   readonly role: string;
-  /** Hook path below the parameter → event path (a "?" after a segment: optional in the event). */
-  readonly fields?: Readonly<Record<string, string>>;
+  /** Hook path below the parameter → where the event holds it. */
+  readonly fields?: Readonly<Record<string, EventSource>>;
   /** Expression (over `event`) for the whole value, when it is not an object of fields. */
   readonly value?: string;
   /** The value is mutable (an array the Hook may change): always copied into a local first. */
   readonly local?: boolean;
+  /** Documented fields the Action's event does not carry → why (a read is a TODO saying so). */
+  readonly missing?: Readonly<Record<string, string>>;
 }
 
 /** What `cb(null, response)` meant for this Hook type. */
@@ -57,8 +67,8 @@ export interface HookKind extends ActionTrigger {
   readonly hookType: HookType;
   /** Parameters in Hook order, before `context, cb`. */
   readonly params: readonly HookParam[];
-  /** `context.<path>` → event path. `webtask.secrets.*` is common to all and handled apart. */
-  readonly context: Readonly<Record<string, string>>;
+  /** `context.<path>` → where the event holds it. `webtask.secrets.*` is common to all and handled apart. */
+  readonly context: Readonly<Record<string, EventSource>>;
   readonly response: ResponseKind;
   /** Error classes the Hook runtime provided as globals, and what each meant. */
   readonly errors: Readonly<Record<string, HookErrorMeaning>>;
@@ -76,9 +86,20 @@ const CONNECTION_CONTEXT = {
   "connection.tenant": "tenant.id",
 } as const;
 
+/**
+ * The database Hooks' `user.id` is the id without its connection prefix ("user GUID without
+ * "auth0|" database prefix", Auth0's post-user-registration starter code; post-change-password's
+ * sample shows "abc123"). The Action's `event.user.user_id` has the prefix ("auth0|abc123"):
+ * everything up to the first "|" is dropped, as the Hooks runtime did.
+ */
+const ID_WITHOUT_PREFIX: EventSource = {
+  expression: 'event.user.user_id.replace(/^[^|]*\\|/, "")',
+  why: 'without its "<connection>|" prefix, as the Hook saw it',
+};
+
 /** The user a registration or password Hook received, after the user was created. */
 const CREATED_USER_FIELDS = {
-  id: "user.user_id",
+  id: ID_WITHOUT_PREFIX,
   tenant: "tenant.id",
   username: "user.username",
   email: "user.email",
@@ -99,7 +120,9 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
       { role: "scope", value: "event.accessToken.scope.length > 0 ? [...event.accessToken.scope] : undefined", local: true },
       { role: "audience", value: "event.resource_server.identifier" },
     ],
-    context: { body: "request.body", ip: "request.ip" },
+    // The starter code documents only context.webtask; the token request's body was there too
+    // (context.body, read by Hooks in use) and is event.request.body in the Action.
+    context: { body: "request.body" },
     response: "access-token",
     errors: {
       InvalidScopeError: { kind: "oauth", code: "invalid_scope" },
@@ -121,9 +144,24 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
           user_metadata: "user.user_metadata",
           app_metadata: "user.app_metadata",
         },
+        missing: {
+          password: "the Action's event never carries the signup's password",
+          emailVerified: "the Action's event has no verification flag before the user exists",
+          phoneNumberVerified: "the Action's event has no verification flag before the user exists",
+        },
       },
     ],
-    context: { ...CONNECTION_CONTEXT, requestLanguage: "request.language", ip: "request.ip" },
+    context: {
+      ...CONNECTION_CONTEXT,
+      // The earlier starter code's name for the application agent's language; the later one's is request.language.
+      requestLanguage: "request.language",
+      "request.language": "request.language",
+      // "ip address (in IPv6 format ...)": an IPv4 client appeared IPv4-mapped (::ffff:a.b.c.d).
+      "request.ip": {
+        expression: 'event.request.ip.includes(":") ? event.request.ip : `::ffff:${event.request.ip}`',
+        why: "in IPv6 form (an IPv4 address IPv4-mapped), as the Hook saw it",
+      },
+    },
     response: "registration",
     errors: { PreUserRegistrationError: { kind: "deny-signup" } },
   },
@@ -141,7 +179,7 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
     params: [
       {
         role: "user",
-        fields: { id: "user.user_id", username: "user.username", email: "user.email", last_password_reset: "user.last_password_reset" },
+        fields: { id: ID_WITHOUT_PREFIX, username: "user.username", email: "user.email", last_password_reset: "user.last_password_reset" },
       },
     ],
     context: { ...CONNECTION_CONTEXT },
@@ -162,12 +200,13 @@ export const HOOK_KINDS: Readonly<Record<HookType, HookKind>> = {
       language: "request.language",
       ip: "request.ip",
       user_agent: "request.user_agent",
-      client_id: "client?.client_id",
-      name: "client?.name",
-      client_metadata: "client?.metadata",
+      "client.client_id": "client?.client_id",
+      "client.name": "client?.name",
+      "client.client_metadata": "client?.metadata",
+      // This Hook's user_id kept its prefix (the documented example: "auth0|test12345").
       "user.user_id": "user.user_id",
+      "user.name": "user.name",
       "user.email": "user.email",
-      "user.phone_number": "user.phone_number",
       "user.user_metadata": "user.user_metadata",
       "user.app_metadata": "user.app_metadata",
     },
@@ -182,10 +221,10 @@ export function isHookType(value: string): value is HookType {
 
 /** The row for the longest prefix of `path` in a field table, with how many segments it covers. */
 export function longestField(
-  table: Readonly<Record<string, string>>,
+  table: Readonly<Record<string, EventSource>>,
   path: readonly string[],
-): { target: string; length: number } | undefined {
-  let best: { target: string; length: number } | undefined;
+): { target: EventSource; length: number } | undefined {
+  let best: { target: EventSource; length: number } | undefined;
   for (const [hookPath, target] of Object.entries(table)) {
     const segments = hookPath.split(".");
     if (segments.length > path.length || (best && best.length >= segments.length)) continue;

@@ -13,15 +13,21 @@ import * as t from "@babel/types";
 import { eventPath, isParamRef, memberChain, withRuleFunction } from "../ast";
 import { excerpt, type Conversion } from "../conversion";
 import { pathSegments, secretNameFor } from "../mapping";
-import { longestField, type HookKind, type HookParam } from "./hook-types";
+import { longestField, type EventSource, type HookKind, type HookParam } from "./hook-types";
 
 /** A statement the handler runs before the Hook's body (a local rebuilt from the event). */
 export interface Preamble {
   statements: t.Statement[];
 }
 
-function eventExpr(path: string): t.Expression {
-  return eventPath(pathSegments(path));
+/** The event expression a table row stands for: a member chain, or the row's own expression. */
+function sourceExpr(source: EventSource): t.Expression {
+  return typeof source === "string" ? eventPath(pathSegments(source)) : parseExpression(source.expression);
+}
+
+/** How a rewrite is reported: "event.user.email", or the expression and why it has that form. */
+function describeSource(source: EventSource): string {
+  return typeof source === "string" ? `event.${source.replace(/\?/g, "")}` : `${source.expression} (${source.why})`;
 }
 
 function isWriteTarget(path: NodePath): boolean {
@@ -82,10 +88,12 @@ function convertParam(file: t.File, param: HookParam, name: string, conv: Conver
       const found = longestField(fields, chain.props);
       if (!found) {
         const shown = chain.paths[0];
+        const why =
+          param.missing && Object.prototype.hasOwnProperty.call(param.missing, chain.props[0]) ? param.missing[chain.props[0]] : undefined;
         conv.todo(
           shown,
           `${param.role.toUpperCase()}_FIELD`,
-          `the Hook's ${param.role}.${chain.props[0]} has no equivalent in the Action's event (no row in the Hook → Action table)`,
+          `the Hook's ${param.role}.${chain.props[0]} has no equivalent in the Action's event (${why ?? "no row in the Hook → Action table"})`,
         );
         continue;
       }
@@ -101,20 +109,27 @@ function convertParam(file: t.File, param: HookParam, name: string, conv: Conver
         continue;
       }
       rewrites.push(() => {
-        conv.changed(at, `${name}.${chain.props.slice(0, found.length).join(".")} → event.${found.target.replace(/\?/g, "")}`);
-        at.replaceWith(eventExpr(found.target));
+        conv.changed(at, `${name}.${chain.props.slice(0, found.length).join(".")} → ${describeSource(found.target)}`);
+        at.replaceWith(sourceExpr(found.target));
       });
     }
     for (const rewrite of rewrites) rewrite();
     if (needsLocal) {
       const object = t.objectExpression(
-        Object.entries(fields).map(([key, target]) => t.objectProperty(t.identifier(key), eventExpr(target))),
+        Object.entries(fields).map(([key, target]) => t.objectProperty(t.identifier(key), sourceExpr(target))),
       );
       preamble.statements.push(t.variableDeclaration(reassigned ? "let" : "const", [t.variableDeclarator(t.identifier(name), object)]));
       conv.changed(
         binding.identifier,
         `${name} (the Hook's ${param.role}) → a local object rebuilt from the event (${Object.keys(fields).join(", ")})`,
       );
+      // Said where the object leaves the Hook's hands whole (a response merges only metadata; an HTTP body would lose them).
+      const missing = Object.keys(param.missing ?? {});
+      if (missing.length > 0)
+        conv.note(
+          binding.identifier,
+          `the rebuilt ${name} has no ${missing.join(", ")}: the Hook's ${param.role} had them, the Action's event does not`,
+        );
     }
   });
 }
@@ -187,8 +202,8 @@ export function convertContext(file: t.File, kind: HookKind, name: string | unde
         continue;
       }
       const at = chain.paths[found.length - 1];
-      conv.changed(at, `${name}.${props.slice(0, found.length).join(".")} → event.${found.target.replace(/\?/g, "")}`);
-      at.replaceWith(eventExpr(found.target));
+      conv.changed(at, `${name}.${props.slice(0, found.length).join(".")} → ${describeSource(found.target)}`);
+      at.replaceWith(sourceExpr(found.target));
     }
   });
 }

@@ -5,15 +5,17 @@
  *
  *   { "trigger": "credentials-exchange", "migration": {...}, "fixtures": [ { "name", "event", "secrets", "http" } ] }
  *
- * The Hook's arguments are built from the same event through the Hook → Action table
- * (src/migrate/hook/hook-types.ts), so both sides start from one input.
+ * The Hook's arguments are built from the same event in the shapes Auth0 documents for each Hook
+ * type (hook-shapes.ts), apart from the converter's table, so both sides start from one input and
+ * a wrong row in that table shows as a difference.
  */
 import { z, type ZodIssue } from "zod";
 import { describeIssue, httpExchangeSchema, issuePath, readFixtureJson } from "../fixture-file";
-import { HOOK_KINDS, HOOK_TYPES, type HookKind, type HookType } from "../../migrate/hook/hook-types";
+import { HOOK_TYPES, type HookType } from "../../migrate/hook/hook-types";
 import { secretNameFor } from "../../migrate/mapping";
 import type { HttpExchange } from "../fixtures";
 import { UserFacingError } from "../../errors";
+import { documentedHookInputs } from "./hook-shapes";
 
 const fixture = z
   .object({
@@ -143,54 +145,17 @@ export interface HookInvocation {
 }
 
 export function normalizeHookFixture(hookType: HookType, f: HookFixture): HookInvocation {
-  const kind = HOOK_KINDS[hookType];
   const event = merge(structuredClone(DEFAULT_EVENTS[hookType]), structuredClone(f.event)) as Record<string, unknown>;
   event.secrets = Object.fromEntries(Object.entries(f.secrets).map(([name, value]) => [secretNameFor(name), value]));
+  const hook = documentedHookInputs(hookType, event);
   return {
     name: f.name,
     event: jsonCopy(event),
-    hookArgs: hookArguments(kind, event),
-    hookContext: hookContext(kind, event),
+    hookArgs: hook.args,
+    hookContext: hook.context,
     hookSecrets: { ...f.secrets },
     http: f.http,
   };
-}
-
-/** The Hook's arguments before `context, cb`, read from the event through the table. */
-export function hookArguments(kind: HookKind, event: Record<string, unknown>): unknown[] {
-  return kind.params.map((param) => {
-    if (param.value !== undefined) return (new Function("event", `return (${param.value});`) as (event: unknown) => unknown)(event);
-    const object: Record<string, unknown> = {};
-    for (const [hookPath, eventField] of Object.entries(param.fields ?? {}))
-      setPath(object, hookPath.split("."), getPath(event, eventField));
-    return jsonCopy(object);
-  });
-}
-
-/** The Hook's `context` (without webtask, which the runtime adds), read from the event through the table. */
-export function hookContext(kind: HookKind, event: Record<string, unknown>): Record<string, unknown> {
-  const context: Record<string, unknown> = {};
-  for (const [hookPath, eventField] of Object.entries(kind.context)) setPath(context, hookPath.split("."), getPath(event, eventField));
-  return jsonCopy(context);
-}
-
-function getPath(value: unknown, path: string): unknown {
-  let current = value;
-  for (const key of path.replace(/\?/g, "").split(".")) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  if (value === undefined) return;
-  let current = target;
-  for (const key of path.slice(0, -1)) {
-    if (typeof current[key] !== "object" || current[key] === null) current[key] = {};
-    current = current[key] as Record<string, unknown>;
-  }
-  current[path[path.length - 1]] = value;
 }
 
 /** Objects merge key by key (a fixture states only what matters); arrays and values replace. */
