@@ -22,7 +22,7 @@ import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { MAX_ACTION_CODE_BYTES } from "../bundle/bundle-action";
 import { REPO_ROOT } from "../paths";
-import { escapeTerraformTemplate } from "../terraform/template-escape";
+import { terraformLiteral } from "../terraform/template-escape";
 
 export interface AdoptionEntry {
   readonly handler: string;
@@ -67,10 +67,12 @@ export function applyAdoption(stack: TerraformStack, flows: Readonly<Record<stri
       if (!action)
         throw new Error(`flows.${trigger}.actions[${index}]: no auth0_action.${tfName(entry.handler)} in stack ${stack.node.id}`);
       const verbatim = verbatimCode(trigger, entry, root);
-      if (verbatim) action.code = escapeTerraformTemplate(verbatim.code);
+      const where = `flows.${trigger}.actions[${index}]`;
+      // Import ids and display names are evaluated as templates like any attribute: escaped text only.
+      if (verbatim) action.code = terraformLiteral(verbatim.code, `${verbatim.file}`);
       if (entry.runtime) action.runtime = entry.runtime;
       if (entry.import_id) {
-        action.importFrom(entry.import_id);
+        action.importFrom(terraformLiteral(entry.import_id, `${where}.import_id`));
         action.resetSecretsWo();
         action.resetSecretsWoVersion();
         action.lifecycle = { ignoreChanges: ["deploy"] };
@@ -79,15 +81,16 @@ export function applyAdoption(stack: TerraformStack, flows: Readonly<Record<stri
         const binding = resources.find(
           (c): c is TriggerAction => c instanceof TriggerAction && c.friendlyUniqueId === `${tfName(trigger)}_binding_${index}`,
         );
-        if (binding && entry.display_name) binding.displayName = entry.display_name;
-        if (binding && flow.import_bindings && entry.import_id) binding.importFrom(`${trigger}::${entry.import_id}`);
+        if (binding && entry.display_name) binding.displayName = terraformLiteral(entry.display_name, `${where}.display_name`);
+        if (binding && flow.import_bindings && entry.import_id)
+          binding.importFrom(terraformLiteral(`${trigger}::${entry.import_id}`, `${where}.import_id`));
       }
     });
     if (flow.mode === "authoritative") {
       const all = resources.find(
         (c): c is TriggerActions => c instanceof TriggerActions && c.friendlyUniqueId === `${tfName(trigger)}_flow`,
       );
-      if (all && flow.import_bindings) all.importFrom(trigger);
+      if (all && flow.import_bindings) all.importFrom(terraformLiteral(trigger, `flows.${trigger}`));
     }
   }
   // The secret variables only imported Actions would read are unused while they are imported, and

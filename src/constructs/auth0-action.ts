@@ -6,13 +6,15 @@
  * Terraform state):
  *   - `settings`: non-secret configuration, written literally into the synthesized Terraform;
  *   - `secretsFromEnv`: secret values read from Terraform variables (TF_VAR_<ENV>) at plan/apply.
+ * Every string the construct writes (name, code, settings, dependencies) is escaped so that
+ * Terraform reads it as text, never as a template (src/terraform/template-escape.ts).
  */
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { Action } from "../../.gen/providers/auth0/action";
 import { bundleActionHandler } from "../bundle/bundle-action";
-import { escapeTerraformTemplate } from "../terraform/template-escape";
+import { terraformLiteral } from "../terraform/template-escape";
 import { TRIGGERS, terraformName, type TriggerId } from "../triggers";
 
 export interface Auth0ActionProps {
@@ -100,21 +102,23 @@ export class Auth0Action extends Construct {
     this.triggerVersion = version;
 
     const secretValues: Array<{ name: string; value: string }> = [
-      ...Object.entries(settings).map(([name, value]) => ({ name, value: escapeTerraformTemplate(value) })),
+      ...Object.entries(settings).map(([name, value]) => ({ name, value: terraformLiteral(value, `${this.node.path}: setting ${name}`) })),
       ...Object.entries(secretsFromEnv).map(([name, env]) => ({ name, value: secretVariable(this, env).stringValue })),
     ].sort((a, b) => a.name.localeCompare(b.name));
 
+    // Every string below is literal text: terraformLiteral keeps Terraform from evaluating it.
+    const literal = (text: string, what: string) => terraformLiteral(text, `${this.node.path}: ${what}`);
     this.action = new Action(this, "action", {
-      name: props.name,
-      code: escapeTerraformTemplate(bundle.code),
+      name: literal(props.name, "name"),
+      code: literal(bundle.code, "code"),
       runtime: "node22",
       deploy: true,
-      supportedTriggers: { id: spec.id, version },
+      supportedTriggers: { id: literal(spec.id, "trigger"), version: literal(version, "trigger version") },
       ...(props.dependencies && Object.keys(props.dependencies).length > 0
         ? {
             dependencies: Object.entries(props.dependencies)
               .sort(([a], [b]) => a.localeCompare(b))
-              .map(([name, version]) => ({ name, version })),
+              .map(([name, version]) => ({ name: literal(name, "dependency name"), version: literal(version, `dependency ${name}`) })),
           }
         : {}),
       ...(secretValues.length > 0

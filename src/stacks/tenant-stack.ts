@@ -25,6 +25,7 @@ import { applyAdoption } from "../adopt/stack-adoption";
 import { Auth0Action } from "../constructs/auth0-action";
 import { CODE_HASH_OUTPUT } from "../promote/artifact-hashes";
 import { claimsAction } from "../constructs/claims-action";
+import { assertNoLiveTemplates, terraformLiteral } from "../terraform/template-escape";
 import { POST_LOGIN, terraformName, type TriggerId } from "../triggers";
 
 /** Where stacks are synthesized, relative to the repository root (cdktf.json "output"). */
@@ -54,7 +55,7 @@ export class TenantStack extends TerraformStack {
     options: TenantStackOptions = {},
   ) {
     super(scope, tenant.name);
-    new Auth0Provider(this, "auth0", { domain: tenant.domain });
+    new Auth0Provider(this, "auth0", { domain: terraformLiteral(tenant.domain, `tenants/${tenant.name}: domain`) });
     declareBackend(this, tenant.name, tenant.backend);
 
     this.flows = flowList(tenant.flows).map(({ trigger, mode, actions }) => ({
@@ -75,6 +76,17 @@ export class TenantStack extends TerraformStack {
       ),
     });
   }
+
+  /**
+   * The synthesized JSON (what `cdktf synth` and Testing.synth write), checked for live templates:
+   * an attribute that skipped terraformLiteral would let tenant text run as Terraform at plan time,
+   * so synth fails and names the JSON path instead.
+   */
+  override toTerraform(): Record<string, unknown> {
+    const json = super.toTerraform() as Record<string, unknown>;
+    assertNoLiveTemplates(json, this.node.id);
+    return json;
+  }
 }
 
 function declareAction(stack: TerraformStack, trigger: TriggerId, entry: ActionEntry, tenant: Tenant, handlersRoot?: string): Auth0Action {
@@ -92,6 +104,10 @@ function declareAction(stack: TerraformStack, trigger: TriggerId, entry: ActionE
   return new Auth0Action(stack, entry.handler, { trigger, handler: entry.handler, name: entry.name ?? entry.handler, ...fromEntry });
 }
 
+/**
+ * Backend settings are written as they are, not through terraformLiteral: Terraform reads the
+ * `terraform` block verbatim (no templates), so an escaped "$${" would reach the backend as "$${".
+ */
 function declareBackend(stack: TerraformStack, tenantName: string, backend: BackendConfig): void {
   switch (backend.type) {
     case "local":
@@ -125,7 +141,7 @@ function bindFlow(stack: TerraformStack, trigger: TriggerId, mode: FlowConfig["m
     // Owns the whole flow: bindings not declared here are removed on apply (the plan review warns).
     new TriggerActions(stack, `${name}_flow`, {
       trigger,
-      actions: actions.map((a) => ({ id: a.action.id, displayName: a.name })),
+      actions: actions.map((a) => ({ id: a.action.id, displayName: terraformLiteral(a.name, `${a.node.path}: display name`) })),
     });
     return;
   }
@@ -136,7 +152,7 @@ function bindFlow(stack: TerraformStack, trigger: TriggerId, mode: FlowConfig["m
     previous = new TriggerAction(stack, `${name}_binding_${index}`, {
       trigger,
       actionId: a.action.id,
-      displayName: a.name,
+      displayName: terraformLiteral(a.name, `${a.node.path}: display name`),
       ...(previous ? { dependsOn: [previous] } : {}),
     });
   });
