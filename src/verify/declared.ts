@@ -59,7 +59,7 @@ export function declaredStack(json: Json): DeclaredStack {
     const trigger = (Array.isArray(triggers) ? triggers[0]?.id : triggers?.id) as string | undefined;
     return {
       address: `auth0_action.${id}`,
-      name: String(r.name),
+      name: unescapeTerraformTemplate(String(r.name)),
       trigger: trigger ?? "post-login",
       sha256: createHash("sha256")
         .update(unescapeTerraformTemplate(stringOf(r.code ?? "")))
