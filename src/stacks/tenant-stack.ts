@@ -21,9 +21,9 @@ import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { handlerFile, type Tenant } from "../config/load-tenants";
 import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
-import { applyAdoption } from "../adopt/stack-adoption";
+import { applyAdoption } from "./adoption";
 import { Auth0Action } from "../constructs/auth0-action";
-import { CODE_HASH_OUTPUT } from "../promote/artifact-hashes";
+import { CODE_HASH_OUTPUT } from "./outputs";
 import { claimsAction } from "../constructs/claims-action";
 import { POST_LOGIN, terraformName, type TriggerId } from "../triggers";
 
