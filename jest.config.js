@@ -1,10 +1,84 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * The tests in three tiers, by what they start (README, "Tests"):
+ *   unit         no server, no Terraform, no browser, no compiler over a corpus: `npm run test:unit`,
+ *                under a minute on 2 cores
+ *   integration  the real tools the project drives, without the local tenant: Terraform and the
+ *                provider, actionlint (both built from Go modules before jest starts), tsc over the
+ *                Rule and Hook corpora, the workflows' scripts through npm: `npm run test:integration`
+ *   e2e          the local Auth0 tenant, headless Chromium, a throwaway PostgreSQL or the npm
+ *                registry: `npm run test:e2e`
+ * `npm test` runs all three. A new test file is a unit test unless listed below: list it here when
+ * it starts Terraform, a server, a browser or a long tool run.
+ */
+const { existsSync } = require("node:fs");
+const { join } = require("node:path");
+
+const INTEGRATION = [
+  "__tests__/cli/cdktf-synth.test.ts", // the cdktf CLI asks terraform for its version
+  "__tests__/migrate-hook/corpus.test.ts", // tsc over the converted Hook corpus
+  "__tests__/migrate/corpus.test.ts", // tsc over the converted Rule corpus
+  "__tests__/migrate/seed.test.ts",
+  "__tests__/plan/actionlint.test.ts",
+  "__tests__/plan/cli.test.ts",
+  "__tests__/plan/drift.test.ts", // plus a fake Management API on localhost
+  "__tests__/plan/plan-empty-state.test.ts",
+  "__tests__/plan/plan-saved-state.test.ts",
+  "__tests__/plan/promote.test.ts",
+  "__tests__/plan/secrets-canary.test.ts",
+  "__tests__/plan/terraform-failures.test.ts",
+  "__tests__/plan/workflows.test.ts", // each step runs `npm run tenants`
+  "__tests__/terraform/provider-pin.test.ts",
+  "__tests__/terraform/provider-validates.test.ts",
+];
+
+const E2E = [
+  "__tests__/adopt/adopt-e2e.test.ts",
+  "__tests__/adopt/adopt-files.test.ts",
+  "__tests__/deploy/deploy-verify.test.ts",
+  "__tests__/deploy/kill-faults.test.ts", // PostgreSQL
+  "__tests__/deploy/pg-lock.test.ts", // PostgreSQL
+  "__tests__/local-tenant/conformance.test.ts",
+  "__tests__/local-tenant/dependency-exists.test.ts", // the npm registry
+  "__tests__/local-tenant/e2e.test.ts",
+  "__tests__/local-tenant/faults.test.ts",
+  "__tests__/local-tenant/login.test.ts",
+  "__tests__/local-tenant/main-job.test.ts",
+  "__tests__/local-tenant/odd-inputs.test.ts",
+  "__tests__/local-tenant/oidc-e2e.test.ts", // Chromium
+  "__tests__/local-tenant/oidc.test.ts",
+  "__tests__/local-tenant/rules-hooks-seed.test.ts",
+  "__tests__/local-tenant/triggers-e2e.test.ts",
+  "__tests__/sandbox/dependency-builds.test.ts", // the npm registry
+  "__tests__/sandbox/escapes.test.ts",
+];
+
+// A renamed or deleted file must leave these lists too, or it would silently move to the unit tier.
+for (const file of [...INTEGRATION, ...E2E]) {
+  if (!existsSync(join(__dirname, file))) throw new Error(`jest.config.js: ${file} is listed in a test tier but does not exist`);
+}
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** What every tier shares. */
+const base = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  testMatch: ["**/*.test.ts"],
   // Transpile only: `npm run typecheck` type-checks everything once, faster than per-file checks.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 180000,
+  projects: [
+    {
+      ...base,
+      displayName: "unit",
+      testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", ...[...INTEGRATION, ...E2E].map((file) => `^<rootDir>/${escape(file)}$`)],
+    },
+    { ...base, displayName: "integration", testMatch: INTEGRATION.map((file) => `<rootDir>/${file}`) },
+    { ...base, displayName: "e2e", testMatch: E2E.map((file) => `<rootDir>/${file}`) },
+  ],
 };

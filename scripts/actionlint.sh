@@ -3,6 +3,11 @@
 # module into .local/bin, so no binary download and no registry is needed). Idempotent: an
 # installed binary of the pinned version is reused. Extra arguments go to actionlint.
 # actionlint also runs shellcheck on `run:` scripts when shellcheck is on PATH.
+#
+#   scripts/actionlint.sh --build    build (or keep) the pinned binary and lint nothing; `npm test`
+#                                    runs this before jest, so no test waits for a Go build
+#   scripts/actionlint.sh --cached   lint with the binary already built; fails at once, saying what
+#                                    to run, when it is missing or of another version (the jest test)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,7 +17,16 @@ module="github.com/rhysd/actionlint"
 bin_dir="$root/.local/bin"
 bin="$bin_dir/actionlint"
 
+mode="lint"
+case "${1:-}" in
+  --build | --cached) mode="${1#--}"; shift ;;
+esac
+
 if [ ! -x "$bin" ] || [ "$("$bin" -version 2>/dev/null | head -n 1)" != "$version" ]; then
+  if [ "$mode" = "cached" ]; then
+    echo "actionlint: $version is not built in .local/bin: run scripts/actionlint.sh --build (npm test does)" >&2
+    exit 1
+  fi
   command -v go >/dev/null || { echo "actionlint: Go is required to build actionlint $version (https://go.dev/dl/)" >&2; exit 1; }
   echo "actionlint: building $module $version into .local/bin (once)..." >&2
   mkdir -p "$bin_dir"
@@ -33,4 +47,5 @@ if [ ! -x "$bin" ] || [ "$("$bin" -version 2>/dev/null | head -n 1)" != "$versio
   rm -f "$log"
 fi
 
+[ "$mode" = "build" ] && exit 0
 exec "$bin" -no-color "$@"

@@ -6,7 +6,7 @@
 import { App, Testing } from "cdktf";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyAdoption } from "../../src/adopt/stack-adoption";
+import { applyAdoption } from "../../src/stacks/adoption";
 import { REPO_ROOT } from "../../src/paths";
 import { TenantStack } from "../../src/stacks/tenant-stack";
 import { tenantFor } from "../local-tenant/support";

@@ -4,7 +4,7 @@
  */
 import { buildDriftReport } from "../../src/drift/drift-report";
 import { renderDriftMarkdown } from "../../src/drift/render-drift";
-import type { PlanJson, PlanResourceChange } from "../../src/plan/plan-json";
+import type { PlanJson, PlanResourceChange } from "../../src/terraform/plan-json";
 import { renderReviewMarkdown } from "../../src/plan/render-markdown";
 import { buildReview } from "../../src/plan/review";
 import type { ReviewContext } from "../../src/plan/review-types";

@@ -1,5 +1,5 @@
 /**
- * The users' CI/CD workflows: actionlint finds nothing, and the small scripts inside them
+ * The users' CI/CD workflows (actionlint runs in actionlint.test.ts): the small scripts inside them
  * (matrix from tenants/, promotion order, TF_VAR_* export, local-backend guard) do what they say
  * when run the way GitHub runs them (`shell: node {0}`).
  */
@@ -79,12 +79,6 @@ const outputsOf = (text: string) =>
       .split("\n")
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
-
-test("actionlint (pinned, built from its Go module) finds nothing in .github/workflows", () => {
-  const r = spawnSync(join(REPO_ROOT, "scripts", "actionlint.sh"), [], { cwd: REPO_ROOT, encoding: "utf8" });
-  expect(r.stdout).toBe("");
-  expect(r.status).toBe(0);
-});
 
 test("no workflow reads tenant files itself: tenant lists come from npm run tenants (the validating loader)", () => {
   for (const file of readdirSync(WORKFLOWS)) {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { bundlePostLoginHandler } from "../bundle/bundle-action";
 import { REPO_ROOT } from "../paths";
 import { CLAIMS_HANDLER } from "../config/tenant-schema";
-import { DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/claims-action";
+import { DEFAULT_CLAIMS_ACTION_NAME } from "../config/claims-settings";
 import { migrateRule } from "../migrate/migrate-rule";
 import { RuleSyntaxError } from "../migrate/parse-rule";
 import { formatMigrationReport } from "../migrate/report";

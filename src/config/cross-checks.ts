@@ -12,10 +12,9 @@ import { posix } from "node:path";
 import semver from "semver";
 import validateNpmPackageName from "validate-npm-package-name";
 import { CLAIMS_CONFIG_SECRET } from "../../actions/post-login/add-metadata-claims";
-import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/claims-action";
+import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "./claims-settings";
 import { POST_LOGIN } from "../triggers";
-import type { ConfigProblem, Tenant } from "./load-tenants";
-import { CLAIMS_HANDLER, flowList } from "./tenant-schema";
+import { CLAIMS_HANDLER, flowList, type ConfigProblem, type Tenant } from "./tenant-schema";
 
 /** Auth0's documented limits for Actions (auth0.com/docs, "Actions limitations"). */
 export const AUTH0_LIMITS = {

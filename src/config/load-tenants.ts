@@ -9,22 +9,12 @@ import type { ZodIssue } from "zod";
 import { REPO_ROOT } from "../paths";
 import { crossFileProblems } from "./cross-checks";
 import { fieldPath, rawProblems } from "./raw-checks";
-import { flowList, tenantSchema, type TenantFile } from "./tenant-schema";
+import { flowList, tenantSchema, type ConfigProblem, type Tenant, type TenantFile } from "./tenant-schema";
 import { UserFacingError } from "../errors";
 
-export interface Tenant extends TenantFile {
-  /** File name without extension; also the stack name (`cdktf deploy <name>`). */
-  readonly name: string;
-  /** Path of the tenant file, relative to the working directory, for messages. */
-  readonly file: string;
-}
-
-export interface ConfigProblem {
-  file: string;
-  /** Dotted path such as "claims.id_token[2]", or "" for the whole file. */
-  field: string;
-  message: string;
-}
+// Defined beside the schema (cross-checks.ts needs them too, and load-tenants imports cross-checks);
+// callers keep getting them here, with the tenants.
+export type { ConfigProblem, Tenant };
 
 export class TenantConfigError extends UserFacingError {
   constructor(readonly problems: ConfigProblem[]) {

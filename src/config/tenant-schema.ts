@@ -272,5 +272,21 @@ export function flowList(flows: Flows): Array<{ trigger: TriggerId } & FlowConfi
 }
 
 export type TenantFile = z.infer<typeof tenantSchema>;
+
+/** A validated tenant file with the names it is known by. */
+export interface Tenant extends TenantFile {
+  /** File name without extension; also the stack name (`cdktf deploy <name>`). */
+  readonly name: string;
+  /** Path of the tenant file, relative to the working directory, for messages. */
+  readonly file: string;
+}
+
+/** One thing wrong with a tenant file: what every error message names. */
+export interface ConfigProblem {
+  file: string;
+  /** Dotted path such as "claims.id_token[2]", or "" for the whole file. */
+  field: string;
+  message: string;
+}
 export type ClaimsConfig = z.infer<typeof claimsSchema>;
 export type BackendConfig = z.infer<typeof backendSchema>;

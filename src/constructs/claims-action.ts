@@ -7,7 +7,8 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { CLAIMS_HANDLER, claimsSchema, type ClaimsConfig } from "../config/tenant-schema";
-import { CLAIMS_CONFIG_SECRET, type ClaimsSettings } from "../../actions/post-login/add-metadata-claims";
+import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "../config/claims-settings";
+import { CLAIMS_CONFIG_SECRET } from "../../actions/post-login/add-metadata-claims";
 import { Auth0Action, type Auth0ActionProps } from "./auth0-action";
 
 export interface ClaimsActionProps {
@@ -18,8 +19,6 @@ export interface ClaimsActionProps {
   /** Further props of the Action (secrets from the environment, dependencies) from the flow entry. */
   readonly action?: Pick<Auth0ActionProps, "secretsFromEnv" | "secretsVersion" | "dependencies">;
 }
-
-export const DEFAULT_CLAIMS_ACTION_NAME = "Add metadata to user profile";
 
 /** The claims Action: the Auth0Action for add-metadata-claims with its CLAIMS_CONFIG setting. */
 export function claimsAction(scope: Construct, id: string, props: ClaimsActionProps): Auth0Action {
@@ -43,10 +42,4 @@ export function claimsAction(scope: Construct, id: string, props: ClaimsActionPr
     );
   }
   return action;
-}
-
-/** The CLAIMS_CONFIG secret the handler reads: compact JSON with a fixed key order. */
-export function claimsSecretValue(claims: ClaimsConfig): string {
-  const settings: ClaimsSettings = { namespace: claims.namespace, id_token: claims.id_token, access_token: claims.access_token };
-  return JSON.stringify(settings);
 }

@@ -18,7 +18,7 @@ import { redactSecrets } from "../terraform/credentials";
 import { prepareRun, RunSetupError, type PreparedRun, type PreparedTenant } from "../terraform/tenant-run";
 import { openStackWorkdir } from "../terraform/workdir";
 import type { VerifyResult } from "../verify/compare";
-import { ArtifactReadError } from "../verify/declared";
+import { ArtifactReadError } from "../terraform/declared-stack";
 import { renderVerifyMarkdown } from "../verify/render";
 import { connectTo, verifyOnce, type VerifyOptions } from "../verify/run-verify";
 

@@ -3,7 +3,7 @@
  * this repository (`resource_drift`), each with what differs between the recorded state and
  * what Auth0 has now. Values pass through the same masking as the plan review.
  */
-import { changeKind, type PlanJson } from "../plan/plan-json";
+import { changeKind, type PlanJson } from "../terraform/plan-json";
 import { codeChange, reviewResource, type CodeChange, type ResourceReview } from "../plan/review";
 
 export interface DriftReport {

@@ -6,7 +6,8 @@
  */
 import { explainFailure, terraformStep } from "../terraform/commands";
 import { TerraformError } from "../terraform/errors";
-import { terraformEnv, type TerraformResult } from "../terraform/terraform-env";
+import { terraformEnv } from "../terraform/terraform-env";
+import type { TerraformResult } from "../terraform/result";
 
 /** The Terraform layer's error; the name this module used before the layer existed. */
 export { TerraformError as TerraformRunError } from "../terraform/errors";

@@ -3,7 +3,7 @@
  * here: every decision about what to show was made in review.ts and warnings.ts.
  */
 import { formatUnifiedDiff } from "./code-diff";
-import type { ChangeKind } from "./plan-json";
+import type { ChangeKind } from "../terraform/plan-json";
 import { isCodeSummary, type AttributeChange, type CodeChange, type CodeSummary, type PlanReview } from "./review";
 import { isPlaceholder, type Shown } from "./shown-value";
 

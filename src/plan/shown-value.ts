@@ -3,7 +3,7 @@
  * and unknown replaced by a placeholder. This is the only way a plan value reaches a review, so a
  * secret cannot reach Markdown by accident.
  */
-import type { ValueMask } from "./plan-json";
+import type { ValueMask } from "../terraform/plan-json";
 
 export type Placeholder = {
   readonly placeholder: "sensitive" | "write-only" | "unknown";

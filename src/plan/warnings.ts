@@ -3,7 +3,7 @@
  * login: an Action deleted or replaced, a post-login binding removed or re-ordered, bindings made
  * outside this repository overwritten, a runtime change. Worded to say what happens to logins.
  */
-import { changeKind, type PlanResourceChange } from "./plan-json";
+import { changeKind, type PlanResourceChange } from "../terraform/plan-json";
 import type { ReviewContext } from "./review-types";
 
 export type WarningKind =

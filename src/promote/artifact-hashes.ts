@@ -9,9 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unescapeTerraformTemplate } from "../terraform/template-escape";
 import { UserFacingError } from "../errors";
-
-/** The stack output promotion compares: { <trigger>: { <handler>: sha256 } } (src/stacks/tenant-stack.ts). */
-export const CODE_HASH_OUTPUT = "action_code_sha256";
+import { CODE_HASH_OUTPUT } from "../stacks/outputs";
 
 /** "<trigger>/<handler>" → value, from the output's nested shape; non-object levels are skipped. */
 export function flattenByTrigger(value: unknown): Record<string, unknown> {

@@ -14,7 +14,7 @@ import type { PreparedRun, PreparedTenant } from "../terraform/tenant-run";
 import { deployPrepared, type DeployOutcome } from "../deploy/run-deploy";
 import { ManagementApiError } from "../management-api/client";
 import type { VerifyResult } from "../verify/compare";
-import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
+import { ArtifactReadError, readDeclaredStack } from "../terraform/declared-stack";
 import { stateActionIds, verifyOnce, type VerifyOptions } from "../verify/run-verify";
 import { synthTenants } from "../synth/synth-tenants";
 import { checkPromotion, orderProblem } from "./promotion-gate";

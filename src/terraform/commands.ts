@@ -6,9 +6,10 @@
  */
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { runTerraform, terraformEnv, TerraformError, type RunOptions, type TerraformResult } from "./terraform-env";
+import { runTerraform, terraformEnv, TerraformError, type RunOptions } from "./terraform-env";
+import type { TerraformResult } from "./result";
 import { redactSecrets } from "./credentials";
-import { parsePlanJson, PlanJsonError, type PlanJson } from "../plan/plan-json";
+import { parsePlanJson, PlanJsonError, type PlanJson } from "./plan-json";
 
 export { TerraformError } from "./errors";
 

@@ -4,7 +4,7 @@
  * Terraform's own error, secrets scrubbed); `args` and `result` are there for callers that need the
  * raw output (tests, lock detection).
  */
-import type { TerraformResult } from "./terraform-env";
+import type { TerraformResult } from "./result";
 import { UserFacingError } from "../errors";
 
 export class TerraformError extends UserFacingError {

@@ -10,9 +10,8 @@ import { REPO_ROOT } from "../paths";
 import { synthTenants } from "../synth/synth-tenants";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { openStackWorkdir } from "./workdir";
-import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
+import { ArtifactReadError, readDeclaredStack } from "./declared-stack";
 import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
-import type { DeclaredFlow } from "../plan/review-types";
 import { UserFacingError } from "../errors";
 
 export interface TenantRunOptions {
@@ -41,6 +40,15 @@ export interface TenantRunOptions {
 }
 
 export const SECRET_PLACEHOLDER = "placeholder-value-a-plan-never-reads";
+
+/** A flow as the plan review names it: the trigger, its mode, and its Actions' display names in order. */
+export interface DeclaredFlow {
+  /** Auth0's trigger id, e.g. "post-login". */
+  trigger: string;
+  mode: "append" | "authoritative";
+  /** Display names of the flow's Actions, in order. */
+  actions: readonly string[];
+}
 
 export interface PreparedTenant {
   tenant: Tenant;

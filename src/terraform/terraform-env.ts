@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { TerraformError } from "./errors";
+import type { TerraformResult } from "./result";
 
 export { TerraformError } from "./errors";
 
@@ -54,14 +55,6 @@ export const DEBUG_LOG_VARIABLES = /^TF_LOG(_.*)?$/;
 
 function withoutDebugLogging(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !DEBUG_LOG_VARIABLES.test(name)));
-}
-
-export interface TerraformResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** The signal that ended Terraform, when it was killed. */
-  signal?: NodeJS.Signals;
 }
 
 export interface RunOptions {

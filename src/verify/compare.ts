@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Action, Binding } from "../management-api/actions";
-import type { DeclaredAction, DeclaredStack } from "./declared";
+import type { DeclaredAction, DeclaredStack } from "../terraform/declared-stack";
 
 export type FindingKind =
   | "missing"

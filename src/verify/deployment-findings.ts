@@ -8,7 +8,7 @@ import { ManagementApiError } from "../management-api/client";
 import { TerraformError } from "../terraform/errors";
 import type { PreparedRun, PreparedTenant } from "../terraform/tenant-run";
 import type { Finding } from "./compare";
-import { ArtifactReadError } from "./declared";
+import { ArtifactReadError } from "../terraform/declared-stack";
 import { findingTitle } from "./render";
 import { verifyOnce, type VerifyOptions } from "./run-verify";
 

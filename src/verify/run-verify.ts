@@ -19,7 +19,7 @@ import {
 } from "../terraform/tenant-run";
 import { openStackWorkdir } from "../terraform/workdir";
 import { compareTenant, type TenantTruth, type VerifyResult } from "./compare";
-import { ArtifactReadError, readDeclaredStack, type DeclaredStack } from "./declared";
+import { ArtifactReadError, readDeclaredStack, type DeclaredStack } from "../terraform/declared-stack";
 import { renderVerifyMarkdown } from "./render";
 
 export interface VerifyOptions extends TenantRunOptions {

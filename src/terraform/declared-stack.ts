@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { unescapeTerraformTemplate } from "../terraform/template-escape";
+import { unescapeTerraformTemplate } from "./template-escape";
 import { UserFacingError } from "../errors";
 
 export class ArtifactReadError extends UserFacingError {}
