@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { redactSecrets } from "../terraform/credentials";
 import { renderFailureMarkdown } from "../plan/run-plan";
-import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
+import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
+import { forEachTenant } from "../terraform/session";
 import { buildDriftReport, type DriftReport } from "./drift-report";
 import { renderDriftMarkdown } from "./render-drift";
 import type { Finding } from "../verify/compare";
@@ -40,17 +41,23 @@ export async function driftTenants(options: TenantRunOptions): Promise<DriftOutc
     if (!(error instanceof RunSetupError)) throw error;
     return { exitCode: 1, tenants: [], error: error.message };
   }
-  const outcomes = await planEachTenant(
+  const outcomes = await forEachTenant(
     run,
     options,
-    ["-refresh-only"],
-    (prepared, { plan }): TenantDriftOutcome => {
-      const name = prepared.tenant.name;
-      const report = buildDriftReport(plan, { tenant: name, tenantFile: prepared.tenantFile });
-      const markdown = redactSecrets(renderDriftMarkdown(report), env);
-      writeReport(outdir, name, markdown);
+    async (session): Promise<TenantDriftOutcome> => {
+      const name = session.tenant;
+      const { plan } = await session.plan(["-refresh-only"]);
+      const report = buildDriftReport(plan, { tenant: name, tenantFile: session.prepared.tenantFile });
       // Output-only differences (a new output not yet applied) are not drift: only resources count.
-      return { tenant: name, exitCode: report.drifted.length > 0 ? 2 : 0, markdown, report };
+      const planned: TenantDriftOutcome = { tenant: name, exitCode: report.drifted.length > 0 ? 2 : 0, markdown: "", report };
+      // Drafts saved but not deployed, and orphans: invisible to a refresh-only plan, drift all the same.
+      // Not with --local-state: that state is not the tenant's, so its ids say nothing about orphans.
+      const check = options.localStateDir ? undefined : await deploymentFindings(session, { ...options, env });
+      const markdown = redactSecrets(`${renderDriftMarkdown(report).trimEnd()}\n${check?.markdown ?? ""}`, env);
+      writeReport(outdir, name, markdown);
+      if (check === undefined) return { ...planned, markdown };
+      if ("error" in check) return { ...planned, markdown, exitCode: 1, error: redactSecrets(check.error, env) };
+      return { ...planned, markdown, exitCode: check.findings.length > 0 ? 2 : planned.exitCode, deployment: check.findings };
     },
     (tenant, message): TenantDriftOutcome => {
       // A report that says the check failed, as the plan review does, so a scheduled run shows why.
@@ -59,21 +66,6 @@ export async function driftTenants(options: TenantRunOptions): Promise<DriftOutc
       return { tenant, exitCode: 1, markdown, error: message };
     },
   );
-  // Drafts saved but not deployed, and orphans: invisible to a refresh-only plan, drift all the same.
-  // Not with --local-state: that state is not the tenant's, so its ids say nothing about orphans.
-  for (const [index, outcome] of outcomes.entries()) {
-    if (outcome.exitCode === 1 || options.localStateDir) continue;
-    const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
-    const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
-    const exitCode = "error" in check ? 1 : check.findings.length > 0 ? 2 : outcome.exitCode;
-    outcomes[index] = {
-      ...outcome,
-      markdown,
-      exitCode,
-      ...("error" in check ? { error: redactSecrets(check.error, env) } : { deployment: check.findings }),
-    };
-    writeReport(outdir, outcome.tenant, markdown);
-  }
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }
 

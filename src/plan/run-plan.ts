@@ -12,7 +12,8 @@ import { renderReviewMarkdown } from "./render-markdown";
 import { deploymentFindings } from "../verify/deployment-findings";
 import { buildReview, type PlanReview } from "./review";
 import type { ChangedSources } from "./review-types";
-import { combinedExitCode, planEachTenant, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
+import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
+import { forEachTenant } from "../terraform/session";
 
 export interface PlanOptions extends TenantRunOptions {
   /** false: plan against recorded state without asking Auth0 (`-refresh=false`). Default true. */
@@ -56,11 +57,16 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
     ...(options.localStateDir ? ["Planned against a local state file (--local-state), not the backend in the tenant file."] : []),
     ...(options.refresh === false ? ["Planned with -refresh=false: compared with the recorded state, not with what is in Auth0 now."] : []),
   ];
-  const outcomes = await planEachTenant(
+  // Saved-but-undeployed drafts and orphans: no plan shows them (the provider reads drafts, and only
+  // what the state knows). Read from the tenant itself, with the Action ids of the plan's prior state;
+  // not for --local-state or -refresh=false plans, which do not compare with the tenant's real state.
+  const readsTenant = !options.localStateDir && options.refresh !== false;
+  const outcomes = await forEachTenant(
     run,
     options,
-    options.refresh === false ? ["-refresh=false"] : [],
-    ({ tenant, tenantFile, declaredFlows }, { exitCode, plan }): TenantPlanOutcome => {
+    async (session): Promise<TenantPlanOutcome> => {
+      const { tenant, tenantFile, declaredFlows } = session.prepared;
+      const { exitCode, plan } = await session.plan(options.refresh === false ? ["-refresh=false"] : []);
       const review = buildReview(plan, {
         tenant: tenant.name,
         tenantFile,
@@ -68,29 +74,14 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
         changedSources,
         ...(notes.length > 0 ? { stateNote: notes.join(" ") } : {}),
       });
+      const check = readsTenant ? await deploymentFindings(session, { ...options, env }) : undefined;
+      const pending = check !== undefined && "findings" in check && check.findings.length > 0;
       // Defence in depth: the review never holds secret values, and this makes sure of it.
-      const markdown = redactSecrets(renderReviewMarkdown(review), env);
-      return { tenant: tenant.name, exitCode, markdown, reviewFile: writeReview(outdir, tenant.name, markdown), review };
+      const markdown = redactSecrets(`${renderReviewMarkdown(review).trimEnd()}\n${check?.markdown ?? ""}`, env);
+      return { tenant: tenant.name, exitCode: pending ? 2 : exitCode, markdown, reviewFile: writeReview(outdir, tenant.name, markdown), review };
     },
     (tenant, message) => recordFailure(outdir, tenant, message),
   );
-  // Saved-but-undeployed drafts and orphans: no plan shows them (the provider reads drafts, and only
-  // what the state knows). Read from the tenant itself; not for --local-state or -refresh=false
-  // plans, which do not compare with the tenant's real state.
-  if (!options.localStateDir && options.refresh !== false) {
-    for (const [index, outcome] of outcomes.entries()) {
-      if (outcome.exitCode === 1) continue;
-      const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
-      const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
-      const pending = "findings" in check && check.findings.length > 0;
-      outcomes[index] = {
-        ...outcome,
-        markdown,
-        exitCode: pending ? 2 : outcome.exitCode,
-        reviewFile: writeReview(outdir, outcome.tenant, markdown),
-      };
-    }
-  }
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }
 

@@ -52,7 +52,9 @@ export interface PlanJson {
     };
   };
   /** The state the plan started from (after refresh, when refreshing). */
-  prior_state?: { values?: { root_module?: { resources?: Array<{ address: string; mode: string }> } } };
+  prior_state?: {
+    values?: { root_module?: { resources?: Array<{ address: string; mode: string; type?: string; values?: Record<string, unknown> }> } };
+  };
   errored?: boolean;
 }
 

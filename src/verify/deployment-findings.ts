@@ -4,11 +4,9 @@
  * a refresh-only plan shows a saved-but-undeployed draft or an orphan. This reads them from the
  * Management API and renders a Markdown section with the fixing command.
  */
-import { ManagementApiError } from "../management-api/client";
-import { TerraformError } from "../terraform/errors";
-import type { PreparedRun, PreparedTenant } from "../terraform/tenant-run";
+import { UserFacingError } from "../errors";
+import type { TenantSession } from "../terraform/session";
 import type { Finding } from "./compare";
-import { ArtifactReadError } from "../terraform/declared-stack";
 import { findingTitle } from "./render";
 import { verifyOnce, type VerifyOptions } from "./run-verify";
 
@@ -17,17 +15,14 @@ const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orpha
 
 export type DeploymentCheck = { findings: Finding[]; markdown: string } | { error: string; markdown: string };
 
-export async function deploymentFindings(
-  prepared: PreparedTenant,
-  run: PreparedRun,
-  options: Omit<VerifyOptions, "selection">,
-): Promise<DeploymentCheck> {
+/** Reads them on `session` (the Action ids of its last plan: no second init, no second state read). */
+export async function deploymentFindings(session: TenantSession, options: Omit<VerifyOptions, "selection">): Promise<DeploymentCheck> {
   try {
-    const result = await verifyOnce(prepared, run, options);
+    const result = await verifyOnce(session, options);
     const findings = result.findings.filter((f) => UNSEEN_BY_TERRAFORM.has(f.kind));
     return { findings, markdown: renderSection(findings) };
   } catch (error) {
-    if (!(error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)) throw error;
+    if (!(error instanceof UserFacingError)) throw error;
     return {
       error: error.message,
       markdown: `\n### Deployed versions\n\nCould not read the tenant's deployed versions: ${error.message.split("\n")[0]}\n`,

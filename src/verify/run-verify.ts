@@ -6,8 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { actionsNamed, bindingsOf } from "../management-api/actions";
-import { connectManagementApi, ManagementApiError, type ManagementApi } from "../management-api/client";
-import { terraformInit, terraformStateResources, TerraformError } from "../terraform/commands";
+import { connectManagementApi, type ManagementApi } from "../management-api/client";
 import { redactSecrets } from "../terraform/credentials";
 import {
   combinedExitCode,
@@ -17,7 +16,7 @@ import {
   type PreparedTenant,
   type TenantRunOptions,
 } from "../terraform/tenant-run";
-import { openStackWorkdir } from "../terraform/workdir";
+import { forEachTenant, type TenantSession } from "../terraform/session";
 import { compareTenant, type TenantTruth, type VerifyResult } from "./compare";
 import { ArtifactReadError, readDeclaredStack, type DeclaredStack } from "../terraform/declared-stack";
 import { renderVerifyMarkdown } from "./render";
@@ -50,44 +49,37 @@ export async function verifyTenants(options: VerifyOptions): Promise<VerifyOutco
     if (!(error instanceof RunSetupError)) throw error;
     return { exitCode: 1, tenants: [], error: error.message };
   }
-  const outcomes: TenantVerifyOutcome[] = [];
-  for (const prepared of run.tenants) outcomes.push(await verifyPrepared(prepared, run, options));
+  const outcomes = await forEachTenant(
+    run,
+    options,
+    async (session): Promise<TenantVerifyOutcome> => {
+      const result = await verifyOnce(session, options);
+      const markdown = redactSecrets(renderVerifyMarkdown(result, session.prepared.tenantFile), run.env);
+      writeReport(run.outdir, session.tenant, markdown);
+      return { tenant: session.tenant, exitCode: result.exitCode, markdown, result };
+    },
+    (tenant, message): TenantVerifyOutcome => {
+      const tenantFile = run.tenants.find((t) => t.tenant.name === tenant)?.tenantFile ?? tenant;
+      const markdown = `## Verify: ${tenant} (${tenantFile})\n\n**Verify could not finish**: nothing was compared.\n\n\`\`\`\n${message}\n\`\`\`\n`;
+      writeReport(run.outdir, tenant, markdown);
+      return { tenant, exitCode: 1, markdown, error: message };
+    },
+  );
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
 }
 
-/** Verify of one prepared tenant; any failure is an outcome with exit code 1 and a report saying why. */
-export async function verifyPrepared(prepared: PreparedTenant, run: PreparedRun, options: VerifyOptions): Promise<TenantVerifyOutcome> {
-  const name = prepared.tenant.name;
-  const env = options.env ?? process.env;
-  try {
-    const result = await verifyOnce(prepared, run, options);
-    const markdown = redactSecrets(renderVerifyMarkdown(result, prepared.tenantFile), env);
-    writeReport(run.outdir, name, markdown);
-    return { tenant: name, exitCode: result.exitCode, markdown, result };
-  } catch (error) {
-    if (!(error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)) throw error;
-    const message = redactSecrets(error.message, env);
-    const markdown = `## Verify: ${name} (${prepared.tenantFile})\n\n**Verify could not finish**: nothing was compared.\n\n\`\`\`\n${message}\n\`\`\`\n`;
-    writeReport(run.outdir, name, markdown);
-    return { tenant: name, exitCode: 1, markdown, error: message };
-  }
-}
-
-/** Reads state, artifact and tenant, and compares them. Throws TerraformError / ManagementApiError / ArtifactReadError. */
-export async function verifyOnce(
-  prepared: PreparedTenant,
-  run: PreparedRun,
-  options: Omit<VerifyOptions, "selection">,
-  api?: ManagementApi,
-  knownStateIds?: Readonly<Record<string, string>>,
-): Promise<VerifyResult> {
-  const name = prepared.tenant.name;
-  const declared = readDeclaredStack(prepared.stackDir);
-  const stateIds = knownStateIds ?? (await stateActionIds(prepared, run, options));
-  options.log?.(`${name}: reading Actions and bindings from https://${prepared.tenant.domain}/api/v2`);
-  const client = api ?? (await connectTo(prepared, options));
+/**
+ * Reads the artifact, the state's Action ids (from the session: its last plan, else the state) and
+ * the tenant, and compares them. Throws user-facing errors (Terraform, Management API, artifact).
+ */
+export async function verifyOnce(session: TenantSession, options: Omit<VerifyOptions, "selection">, api?: ManagementApi): Promise<VerifyResult> {
+  const { tenant, stackDir } = session.prepared;
+  const declared = readDeclaredStack(stackDir);
+  const stateIds = await session.actionIds();
+  options.log?.(`${tenant.name}: reading Actions and bindings from https://${tenant.domain}/api/v2`);
+  const client = api ?? (await connectTo(session.prepared, options));
   const truth = await readTenantTruth(client, declared, stateIds);
-  return compareTenant(declared, truth, { tenant: name, stackDir: relative(process.cwd(), prepared.stackDir) || prepared.stackDir });
+  return compareTenant(declared, truth, { tenant: tenant.name, stackDir: relative(process.cwd(), stackDir) || stackDir });
 }
 
 export function connectTo(prepared: PreparedTenant, options: Omit<VerifyOptions, "selection">): Promise<ManagementApi> {
@@ -97,25 +89,6 @@ export function connectTo(prepared: PreparedTenant, options: Omit<VerifyOptions,
     ...(options.api ?? {}),
     log: (line) => options.log?.(`${prepared.tenant.name}: ${line}`),
   });
-}
-
-/** Resource address -> Action id, as the tenant's state (any backend) records them. */
-export async function stateActionIds(
-  prepared: PreparedTenant,
-  run: PreparedRun,
-  options: Pick<TenantRunOptions, "localStateDir" | "log">,
-): Promise<Record<string, string>> {
-  const workdir = openStackWorkdir(prepared.stackDir, prepared.tenant.name, { localStateDir: options.localStateDir });
-  try {
-    options.log?.(`${prepared.tenant.name}: reading the state (terraform show)`);
-    await terraformInit(workdir.dir, run.env);
-    const resources = await terraformStateResources(workdir.dir, run.env);
-    return Object.fromEntries(
-      resources.filter((r) => r.type === "auth0_action" && typeof r.values.id === "string").map((r) => [r.address, r.values.id as string]),
-    );
-  } finally {
-    workdir.dispose();
-  }
 }
 
 export async function readTenantTruth(
