@@ -9,6 +9,7 @@ import { REPO_ROOT } from "../paths";
 import { baseCandidates, changedActionSources } from "./action-sources";
 import { redactSecrets } from "../terraform/credentials";
 import { renderReviewMarkdown } from "./render-markdown";
+import { needsRepair } from "../verify/compare";
 import { deploymentFindings } from "../verify/deployment-findings";
 import { buildReview, type PlanReview } from "./review";
 import type { ChangedSources } from "./review-types";
@@ -82,7 +83,8 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
       if (outcome.exitCode === 1) continue;
       const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
       const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
-      const pending = "findings" in check && check.findings.length > 0;
+      // An unmanaged Action is reported, but no deploy changes it: the plan's exit code ignores it.
+      const pending = "findings" in check && needsRepair(check.findings).length > 0;
       outcomes[index] = {
         ...outcome,
         markdown,

@@ -124,10 +124,16 @@ export async function readTenantTruth(
   stateIds: Readonly<Record<string, string>>,
 ): Promise<TenantTruth> {
   const names = [...new Set(declared.actions.map((a) => a.name))].sort();
-  const triggers = [...new Set([...declared.actions.map((a) => a.trigger), ...declared.flows.map((f) => f.trigger)])].sort();
   const actionsByName: TenantTruth["actionsByName"] = Object.fromEntries(
     await Promise.all(names.map(async (n) => [n, await actionsNamed(api, n)] as const)),
   );
+  // A same-named Action may support another trigger: its bindings decide whether deploy may touch it.
+  const sameNamedTriggers = Object.values(actionsByName).flatMap((list) =>
+    list.flatMap((a) => (a.supported_triggers ?? []).map((t) => t.id)),
+  );
+  const triggers = [
+    ...new Set([...declared.actions.map((a) => a.trigger), ...declared.flows.map((f) => f.trigger), ...sameNamedTriggers]),
+  ].sort();
   const bindings: TenantTruth["bindings"] = Object.fromEntries(
     await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
   );
