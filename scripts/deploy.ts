@@ -9,11 +9,14 @@
  */
 import { deployTenant } from "../src/deploy/run-deploy";
 import { parseTenantPositionals } from "../src/tenant-selection-args";
+import { redactStandardStreams } from "../src/terraform/redaction";
 
 const USAGE =
   "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>] [--delete-unmanaged]";
 
 async function main(): Promise<number> {
+  // Every line this command prints passes the redactor of its environment (secret values, by value).
+  redactStandardStreams();
   const parsed = parseTenantPositionals(
     {
       "local-state": { type: "string" },

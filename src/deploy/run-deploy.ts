@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { deleteAction, deployAction, unbindAction, waitForBuild } from "../management-api/actions";
 import { ManagementApiError, type ManagementApi } from "../management-api/client";
 import { lockId, terraformApply, terraformInit, TerraformError } from "../terraform/commands";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import { prepareRun, RunSetupError, type PreparedRun, type PreparedTenant } from "../terraform/tenant-run";
 import { openStackWorkdir } from "../terraform/workdir";
 import { needsRepair, type UnmanagedAction, type VerifyResult } from "../verify/compare";
@@ -48,7 +48,8 @@ export interface DeployOutcome {
 
 const APPLY_ROUNDS = 2;
 
-export async function deployTenant(options: DeployOptions): Promise<DeployOutcome> {
+export async function deployTenant(given: DeployOptions): Promise<DeployOutcome> {
+  const options: DeployOptions = { ...given, log: redactedLog(given.log, given.env ?? process.env) };
   let run: PreparedRun;
   try {
     run = prepareRun({ ...options, selection: [options.tenant] });
@@ -63,9 +64,10 @@ export async function deployTenant(options: DeployOptions): Promise<DeployOutcom
 export async function deployPrepared(
   prepared: PreparedTenant,
   run: PreparedRun,
-  options: Omit<DeployOptions, "tenant">,
+  given: Omit<DeployOptions, "tenant">,
 ): Promise<DeployOutcome> {
-  const env = options.env ?? process.env;
+  const env = given.env ?? process.env;
+  const options = { ...given, log: redactedLog(given.log, env) };
   const log = options.log ?? (() => undefined);
   const repairs: string[] = [];
   let applyError: string | undefined;

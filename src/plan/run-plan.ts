@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { baseCandidates, changedActionSources } from "./action-sources";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import { renderReviewMarkdown } from "./render-markdown";
 import { needsRepair } from "../verify/compare";
 import { deploymentFindings } from "../verify/deployment-findings";
@@ -41,9 +41,10 @@ export interface PlanOutcome {
   error?: string;
 }
 
-export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
-  const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
-  const env = options.env ?? process.env;
+export async function planTenants(given: PlanOptions): Promise<PlanOutcome> {
+  const outdir = given.outdir ?? join(REPO_ROOT, "cdktf.out");
+  const env = given.env ?? process.env;
+  const options: PlanOptions = { ...given, log: redactedLog(given.log, env) };
   let run;
   try {
     run = prepareRun(options);

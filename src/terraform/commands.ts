@@ -7,7 +7,7 @@
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runTerraform, terraformEnv, TerraformError, type RunOptions, type TerraformResult } from "./terraform-env";
-import { redactSecrets } from "./credentials";
+import { redactSecrets } from "./redaction";
 import { parsePlanJson, PlanJsonError, type PlanJson } from "../plan/plan-json";
 
 export { TerraformError } from "./errors";

@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { actionsNamed, bindingsOf } from "../management-api/actions";
 import { connectManagementApi, ManagementApiError, type ManagementApi } from "../management-api/client";
 import { terraformInit, terraformStateResources, TerraformError } from "../terraform/commands";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import {
   combinedExitCode,
   prepareRun,
@@ -41,7 +41,8 @@ export interface VerifyOutcome {
   error?: string;
 }
 
-export async function verifyTenants(options: VerifyOptions): Promise<VerifyOutcome> {
+export async function verifyTenants(given: VerifyOptions): Promise<VerifyOutcome> {
+  const options: VerifyOptions = { ...given, log: redactedLog(given.log, given.env ?? process.env) };
   let run: PreparedRun;
   try {
     // Verify never plans or applies: write-only secret values are not needed.
