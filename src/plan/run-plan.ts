@@ -7,8 +7,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { baseCandidates, changedActionSources } from "./action-sources";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import { renderReviewMarkdown } from "./render-markdown";
+import { needsRepair } from "../verify/compare";
 import { deploymentFindings } from "../verify/deployment-findings";
 import { buildReview, type PlanReview } from "./review";
 import type { ChangedSources } from "./review-types";
@@ -40,9 +41,10 @@ export interface PlanOutcome {
   error?: string;
 }
 
-export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
-  const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
-  const env = options.env ?? process.env;
+export async function planTenants(given: PlanOptions): Promise<PlanOutcome> {
+  const outdir = given.outdir ?? join(REPO_ROOT, "cdktf.out");
+  const env = given.env ?? process.env;
+  const options: PlanOptions = { ...given, log: redactedLog(given.log, env) };
   let run;
   try {
     run = prepareRun(options);
@@ -82,7 +84,8 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
       if (outcome.exitCode === 1) continue;
       const check = await deploymentFindings(run.tenants[index], run, { ...options, env });
       const markdown = redactSecrets(`${outcome.markdown.trimEnd()}\n${check.markdown}`, env);
-      const pending = "findings" in check && check.findings.length > 0;
+      // An unmanaged Action is reported, but no deploy changes it: the plan's exit code ignores it.
+      const pending = "findings" in check && needsRepair(check.findings).length > 0;
       outcomes[index] = {
         ...outcome,
         markdown,

@@ -8,7 +8,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
-import { missingCredentials, missingSecretVariables, redactSecrets } from "../terraform/credentials";
+import { missingCredentials, missingSecretVariables } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import { terraformProcessEnv, TerraformError } from "../terraform/commands";
 import type { PreparedRun, PreparedTenant } from "../terraform/tenant-run";
 import { deployPrepared, type DeployOutcome } from "../deploy/run-deploy";
@@ -56,8 +57,9 @@ export interface PromoteOutcome {
   message: string;
 }
 
-export async function promote(options: PromoteOptions): Promise<PromoteOutcome> {
-  const env = options.env ?? process.env;
+export async function promote(given: PromoteOptions): Promise<PromoteOutcome> {
+  const env = given.env ?? process.env;
+  const options: PromoteOptions = { ...given, log: redactedLog(given.log, env) };
   const log = options.log ?? (() => undefined);
   const refuse = (message: string): PromoteOutcome => ({ exitCode: 1, message: redactSecrets(message, env) });
   const { from: fromName, to: toName } = options;

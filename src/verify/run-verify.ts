@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { actionsNamed, bindingsOf } from "../management-api/actions";
 import { connectManagementApi, ManagementApiError, type ManagementApi } from "../management-api/client";
 import { terraformInit, terraformStateResources, TerraformError } from "../terraform/commands";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import {
   combinedExitCode,
   prepareRun,
@@ -41,7 +41,8 @@ export interface VerifyOutcome {
   error?: string;
 }
 
-export async function verifyTenants(options: VerifyOptions): Promise<VerifyOutcome> {
+export async function verifyTenants(given: VerifyOptions): Promise<VerifyOutcome> {
+  const options: VerifyOptions = { ...given, log: redactedLog(given.log, given.env ?? process.env) };
   let run: PreparedRun;
   try {
     // Verify never plans or applies: write-only secret values are not needed.
@@ -124,10 +125,16 @@ export async function readTenantTruth(
   stateIds: Readonly<Record<string, string>>,
 ): Promise<TenantTruth> {
   const names = [...new Set(declared.actions.map((a) => a.name))].sort();
-  const triggers = [...new Set([...declared.actions.map((a) => a.trigger), ...declared.flows.map((f) => f.trigger)])].sort();
   const actionsByName: TenantTruth["actionsByName"] = Object.fromEntries(
     await Promise.all(names.map(async (n) => [n, await actionsNamed(api, n)] as const)),
   );
+  // A same-named Action may support another trigger: its bindings decide whether deploy may touch it.
+  const sameNamedTriggers = Object.values(actionsByName).flatMap((list) =>
+    list.flatMap((a) => (a.supported_triggers ?? []).map((t) => t.id)),
+  );
+  const triggers = [
+    ...new Set([...declared.actions.map((a) => a.trigger), ...declared.flows.map((f) => f.trigger), ...sameNamedTriggers]),
+  ].sort();
   const bindings: TenantTruth["bindings"] = Object.fromEntries(
     await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
   );
