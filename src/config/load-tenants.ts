@@ -41,8 +41,11 @@ const CREDENTIAL_KEY =
   /^(auth0_)?(client_?secret|client_?id|api_?token|management_?token|password|private_?key|credentials?|client_assertion\w*)$/i;
 const CREDENTIAL_VALUE = /^(eyJ[\w-]+\.[\w-]+\.[\w-]*|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
 
-/** Loads every tenant file in `dir`, sorted by name. Throws TenantConfigError listing every problem. */
-export function loadTenants(dir = "tenants"): Tenant[] {
+/**
+ * Loads every tenant file in `dir`, sorted by name. Throws TenantConfigError listing every problem.
+ * `handlersRoot`: where the handlers named by the files are (a copy of the repository's actions/).
+ */
+export function loadTenants(dir = "tenants", handlersRoot = HANDLERS_ROOT): Tenant[] {
   const display = (file: string) => relative(process.cwd(), join(dir, file)) || file;
   let entries: string[];
   try {
@@ -83,7 +86,7 @@ export function loadTenants(dir = "tenants"): Tenant[] {
       problems.push({ file, field: "", message: text.problem });
       continue;
     }
-    const result = parseTenantFile(file, text);
+    const result = parseTenantFile(file, text, handlersRoot);
     if ("problems" in result) problems.push(...result.problems);
     else tenants.push({ ...result.tenant, name, file });
   }
