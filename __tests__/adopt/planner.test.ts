@@ -151,4 +151,11 @@ describe("adoption planner", () => {
       /dependencies\[\]\.version "file:\.\.\/\.\.\/x" of lodash is not a version/,
     );
   });
+
+  it("refuses what the tenant file's schema would refuse, such as a runtime it does not offer", () => {
+    const actions = [{ ...snapshot.actions[0], deployed: { ...snapshot.actions[0].deployed!, runtime: "node18-actions" } }];
+    expect(() => planAdoption(hostile({ actions }), repo, "dev")).toThrow(
+      /post-login: Action "Deny blocked users" \(id a1\): runtime: Invalid enum value/,
+    );
+  });
 });

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import validateNpmPackageName from "validate-npm-package-name";
 import { UserFacingError } from "../errors";
 import { markdownText as md } from "../markdown";
+import { actionEntrySchema } from "../config/tenant-schema";
 import { DEPENDENCY_VERSION, ENV_VAR_NAME, isPinnedVersion, SECRET_NAME } from "../names";
 import { safeFileStem, tenantPath } from "../safe-paths";
 import { HOOK_TRIGGERS, isTriggerId, TRIGGER_IDS } from "../triggers";
@@ -104,6 +105,17 @@ export function secretEnvName(handler: string, secret: string, taken: ReadonlySe
   return unique;
 }
 
+/** The entry as the tenant file's schema reads it: anything it would refuse (a runtime, a name too long) stops adopt here, named. */
+function checkEntry(entry: ActionEntryDoc, action: AdoptedAction, trigger: string): void {
+  const parsed = actionEntrySchema.safeParse(entry);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  throw new AdoptRefusedError(
+    `${trigger}: Action ${JSON.stringify(action.name)} (id ${action.id}): ${issue.path.join(".")}: ${issue.message}; ` +
+      "a tenant file cannot declare it as the tenant has it: change it in the tenant, then adopt again",
+  );
+}
+
 /** Refuses what the tenant file's schema would refuse, naming the Action and the field, before anything is written. */
 function checkActionVersion(action: AdoptedAction, trigger: string): void {
   const deployed = action.deployed!;
@@ -164,6 +176,7 @@ export function planAdoption(snapshot: TenantSnapshot, repo: readonly Repository
       if (!action?.deployed) continue; // Auth0 binds deployed Actions only.
       bound.add(action.id);
       const { entry, proposal } = entryFor(action, trigger, binding.displayName);
+      checkEntry(entry, action, trigger);
       entries.push(entry);
       proposed.push(proposal ?? entry);
       if (proposal) proposes = true;
