@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { adopt, describeOutcome } from "../src/adopt/adopt";
-import { managementToken, TenantReadError } from "../src/adopt/reader";
-import { AdoptTenantFileError } from "../src/adopt/tenant-file";
+import { managementToken } from "../src/adopt/reader";
+import { UserFacingError } from "../src/errors";
 import { REPO_ROOT } from "../src/paths";
 
 const USAGE = "usage: npm run adopt -- <tenant> [--domain <domain>] [--force] [--ca-file <pem>]";
@@ -72,8 +72,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof TenantReadError || error instanceof AdoptTenantFileError;
-    process.stderr.write(`adopt: ${known ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+    // A refusal (a name or path adopt cannot make safe, a file in the way) is the whole message; anything else is a bug.
+    const message =
+      error instanceof UserFacingError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`adopt: ${message}\n`);
     process.exit(1);
   },
 );

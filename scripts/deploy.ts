@@ -1,17 +1,22 @@
 /**
- * npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration>]
+ * npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration>] [--delete-unmanaged]
  *
  * terraform apply, then verify through the Management API, then repair (deploy saved drafts,
- * delete orphans, apply again). Report on stdout and in <outdir>/deploy/<tenant>.md.
- * Exit code: 0 the tenant runs this commit's code, 2 it still differs, 1 error.
+ * delete orphans this repository provably created, apply again). Same-named Actions it cannot
+ * prove it created are reported and left alone; --delete-unmanaged unbinds and deletes them too.
+ * Report on stdout and in <outdir>/deploy/<tenant>.md.
+ * Exit code: 0 the tenant runs this commit's code (unmanaged Actions may remain), 2 it still differs, 1 error.
  */
 import { deployTenant } from "../src/deploy/run-deploy";
 import { parseTenantPositionals } from "../src/tenant-selection-args";
+import { redactStandardStreams } from "../src/terraform/redaction";
 
 const USAGE =
-  "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>]";
+  "usage: npm run deploy -- <tenant> [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>] [--delete-unmanaged]";
 
 async function main(): Promise<number> {
+  // Every line this command prints passes the redactor of its environment (secret values, by value).
+  redactStandardStreams();
   const parsed = parseTenantPositionals(
     {
       "local-state": { type: "string" },
@@ -19,6 +24,7 @@ async function main(): Promise<number> {
       "tenants-dir": { type: "string" },
       artifact: { type: "string" },
       "lock-timeout": { type: "string" },
+      "delete-unmanaged": { type: "boolean", default: false },
     },
     USAGE,
     1,
@@ -36,6 +42,7 @@ async function main(): Promise<number> {
     tenantsDir: values["tenants-dir"],
     artifactDir: values.artifact,
     lockTimeout: values["lock-timeout"],
+    deleteUnmanaged: values["delete-unmanaged"] === true,
     log: (line) => console.error(`deploy: ${line}`),
   });
   if (outcome.error) console.error(`deploy: ${outcome.error}`);

@@ -6,11 +6,14 @@
  */
 import { parseTenantSelection } from "../src/tenant-selection-args";
 import { driftTenants } from "../src/drift/run-drift";
+import { redactStandardStreams } from "../src/terraform/redaction";
 
 const USAGE =
   "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
+  // Every line this command prints passes the redactor of its environment (secret values, by value).
+  redactStandardStreams();
   const args = parseTenantSelection(
     {
       "local-state": { type: "string" },

@@ -12,12 +12,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { composePullRequestComment } from "../src/plan/pr-comment";
+import { redactStandardStreams } from "../src/terraform/redaction";
 
 const USAGE =
   "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
   "       npm run plan -- --comment <reviews dir> --tenants <a,b,...>";
 
 async function main(): Promise<number> {
+  // Every line this command prints passes the redactor of its environment (secret values, by value).
+  redactStandardStreams();
   let parsed;
   try {
     parsed = parseArgs({

@@ -7,11 +7,14 @@
  */
 import { promote } from "../src/promote/promote";
 import { parseTenantPositionals } from "../src/tenant-selection-args";
+import { redactStandardStreams } from "../src/terraform/redaction";
 
 const USAGE =
   "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
 
 async function main(): Promise<number> {
+  // Every line this command prints passes the redactor of its environment (secret values, by value).
+  redactStandardStreams();
   const parsed = parseTenantPositionals(
     { artifact: { type: "string" }, "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" } },
     USAGE,

@@ -7,11 +7,14 @@
  */
 import { parseTenantSelection } from "../src/tenant-selection-args";
 import { verifyTenants } from "../src/verify/run-verify";
+import { redactStandardStreams } from "../src/terraform/redaction";
 
 const USAGE =
   "usage: npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>]";
 
 async function main(): Promise<number> {
+  // Every line this command prints passes the redactor of its environment (secret values, by value).
+  redactStandardStreams();
   const args = parseTenantSelection(
     { "local-state": { type: "string" }, outdir: { type: "string" }, "tenants-dir": { type: "string" }, artifact: { type: "string" } },
     USAGE,

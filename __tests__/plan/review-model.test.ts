@@ -178,3 +178,21 @@ test("drift: none, with and without recorded resources", () => {
     "The 2 resources recorded for `tenants/dev.yaml` match Auth0.",
   );
 });
+
+test("an Action built with a dependency that is not pinned (latest, a range) is a warning; an exact version is not", () => {
+  const deps = (version: string) => action({ dependencies: [{ name: "lodash", version }] });
+  const review = buildReview(
+    plan(
+      change("auth0_action.a", ["update"], deps("latest"), { ...deps("latest"), code: "y\n" }),
+      change("auth0_action.b", ["create"], null, { ...deps("^4.17.0"), name: "B" }),
+      change("auth0_action.c", ["update"], deps("4.17.21"), { ...deps("4.17.21"), code: "z\n" }),
+    ),
+    context,
+  );
+  expect(review.warnings.map((w) => [w.kind, w.address])).toEqual([
+    ["dependency-unpinned", "auth0_action.a"],
+    ["dependency-unpinned", "auth0_action.b"],
+  ]);
+  expect(review.warnings[0].message).toContain("lodash@latest: not pinned");
+  expect(review.warnings[0].message).toContain("pin an exact version in tenants/dev.yaml");
+});

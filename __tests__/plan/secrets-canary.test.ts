@@ -2,18 +2,22 @@
  * No secret ever shows. Canary values go into the credentials (AUTH0_CLIENT_SECRET, then
  * AUTH0_API_TOKEN: the provider refuses both at once) and into an Action secret read from the
  * environment (TF_VAR_CANARY_API_KEY); then every review, log line, snapshot, synthesized file
- * and the plan JSON itself is searched for them.
+ * and the plan JSON itself is searched for them. Then redaction by value: a deploy whose Terraform
+ * prints the client secret, a TF_VAR_ value and PG_CONN_STR's password (raw, URL-encoded,
+ * JSON-escaped) and fails leaves none in its logs, report, stdout, stderr or any file.
  */
 jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/extra-handler").bundleModuleWithExtraHandler());
 
 import { spawnSync } from "node:child_process";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../src/paths";
 import type { Tenant } from "../../src/config/load-tenants";
 import { driftTenants } from "../../src/drift/run-drift";
 import { explainFailure, savedPlan, terraformInit, terraformProcessEnv } from "../../src/terraform/commands";
 import { planTenants } from "../../src/plan/run-plan";
+import { deployTenant } from "../../src/deploy/run-deploy";
+import { createRedactor, REDACTED } from "../../src/terraform/redaction";
 import { openStackWorkdir } from "../../src/terraform/workdir";
 import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
 import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
@@ -191,4 +195,98 @@ test("the plan command's own output (stdout and stderr) carries no canary, also 
     expectNoCanary("plan stderr", r.stderr);
   }
   for (const file of filesUnder(cliWorkspace.root)) expectNoCanary(file, readFileSync(file, "latin1"));
+});
+
+describe("redaction by value", () => {
+  // Characters that URL encoding and JSON escaping change, so each form is a different string.
+  const LEAK = {
+    clientSecret: 'leak-client/secret+7 "q" \\ 0c2e',
+    actionSecret: "leak-action secret/key&d47c",
+    pgPassword: "leak-pg pass/word%9a1",
+  };
+  const pgConn = `postgres://terraform:${encodeURIComponent(LEAK.pgPassword)}@127.0.0.1:5432/terraform?sslmode=disable`;
+  const leakEnv = () =>
+    testEnv({
+      AUTH0_CLIENT_ID: "leak-test-client-id",
+      AUTH0_CLIENT_SECRET: LEAK.clientSecret,
+      TF_VAR_LEAK_API_KEY: LEAK.actionSecret,
+      PG_CONN_STR: pgConn,
+    });
+  // Spelled out here, not taken from the redactor: the test must not share its idea of the forms.
+  const forms = [...Object.values(LEAK), pgConn].flatMap((v) => [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]);
+
+  function expectNoLeak(label: string, text: string): void {
+    for (const form of forms) if (text.includes(form)) throw new Error(`${label} contains a secret value (${JSON.stringify(form)})`);
+  }
+
+  test("each value from the environment, URL-encoded and JSON-escaped, and the connection string's password alone", () => {
+    const redact = createRedactor({
+      ...leakEnv(),
+      AWS_SECRET_ACCESS_KEY: "aws-secret-canary",
+      TF_TOKEN_app_terraform_io: "tfc-token-canary",
+    }).redact;
+    for (const value of [...Object.values(LEAK), pgConn, "aws-secret-canary", "tfc-token-canary"]) {
+      for (const form of [value, encodeURIComponent(value), JSON.stringify(value), JSON.stringify(JSON.stringify(value))])
+        expect(redact(`before ${form} after`)).not.toContain(value.slice(0, 12));
+    }
+    expect(redact(`password authentication failed: "${LEAK.pgPassword}"`)).toBe(`password authentication failed: "${REDACTED}"`);
+    expect(createRedactor({ PG_CONN_STR: "host=db user=tf password='s3cr3t pw' dbname=tf" }).redact("pw s3cr3t pw")).toBe(`pw ${REDACTED}`);
+    // Identifiers stay readable (they make a credentials error actionable); short values are left alone.
+    expect(redact("client leak-test-client-id")).toBe("client leak-test-client-id");
+    expect(createRedactor({ TF_VAR_FLAG: "true" }).redact("enabled: true")).toBe("enabled: true");
+  });
+
+  test("deploy: Terraform prints every secret value (raw and encoded) and fails; no file, log, report or stream holds one", async () => {
+    const root = makeWorkspace({ leak: "domain: leak.invalid\nclaims:\n  namespace: ''\n  id_token: [usertype]\n" });
+    // An artifact whose apply prints the values the way a careless provider or backend would, then fails.
+    const script = [
+      "const e = process.env;",
+      "const values = [e.AUTH0_CLIENT_SECRET, e.TF_VAR_LEAK_API_KEY, e.PG_CONN_STR, decodeURIComponent(new URL(e.PG_CONN_STR).password)];",
+      "for (const v of values) { console.log('raw ' + v); console.log('url ' + encodeURIComponent(v)); console.log('json ' + JSON.stringify(v)); }",
+      "process.exit(1);",
+    ].join(" ");
+    const stack = {
+      terraform: { required_version: ">= 1.11" },
+      resource: {
+        terraform_data: {
+          leak: {
+            provisioner: [{ "local-exec": { command: `"${process.execPath}" -e "$LEAK_SCRIPT"`, environment: { LEAK_SCRIPT: script } } }],
+          },
+        },
+      },
+    };
+    const artifact = join(root.root, "artifact");
+    mkdirSync(join(artifact, "stacks", "leak"), { recursive: true });
+    writeFileSync(join(artifact, "stacks", "leak", "cdk.tf.json"), JSON.stringify(stack, null, 2));
+    const common = ["--tenants-dir", root.tenantsDir, "--local-state", root.stateDir, "--artifact", artifact];
+
+    const logs: string[] = [];
+    const inProcess = await deployTenant({
+      tenant: "leak",
+      tenantsDir: root.tenantsDir,
+      localStateDir: root.stateDir,
+      artifactDir: artifact,
+      env: leakEnv(),
+      api: { retries: 0 },
+      log: (l) => logs.push(l),
+    });
+    expect(inProcess.exitCode).toBe(1);
+    // Terraform did print them: the apply's output lines arrive redacted.
+    expect(logs.filter((l) => l.includes(`raw ${REDACTED}`)).length).toBeGreaterThanOrEqual(4);
+    expect(inProcess.error).toContain("local-exec");
+    expectNoLeak("deploy log", logs.join("\n"));
+    expectNoLeak("deploy error", inProcess.error ?? "");
+    expectNoLeak("deploy report", inProcess.markdown);
+
+    const cli = spawnSync(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["scripts/deploy.ts", "leak", ...common], {
+      cwd: REPO_ROOT,
+      env: leakEnv(),
+      encoding: "utf8",
+    });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain(`raw ${REDACTED}`);
+    expectNoLeak("deploy stdout", cli.stdout);
+    expectNoLeak("deploy stderr", cli.stderr);
+    for (const file of filesUnder(root.root)) expectNoLeak(file, readFileSync(file, "utf8"));
+  });
 });

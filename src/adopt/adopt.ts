@@ -17,7 +17,9 @@ import { formatHookReport } from "../migrate/hook/cli";
 import { HOOK_KINDS, isHookType } from "../migrate/hook/hook-types";
 import { migrateHook } from "../migrate/hook/migrate-hook";
 import { HookSyntaxError } from "../migrate/hook/parse-hook";
-import { planAdoption, slug, type AdoptionPlan, type RepositoryHandler } from "./planner";
+import { markdownCode, markdownText as md } from "../markdown";
+import { safeFileStem, tenantPath } from "../safe-paths";
+import { AdoptRefusedError, planAdoption, type AdoptionPlan, type RepositoryHandler } from "./planner";
 import { readTenant, type TenantConnection } from "./reader";
 import { declaresFlows, tenantFileWithFlows } from "./tenant-file";
 import { writeFiles, type WriteOutcome } from "./writer";
@@ -67,6 +69,9 @@ export function repositoryHandlers(root = REPO_ROOT): RepositoryHandler[] {
 
 export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
   const root = options.root ?? REPO_ROOT;
+  // The tenant name becomes folders (rules/<tenant>/, adopt/<tenant>/) and the tenant file's name.
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(options.tenant))
+    throw new AdoptRefusedError(`tenant name ${JSON.stringify(options.tenant)}: lowercase letters, digits and -, starting with a letter`);
   const snapshot = await readTenant(options.connection);
   const plan = planAdoption(snapshot, repositoryHandlers(), options.tenant);
   const files: Record<string, string> = { ...plan.files };
@@ -79,11 +84,12 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
   );
   taken.add(CLAIMS_HANDLER);
   for (const rule of plan.rules) {
-    let handler = slug(rule.name);
+    const stem = safeFileStem(rule.name);
+    let handler = stem;
     if (taken.has(handler)) handler = `${handler}-rule`;
-    for (let n = 2; taken.has(handler); n++) handler = `${slug(rule.name)}-rule-${n}`;
+    for (let n = 2; taken.has(handler); n++) handler = `${stem}-rule-${n}`;
     taken.add(handler);
-    const outFile = `actions/post-login/${handler}.ts`;
+    const outFile = tenantPath("actions/post-login", handler, ".ts");
     try {
       const result = await migrateRule({
         source: files[rule.file],
@@ -94,25 +100,27 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
       const entry = tenantActionEntry(handler, result.secrets, result.dependencies);
       files[rule.file.replace(/\.js$/, ".migration.txt")] = `${formatMigrationReport(result, { ruleFile: rule.file, outFile, entry })}\n`;
       if (result.fullyConverted)
-        plan.summary.converted.push(`Rule "${rule.name}" (${rule.enabled ? "enabled" : "disabled"}): ${rule.file} → ${outFile}`);
+        plan.summary.converted.push(`Rule "${md(rule.name)}" (${rule.enabled ? "enabled" : "disabled"}): ${rule.file} → ${outFile}`);
       else
         plan.summary.needingAttention.push(
-          `Rule "${rule.name}": ${outFile} has ${result.todos.length} MIGRATION_TODO(s) and ${result.typeProblems.length} type error(s): see ${rule.file.replace(/\.js$/, ".migration.txt")}`,
+          `Rule "${md(rule.name)}": ${outFile} has ${result.todos.length} MIGRATION_TODO(s) and ${result.typeProblems.length} type error(s): see ${rule.file.replace(/\.js$/, ".migration.txt")}`,
         );
     } catch (error) {
       if (!(error instanceof RuleSyntaxError)) throw error;
       plan.summary.needingAttention.push(
-        `Rule "${rule.name}": ${rule.file} does not parse, not converted (${error.message.split("\n")[0]})`,
+        `Rule "${md(rule.name)}": ${rule.file} does not parse, not converted (${md(error.message.split("\n")[0])})`,
       );
     }
   }
   // Hooks: the Hook converter's result (actions/<trigger>/<name>.ts) next to each Hook's code.
   for (const hook of plan.hooks) {
     const secrets =
-      hook.secretNames.length > 0 ? `; secrets ${hook.secretNames.join(", ")} (values are not readable: set them as the Action's)` : "";
+      hook.secretNames.length > 0
+        ? `; secrets ${hook.secretNames.map(markdownCode).join(", ")} (values are not readable: set them as the Action's)`
+        : "";
     const report = hook.file.replace(/\.js$/, ".migration.txt");
     if (!isHookType(hook.kind)) {
-      plan.summary.needingAttention.push(`Hook "${hook.name}" (${hook.kind}): ${hook.file}; no converter for this Hook type${secrets}`);
+      plan.summary.needingAttention.push(`Hook "${md(hook.name)}" (${hook.kind}): ${hook.file}; no converter for this Hook type${secrets}`);
       continue;
     }
     const trigger = HOOK_KINDS[hook.kind].trigger;
@@ -121,10 +129,11 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
         .filter((f) => f.startsWith(`actions/${trigger}/`))
         .map((f) => f.slice(`actions/${trigger}/`.length).replace(/\.(js|ts)$/, "")),
     );
-    let handler = slug(hook.name);
+    const stem = safeFileStem(hook.name);
+    let handler = stem;
     if (used.has(handler)) handler = `${handler}-hook`;
-    for (let n = 2; used.has(handler); n++) handler = `${slug(hook.name)}-hook-${n}`;
-    const outFile = `actions/${trigger}/${handler}.ts`;
+    for (let n = 2; used.has(handler); n++) handler = `${stem}-hook-${n}`;
+    const outFile = tenantPath(`actions/${trigger}`, handler, ".ts");
     try {
       const result = await migrateHook({
         source: files[hook.file],
@@ -137,22 +146,22 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
       files[report] = `${formatHookReport(result, hook.file, outFile)}\n`;
       if (result.fullyConverted)
         plan.summary.converted.push(
-          `Hook "${hook.name}" (${hook.kind}, ${hook.enabled ? "enabled" : "disabled"}): ${hook.file} → ${outFile}${secrets}`,
+          `Hook "${md(hook.name)}" (${hook.kind}, ${hook.enabled ? "enabled" : "disabled"}): ${hook.file} → ${outFile}${secrets}`,
         );
       else
         plan.summary.needingAttention.push(
-          `Hook "${hook.name}": ${outFile} has ${result.todos.length} MIGRATION_TODO(s) and ${result.typeProblems.length} type error(s): see ${report}${secrets}`,
+          `Hook "${md(hook.name)}": ${outFile} has ${result.todos.length} MIGRATION_TODO(s) and ${result.typeProblems.length} type error(s): see ${report}${secrets}`,
         );
     } catch (error) {
       if (!(error instanceof HookSyntaxError)) throw error;
       plan.summary.needingAttention.push(
-        `Hook "${hook.name}": ${hook.file} does not parse, not converted (${error.message.split("\n")[0]})`,
+        `Hook "${md(hook.name)}": ${hook.file} does not parse, not converted (${md(error.message.split("\n")[0])})`,
       );
     }
   }
 
-  const tenantPath = `tenants/${options.tenant}.yaml`;
-  const existing = existsSync(join(root, tenantPath)) ? readFileSync(join(root, tenantPath), "utf8") : undefined;
+  const tenantFile = `tenants/${options.tenant}.yaml`;
+  const existing = existsSync(join(root, tenantFile)) ? readFileSync(join(root, tenantFile), "utf8") : undefined;
   const tenantText = tenantFileWithFlows(
     existing,
     plan.flows,
@@ -160,20 +169,20 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
       name: options.tenant,
       ...(options.domain ? { domain: options.domain } : {}),
     },
-    tenantPath,
+    tenantFile,
   );
-  files[tenantPath] = tenantText;
+  files[tenantFile] = tenantText;
   if (plan.proposedFlows) {
     files[`adopt/${options.tenant}/tenant.proposed.yaml`] =
       `# Proposed follow-up to the adoption of ${options.tenant}: the repository's handlers replace the hand-made code.\n` +
-      `# Review, then: cp adopt/${options.tenant}/tenant.proposed.yaml ${tenantPath} && npm run plan -- ${options.tenant}\n` +
-      tenantFileWithFlows(tenantText, plan.proposedFlows, { name: options.tenant }, tenantPath);
+      `# Review, then: cp adopt/${options.tenant}/tenant.proposed.yaml ${tenantFile} && npm run plan -- ${options.tenant}\n` +
+      tenantFileWithFlows(tenantText, plan.proposedFlows, { name: options.tenant }, tenantFile);
   }
   const summary = renderSummary(options.tenant, plan);
   files[`adopt/${options.tenant}/SUMMARY.md`] = summary;
 
   // The tenant file may gain flows without --force; flows already there are someone's work.
-  const mayUpdate = new Set<string>(existing !== undefined && !declaresFlows(existing) ? [tenantPath] : []);
+  const mayUpdate = new Set<string>(existing !== undefined && !declaresFlows(existing) ? [tenantFile] : []);
   const outcome = writeFiles(root, files, {
     ...(options.force ? { force: true } : {}),
     mayUpdate,

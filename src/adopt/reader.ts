@@ -6,6 +6,7 @@
  */
 import { UserFacingError } from "../errors";
 import { requestJson } from "../local-run/client";
+import { isTriggerId, TRIGGER_IDS } from "../triggers";
 
 export interface TenantConnection {
   /** https://<domain> */
@@ -63,6 +64,16 @@ export interface TenantSnapshot {
 }
 
 export class TenantReadError extends UserFacingError {}
+
+/** The shape of Auth0's trigger ids ("post-login", "password-reset-post-challenge"). */
+const AUTH0_TRIGGER_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+function unknownTrigger(trigger: string, where: string): TenantReadError {
+  return new TenantReadError(
+    `the tenant's trigger id ${JSON.stringify(trigger.slice(0, 100))} (${where}) is not one this repository declares; ` +
+      `adopt accepts ${TRIGGER_IDS.join(", ")} (src/triggers.ts). Unbind those Actions in the tenant, or add the trigger to src/triggers.ts first`,
+  );
+}
 
 /** Fetches a client-credentials token the way the provider does (POST /oauth/token). */
 export async function managementToken(url: string, clientId: string, clientSecret: string, ca?: string): Promise<string> {
@@ -148,13 +159,20 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
 
   const triggers = await get<{ triggers: Array<{ id: string }> }>("/api/v2/actions/triggers");
   const bindings: Record<string, AdoptedBinding[]> = {};
-  for (const trigger of [...new Set(triggers.triggers.map((t) => t.id))].sort()) {
-    const list = await all<{ display_name: string; action: { id: string } }>(`/api/v2/actions/triggers/${trigger}/bindings`, "bindings");
-    if (list.length > 0)
-      bindings[trigger] = list.map((b) => ({
-        actionId: b.action.id,
-        displayName: b.display_name,
-      }));
+  for (const trigger of [...new Set(triggers.triggers.map((t) => String(t.id)))].sort()) {
+    // Auth0 offers triggers this repository cannot declare: reading their (usually empty) flows is
+    // harmless, but a trigger id becomes a folder and a tenant-file key, so only known ids are adopted.
+    if (!isTriggerId(trigger) && !AUTH0_TRIGGER_ID.test(trigger)) throw unknownTrigger(trigger, "GET /api/v2/actions/triggers");
+    const list = await all<{ display_name: string; action: { id: string } }>(
+      `/api/v2/actions/triggers/${encodeURIComponent(trigger)}/bindings`,
+      "bindings",
+    );
+    if (list.length === 0) continue;
+    if (!isTriggerId(trigger)) throw unknownTrigger(trigger, `the ${list.length} Action(s) bound to it`);
+    bindings[trigger] = list.map((b) => ({
+      actionId: b.action.id,
+      displayName: b.display_name,
+    }));
   }
 
   const rules = (await all<AdoptedRule & { stage?: string }>("/api/v2/rules?include_totals=true", "rules"))

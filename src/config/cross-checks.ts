@@ -3,13 +3,12 @@
  * file passed its schema and before anything is synthesized: one state per tenant, one file per
  * Auth0 domain, unique Action names per tenant, state outside tenants/ and actions/, Auth0's
  * documented limits (secrets, CLAIMS_CONFIG, Actions per trigger), and dependencies that are real
- * npm package names pinned to exact versions. Every problem names the file and the field.
+ * npm package names (their versions are checked by the schema). Every problem names the file and the field.
  *
  * The checks read a tenant's Actions only through `declaredActions(tenant)`: when the tenant file's
  * shape changes, that accessor is the one place to re-point.
  */
 import { posix } from "node:path";
-import semver from "semver";
 import validateNpmPackageName from "validate-npm-package-name";
 import { CLAIMS_CONFIG_SECRET } from "../../actions/post-login/add-metadata-claims";
 import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "./claims-settings";
@@ -166,19 +165,13 @@ function perTenantProblems(tenant: Tenant): ConfigProblem[] {
     const deps = Object.entries(a.dependencies);
     if (deps.length > AUTH0_LIMITS.dependenciesPerAction)
       at(`${a.field}.dependencies`, `${deps.length} dependencies; Auth0 allows ${AUTH0_LIMITS.dependenciesPerAction} per Action`);
-    for (const [name, version] of deps) {
+    for (const name of Object.keys(a.dependencies)) {
       const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
       const valid = validateNpmPackageName(name);
       if (!valid.validForOldPackages) {
         at(
           `${a.field}.dependencies.${shown}`,
           `not an npm package name (${[...(valid.errors ?? []), ...(valid.warnings ?? [])][0] ?? "invalid"}); name a package from the npm registry, no URL or path`,
-        );
-      }
-      if (semver.valid(version) === null) {
-        at(
-          `${a.field}.dependencies.${shown}`,
-          `"${version.length > 60 ? `${version.slice(0, 60)}…` : version}" is not an exact version; write one such as 1.2.3 (no range, tag, URL or path)`,
         );
       }
     }

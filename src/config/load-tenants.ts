@@ -29,8 +29,11 @@ export function formatProblem(p: ConfigProblem): string {
 
 const TENANT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
-/** Loads every tenant file in `dir`, sorted by name. Throws TenantConfigError listing every problem. */
-export function loadTenants(dir = "tenants"): Tenant[] {
+/**
+ * Loads every tenant file in `dir`, sorted by name. Throws TenantConfigError listing every problem.
+ * `handlersRoot`: where the handlers named by the files are (a copy of the repository's actions/).
+ */
+export function loadTenants(dir = "tenants", handlersRoot = HANDLERS_ROOT): Tenant[] {
   const display = (file: string) => relative(process.cwd(), join(dir, file)) || file;
   let entries: string[];
   try {
@@ -71,7 +74,7 @@ export function loadTenants(dir = "tenants"): Tenant[] {
       problems.push({ file, field: "", message: text.problem });
       continue;
     }
-    const result = parseTenantFile(file, text);
+    const result = parseTenantFile(file, text, handlersRoot);
     if ("problems" in result) problems.push(...result.problems);
     else tenants.push({ ...result.tenant, name, file });
   }

@@ -5,10 +5,9 @@
  */
 import { z } from "zod";
 import { droppedClaimReason, claimName, namespaceHostIsReserved, usesReservedNamespace } from "../../actions/lib/claim-rules";
-import { HANDLER_NAME, SECRET_NAME } from "../names";
+import { DEPENDENCY_VERSION, ENV_VAR_NAME, HANDLER_NAME, SECRET_NAME } from "../names";
 import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../triggers";
 
-const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 /** Host name with an optional port: Auth0 domains, custom domains, or the local tenant (localhost:8443). */
 /** Case and a trailing dot are allowed (DNS ignores both); the cross-file checks normalise them. */
 const DOMAIN = /^(?=.{1,254}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?(:\d{1,5})?$/i;
@@ -111,7 +110,7 @@ export const backendSchema = z.discriminatedUnion("type", [localBackend, s3Backe
 
 /** A secret the Action reads from event.secrets; its value comes from an environment variable at plan/apply time. */
 const secretFromEnv = z
-  .object({ env: z.string().regex(ENV_VAR, "must be an environment variable name such as AUTH0_SECRET_API_KEY") })
+  .object({ env: z.string().regex(ENV_VAR_NAME, "must be an environment variable name such as AUTH0_SECRET_API_KEY") })
   .strict();
 
 /** One Action in a flow: actions/<trigger>/<handler>.ts (or .js: adopted deployed code). */
@@ -120,14 +119,27 @@ export const actionEntrySchema = z
     handler: z.string().regex(HANDLER_NAME, 'must be a handler file name under actions/<trigger>/ without ".ts", in kebab-case'),
     /** The Action's name in Auth0; default: the handler (the claims Action: "Add metadata to user profile"). */
     name: z.string().min(1).max(100).optional(),
-    secrets: z.record(z.string().regex(SECRET_NAME, "secret names are UPPER_SNAKE_CASE"), secretFromEnv).default({}),
+    secrets: z
+      .record(
+        z.string().regex(SECRET_NAME, "secret names are letters, digits and _ (not starting with a digit), at most 128 characters"),
+        secretFromEnv,
+      )
+      .default({}),
     /**
      * Secret values are write-only: Terraform cannot see them change. Bump this number to send new
      * values (a rotation); adding, removing or renaming a secret is noticed without it.
      */
     secrets_version: z.number().int().min(1).default(1),
     dependencies: z
-      .record(z.string().min(1), z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, "must be an exact version such as 1.2.3"))
+      .record(
+        z.string().min(1),
+        z
+          .string()
+          .regex(
+            DEPENDENCY_VERSION,
+            'must be a version such as 1.2.3 (exact: recommended), a range such as ^1.2.3, or a dist-tag such as "latest"',
+          ),
+      )
       .refine((deps) => Object.keys(deps).length <= 10, { message: "Auth0 allows at most 10 dependencies per Action" })
       .default({}),
     // ---- adoption (npm run adopt; docs/adopt.md) ----

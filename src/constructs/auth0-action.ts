@@ -14,6 +14,7 @@ import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { Action } from "../../.gen/providers/auth0/action";
 import { bundleActionHandler } from "../bundle/bundle-action";
+import { SECRET_NAME } from "../names";
 import { terraformLiteral } from "../terraform/template-escape";
 import { TRIGGERS, terraformName, type TriggerId } from "../triggers";
 
@@ -47,7 +48,6 @@ export interface Auth0ActionProps {
   readonly entry?: string;
 }
 
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Auth0's documented limit on an Action's code. */
 const MAX_CODE_BYTES = 100 * 1024;
 

@@ -4,21 +4,25 @@
  *   2. verify: read the tenant's deployed versions, bindings and same-named Actions back from the
  *      Management API (Terraform's provider reads drafts, not deployed versions);
  *   3. repair what apply cannot see: deploy a saved-but-undeployed draft that is the reviewed code
- *      (POST /api/v2/actions/actions/{id}/deploy), delete orphans (same name, not in state);
+ *      (POST /api/v2/actions/actions/{id}/deploy), delete orphans: same name, not in state, and
+ *      provably created by this repository (the artifact's code, unbound; see compare.ts);
  *   4. anything else still differing gets one more apply, then a final verify.
+ * A same-named Action it cannot prove it created ("unmanaged") is reported and left alone, with its
+ * bindings; `deleteUnmanaged` (--delete-unmanaged) unbinds and deletes it after printing a summary.
  * Management API calls retry 429 (after X-RateLimit-Reset) and 5xx with backoff.
- * Exit code: 0 the tenant runs the artifact, 2 it still differs (report says how), 1 error.
+ * Exit code: 0 the tenant runs the artifact (unmanaged Actions may remain, reported), 2 it still
+ * differs (report says how), 1 error.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deleteAction, deployAction, waitForBuild } from "../management-api/actions";
-import { ManagementApiError, type ManagementApi } from "../management-api/client";
-import { lockId, terraformApply, terraformInit, TerraformError } from "../terraform/commands";
-import { redactSecrets } from "../terraform/credentials";
+import { deleteAction, deployAction, unbindAction, waitForBuild } from "../management-api/actions";
+import type { ManagementApi } from "../management-api/client";
+import { UserFacingError } from "../errors";
+import { lockId, TerraformError } from "../terraform/commands";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
+import { TenantSession } from "../terraform/session";
 import { prepareRun, RunSetupError, type PreparedRun, type PreparedTenant } from "../terraform/tenant-run";
-import { openStackWorkdir } from "../terraform/workdir";
-import type { VerifyResult } from "../verify/compare";
-import { ArtifactReadError } from "../terraform/declared-stack";
+import { needsRepair, type UnmanagedAction, type VerifyResult } from "../verify/compare";
 import { renderVerifyMarkdown } from "../verify/render";
 import { connectTo, verifyOnce, type VerifyOptions } from "../verify/run-verify";
 
@@ -28,6 +32,8 @@ export interface DeployOptions extends Omit<VerifyOptions, "selection"> {
   lockTimeout?: string;
   /** Called with terraform's process id each time apply starts (fault tests kill it). */
   onTerraformSpawn?: (pid: number) => void;
+  /** Also unbind and delete same-named Actions this repository cannot prove it created (--delete-unmanaged). */
+  deleteUnmanaged?: boolean;
 }
 
 export interface DeployOutcome {
@@ -42,7 +48,8 @@ export interface DeployOutcome {
 
 const APPLY_ROUNDS = 2;
 
-export async function deployTenant(options: DeployOptions): Promise<DeployOutcome> {
+export async function deployTenant(given: DeployOptions): Promise<DeployOutcome> {
+  const options: DeployOptions = { ...given, log: redactedLog(given.log, given.env ?? process.env) };
   let run: PreparedRun;
   try {
     run = prepareRun({ ...options, selection: [options.tenant] });
@@ -53,79 +60,86 @@ export async function deployTenant(options: DeployOptions): Promise<DeployOutcom
   return deployPrepared(run.tenants[0], run, options);
 }
 
-/** The deploy of one synthesized (or artifact) stack: apply, verify, repair, apply again if needed. */
+/**
+ * The deploy of one synthesized (or artifact) stack: apply, verify, repair, apply again if needed,
+ * all on one tenant session (one `terraform init`, however many rounds).
+ */
 export async function deployPrepared(
   prepared: PreparedTenant,
   run: PreparedRun,
-  options: Omit<DeployOptions, "tenant">,
+  given: Omit<DeployOptions, "tenant">,
 ): Promise<DeployOutcome> {
-  const env = options.env ?? process.env;
+  const env = given.env ?? process.env;
+  const options = { ...given, log: redactedLog(given.log, env) };
   const log = options.log ?? (() => undefined);
   const repairs: string[] = [];
   let applyError: string | undefined;
   let result: VerifyResult | undefined;
   let api: ManagementApi | undefined;
+  const session = new TenantSession(prepared, run.env, options);
   try {
     for (let round = 1; round <= APPLY_ROUNDS; round++) {
-      applyError = await apply(prepared, run, options);
+      applyError = await apply(session, options);
       if (applyError !== undefined && lockId(applyError) !== undefined) {
         return finish(run, prepared, { exitCode: 1, markdown: "", repairs, error: applyError }, env);
       }
       api ??= await connectTo(prepared, options);
-      result = await verifyOnce(prepared, run, options, api);
-      if (await repair(api, result, repairs, log)) result = await verifyOnce(prepared, run, options, api);
-      if (result.exitCode === 0) break;
+      result = await verifyOnce(session, options, api);
+      if (await repair(api, result, repairs, log, options.deleteUnmanaged === true)) result = await verifyOnce(session, options, api);
+      const remaining = needsRepair(result.findings);
+      if (remaining.length === 0) break;
       // Only a finding an apply can fix is worth another round (a failed build is not).
-      if (!result.findings.some((f) => f.kind !== "build")) break;
-      if (round < APPLY_ROUNDS)
-        log(`${prepared.tenant.name}: still differs (${result.findings.map((f) => f.kind).join(", ")}); applying again`);
+      if (!remaining.some((f) => f.kind !== "build")) break;
+      if (round < APPLY_ROUNDS) log(`${prepared.tenant.name}: still differs (${remaining.map((f) => f.kind).join(", ")}); applying again`);
     }
   } catch (error) {
-    if (!(error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)) throw error;
+    if (!(error instanceof UserFacingError)) throw error;
     return finish(
       run,
       prepared,
       { exitCode: 1, markdown: "", repairs, error: [applyError, error.message].filter(Boolean).join("\n") },
       env,
     );
+  } finally {
+    session.dispose();
   }
   const final = result as VerifyResult;
-  const failedApply = final.exitCode !== 0 && applyError ? `\n### Last apply failed\n\n\`\`\`\n${applyError}\n\`\`\`\n` : "";
+  // Unmanaged Actions are not the deploy's to fix: the tenant runs the artifact all the same.
+  const exitCode = needsRepair(final.findings).length > 0 ? 2 : 0;
+  const failedApply = exitCode !== 0 && applyError ? `\n### Last apply failed\n\n\`\`\`\n${applyError}\n\`\`\`\n` : "";
   const markdown = renderVerifyMarkdown(final, prepared.tenantFile) + renderRepairs(repairs) + failedApply;
   return finish(
     run,
     prepared,
-    { exitCode: final.exitCode, markdown, result: final, repairs, ...(final.exitCode !== 0 && applyError ? { error: applyError } : {}) },
+    { exitCode, markdown, result: final, repairs, ...(exitCode !== 0 && applyError ? { error: applyError } : {}) },
     env,
   );
 }
 
-/** init + apply; a failed apply is not the end (verify and repair may still converge): its message is returned. */
-async function apply(prepared: PreparedTenant, run: PreparedRun, options: Omit<DeployOptions, "tenant">): Promise<string | undefined> {
-  const name = prepared.tenant.name;
-  const workdir = openStackWorkdir(prepared.stackDir, name, { localStateDir: options.localStateDir });
+/** Apply on the session; a failed apply is not the end (verify and repair may still converge): its message is returned. */
+async function apply(session: TenantSession, options: Omit<DeployOptions, "tenant">): Promise<string | undefined> {
   try {
-    options.log?.(`${name}: terraform init`);
-    await terraformInit(workdir.dir, run.env);
-    options.log?.(`${name}: terraform apply`);
-    await terraformApply(workdir.dir, run.env, {
+    await session.apply({
       lockTimeout: options.lockTimeout ?? "60s",
-      stackDir: prepared.stackDir,
-      onLine: (line) => options.log?.(`${name}: ${redactSecrets(line, run.env)}`),
+      onLine: (line) => options.log?.(`${session.tenant}: ${redactSecrets(line, session.env)}`),
       ...(options.onTerraformSpawn ? { onSpawn: options.onTerraformSpawn } : {}),
     });
     return undefined;
   } catch (error) {
     if (!(error instanceof TerraformError)) throw error;
-    options.log?.(`${name}: apply failed; verifying what the tenant runs`);
+    options.log?.(`${session.tenant}: apply failed; verifying what the tenant runs`);
     return error.message;
-  } finally {
-    workdir.dispose();
   }
 }
 
 /** Repairs through the Management API what no apply sees. Returns whether anything was changed. */
-async function repair(api: ManagementApi, result: VerifyResult, repairs: string[], log: (line: string) => void): Promise<boolean> {
+async function repair(
+  api: ManagementApi,
+  result: VerifyResult,
+  repairs: string[],
+  log: (line: string) => void,
+  deleteUnmanaged: boolean,
+): Promise<boolean> {
   let changed = false;
   for (const finding of result.findings) {
     const status = result.actions.find((a) => a.address === finding.address);
@@ -152,12 +166,43 @@ async function repair(api: ManagementApi, result: VerifyResult, repairs: string[
       result.actions.some((a) => a.address === finding.address && a.actionId !== undefined)
     ) {
       log(`${result.tenant}: deleting orphan Action ${finding.actionId} (${finding.address} is ${status?.actionId})`);
-      await deleteAction(api, finding.actionId, true);
+      // Provably unbound (compare.ts): a plain delete, so a binding made meanwhile stops it with 409.
+      await deleteAction(api, finding.actionId, false);
       repairs.push(`deleted orphan Action ${finding.actionId} named like \`${finding.address}\` (not in state)`);
       changed = true;
     }
   }
-  return changed;
+  const unmanaged = result.findings.flatMap((f) => (f.kind === "unmanaged" && f.unmanaged ? [f.unmanaged] : []));
+  if (unmanaged.length === 0) return changed;
+  if (!deleteUnmanaged) {
+    log(`${result.tenant}: leaving ${unmanaged.length} unmanaged Action(s) alone (adopt them, or rerun with --delete-unmanaged)`);
+    return changed;
+  }
+  for (const line of unmanagedSummary(unmanaged)) log(`${result.tenant}: ${line}`);
+  for (const action of unmanaged) {
+    // Auth0 answers 409 to deleting a bound Action: unbind first, keeping every other binding.
+    for (const trigger of [...new Set(action.boundTo.map((b) => b.split(" #")[0]))]) {
+      log(`${result.tenant}: unbinding unmanaged Action ${action.id} from ${trigger}`);
+      await unbindAction(api, trigger, action.id);
+    }
+    log(`${result.tenant}: deleting unmanaged Action ${action.id} ("${action.name}")`);
+    await deleteAction(api, action.id, false);
+    repairs.push(
+      `deleted unmanaged Action ${action.id} "${action.name}" (--delete-unmanaged; ${action.boundTo.length > 0 ? `unbound from ${action.boundTo.join(", ")}` : "was unbound"})`,
+    );
+  }
+  return true;
+}
+
+/** What --delete-unmanaged is about to remove, as a plan would show it. */
+export function unmanagedSummary(actions: readonly UnmanagedAction[]): string[] {
+  return [
+    `--delete-unmanaged: ${actions.length} Action(s) to unbind and delete`,
+    ...actions.map(
+      (a) =>
+        `  - "${a.name}" ${a.id}: ${a.boundTo.length > 0 ? `bound to ${a.boundTo.join(", ")}` : "not bound"}, ${a.deployed ? "deployed" : "never deployed"}`,
+    ),
+  ];
 }
 
 function renderRepairs(repairs: readonly string[]): string {

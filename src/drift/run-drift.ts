@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import { renderFailureMarkdown } from "../plan/run-plan";
 import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
 import { forEachTenant } from "../terraform/session";
@@ -31,9 +31,10 @@ export interface DriftOutcome {
   error?: string;
 }
 
-export async function driftTenants(options: TenantRunOptions): Promise<DriftOutcome> {
-  const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
-  const env = options.env ?? process.env;
+export async function driftTenants(given: TenantRunOptions): Promise<DriftOutcome> {
+  const outdir = given.outdir ?? join(REPO_ROOT, "cdktf.out");
+  const env = given.env ?? process.env;
+  const options: TenantRunOptions = { ...given, log: redactedLog(given.log, env) };
   let run;
   try {
     run = prepareRun(options);

@@ -87,3 +87,17 @@ export function deleteAction(api: ManagementApi, id: string, force: boolean): Pr
 export function bindingsOf(api: ManagementApi, trigger: string): Promise<Binding[]> {
   return allPages<Binding>(api, `/actions/triggers/${encodeURIComponent(trigger)}/bindings`, "bindings");
 }
+
+/**
+ * Removes every binding of Action `id` from `trigger`'s flow and keeps the others in order, with
+ * their display names (PATCH replaces the whole list). Auth0 refuses to delete a bound Action (409).
+ */
+export async function unbindAction(api: ManagementApi, trigger: string, id: string): Promise<void> {
+  const kept = (await bindingsOf(api, trigger)).filter((b) => b.action.id !== id);
+  await api.patch(`/actions/triggers/${encodeURIComponent(trigger)}/bindings`, {
+    bindings: kept.map((b) => ({
+      ref: { type: "action_id", value: b.action.id },
+      ...(b.display_name ? { display_name: b.display_name } : {}),
+    })),
+  });
+}

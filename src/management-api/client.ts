@@ -44,6 +44,7 @@ export interface ManagementApi {
   readonly baseUrl: string;
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
   delete(path: string): Promise<void>;
 }
 
@@ -68,6 +69,7 @@ export async function connectManagementApi(options: ManagementApiOptions): Promi
     baseUrl,
     get: (path) => call("GET", path),
     post: (path, body) => call("POST", path, body ?? {}),
+    patch: (path, body) => call("PATCH", path, body),
     delete: async (path) => {
       await call("DELETE", path);
     },

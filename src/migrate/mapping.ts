@@ -4,7 +4,7 @@
  *   - the converter rewrites `context.<rule path>` into `event.<action path>`;
  *   - the parity harness builds the Action's `event` from a Rule-shaped fixture (the inverse).
  */
-import { SECRET_NAME } from "../names";
+import { CONVENTIONAL_SECRET_NAME } from "../names";
 
 /** One row of the table for a `context` field. */
 export interface ContextFieldMapping {
@@ -109,12 +109,12 @@ export const USER_FIELDS_WITHOUT_EQUIVALENT: Readonly<Record<string, string>> = 
 };
 
 /**
- * The Action secret holding what a Rule read as `configuration.<key>`. Tenant files accept
- * UPPER_SNAKE_CASE secret names only, so other keys are renamed (apiKey → API_KEY); the
- * converter and the parity harness both rename through this function.
+ * The Action secret holding what a Rule read as `configuration.<key>`. Converted Actions name their
+ * secrets in UPPER_SNAKE_CASE, so other keys are renamed (apiKey → API_KEY); the converter and the
+ * parity harness both rename through this function.
  */
 export function secretNameFor(configurationKey: string): string {
-  if (SECRET_NAME.test(configurationKey)) return configurationKey;
+  if (CONVENTIONAL_SECRET_NAME.test(configurationKey)) return configurationKey;
   const snake = configurationKey
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/[^A-Za-z0-9]+/g, "_")

@@ -7,8 +7,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { baseCandidates, changedActionSources } from "./action-sources";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import { renderReviewMarkdown } from "./render-markdown";
+import { needsRepair } from "../verify/compare";
 import { deploymentFindings } from "../verify/deployment-findings";
 import { buildReview, type PlanReview } from "./review";
 import type { ChangedSources } from "./review-types";
@@ -41,9 +42,10 @@ export interface PlanOutcome {
   error?: string;
 }
 
-export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
-  const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
-  const env = options.env ?? process.env;
+export async function planTenants(given: PlanOptions): Promise<PlanOutcome> {
+  const outdir = given.outdir ?? join(REPO_ROOT, "cdktf.out");
+  const env = given.env ?? process.env;
+  const options: PlanOptions = { ...given, log: redactedLog(given.log, env) };
   let run;
   try {
     run = prepareRun(options);
@@ -75,10 +77,17 @@ export async function planTenants(options: PlanOptions): Promise<PlanOutcome> {
         ...(notes.length > 0 ? { stateNote: notes.join(" ") } : {}),
       });
       const check = readsTenant ? await deploymentFindings(session, { ...options, env }) : undefined;
-      const pending = check !== undefined && "findings" in check && check.findings.length > 0;
+      // An unmanaged Action is reported, but no deploy changes it: the plan's exit code ignores it.
+      const pending = check !== undefined && "findings" in check && needsRepair(check.findings).length > 0;
       // Defence in depth: the review never holds secret values, and this makes sure of it.
       const markdown = redactSecrets(`${renderReviewMarkdown(review).trimEnd()}\n${check?.markdown ?? ""}`, env);
-      return { tenant: tenant.name, exitCode: pending ? 2 : exitCode, markdown, reviewFile: writeReview(outdir, tenant.name, markdown), review };
+      return {
+        tenant: tenant.name,
+        exitCode: pending ? 2 : exitCode,
+        markdown,
+        reviewFile: writeReview(outdir, tenant.name, markdown),
+        review,
+      };
     },
     (tenant, message) => recordFailure(outdir, tenant, message),
   );

@@ -3,6 +3,7 @@
  * login: an Action deleted or replaced, a post-login binding removed or re-ordered, bindings made
  * outside this repository overwritten, a runtime change. Worded to say what happens to logins.
  */
+import { isPinnedVersion } from "../names";
 import { changeKind, type PlanResourceChange } from "../terraform/plan-json";
 import type { ReviewContext } from "./review-types";
 
@@ -14,7 +15,8 @@ export type WarningKind =
   | "flow-reordered"
   | "flow-replaces-bindings"
   | "undeclared-bindings-removed"
-  | "runtime-changed";
+  | "runtime-changed"
+  | "dependency-unpinned";
 
 export interface ReviewWarning {
   kind: WarningKind;
@@ -70,6 +72,18 @@ export function collectWarnings(
             `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
           );
         }
+        // A version that is not exact (latest, ^1.2.3: as adopted from a tenant) is resolved when Auth0 builds this version.
+        const unpinned =
+          (kind === "create" || kind === "update" || kind === "replace") && Array.isArray(after.dependencies)
+            ? (after.dependencies as Array<{ name?: unknown; version?: unknown }>).filter(
+                (d) => typeof d.version === "string" && !isPinnedVersion(d.version),
+              )
+            : [];
+        if (unpinned.length > 0)
+          add(
+            "dependency-unpinned",
+            `Builds Action ${name} with ${unpinned.map((d) => `${String(d.name)}@${String(d.version)}`).join(", ")}: not pinned, so Auth0 installs whatever that resolves to at this build (it may differ from the version running now); pin an exact version in ${context.tenantFile}.`,
+          );
         break;
       }
       case "auth0_trigger_action": {

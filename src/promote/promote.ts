@@ -8,14 +8,16 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
-import { missingCredentials, missingSecretVariables, redactSecrets } from "../terraform/credentials";
+import { missingCredentials, missingSecretVariables } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import { terraformProcessEnv, TerraformError } from "../terraform/commands";
-import type { PreparedRun, PreparedTenant } from "../terraform/tenant-run";
+import { preparedFromStacks, type PreparedRun, type PreparedTenant } from "../terraform/tenant-run";
+import { withTenantSession } from "../terraform/session";
+import { UserFacingError } from "../errors";
 import { deployPrepared, type DeployOutcome } from "../deploy/run-deploy";
-import { ManagementApiError } from "../management-api/client";
 import type { VerifyResult } from "../verify/compare";
 import { ArtifactReadError, readDeclaredStack } from "../terraform/declared-stack";
-import { stateActionIds, verifyOnce, type VerifyOptions } from "../verify/run-verify";
+import { verifyOnce, type VerifyOptions } from "../verify/run-verify";
 import { synthTenants } from "../synth/synth-tenants";
 import { checkPromotion, orderProblem } from "./promotion-gate";
 
@@ -56,15 +58,17 @@ export interface PromoteOutcome {
   message: string;
 }
 
-export async function promote(options: PromoteOptions): Promise<PromoteOutcome> {
-  const env = options.env ?? process.env;
+export async function promote(given: PromoteOptions): Promise<PromoteOutcome> {
+  const env = given.env ?? process.env;
+  const options: PromoteOptions = { ...given, log: redactedLog(given.log, env) };
   const log = options.log ?? (() => undefined);
   const refuse = (message: string): PromoteOutcome => ({ exitCode: 1, message: redactSecrets(message, env) });
   const { from: fromName, to: toName } = options;
 
+  const tenantsDir = options.tenantsDir ?? env.TENANTS_DIR ?? join(REPO_ROOT, "tenants");
   let tenants: Tenant[];
   try {
-    tenants = loadTenants(options.tenantsDir ?? env.TENANTS_DIR ?? join(REPO_ROOT, "tenants"));
+    tenants = loadTenants(tenantsDir);
   } catch (error) {
     if (error instanceof TenantConfigError) return refuse(`invalid tenant configuration:\n${error.message}`);
     throw error;
@@ -111,30 +115,25 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
   }
 
   // What `from` runs, read from its Management API with its own credentials (FROM_AUTH0_* when the
-  // job holds both tenants' credentials, else the same AUTH0_*).
+  // job holds both tenants' credentials, else the same AUTH0_*), on one session of its stack.
   const fromEnv = fromTenantEnv(env);
-  const fromRun: PreparedRun = { env: terraformEnvironment, outdir: stacksRoot, tenants: [] };
-  const fromPrepared: PreparedTenant = {
-    tenant: from,
-    tenantFile: from.file,
-    stackDir: join(stacksRoot, "stacks", from.name),
-    declaredFlows: [],
-  };
-  let fromVerify: VerifyResult;
+  const fromPrepared = preparedFromStacks(from, tenantsDir, stacksRoot);
+  let fromVerify: VerifyResult | undefined;
   try {
     const fromOptions = { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) };
-    const stateIds = await stateActionIds(fromPrepared, fromRun, fromOptions);
-    if (Object.keys(stateIds).length === 0) {
-      return refuse(
-        `refusing to promote ${from.name} → ${to.name}:\n  - "${from.name}" has no recorded deployment (its state records no Action): deploy this commit to "${from.name}" first (npm run deploy -- ${from.name})`,
-      );
-    }
-    log(`reading what ${from.name} runs (Management API: deployed versions, drafts, bindings)`);
-    fromVerify = await verifyOnce(fromPrepared, fromRun, fromOptions, undefined, stateIds);
+    fromVerify = await withTenantSession(fromPrepared, { env: terraformEnvironment }, fromOptions, async (session) => {
+      if (Object.keys(await session.actionIds()).length === 0) return undefined;
+      log(`reading what ${from.name} runs (Management API: deployed versions, drafts, bindings)`);
+      return verifyOnce(session, fromOptions);
+    });
   } catch (error) {
-    if (error instanceof TerraformError || error instanceof ManagementApiError || error instanceof ArtifactReadError)
-      return refuse(`cannot read what ${from.name} runs: ${error.message}`);
+    if (error instanceof UserFacingError) return refuse(`cannot read what ${from.name} runs: ${error.message}`);
     throw error;
+  }
+  if (!fromVerify) {
+    return refuse(
+      `refusing to promote ${from.name} → ${to.name}:\n  - "${from.name}" has no recorded deployment (its state records no Action): deploy this commit to "${from.name}" first (npm run deploy -- ${from.name})`,
+    );
   }
 
   const decision = checkPromotion({ from, to, artifact, fromVerify });
@@ -145,7 +144,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
     .map(([address, hash]) => `${address} ${hash.slice(0, 12)}`)
     .join(", ");
   log(`gate passed: ${from.name} runs the same code (${hashes}); deploying ${to.name}`);
-  const toPrepared: PreparedTenant = { tenant: to, tenantFile: to.file, stackDir: join(stacksRoot, "stacks", to.name), declaredFlows: [] };
+  const toPrepared = preparedFromStacks(to, tenantsDir, stacksRoot);
   const deployed = await (options.deploy ?? defaultDeploy)(
     { prepared: toPrepared, run: { env: terraformEnvironment, outdir: stacksRoot, tenants: [toPrepared] }, expectedHashes: artifact },
     env,

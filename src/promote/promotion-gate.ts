@@ -6,7 +6,7 @@
  * `from` with the same code sha256.
  */
 import type { Tenant } from "../config/load-tenants";
-import type { VerifyResult } from "../verify/compare";
+import { needsRepair, type VerifyResult } from "../verify/compare";
 import { findingTitle } from "../verify/render";
 
 export type GateDecision = { allowed: true } | { allowed: false; reasons: string[] };
@@ -32,7 +32,10 @@ export function checkPromotion(input: GateInput): GateDecision {
   const order = orderProblem(input.from.name, input.to);
   if (order) return { allowed: false, reasons: [order] };
   const from = input.from.name;
-  const reasons: string[] = input.fromVerify.findings.map((f) => `"${from}": ${findingTitle(f.kind)}: ${f.message} (fix: ${f.fix})`);
+  // An unmanaged same-named Action in `from` says nothing about what the artifact runs there.
+  const reasons: string[] = needsRepair(input.fromVerify.findings).map(
+    (f) => `"${from}": ${findingTitle(f.kind)}: ${f.message} (fix: ${f.fix})`,
+  );
   const deployedInFrom = new Map(input.fromVerify.actions.map((a) => [a.address, a.deployedSha256]));
   for (const [address, hash] of Object.entries(input.artifact).sort(([a], [b]) => a.localeCompare(b))) {
     const deployed = deployedInFrom.get(address);

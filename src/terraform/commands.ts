@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runTerraform, terraformEnv, TerraformError, type RunOptions } from "./terraform-env";
 import type { TerraformResult } from "./result";
-import { redactSecrets } from "./credentials";
+import { redactSecrets } from "./redaction";
 import { parsePlanJson, PlanJsonError, type PlanJson } from "./plan-json";
 
 export { TerraformError } from "./errors";

@@ -1,6 +1,6 @@
 /**
  * What a plan needs from the environment, checked before Terraform runs so the message can say
- * exactly what to set, and the one place that scrubs secret values out of any text we relay.
+ * exactly what to set. Secret values are scrubbed out of relayed text by ./redaction.
  */
 import type { Tenant } from "../config/load-tenants";
 import { flowList } from "../config/tenant-schema";
@@ -29,25 +29,4 @@ export function missingSecretVariables(tenant: Tenant, env: NodeJS.ProcessEnv): 
     }
   }
   return [...missing].sort();
-}
-
-const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PRIVATE_KEY|CREDENTIAL|API_KEY)/i;
-/** Values shorter than this are not redacted: they would mangle ordinary words ("x", "true"). */
-const MIN_SECRET_LENGTH = 6;
-
-/** Values in `env` that must never be shown: credentials and every TF_VAR_ (Action secret values). */
-export function secretValues(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(env)
-    .filter(
-      ([name, value]) => value !== undefined && value.length >= MIN_SECRET_LENGTH && (name.startsWith("TF_VAR_") || SECRET_NAME.test(name)),
-    )
-    .map(([, value]) => value as string)
-    .sort((a, b) => b.length - a.length);
-}
-
-/** `text` with every secret value from `env` replaced by "(redacted)". Defence in depth for relayed tool output. */
-export function redactSecrets(text: string, env: NodeJS.ProcessEnv): string {
-  let out = text;
-  for (const value of secretValues(env)) out = out.split(value).join("(redacted)");
-  return out;
 }

@@ -9,8 +9,16 @@
  * have created or replaced Actions.
  */
 import { UserFacingError } from "../errors";
-import { savedPlan, terraformApply, terraformInit, terraformStateResources, type ApplyOptions, type SavedPlan, type StateResource } from "./commands";
-import { redactSecrets } from "./credentials";
+import {
+  savedPlan,
+  terraformApply,
+  terraformInit,
+  terraformStateResources,
+  type ApplyOptions,
+  type SavedPlan,
+  type StateResource,
+} from "./commands";
+import { redactSecrets } from "./redaction";
 import type { PreparedRun, PreparedTenant } from "./tenant-run";
 import { openStackWorkdir, type StackWorkdir } from "./workdir";
 
@@ -112,7 +120,9 @@ export async function withTenantSession<T>(
   }
 }
 
-function actionIdsOf(resources: ReadonlyArray<{ address?: string; type?: string; mode?: string; values?: Record<string, unknown> }>): ActionIds {
+function actionIdsOf(
+  resources: ReadonlyArray<{ address?: string; type?: string; mode?: string; values?: Record<string, unknown> }>,
+): ActionIds {
   return Object.fromEntries(
     resources
       .filter((r) => r.type === "auth0_action" && r.mode !== "data" && typeof r.address === "string" && typeof r.values?.id === "string")

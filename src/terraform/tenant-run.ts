@@ -1,5 +1,5 @@
 /**
- * What the plan review and the drift check share before Terraform runs: load and validate the
+ * What every command shares before Terraform runs: load and validate the
  * tenant files, pick the requested tenants, check the environment, synthesize every stack once.
  * Anything wrong here is a clear, single message and exit code 1.
  */
@@ -8,10 +8,10 @@ import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { REPO_ROOT } from "../paths";
 import { synthTenants } from "../synth/synth-tenants";
-import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
-import { openStackWorkdir } from "./workdir";
+import { missingCredentials, missingSecretVariables } from "./credentials";
+import { redactSecrets } from "./redaction";
 import { ArtifactReadError, readDeclaredStack } from "./declared-stack";
-import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
+import { terraformProcessEnv, TerraformError } from "./commands";
 import { UserFacingError } from "../errors";
 
 export interface TenantRunOptions {
@@ -132,12 +132,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     return {
       env: terraformEnvironment,
       outdir: artifactDir,
-      tenants: selected.map((tenant) => ({
-        tenant,
-        tenantFile: displayFile(tenantsDir, tenant),
-        stackDir: join(artifactDir, "stacks", tenant.name),
-        declaredFlows: artifactFlows(join(artifactDir, "stacks", tenant.name)),
-      })),
+      tenants: selected.map((tenant) => preparedFromStacks(tenant, tenantsDir, artifactDir)),
     };
   }
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
@@ -161,6 +156,12 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
       };
     }),
   };
+}
+
+/** A tenant whose stack is already synthesized under `stacksRoot` (an artifact, or what promote just synthesized). */
+export function preparedFromStacks(tenant: Tenant, tenantsDir: string, stacksRoot: string): PreparedTenant {
+  const stackDir = join(stacksRoot, "stacks", tenant.name);
+  return { tenant, tenantFile: displayFile(tenantsDir, tenant), stackDir, declaredFlows: artifactFlows(stackDir) };
 }
 
 /** The flows an artifact's stack declares (display names in binding order), or [] when it cannot be read (verify reports that). */
@@ -193,35 +194,4 @@ export function combinedExitCode(codes: ReadonlyArray<0 | 1 | 2>): 0 | 1 | 2 {
 function withSecretPlaceholders(tenants: readonly Tenant[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const placeholders = Object.fromEntries(tenants.flatMap((t) => missingSecretVariables(t, env)).map((name) => [name, SECRET_PLACEHOLDER]));
   return { ...env, ...placeholders };
-}
-
-/**
- * The loop plan and drift share: for each prepared tenant, a stack workdir, `terraform init` and a
- * saved plan with `planArgs`, turned into an outcome by `onPlan`; a failed Terraform step becomes
- * `onFailure(tenant, message)` and the loop goes on with the next tenant.
- */
-export async function planEachTenant<T>(
-  run: PreparedRun,
-  options: Pick<TenantRunOptions, "localStateDir" | "log">,
-  planArgs: readonly string[],
-  onPlan: (prepared: PreparedTenant, saved: SavedPlan) => T,
-  onFailure: (tenant: string, message: string) => T,
-): Promise<T[]> {
-  const outcomes: T[] = [];
-  for (const prepared of run.tenants) {
-    const name = prepared.tenant.name;
-    const workdir = openStackWorkdir(prepared.stackDir, name, { localStateDir: options.localStateDir });
-    try {
-      options.log?.(`${name}: terraform init`);
-      await terraformInit(workdir.dir, run.env);
-      options.log?.(`${name}: terraform plan${planArgs.length > 0 ? ` ${planArgs.join(" ")}` : ""}`);
-      outcomes.push(onPlan(prepared, await savedPlan(workdir.dir, planArgs, run.env)));
-    } catch (error) {
-      if (!(error instanceof TerraformError)) throw error;
-      outcomes.push(onFailure(name, error.message));
-    } finally {
-      workdir.dispose();
-    }
-  }
-  return outcomes;
 }

@@ -18,7 +18,27 @@ export type FindingKind =
   | "position"
   | "duplicate-binding"
   | "undeclared-binding"
-  | "orphan";
+  | "orphan"
+  | "unmanaged";
+
+/**
+ * Findings that say nothing about whether the tenant runs the artifact: an Action this repository
+ * cannot prove it created. Deploy leaves it alone (and exits 0 with it); verify and drift still exit 2.
+ */
+export const LEFT_ALONE: ReadonlySet<FindingKind> = new Set<FindingKind>(["unmanaged"]);
+
+/** The findings deploy (apply + repair) is responsible for. */
+export const needsRepair = (findings: readonly Finding[]): Finding[] => findings.filter((f) => !LEFT_ALONE.has(f.kind));
+
+/** A same-named Action this repository cannot prove it created: what `--delete-unmanaged` would remove. */
+export interface UnmanagedAction {
+  id: string;
+  name: string;
+  /** "post-login #2" for each binding of it, in any trigger read. */
+  boundTo: string[];
+  /** Whether it has a deployed version (logins may run it). */
+  deployed: boolean;
+}
 
 export interface Finding {
   kind: FindingKind;
@@ -29,6 +49,8 @@ export interface Finding {
   message: string;
   /** The command (or step) that resolves it. */
   fix: string;
+  /** For an "unmanaged" finding: the Action deploy leaves alone. */
+  unmanaged?: UnmanagedAction;
 }
 
 export interface ActionStatus {
@@ -83,20 +105,25 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     const sameName = truth.actionsByName[action.name] ?? [];
     const stateId = truth.stateIds[action.address];
     const managed = stateId === undefined ? undefined : sameName.find((a) => a.id === stateId);
-    for (const other of sameName.filter((a) => a.id !== stateId)) findings.push(orphan(action, other, stateId !== undefined, ctx, truth));
+    const others = sameName.filter((a) => a.id !== stateId).map((other) => sameNamed(action, other, stateId !== undefined, ctx, truth));
+    findings.push(...others);
     if (stateId === undefined) {
-      if (sameName.length === 0)
+      const orphans = others.filter((f) => f.kind === "orphan").length;
+      if (orphans === 0)
         findings.push({
           kind: "missing",
           address: action.address,
-          message: `no Action named "${action.name}" in the tenant, and the state records none`,
+          message:
+            sameName.length === 0
+              ? `no Action named "${action.name}" in the tenant, and the state records none`
+              : `the state records no ${action.address}; the ${sameName.length} Action(s) named "${action.name}" in the tenant were not made by this repository (listed as unmanaged)`,
           fix: deploy,
         });
       else
         findings.push({
           kind: "not-in-state",
           address: action.address,
-          message: `the state records no ${action.address}, but the tenant has ${sameName.length} Action(s) named "${action.name}" (listed as orphans)`,
+          message: `the state records no ${action.address}, but the tenant has ${orphans} Action(s) named "${action.name}" this repository created (listed as orphans)`,
           fix: deploy,
         });
       continue;
@@ -120,6 +147,7 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
   for (const flow of declared.flows)
     checkBindings(flow, truth.bindings[flow.trigger] ?? [], managedIds, declared.actions, statuses, findings, deploy);
 
+  // Unmanaged Actions count too: verify is read-only and tells the tenant differs from a clean one.
   return { tenant: ctx.tenant, actions: statuses, findings, exitCode: findings.length > 0 ? 2 : 0 };
 }
 
@@ -235,11 +263,49 @@ function checkBindings(
   }
 }
 
-function orphan(action: DeclaredAction, other: Action, stateKnowsAddress: boolean, ctx: VerifyContext, truth: TenantTruth): Finding {
-  const positions = Object.entries(truth.bindings).flatMap(([trigger, list]) =>
-    list.flatMap((b, i) => (b.action.id === other.id ? [`${trigger} position ${i + 1}`] : [])),
-  );
-  const bound = positions.length > 0 ? `, bound (${positions.join(", ")})` : ", unbound";
+/**
+ * Whether this repository provably created `other`, an Action named like `action` that the state
+ * does not record. The proof, both parts required:
+ *   - its code is byte-identical to the code this artifact builds for that handler: every version
+ *     the tenant shows (saved draft, current, deployed) has the artifact's sha256, on the same trigger;
+ *   - nothing binds it: its id is not the state's, so any binding was made outside this repository
+ *     (by hand, another tool), and deleting the Action would silently drop that binding.
+ * A run killed between Auth0's create and Terraform's state write leaves exactly that: the code it
+ * sent, never bound. Anything else, e.g. the team's hand-made Action of the same name, is unmanaged.
+ */
+export function provablyCreatedHere(action: DeclaredAction, other: Action, truth: TenantTruth): boolean {
+  const triggers = (other.supported_triggers ?? []).map((t) => t.id);
+  if (triggers.length !== 1 || triggers[0] !== action.trigger) return false;
+  const codes = [other.code, other.current_version?.code, other.deployed_version?.code].filter((c): c is string => c !== undefined);
+  if (codes.length === 0 || codes.some((c) => sha256(c) !== action.sha256)) return false;
+  // Bindings that were not read cannot prove the Action unbound.
+  if (!triggers.every((t) => truth.bindings[t] !== undefined)) return false;
+  return bindingsOfAction(other.id, truth).length === 0;
+}
+
+function bindingsOfAction(id: string, truth: TenantTruth): string[] {
+  return Object.entries(truth.bindings)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([trigger, list]) => list.flatMap((b, i) => (b.action.id === id ? [`${trigger} #${i + 1}`] : [])));
+}
+
+function sameNamed(action: DeclaredAction, other: Action, stateKnowsAddress: boolean, ctx: VerifyContext, truth: TenantTruth): Finding {
+  if (provablyCreatedHere(action, other, truth)) return orphan(action, other, stateKnowsAddress, ctx);
+  const boundTo = bindingsOfAction(other.id, truth);
+  const deployed = other.deployed_version !== undefined;
+  return {
+    kind: "unmanaged",
+    address: action.address,
+    actionId: other.id,
+    message:
+      `Action ${other.id} is named "${action.name}" but was not made by this repository ` +
+      `(${boundTo.length > 0 ? `bound: ${boundTo.join(", ")}` : "unbound"}, ${deployed ? "deployed" : "never deployed"}); deploy leaves it and its bindings alone`,
+    fix: `adopt it: npm run adopt -- ${ctx.tenant}, or delete it: npm run deploy -- ${ctx.tenant} --delete-unmanaged`,
+    unmanaged: { id: other.id, name: other.name, boundTo, deployed },
+  };
+}
+
+function orphan(action: DeclaredAction, other: Action, stateKnowsAddress: boolean, ctx: VerifyContext): Finding {
   const fix = stateKnowsAddress
     ? `npm run deploy -- ${ctx.tenant} (deletes it), or by hand: DELETE /api/v2/actions/actions/${other.id}?force=true`
     : `npm run deploy -- ${ctx.tenant} (creates ${action.address} and deletes it), or adopt it: terraform -chdir=${ctx.stackDir} import '${action.address}' ${other.id}`;
@@ -247,7 +313,7 @@ function orphan(action: DeclaredAction, other: Action, stateKnowsAddress: boolea
     kind: "orphan",
     address: action.address,
     actionId: other.id,
-    message: `Action ${other.id} is named "${action.name}" but the state does not know it (orphan${bound})`,
+    message: `Action ${other.id} is named "${action.name}", carries this artifact's code and is unbound, but the state does not know it (orphan of an interrupted create)`,
     fix,
   };
 }

@@ -11,7 +11,7 @@ import { findingTitle } from "./render";
 import { verifyOnce, type VerifyOptions } from "./run-verify";
 
 /** The findings a plan cannot show. */
-const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orphan"]);
+const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orphan", "unmanaged"]);
 
 export type DeploymentCheck = { findings: Finding[]; markdown: string } | { error: string; markdown: string };
 
@@ -31,16 +31,31 @@ export async function deploymentFindings(session: TenantSession, options: Omit<V
 }
 
 function renderSection(findings: readonly Finding[]): string {
-  if (findings.length === 0)
-    return "\n### Deployed versions\n\nEvery managed Action's saved code is deployed; no orphan Action shares a declared name.\n";
-  const lines = [
-    "",
-    "### Deployed versions: saved but not deployed, orphans",
-    "",
-    "Terraform does not see these (its provider reads drafts, and only Actions in state):",
-    "",
-  ];
-  for (const f of findings)
-    lines.push(`- **${findingTitle(f.kind)}**${f.address ? ` \`${f.address}\`` : ""}: ${f.message}`, `  Fix: \`${f.fix}\``);
+  const repairable = findings.filter((f) => f.kind !== "unmanaged");
+  const unmanaged = findings.filter((f) => f.kind === "unmanaged");
+  const lines = [""];
+  if (repairable.length === 0) {
+    lines.push("### Deployed versions", "", "Every managed Action's saved code is deployed; no orphan Action shares a declared name.");
+  } else {
+    lines.push(
+      "### Deployed versions: saved but not deployed, orphans",
+      "",
+      "Terraform does not see these (its provider reads drafts, and only Actions in state):",
+      "",
+    );
+    for (const f of repairable)
+      lines.push(`- **${findingTitle(f.kind)}**${f.address ? ` \`${f.address}\`` : ""}: ${f.message}`, `  Fix: \`${f.fix}\``);
+  }
+  if (unmanaged.length > 0) {
+    lines.push(
+      "",
+      "### Unmanaged Actions sharing a declared name",
+      "",
+      "> [!WARNING]",
+      "> This repository did not create these (their code is not this artifact's, or something binds them): deploy leaves them and their bindings alone. Adopt each one, or delete it explicitly.",
+      "",
+    );
+    for (const f of unmanaged) lines.push(`- **unmanaged** \`${f.address}\`: ${f.message}`, `  Fix: \`${f.fix}\``);
+  }
   return `${lines.join("\n")}\n`;
 }

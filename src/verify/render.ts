@@ -1,5 +1,5 @@
 /** The verify report as Markdown: one table of declared Actions, then each finding with its fix. */
-import type { FindingKind, VerifyResult } from "./compare";
+import { needsRepair, type FindingKind, type VerifyResult } from "./compare";
 
 const TITLES: Record<FindingKind, string> = {
   missing: "missing",
@@ -13,6 +13,7 @@ const TITLES: Record<FindingKind, string> = {
   "duplicate-binding": "bound more than once",
   "undeclared-binding": "undeclared binding",
   orphan: "orphan",
+  unmanaged: "unmanaged",
 };
 
 export function findingTitle(kind: FindingKind): string {
@@ -23,10 +24,16 @@ const short = (hash: string | undefined) => (hash ? `\`${hash.slice(0, 12)}\`` :
 
 export function renderVerifyMarkdown(result: VerifyResult, tenantFile: string): string {
   const lines = [`## Verify: ${result.tenant} (${tenantFile})`, ""];
+  const repairable = needsRepair(result.findings).length;
+  const unmanaged = result.findings.length - repairable;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   lines.push(
-    result.exitCode === 0
-      ? "**Matches**: the tenant runs exactly the code of this artifact, deployed and bound as declared."
-      : `**Differs**: ${result.findings.length} finding${result.findings.length === 1 ? "" : "s"}; \`npm run deploy -- ${result.tenant}\` repairs what it can.`,
+    repairable === 0
+      ? "**Matches**: the tenant runs exactly the code of this artifact, deployed and bound as declared." +
+          (unmanaged > 0
+            ? ` ${plural(unmanaged, "unmanaged Action")} share${unmanaged === 1 ? "s" : ""} a declared name: deploy leaves ${unmanaged === 1 ? "it" : "them"} alone (see below).`
+            : "")
+      : `**Differs**: ${plural(result.findings.length, "finding")}; \`npm run deploy -- ${result.tenant}\` repairs what it can.`,
     "",
     "| Action | Address | Action id | Deployed sha256 | Artifact sha256 | Saved draft | Build | Position |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",

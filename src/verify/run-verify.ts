@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { actionsNamed, bindingsOf } from "../management-api/actions";
 import { connectManagementApi, type ManagementApi } from "../management-api/client";
-import { redactSecrets } from "../terraform/credentials";
+import { redactedLog, redactSecrets } from "../terraform/redaction";
 import {
   combinedExitCode,
   prepareRun,
@@ -18,7 +18,7 @@ import {
 } from "../terraform/tenant-run";
 import { forEachTenant, type TenantSession } from "../terraform/session";
 import { compareTenant, type TenantTruth, type VerifyResult } from "./compare";
-import { ArtifactReadError, readDeclaredStack, type DeclaredStack } from "../terraform/declared-stack";
+import { readDeclaredStack, type DeclaredStack } from "../terraform/declared-stack";
 import { renderVerifyMarkdown } from "./render";
 
 export interface VerifyOptions extends TenantRunOptions {
@@ -40,7 +40,8 @@ export interface VerifyOutcome {
   error?: string;
 }
 
-export async function verifyTenants(options: VerifyOptions): Promise<VerifyOutcome> {
+export async function verifyTenants(given: VerifyOptions): Promise<VerifyOutcome> {
+  const options: VerifyOptions = { ...given, log: redactedLog(given.log, given.env ?? process.env) };
   let run: PreparedRun;
   try {
     // Verify never plans or applies: write-only secret values are not needed.
@@ -72,7 +73,11 @@ export async function verifyTenants(options: VerifyOptions): Promise<VerifyOutco
  * Reads the artifact, the state's Action ids (from the session: its last plan, else the state) and
  * the tenant, and compares them. Throws user-facing errors (Terraform, Management API, artifact).
  */
-export async function verifyOnce(session: TenantSession, options: Omit<VerifyOptions, "selection">, api?: ManagementApi): Promise<VerifyResult> {
+export async function verifyOnce(
+  session: TenantSession,
+  options: Omit<VerifyOptions, "selection">,
+  api?: ManagementApi,
+): Promise<VerifyResult> {
   const { tenant, stackDir } = session.prepared;
   const declared = readDeclaredStack(stackDir);
   const stateIds = await session.actionIds();
@@ -97,10 +102,16 @@ export async function readTenantTruth(
   stateIds: Readonly<Record<string, string>>,
 ): Promise<TenantTruth> {
   const names = [...new Set(declared.actions.map((a) => a.name))].sort();
-  const triggers = [...new Set([...declared.actions.map((a) => a.trigger), ...declared.flows.map((f) => f.trigger)])].sort();
   const actionsByName: TenantTruth["actionsByName"] = Object.fromEntries(
     await Promise.all(names.map(async (n) => [n, await actionsNamed(api, n)] as const)),
   );
+  // A same-named Action may support another trigger: its bindings decide whether deploy may touch it.
+  const sameNamedTriggers = Object.values(actionsByName).flatMap((list) =>
+    list.flatMap((a) => (a.supported_triggers ?? []).map((t) => t.id)),
+  );
+  const triggers = [
+    ...new Set([...declared.actions.map((a) => a.trigger), ...declared.flows.map((f) => f.trigger), ...sameNamedTriggers]),
+  ].sort();
   const bindings: TenantTruth["bindings"] = Object.fromEntries(
     await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
   );
