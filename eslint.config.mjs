@@ -19,6 +19,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       ".gen/",
+      "compat/cdktn/.gen/",
       "cdktf.out/",
       ".local/",
       "coverage/",
