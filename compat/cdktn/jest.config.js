@@ -16,6 +16,7 @@ module.exports = {
   setupFiles: [path.join(compatDir, "jest-setup.cjs")],
   moduleNameMapper: {
     "^cdktf$": fromCompat("cdktn"),
+    "^cdktf/(.*)$": `${fromCompat("cdktn")}/$1`,
     "^constructs$": fromCompat("constructs"),
     // Relative imports of the bindings (../../.gen/providers/...) → the bindings `cdktn get` generated.
     "^(?:\\.\\./)+\\.gen/(.*)$": path.join(compatDir, ".gen", "$1"),
