@@ -20,6 +20,7 @@ export default tseslint.config(
       "node_modules/",
       ".gen/",
       "compat/cdktn/.gen/",
+      "compat/cdktn/.typecheck/",
       "cdktf.out/",
       ".local/",
       "coverage/",

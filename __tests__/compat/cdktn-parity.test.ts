@@ -28,11 +28,12 @@ describe("every tenant's cdk.tf.json from cdktf and from cdktn", () => {
   const work = mkdtempSync(join(tmpdir(), "cdktn-parity-"));
   const out = { cdktf: join(work, "cdktf", "cdktf.out"), cdktn: join(work, "cdktn", "cdktf.out") };
 
+  // A first run installs compat/cdktn and generates its bindings before the two synths.
   beforeAll(() => {
     prepareCdktn();
     synthWith("cdktf", out.cdktf);
     synthWith("cdktn", out.cdktn);
-  });
+  }, 420_000);
 
   it("covers every tenant file, and differs only in the reviewed library version stamp", () => {
     const results = compareOutputs(out.cdktf, out.cdktn);
@@ -51,7 +52,7 @@ describe("every tenant's cdk.tf.json from cdktf and from cdktn", () => {
 });
 
 describe("cdktf.json's targetVersions, as cdktn checks write-only attributes against them", () => {
-  beforeAll(() => prepareCdktn());
+  beforeAll(() => prepareCdktn(), 300_000);
 
   /** Synthesizes write-only-app.ts on cdktn; `context` replaces what the CLI would pass. */
   const synthWriteOnly = (context?: object) => {
