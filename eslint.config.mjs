@@ -19,6 +19,8 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       ".gen/",
+      "compat/cdktn/.gen/",
+      "compat/cdktn/.typecheck/",
       "cdktf.out/",
       ".local/",
       "coverage/",

@@ -17,7 +17,15 @@ interface RegexManager {
 }
 const config = JSON.parse(readFileSync(join(REPO_ROOT, "renovate.json"), "utf8")) as {
   customManagers: RegexManager[];
-  packageRules: { matchDepNames?: string[]; postUpgradeTasks?: { commands: string[]; fileFilters: string[] } }[];
+  packageRules: {
+    matchDepNames?: string[];
+    matchFileNames?: string[];
+    matchPackageNames?: string[];
+    groupName?: string;
+    allowedVersions?: string;
+    postUpgradeTasks?: { commands: string[]; fileFilters: string[] };
+  }[];
+  ignorePaths?: string[];
 };
 const manager = (depName: string) => config.customManagers.find((m) => m.depNameTemplate === depName)!;
 
@@ -54,4 +62,24 @@ test("every Terraform version in the workflows is found, and they agree", () => 
   expect(withTerraform.length).toBeGreaterThan(0);
   for (const file of withTerraform) expect([file, found[file]?.length ?? 0]).toEqual([file, 1]);
   expect(new Set(Object.values(found).flat()).size).toBe(1);
+});
+
+test("compat/cdktn's pins are watched too: one group, constructs held in cdktn's peer range", () => {
+  // Renovate's npm manager finds every package.json outside ignorePaths; none may cover compat/.
+  expect((config.ignorePaths ?? []).filter((p) => p.includes("compat"))).toEqual([]);
+  const compat = JSON.parse(readFileSync(join(REPO_ROOT, "compat", "cdktn", "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  const rules = config.packageRules.filter((r) => r.matchFileNames?.includes("compat/cdktn/package.json"));
+  const group = rules.find((r) => r.groupName === "cdktn")!;
+  const covered = (name: string) =>
+    group.matchPackageNames!.some((p) => p === name || (p.endsWith("/**") && name.startsWith(p.slice(0, -2))));
+  expect(Object.keys(compat.dependencies).filter((name) => !covered(name))).toEqual([]);
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, "compat", "cdktn", "package-lock.json"), "utf8")) as {
+    packages: Record<string, { peerDependencies?: Record<string, string> }>;
+  };
+  const peer = lock.packages["node_modules/cdktn"].peerDependencies!.constructs;
+  expect(rules.find((r) => r.matchPackageNames?.includes("constructs") && r.allowedVersions)?.allowedVersions).toBe(
+    `<${/<(\d+\.\d+\.\d+)/.exec(peer)![1]}`,
+  );
 });
