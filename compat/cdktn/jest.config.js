@@ -4,14 +4,19 @@
  * passes only if cdktn synthesizes what cdktf synthesized.
  */
 const path = require("node:path");
-const base = require("../../jest.config.js");
+// The repository's tiers are jest projects; the unit project carries the shared settings (transform,
+// setup, roots). Any tier's file may be named here, so the tier filter is dropped.
+const { projects, ...top } = require("../../jest.config.js");
+const { displayName: _tier, testPathIgnorePatterns: _tierFilter, ...base } = projects.find((p) => p.displayName === "unit");
 
 const compatDir = __dirname;
 const fromCompat = (request) => path.dirname(require.resolve(`${request}/package.json`, { paths: [compatDir] }));
 
 /** @type {import('jest').Config} */
 module.exports = {
+  ...top,
   ...base,
+  displayName: "cdktn",
   rootDir: path.resolve(compatDir, "..", ".."),
   setupFiles: [path.join(compatDir, "jest-setup.cjs")],
   moduleNameMapper: {
