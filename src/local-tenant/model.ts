@@ -16,6 +16,7 @@
  * at login. The check runs asynchronously; until it answers the draft is `building`.
  */
 import { randomUUID } from "node:crypto";
+import { AUTH0_TRIGGER_VERSIONS } from "../triggers";
 import { TenantError } from "./errors";
 import { payloadError, validatePayload, type Schema } from "./payload";
 
@@ -23,24 +24,15 @@ export { TenantError } from "./errors";
 
 export const STATE_FORMAT = 1;
 
-/** Triggers and the versions Auth0 accepts for each (Management API "GET /actions/triggers"). */
-export const TRIGGERS: Readonly<Record<string, readonly string[]>> = nullPrototype({
-  "post-login": ["v1", "v2", "v3"],
-  "credentials-exchange": ["v1", "v2"],
-  "pre-user-registration": ["v1", "v2"],
-  "post-user-registration": ["v1", "v2"],
-  "post-change-password": ["v1", "v2"],
-  "send-phone-message": ["v1", "v2"],
-  "password-reset-post-challenge": ["v1"],
-  "custom-email-provider": ["v1"],
-  "custom-phone-provider": ["v1"],
-  "login-post-identifier": ["v1"],
-  "signup-post-identifier": ["v1"],
-});
+/**
+ * Triggers and the versions Auth0 accepts for each (Management API "GET /actions/triggers"),
+ * from the trigger table: the ones this repository builds for, then the others Auth0 knows.
+ */
+export const ACCEPTED_TRIGGERS: Readonly<Record<string, readonly string[]>> = nullPrototype(Object.fromEntries(AUTH0_TRIGGER_VERSIONS));
 
 /** True for a trigger id Auth0 knows; never for inherited names such as "constructor" or "__proto__". */
 export function isTrigger(id: string): boolean {
-  return Object.hasOwn(TRIGGERS, id);
+  return Object.hasOwn(ACCEPTED_TRIGGERS, id);
 }
 
 function nullPrototype<T extends object>(entries: T): Readonly<T> {
@@ -157,7 +149,7 @@ export type DependencyCheck = (dependencies: readonly Dependency[]) => Promise<s
 /** The body of POST/PATCH /api/v2/actions/actions: what Auth0's schema allows, nothing more. */
 const TRIGGER_REF: Schema = {
   type: "object",
-  properties: { id: { type: "string", enum: Object.keys(TRIGGERS) }, version: { type: "string", minLength: 1, maxLength: 10 } },
+  properties: { id: { type: "string", enum: Object.keys(ACCEPTED_TRIGGERS) }, version: { type: "string", minLength: 1, maxLength: 10 } },
   required: ["id", "version"],
   additionalProperties: false,
 };
@@ -609,7 +601,7 @@ function requireTrigger(trigger: string): void {
 function checkActionBody(body: unknown, schema: Schema): ValidActionInput {
   const input = validatePayload<ValidActionInput>(body, schema);
   input.supported_triggers?.forEach((t, i) =>
-    validatePayload(t.version, { type: "string", enum: TRIGGERS[t.id] }, `supported_triggers[${i}].version`),
+    validatePayload(t.version, { type: "string", enum: ACCEPTED_TRIGGERS[t.id] }, `supported_triggers[${i}].version`),
   );
   const seen = new Set<string>();
   input.secrets?.forEach((secret, i) => {
