@@ -12,19 +12,11 @@ import { posix } from "node:path";
 import semver from "semver";
 import validateNpmPackageName from "validate-npm-package-name";
 import { CLAIMS_CONFIG_SECRET } from "../../actions/post-login/add-metadata-claims";
+import { AUTH0_LIMITS } from "../auth0-facts";
 import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "../constructs/claims-action";
 import { POST_LOGIN } from "../triggers";
 import type { ConfigProblem, Tenant } from "./load-tenants";
 import { CLAIMS_HANDLER, flowList } from "./tenant-schema";
-
-/** Auth0's documented limits for Actions (auth0.com/docs, "Actions limitations"). */
-export const AUTH0_LIMITS = {
-  secretsPerAction: 30,
-  secretNameLength: 128,
-  secretValueLength: 4096,
-  dependenciesPerAction: 10,
-  actionsPerTrigger: 20,
-} as const;
 
 export interface DeclaredActionView {
   /** Field path of the entry in the tenant file, for messages ("actions[1]"; "claims" for the claims Action). */
