@@ -62,6 +62,13 @@ describe("trigger table", () => {
     },
   );
 
+  it("sits below everything that reads it: it imports only the Action types", () => {
+    const source = readFileSync(join(REPO, "src", "triggers.ts"), "utf8");
+    const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    for (const path of imports) expect(path).toMatch(/^\.\.\/actions\/types\//);
+  });
+
   it("names the allowed triggers when asked for an unknown one", () => {
     expect(() => triggerSpec("post-logon")).toThrow(
       /unknown Action trigger "post-logon"; must be one of: post-login, credentials-exchange/,
