@@ -8,9 +8,6 @@ import { explainFailure, terraformStep } from "../terraform/commands";
 import { TerraformError } from "../terraform/errors";
 import { terraformEnv, type TerraformResult } from "../terraform/terraform-env";
 
-/** The Terraform layer's error; the name this module used before the layer existed. */
-export { TerraformError as TerraformRunError } from "../terraform/errors";
-
 export interface TenantConnection {
   caBundleFile: string;
   clientId: string;

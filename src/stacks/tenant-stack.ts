@@ -23,9 +23,11 @@ import { handlerFile, type Tenant } from "../config/load-tenants";
 import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
 import { applyAdoption } from "../adopt/stack-adoption";
 import { Auth0Action } from "../constructs/auth0-action";
-import { CODE_HASH_OUTPUT } from "../promote/artifact-hashes";
 import { claimsAction } from "../constructs/claims-action";
 import { POST_LOGIN, terraformName, type TriggerId } from "../triggers";
+
+/** The stack output promotion compares: { <trigger>: { <handler>: sha256 of the code as Terraform sends it } }. */
+export const CODE_HASH_OUTPUT = "action_code_sha256";
 
 /** Where stacks are synthesized, relative to the repository root (cdktf.json "output"). */
 const STACK_DIR_DEPTH = "../../../";

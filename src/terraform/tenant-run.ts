@@ -8,11 +8,13 @@ import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { REPO_ROOT } from "../paths";
 import { synthTenants } from "../synth/synth-tenants";
+import { terraformName } from "../triggers";
+import type { NamedDeclaredFlow } from "./declared-flow";
 import { missingCredentials, missingSecretVariables, redactSecrets } from "./credentials";
 import { openStackWorkdir } from "./workdir";
 import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
-import { savedPlan, terraformInit, terraformProcessEnv, TerraformError, type SavedPlan } from "./commands";
-import type { DeclaredFlow } from "../plan/review-types";
+import { savedPlan, terraformInit, terraformProcessEnv, type SavedPlan } from "./commands";
+import { TerraformError } from "./errors";
 import { UserFacingError } from "../errors";
 
 export interface TenantRunOptions {
@@ -48,7 +50,7 @@ export interface PreparedTenant {
   tenantFile: string;
   stackDir: string;
   /** The stack's flows: trigger, mode and the display names of their Actions, in order. */
-  declaredFlows: DeclaredFlow[];
+  declaredFlows: NamedDeclaredFlow[];
 }
 
 export interface PreparedRun {
@@ -149,20 +151,24 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
         tenant,
         tenantFile: displayFile(tenantsDir, tenant),
         stackDir: stack.dir,
-        declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })),
+        declaredFlows: stack.stack.flows.map((f) => ({
+          trigger: f.trigger,
+          mode: f.mode,
+          order: f.actions.map((a) => `${a.action.terraformResourceType}.${terraformName(a.handler)}`),
+          actions: f.actions.map((a) => a.name),
+        })),
       };
     }),
   };
 }
 
 /** The flows an artifact's stack declares (display names in binding order), or [] when it cannot be read (verify reports that). */
-function artifactFlows(stackDir: string): DeclaredFlow[] {
+function artifactFlows(stackDir: string): NamedDeclaredFlow[] {
   try {
     const stack = readDeclaredStack(stackDir);
     const nameOf = new Map(stack.actions.map((a) => [a.address, a.name]));
     return stack.flows.map((f) => ({
-      trigger: f.trigger,
-      mode: f.mode,
+      ...f,
       actions: f.order.map((address) => nameOf.get(address) ?? address),
     }));
   } catch (error) {

@@ -9,8 +9,6 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { TerraformError } from "./errors";
 
-export { TerraformError } from "./errors";
-
 export const MIRROR_CLI_CONFIG = join(REPO_ROOT, ".local", "terraformrc");
 const MIRROR_SCRIPT = join(REPO_ROOT, "scripts", "provider-mirror.sh");
 

@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { actionsNamed, bindingsOf } from "../management-api/actions";
 import { connectManagementApi, ManagementApiError, type ManagementApi } from "../management-api/client";
-import { terraformInit, terraformStateResources, TerraformError } from "../terraform/commands";
+import { terraformInit, terraformStateResources } from "../terraform/commands";
+import { TerraformError } from "../terraform/errors";
 import { redactSecrets } from "../terraform/credentials";
 import {
   combinedExitCode,
