@@ -111,23 +111,23 @@ export interface LocalTrigger {
 /** Every trigger of the table, as the local tenant runs it. Routes build events through this record. */
 export const LOCAL_TRIGGERS = {
   "post-login": {
-    runs: "every login and refresh-token exchange: LoginService in login.ts (blocking)",
+    runs: "every login and refresh-token exchange: LoginService in login.ts",
     event: null,
   },
   "credentials-exchange": {
-    runs: "POST /oauth/token with grant_type=client_credentials: client-credentials.ts (blocking)",
+    runs: "POST /oauth/token with grant_type=client_credentials: client-credentials.ts",
     event: credentialsExchangeEvent,
   },
   "pre-user-registration": {
-    runs: "POST /dbconnections/signup, before the user is created: routes/dbconnections.ts (blocking)",
+    runs: "POST /dbconnections/signup, before the user is created: routes/dbconnections.ts",
     event: preUserRegistrationEvent,
   },
   "post-user-registration": {
-    runs: "POST /dbconnections/signup, after the response: routes/dbconnections.ts (failures only logged)",
+    runs: "POST /dbconnections/signup, after the response: routes/dbconnections.ts",
     event: postUserRegistrationEvent,
   },
   "post-change-password": {
-    runs: "PATCH /api/v2/users/{id} with a password, after the response: routes/users.ts (failures only logged)",
+    runs: "PATCH /api/v2/users/{id} with a password, after the response: routes/users.ts",
     event: postChangePasswordEvent,
   },
   "send-phone-message": {
