@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../src/paths";
 import { requestJson } from "../../src/local-run/client";
-import { TerraformRunError } from "../../src/local-run/deploy";
+import { TerraformError } from "../../src/terraform/errors";
 import type { TenantState } from "../../src/local-tenant/model";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { freePort, runnerFor, synthInto, tempDir, tenantFor } from "./support";
@@ -47,7 +47,7 @@ describe("rate limit, unavailability and a slow build", () => {
       () => undefined,
       (error: unknown) => error,
     );
-    expect(first).toBeInstanceOf(TerraformRunError);
+    expect(first).toBeInstanceOf(TerraformError);
     expect((first as Error).message).toMatch(/503/);
     expect(tenant.faults.served).toEqual([
       "429 POST /api/v2/actions/actions",

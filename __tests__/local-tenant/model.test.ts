@@ -1,7 +1,7 @@
 /** The tenant model alone (no HTTP): build states, versions, bindings, Auth0's refusals, persistence. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { emptyState, TenantError, TenantModel, type TenantState } from "../../src/local-tenant/model";
+import { ACCEPTED_TRIGGERS, emptyState, isTrigger, TenantError, TenantModel, type TenantState } from "../../src/local-tenant/model";
 import { JsonStore } from "../../src/local-tenant/store";
 import { tempDir } from "./support";
 
@@ -26,6 +26,26 @@ function expectTenantError(fn: () => unknown, statusCode: number, errorCode: str
   }
   throw new Error("expected a TenantError");
 }
+
+describe("triggers", () => {
+  it("accepts Auth0's triggers and versions (GET /actions/triggers), in Auth0's order", () => {
+    expect(Object.entries(ACCEPTED_TRIGGERS)).toEqual([
+      ["post-login", ["v1", "v2", "v3"]],
+      ["credentials-exchange", ["v1", "v2"]],
+      ["pre-user-registration", ["v1", "v2"]],
+      ["post-user-registration", ["v1", "v2"]],
+      ["post-change-password", ["v1", "v2"]],
+      ["send-phone-message", ["v1", "v2"]],
+      ["password-reset-post-challenge", ["v1"]],
+      ["custom-email-provider", ["v1"]],
+      ["custom-phone-provider", ["v1"]],
+      ["login-post-identifier", ["v1"]],
+      ["signup-post-identifier", ["v1"]],
+    ]);
+    expect(isTrigger("constructor")).toBe(false);
+    expect(isTrigger("__proto__")).toBe(false);
+  });
+});
 
 describe("build state machine", () => {
   it("goes pending -> building -> built, and only a built draft deploys", () => {

@@ -39,7 +39,7 @@ test("each review creates every declared Action and binds each flow; the claims 
     const review = t.review!;
     const flows = Object.values(tenants.find((x) => x.name === t.tenant)!.flows);
     // One auth0_action per Action; one auth0_trigger_actions per authoritative flow, one auth0_trigger_action per appended Action.
-    const add = flows.reduce((n, f) => n + f!.actions.length + (f!.mode === "authoritative" ? 1 : f!.actions.length), 0);
+    const add = flows.reduce((n, f) => n + f.actions.length + (f.mode === "authoritative" ? 1 : f.actions.length), 0);
     expect(review.counts).toEqual({ add, change: 0, destroy: 0 });
     const action = review.resources.find((r) => r.address === "auth0_action.add_metadata_claims")!;
     expect(action).toMatchObject({ kind: "create", subject: 'Action "Add metadata to user profile"' });

@@ -12,7 +12,9 @@ import type { ReviewContext } from "../../src/plan/review-types";
 const context: ReviewContext = {
   tenant: "dev",
   tenantFile: "tenants/dev.yaml",
-  flows: [{ trigger: "post-login", mode: "append", actions: ["Add metadata to user profile"] }],
+  flows: [
+    { trigger: "post-login", mode: "append", order: ["auth0_action.add_metadata_claims"], actions: ["Add metadata to user profile"] },
+  ],
   changedSources: { known: false, reason: "not a git checkout" },
 };
 
@@ -107,7 +109,7 @@ test("deleting the authoritative flow unbinds everything, loudly", () => {
         null,
       ),
     ),
-    { ...context, flows: [{ trigger: "post-login", mode: "authoritative", actions: ["Add metadata to user profile"] }] },
+    { ...context, flows: [{ ...context.flows[0], mode: "authoritative" }] },
   );
   expect(review.warnings).toEqual([
     expect.objectContaining({

@@ -69,7 +69,7 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
     const expected = Object.fromEntries(
       Object.entries(tenant.flows).map(([trigger, flow]) => [
         trigger,
-        Object.fromEntries(flow!.actions.map((a) => [a.handler, `\${sha256(auth0_action.${a.handler.replace(/-/g, "_")}.code)}`])),
+        Object.fromEntries(flow.actions.map((a) => [a.handler, `\${sha256(auth0_action.${a.handler.replace(/-/g, "_")}.code)}`])),
       ]),
     );
     expect(expected["post-login"]).toEqual({ "add-metadata-claims": "${sha256(auth0_action.add_metadata_claims.code)}" });
@@ -79,16 +79,16 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("stack %s", (_name
   it("declares each Action on its flow's trigger and version, and binds each flow with its own mode", () => {
     for (const [trigger, flow] of Object.entries(tenant.flows)) {
       const version = trigger === "post-login" ? "v3" : "v2";
-      for (const a of flow!.actions) {
+      for (const a of flow.actions) {
         const resource = parsed.resource.auth0_action[a.handler.replace(/-/g, "_")];
         expect(resource.supported_triggers).toEqual({ id: trigger, version });
       }
       const bindings = Object.values(
-        (parsed.resource[flow!.mode === "authoritative" ? "auth0_trigger_actions" : "auth0_trigger_action"] ?? {}) as unknown as Array<{
+        (parsed.resource[flow.mode === "authoritative" ? "auth0_trigger_actions" : "auth0_trigger_action"] ?? {}) as unknown as Array<{
           trigger: string;
         }>,
       );
-      expect(bindings.filter((b) => b.trigger === trigger).length).toBe(flow!.mode === "authoritative" ? 1 : flow!.actions.length);
+      expect(bindings.filter((b) => b.trigger === trigger).length).toBe(flow.mode === "authoritative" ? 1 : flow.actions.length);
     }
   });
 

@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TRIGGERS, TRIGGER_IDS, triggerSpec } from "../../src/triggers";
+import { emptyTriggerOutcome } from "../../src/actions-runtime/run-trigger";
+import { OTHER_AUTH0_TRIGGERS, TRIGGERS, TRIGGER_IDS, triggerSpec } from "../../src/triggers";
 
 const REPO = join(__dirname, "..", "..");
 const schema = JSON.parse(readFileSync(join(REPO, "provider-schema", "auth0@1.54.1.json"), "utf8"));
@@ -48,9 +49,36 @@ describe("trigger table", () => {
     expect(t.version).toMatch(/^v\d+$/);
   });
 
+  it.each(TRIGGERS.map((t) => [t.id, t] as const))("%s is built for a version Auth0 accepts", (_id, t) => {
+    expect(t.auth0Versions).toContain(t.version);
+    expect(OTHER_AUTH0_TRIGGERS).not.toHaveProperty(t.id);
+  });
+
+  it.each(TRIGGERS.filter((t) => t.recordingApi !== null).map((t) => [t.id, t] as const))(
+    "%s records exactly the api methods the sandbox offers",
+    (_id, t) => {
+      const api = t.recordingApi(emptyTriggerOutcome(t.id), { get: () => undefined, set: () => ({}), delete: () => ({}) } as never);
+      expect(methodPaths(api).sort()).toEqual([...t.apiMethods].sort());
+    },
+  );
+
+  it("sits below everything that reads it: it imports only the Action types", () => {
+    const source = readFileSync(join(REPO, "src", "triggers.ts"), "utf8");
+    const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    for (const path of imports) expect(path).toMatch(/^\.\.\/actions\/types\//);
+  });
+
   it("names the allowed triggers when asked for an unknown one", () => {
     expect(() => triggerSpec("post-logon")).toThrow(
       /unknown Action trigger "post-logon"; must be one of: post-login, credentials-exchange/,
     );
   });
 });
+
+/** "a.b" for every function reachable from `api`. */
+function methodPaths(api: object, prefix = ""): string[] {
+  return Object.entries(api).flatMap(([key, value]) =>
+    typeof value === "function" ? [`${prefix}${key}`] : value && typeof value === "object" ? methodPaths(value, `${prefix}${key}.`) : [],
+  );
+}

@@ -11,18 +11,10 @@
 import { posix } from "node:path";
 import validateNpmPackageName from "validate-npm-package-name";
 import { CLAIMS_CONFIG_SECRET } from "../../actions/post-login/add-metadata-claims";
+import { AUTH0_LIMITS } from "../auth0-facts";
 import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "./claims-settings";
 import { POST_LOGIN } from "../triggers";
 import { CLAIMS_HANDLER, flowList, type ConfigProblem, type Tenant } from "./tenant-schema";
-
-/** Auth0's documented limits for Actions (auth0.com/docs, "Actions limitations"). */
-export const AUTH0_LIMITS = {
-  secretsPerAction: 30,
-  secretNameLength: 128,
-  secretValueLength: 4096,
-  dependenciesPerAction: 10,
-  actionsPerTrigger: 20,
-} as const;
 
 export interface DeclaredActionView {
   /** Field path of the entry in the tenant file, for messages ("actions[1]"; "claims" for the claims Action). */

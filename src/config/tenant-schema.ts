@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { droppedClaimReason, claimName, namespaceHostIsReserved, usesReservedNamespace } from "../../actions/lib/claim-rules";
-import { DEPENDENCY_VERSION, ENV_VAR_NAME, HANDLER_NAME, SECRET_NAME } from "../names";
+import { AUTH0_LIMITS, SECRET_NAME } from "../auth0-facts";
+import { DEPENDENCY_VERSION, ENV_VAR_NAME, HANDLER_NAME } from "../names";
 import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../triggers";
 
 /** Host name with an optional port: Auth0 domains, custom domains, or the local tenant (localhost:8443). */
@@ -13,8 +14,7 @@ import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../trigger
 const DOMAIN = /^(?=.{1,254}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?(:\d{1,5})?$/i;
 /** app_metadata field names that make a sensible claim suffix. */
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
-/** Auth0 binds at most 20 Actions to one trigger. */
-const LIMITS_ACTIONS_PER_TRIGGER = 20;
+const LIMITS_ACTIONS_PER_TRIGGER = AUTH0_LIMITS.actionsPerTrigger;
 /** The claims Action's handler (actions/post-login/add-metadata-claims.ts), configured by `claims`. */
 export const CLAIMS_HANDLER = "add-metadata-claims";
 
@@ -140,7 +140,9 @@ export const actionEntrySchema = z
             'must be a version such as 1.2.3 (exact: recommended), a range such as ^1.2.3, or a dist-tag such as "latest"',
           ),
       )
-      .refine((deps) => Object.keys(deps).length <= 10, { message: "Auth0 allows at most 10 dependencies per Action" })
+      .refine((deps) => Object.keys(deps).length <= AUTH0_LIMITS.dependenciesPerAction, {
+        message: `Auth0 allows at most ${AUTH0_LIMITS.dependenciesPerAction} dependencies per Action`,
+      })
       .default({}),
     // ---- adoption (npm run adopt; docs/adopt.md) ----
     /**

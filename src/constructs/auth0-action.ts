@@ -13,8 +13,8 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { Action } from "../../.gen/providers/auth0/action";
+import { AUTH0_LIMITS, SECRET_NAME } from "../auth0-facts";
 import { bundleActionHandler } from "../bundle/bundle-action";
-import { SECRET_NAME } from "../names";
 import { terraformLiteral } from "../terraform/template-escape";
 import { TRIGGERS, terraformName, type TriggerId } from "../triggers";
 
@@ -48,8 +48,8 @@ export interface Auth0ActionProps {
   readonly entry?: string;
 }
 
-/** Auth0's documented limit on an Action's code. */
-const MAX_CODE_BYTES = 100 * 1024;
+const MAX_CODE_BYTES = AUTH0_LIMITS.actionCodeSize;
+const MAX_SECRETS = AUTH0_LIMITS.secretsPerAction;
 
 export class Auth0Action extends Construct {
   /** The underlying auth0_action resource. */
@@ -85,7 +85,7 @@ export class Auth0Action extends Construct {
         throw new Error(`${this.node.path}: "${secret}" is both a setting and a secret; pick one`);
     }
     const secretCount = Object.keys(settings).length + Object.keys(secretsFromEnv).length;
-    if (secretCount > 30) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows 30 per Action`);
+    if (secretCount > MAX_SECRETS) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows ${MAX_SECRETS} per Action`);
 
     const bundle = bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}), props.entry);
     const size = Buffer.byteLength(bundle.code, "utf8");

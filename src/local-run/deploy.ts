@@ -9,9 +9,6 @@ import { TerraformError } from "../terraform/errors";
 import { terraformEnv } from "../terraform/terraform-env";
 import type { TerraformResult } from "../terraform/result";
 
-/** The Terraform layer's error; the name this module used before the layer existed. */
-export { TerraformError as TerraformRunError } from "../terraform/errors";
-
 export interface TenantConnection {
   caBundleFile: string;
   clientId: string;

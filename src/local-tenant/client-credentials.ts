@@ -14,7 +14,7 @@ import { OAuthError } from "./errors";
 import { applyClaimRules } from "./login";
 import type { TenantModel } from "./model";
 import { LOCAL_API, MANAGEMENT_SCOPE, MANAGEMENT_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
-import { credentialsExchangeEvent, type RequestInfo } from "./trigger-events";
+import { LOCAL_TRIGGERS, type RequestInfo } from "./trigger-events";
 import { runDeployedFlow } from "./trigger-flow";
 
 export interface GrantedToken {
@@ -33,7 +33,9 @@ export async function clientCredentialsGrant(
   const management = audience === deps.tokens.managementAudience;
   const granted = (management ? MANAGEMENT_SCOPE : LOCAL_API.scope).split(" ");
   const client = { client_id: clientId, name: clientId, metadata: {} };
-  const flow = await runDeployedFlow(deps.model, "credentials-exchange", { ...credentialsExchangeEvent(info, client, audience, granted) });
+  const flow = await runDeployedFlow(deps.model, "credentials-exchange", {
+    ...LOCAL_TRIGGERS["credentials-exchange"].event(info, client, audience, granted),
+  });
   for (const line of flow.logs) deps.log?.(`credentials-exchange: ${line}`);
   if (flow.failure) throw new OAuthError(500, "server_error", flow.failure);
   if (flow.denied) {

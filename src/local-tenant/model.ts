@@ -16,6 +16,8 @@
  * at login. The check runs asynchronously; until it answers the draft is `building`.
  */
 import { randomUUID } from "node:crypto";
+import { AUTH0_LIMITS } from "../auth0-facts";
+import { AUTH0_TRIGGER_VERSIONS } from "../triggers";
 import { TenantError } from "./errors";
 import { payloadError, validatePayload, type Schema } from "./payload";
 
@@ -23,24 +25,15 @@ export { TenantError } from "./errors";
 
 export const STATE_FORMAT = 1;
 
-/** Triggers and the versions Auth0 accepts for each (Management API "GET /actions/triggers"). */
-export const TRIGGERS: Readonly<Record<string, readonly string[]>> = nullPrototype({
-  "post-login": ["v1", "v2", "v3"],
-  "credentials-exchange": ["v1", "v2"],
-  "pre-user-registration": ["v1", "v2"],
-  "post-user-registration": ["v1", "v2"],
-  "post-change-password": ["v1", "v2"],
-  "send-phone-message": ["v1", "v2"],
-  "password-reset-post-challenge": ["v1"],
-  "custom-email-provider": ["v1"],
-  "custom-phone-provider": ["v1"],
-  "login-post-identifier": ["v1"],
-  "signup-post-identifier": ["v1"],
-});
+/**
+ * Triggers and the versions Auth0 accepts for each (Management API "GET /actions/triggers"),
+ * from the trigger table: the ones this repository builds for, then the others Auth0 knows.
+ */
+export const ACCEPTED_TRIGGERS: Readonly<Record<string, readonly string[]>> = nullPrototype(Object.fromEntries(AUTH0_TRIGGER_VERSIONS));
 
 /** True for a trigger id Auth0 knows; never for inherited names such as "constructor" or "__proto__". */
 export function isTrigger(id: string): boolean {
-  return Object.hasOwn(TRIGGERS, id);
+  return Object.hasOwn(ACCEPTED_TRIGGERS, id);
 }
 
 function nullPrototype<T extends object>(entries: T): Readonly<T> {
@@ -50,19 +43,6 @@ function nullPrototype<T extends object>(entries: T): Readonly<T> {
 /** Runtimes accepted on create/update; the provider sends node18 as "node18-actions". */
 export const RUNTIMES = ["node12", "node16", "node18", "node18-actions", "node22"] as const;
 export const DEFAULT_RUNTIME = "node22";
-
-/** Auth0's documented limits (see auth0-actions facts in the docs). */
-export const LIMITS = {
-  actionsPerTenant: 100,
-  bindingsPerTrigger: 20,
-  secretsPerAction: 30,
-  secretNameLength: 128,
-  secretValueLength: 4096,
-  dependenciesPerAction: 10,
-  /** Auth0's documented ~100 kB of code per Action, counted in characters as its validator counts. */
-  codeLength: 100 * 1024,
-  versionsPerAction: 50,
-};
 
 export interface TriggerRef {
   id: string;
@@ -157,7 +137,7 @@ export type DependencyCheck = (dependencies: readonly Dependency[]) => Promise<s
 /** The body of POST/PATCH /api/v2/actions/actions: what Auth0's schema allows, nothing more. */
 const TRIGGER_REF: Schema = {
   type: "object",
-  properties: { id: { type: "string", enum: Object.keys(TRIGGERS) }, version: { type: "string", minLength: 1, maxLength: 10 } },
+  properties: { id: { type: "string", enum: Object.keys(ACCEPTED_TRIGGERS) }, version: { type: "string", minLength: 1, maxLength: 10 } },
   required: ["id", "version"],
   additionalProperties: false,
 };
@@ -174,8 +154,8 @@ const DEPENDENCY: Schema = {
 const SECRET: Schema = {
   type: "object",
   properties: {
-    name: { type: "string", minLength: 1, maxLength: LIMITS.secretNameLength },
-    value: { type: "string", minLength: 1, maxLength: LIMITS.secretValueLength },
+    name: { type: "string", minLength: 1, maxLength: AUTH0_LIMITS.secretNameLength },
+    value: { type: "string", minLength: 1, maxLength: AUTH0_LIMITS.secretValueLength },
   },
   required: ["name"],
   additionalProperties: false,
@@ -189,10 +169,10 @@ const MODULE_REF: Schema = {
 const ACTION_PROPERTIES = {
   name: { type: "string", minLength: 1, maxLength: 100 },
   supported_triggers: { type: "array", items: TRIGGER_REF, minItems: 1, maxItems: 1 },
-  code: { type: "string", maxLength: LIMITS.codeLength },
-  dependencies: { type: "array", items: DEPENDENCY, maxItems: LIMITS.dependenciesPerAction },
+  code: { type: "string", maxLength: AUTH0_LIMITS.actionCodeSize },
+  dependencies: { type: "array", items: DEPENDENCY, maxItems: AUTH0_LIMITS.dependenciesPerAction },
   runtime: { type: "string", enum: RUNTIMES },
-  secrets: { type: "array", items: SECRET, maxItems: LIMITS.secretsPerAction },
+  secrets: { type: "array", items: SECRET, maxItems: AUTH0_LIMITS.secretsPerAction },
   modules: { type: "array", items: MODULE_REF },
 } as const satisfies Record<string, Schema>;
 export const ACTION_CREATE_BODY: Schema = {
@@ -324,8 +304,8 @@ export class TenantModel {
     const name = input.name!;
     const triggers = input.supported_triggers!;
     const code = input.code ?? "";
-    if (this.state.actions.length >= LIMITS.actionsPerTenant) {
-      throw new TenantError(400, "too_many_entities", `A tenant may have at most ${LIMITS.actionsPerTenant} actions.`);
+    if (this.state.actions.length >= AUTH0_LIMITS.actionsPerTenant) {
+      throw new TenantError(400, "too_many_entities", `A tenant may have at most ${AUTH0_LIMITS.actionsPerTenant} actions.`);
     }
     const at = this.isoNow();
     const action: ActionRecord = {
@@ -463,8 +443,8 @@ export class TenantModel {
   replaceBindings(trigger: string, list: unknown): BindingRecord[] {
     requireTrigger(trigger);
     const input = validatePayload<{ bindings: BindingInput[] }>({ bindings: list }, BINDINGS_BODY).bindings;
-    if (input.length > LIMITS.bindingsPerTrigger) {
-      throw new TenantError(400, "too_many_entities", `A trigger may have at most ${LIMITS.bindingsPerTrigger} bound actions.`);
+    if (input.length > AUTH0_LIMITS.actionsPerTrigger) {
+      throw new TenantError(400, "too_many_entities", `A trigger may have at most ${AUTH0_LIMITS.actionsPerTrigger} bound actions.`);
     }
     const at = this.isoNow();
     const bindings = input.map((entry): BindingRecord => {
@@ -532,7 +512,7 @@ export class TenantModel {
     };
     action.versions.push(version);
     // Auth0 keeps the latest 50 versions; older ones disappear (never the deployed one).
-    while (action.versions.length > LIMITS.versionsPerAction) action.versions.shift();
+    while (action.versions.length > AUTH0_LIMITS.versionsPerAction) action.versions.shift();
     action.deployed_version_id = version.id;
     this.changed();
     return version;
@@ -609,7 +589,7 @@ function requireTrigger(trigger: string): void {
 function checkActionBody(body: unknown, schema: Schema): ValidActionInput {
   const input = validatePayload<ValidActionInput>(body, schema);
   input.supported_triggers?.forEach((t, i) =>
-    validatePayload(t.version, { type: "string", enum: TRIGGERS[t.id] }, `supported_triggers[${i}].version`),
+    validatePayload(t.version, { type: "string", enum: ACCEPTED_TRIGGERS[t.id] }, `supported_triggers[${i}].version`),
   );
   const seen = new Set<string>();
   input.secrets?.forEach((secret, i) => {

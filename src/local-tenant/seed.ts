@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { TRIGGERS, type TenantModel } from "./model";
+import { ACCEPTED_TRIGGERS, type TenantModel } from "./model";
 import type { RulesHooksModel } from "./rules-hooks";
 
 const codeSource = {
@@ -28,8 +28,8 @@ const codeSource = {
 const seedAction = z
   .object({
     name: z.string().min(1).max(100),
-    trigger: z.string().refine((t) => t in TRIGGERS, {
-      message: `must be one of ${Object.keys(TRIGGERS).join(", ")}`,
+    trigger: z.string().refine((t) => t in ACCEPTED_TRIGGERS, {
+      message: `must be one of ${Object.keys(ACCEPTED_TRIGGERS).join(", ")}`,
     }),
     trigger_version: z.string().optional(),
     ...codeSource,
@@ -144,7 +144,7 @@ export async function applySeed(seed: Seed, baseDir: string, model: TenantModel,
     for (const [i, a] of seed.actions.entries()) {
       const action = model.createAction({
         name: a.name,
-        supported_triggers: [{ id: a.trigger, version: a.trigger_version ?? TRIGGERS[a.trigger].at(-1) }],
+        supported_triggers: [{ id: a.trigger, version: a.trigger_version ?? ACCEPTED_TRIGGERS[a.trigger].at(-1) }],
         code: text(a.code, a.code_file, `actions[${i}].code`),
         ...(a.runtime ? { runtime: a.runtime } : {}),
         dependencies: Object.entries(a.dependencies).map(([name, version]) => ({ name, version })),

@@ -1,12 +1,15 @@
 /**
- * The `event` objects the local tenant gives Actions outside the login: built from the request
- * the way Auth0 documents them (actions/types/<trigger>-v2.d.ts). The local tenant has no GeoIP
- * database, so `geoip` is empty, as for a loopback address.
+ * How the local tenant runs each trigger of src/triggers.ts (LOCAL_TRIGGERS, one entry per
+ * trigger, so the compiler asks for a new trigger's entry), and the `event` objects it gives
+ * Actions outside the login: built from the request the way Auth0 documents them
+ * (actions/types/<trigger>-v2.d.ts). The local tenant has no GeoIP database, so `geoip` is empty,
+ * as for a loopback address.
  */
 import type { Event as CredentialsExchangeEvent } from "../../actions/types/credentials-exchange-v2";
 import type { Event as PostChangePasswordEvent } from "../../actions/types/post-change-password-v2";
 import type { Event as PostUserRegistrationEvent } from "../../actions/types/post-user-registration-v2";
 import type { Event as PreUserRegistrationEvent, User as PreUser } from "../../actions/types/pre-user-registration-v2";
+import type { TriggerId } from "../triggers";
 import { DB_CONNECTION, userView, type DbUser } from "./db-users";
 
 export interface RequestInfo {
@@ -94,6 +97,44 @@ export function postChangePasswordEvent(info: RequestInfo, user: DbUser): PostCh
     tenant: TENANT,
   };
 }
+
+export interface LocalTrigger {
+  /** Which request runs the trigger's flow on the local tenant, and in which module; or why nothing does. */
+  readonly runs: string;
+  /**
+   * Builds the trigger's event from the request; null when the driver builds it per Action itself
+   * (post-login) or the local tenant never runs the trigger.
+   */
+  readonly event: ((...args: never[]) => object) | null;
+}
+
+/** Every trigger of the table, as the local tenant runs it. Routes build events through this record. */
+export const LOCAL_TRIGGERS = {
+  "post-login": {
+    runs: "every login and refresh-token exchange: LoginService in login.ts",
+    event: null,
+  },
+  "credentials-exchange": {
+    runs: "POST /oauth/token with grant_type=client_credentials: client-credentials.ts",
+    event: credentialsExchangeEvent,
+  },
+  "pre-user-registration": {
+    runs: "POST /dbconnections/signup, before the user is created: routes/dbconnections.ts",
+    event: preUserRegistrationEvent,
+  },
+  "post-user-registration": {
+    runs: "POST /dbconnections/signup, after the response: routes/dbconnections.ts",
+    event: postUserRegistrationEvent,
+  },
+  "post-change-password": {
+    runs: "PATCH /api/v2/users/{id} with a password, after the response: routes/users.ts",
+    event: postChangePasswordEvent,
+  },
+  "send-phone-message": {
+    runs: "never: the local tenant has no SMS or voice MFA, so nothing sends a phone message",
+    event: null,
+  },
+} as const satisfies { readonly [T in TriggerId]: LocalTrigger };
 
 /** RequestInfo of a fastify request. */
 export function requestInfo(req: {

@@ -85,7 +85,7 @@ async function sandboxedOutcome(
     return outcome;
   }
   try {
-    replayCalls(recordingTriggerApi(trigger, outcome) as object, result.calls);
+    replayCalls(recordingTriggerApi(trigger, outcome), result.calls);
   } catch (error) {
     outcome.error = (error as Error).message;
   }

@@ -4,6 +4,7 @@
  *   - the converter rewrites `context.<rule path>` into `event.<action path>`;
  *   - the parity harness builds the Action's `event` from a Rule-shaped fixture (the inverse).
  */
+import { AUTH0_LIMITS } from "../auth0-facts";
 import { CONVENTIONAL_SECRET_NAME } from "../names";
 
 /** One row of the table for a `context` field. */
@@ -121,7 +122,7 @@ export function secretNameFor(configurationKey: string): string {
     .replace(/^_+|_+$/g, "")
     .toUpperCase();
   const name = /^[A-Z]/.test(snake) ? snake : `CONFIG_${snake}`;
-  return name.slice(0, 128);
+  return name.slice(0, AUTH0_LIMITS.secretNameLength);
 }
 
 /**

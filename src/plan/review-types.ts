@@ -2,7 +2,7 @@
  * What a plan review is built from, besides the plan: shared by the review model (review.ts) and
  * its warnings (warnings.ts), which would otherwise import each other.
  */
-import type { DeclaredFlow } from "../terraform/tenant-run";
+import type { NamedDeclaredFlow } from "../terraform/declared-flow";
 
 /** Which files under actions/ changed since the base branch, when git can tell. */
 export type ChangedSources = { known: true; base: string; files: readonly string[] } | { known: false; reason: string };
@@ -12,7 +12,7 @@ export interface ReviewContext {
   /** The tenant file, relative to the repository, e.g. "tenants/dev.yaml". */
   tenantFile: string;
   /** The flows the tenant file declares: trigger, mode, and the names of its Actions in flow order. */
-  flows: readonly DeclaredFlow[];
+  flows: readonly NamedDeclaredFlow[];
   changedSources: ChangedSources;
   /** Said at the top of the review when the plan did not read the tenant's real state. */
   stateNote?: string;

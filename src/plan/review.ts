@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
 import { unifiedDiff, type UnifiedDiff } from "./code-diff";
 import { changeKind, type ChangeKind, type PlanJson, type PlanResourceChange } from "../terraform/plan-json";
 import { sameValue, showValue, maskAt, UNKNOWN, type Shown } from "./shown-value";
+import type { DeclaredFlow } from "../terraform/declared-flow";
 import type { ChangedSources, ReviewContext } from "./review-types";
-import type { DeclaredFlow } from "../terraform/tenant-run";
 import { collectWarnings, type ReviewWarning } from "./warnings";
 
 export interface CodeSummary {

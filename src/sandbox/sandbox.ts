@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { apiMethodsOf } from "./api-methods";
+import { apiMethodsOf } from "../triggers";
 import { sandboxNode, type NodeRuntime } from "./node-runtime";
 
 /** Auth0's limit for one trigger run. */

@@ -1,17 +1,16 @@
 /**
  * The Terraform commands every flow runs (plan review, drift, verify, deploy, promote, the local
  * tenant): init (provider from the mirror), a saved plan with -detailed-exitcode and
- * `terraform show -json` of it, apply, outputs and the state. Failures become one TerraformError:
+ * `terraform show -json` of it, apply and the state. Failures become one TerraformError:
  * one clear sentence (what to do) followed by Terraform's own error, with secret values scrubbed out.
  */
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { runTerraform, terraformEnv, TerraformError, type RunOptions } from "./terraform-env";
+import { TerraformError } from "./errors";
+import { runTerraform, terraformEnv, type RunOptions } from "./terraform-env";
 import type { TerraformResult } from "./result";
 import { redactSecrets } from "./redaction";
 import { parsePlanJson, PlanJsonError, type PlanJson } from "./plan-json";
-
-export { TerraformError } from "./errors";
 
 export interface SavedPlan {
   /** As `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
@@ -78,18 +77,6 @@ export async function terraformApply(dir: string, env: NodeJS.ProcessEnv, option
   const args = ["apply", "-input=false", "-no-color", "-auto-approve", `-lock-timeout=${options.lockTimeout ?? "300s"}`];
   const result = await terraformStep(dir, args, env, options.onLine, { ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}) });
   if (result.code !== 0) throw new TerraformError(explainFailure("terraform apply", result, env, options.stackDir ?? dir), args, result);
-}
-
-/** `terraform output -json`: output name -> value ({} when the state has none). */
-export async function terraformOutputs(dir: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  const result = await terraformStep(dir, ["output", "-json", "-no-color"], env);
-  if (result.code !== 0) throw new TerraformError(explainFailure("terraform output", result, env), ["output"], result);
-  try {
-    const outputs = JSON.parse(result.stdout || "{}") as Record<string, { value?: unknown }>;
-    return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.value]));
-  } catch {
-    throw new TerraformError("terraform output -json did not print JSON", ["output"], result);
-  }
 }
 
 export interface StateResource {

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { DeclaredFlow } from "./declared-flow";
 import { unescapeTerraformTemplate } from "./template-escape";
 import { UserFacingError } from "../errors";
 
@@ -19,14 +20,6 @@ export interface DeclaredAction {
   trigger: string;
   /** sha256 of the code Auth0 receives. */
   sha256: string;
-}
-
-export interface DeclaredFlow {
-  trigger: string;
-  /** authoritative: auth0_trigger_actions owns the flow; append: auth0_trigger_action bindings among others. */
-  mode: "append" | "authoritative";
-  /** Action addresses in binding order. */
-  order: string[];
 }
 
 export interface DeclaredStack {

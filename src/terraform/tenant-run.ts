@@ -8,10 +8,13 @@ import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { REPO_ROOT } from "../paths";
 import { synthTenants } from "../synth/synth-tenants";
+import { terraformName } from "../triggers";
+import type { NamedDeclaredFlow } from "./declared-flow";
 import { missingCredentials, missingSecretVariables } from "./credentials";
 import { redactSecrets } from "./redaction";
 import { ArtifactReadError, readDeclaredStack } from "./declared-stack";
-import { terraformProcessEnv, TerraformError } from "./commands";
+import { terraformProcessEnv } from "./commands";
+import { TerraformError } from "./errors";
 import { UserFacingError } from "../errors";
 
 export interface TenantRunOptions {
@@ -41,22 +44,13 @@ export interface TenantRunOptions {
 
 export const SECRET_PLACEHOLDER = "placeholder-value-a-plan-never-reads";
 
-/** A flow as the plan review names it: the trigger, its mode, and its Actions' display names in order. */
-export interface DeclaredFlow {
-  /** Auth0's trigger id, e.g. "post-login". */
-  trigger: string;
-  mode: "append" | "authoritative";
-  /** Display names of the flow's Actions, in order. */
-  actions: readonly string[];
-}
-
 export interface PreparedTenant {
   tenant: Tenant;
   /** "tenants/dev.yaml": the tenant file as a reviewer knows it (no absolute paths). */
   tenantFile: string;
   stackDir: string;
   /** The stack's flows: trigger, mode and the display names of their Actions, in order. */
-  declaredFlows: DeclaredFlow[];
+  declaredFlows: NamedDeclaredFlow[];
 }
 
 export interface PreparedRun {
@@ -152,7 +146,12 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
         tenant,
         tenantFile: displayFile(tenantsDir, tenant),
         stackDir: stack.dir,
-        declaredFlows: stack.stack.flows.map((f) => ({ trigger: f.trigger, mode: f.mode, actions: f.actions.map((a) => a.name) })),
+        declaredFlows: stack.stack.flows.map((f) => ({
+          trigger: f.trigger,
+          mode: f.mode,
+          order: f.actions.map((a) => `${a.action.terraformResourceType}.${terraformName(a.handler)}`),
+          actions: f.actions.map((a) => a.name),
+        })),
       };
     }),
   };
@@ -165,13 +164,12 @@ export function preparedFromStacks(tenant: Tenant, tenantsDir: string, stacksRoo
 }
 
 /** The flows an artifact's stack declares (display names in binding order), or [] when it cannot be read (verify reports that). */
-function artifactFlows(stackDir: string): DeclaredFlow[] {
+function artifactFlows(stackDir: string): NamedDeclaredFlow[] {
   try {
     const stack = readDeclaredStack(stackDir);
     const nameOf = new Map(stack.actions.map((a) => [a.address, a.name]));
     return stack.flows.map((f) => ({
-      trigger: f.trigger,
-      mode: f.mode,
+      ...f,
       actions: f.order.map((address) => nameOf.get(address) ?? address),
     }));
   } catch (error) {

@@ -10,8 +10,6 @@ import { REPO_ROOT } from "../paths";
 import { TerraformError } from "./errors";
 import type { TerraformResult } from "./result";
 
-export { TerraformError } from "./errors";
-
 export const MIRROR_CLI_CONFIG = join(REPO_ROOT, ".local", "terraformrc");
 const MIRROR_SCRIPT = join(REPO_ROOT, "scripts", "provider-mirror.sh");
 

@@ -11,7 +11,7 @@
 import type { User as PreUser } from "../../../actions/types/pre-user-registration-v2";
 import { DB_CONNECTION } from "../db-users";
 import { LOCAL_APP } from "../login";
-import { postUserRegistrationEvent, preUserRegistrationEvent, requestInfo } from "../trigger-events";
+import { LOCAL_TRIGGERS, requestInfo } from "../trigger-events";
 import { runDeployedFlow } from "../trigger-flow";
 import type { Req, RouteArea } from "./context";
 
@@ -41,7 +41,9 @@ export const dbConnectionsRoutes: RouteArea = (app, ctx) => {
     const info = requestInfo(request);
 
     const preUser: PreUser = { email, ...profile, app_metadata: {}, user_metadata: structuredClone(userMetadata) };
-    const pre = await runDeployedFlow(ctx.model, "pre-user-registration", { ...preUserRegistrationEvent(info, client, preUser) });
+    const pre = await runDeployedFlow(ctx.model, "pre-user-registration", {
+      ...LOCAL_TRIGGERS["pre-user-registration"].event(info, client, preUser),
+    });
     for (const line of pre.logs) ctx.log?.(`pre-user-registration: ${line}`);
     if (pre.denied)
       return reply.code(400).send({ error: "extensibility_error", error_description: pre.denied.userMessage ?? pre.denied.reason });
@@ -54,7 +56,9 @@ export const dbConnectionsRoutes: RouteArea = (app, ctx) => {
       password,
     );
     // Non-blocking in Auth0: the response does not wait, and a failure only reaches the logs.
-    void runDeployedFlow(ctx.model, "post-user-registration", { ...postUserRegistrationEvent(info, client, user) }).then((post) => {
+    void runDeployedFlow(ctx.model, "post-user-registration", {
+      ...LOCAL_TRIGGERS["post-user-registration"].event(info, client, user),
+    }).then((post) => {
       for (const line of post.logs) ctx.log?.(`post-user-registration: ${line}`);
       if (post.failure) ctx.log?.(`post-user-registration failed: ${post.failure}`);
     });

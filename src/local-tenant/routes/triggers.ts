@@ -1,5 +1,5 @@
 /** Management API: /api/v2/actions/triggers — the trigger list and each trigger's bindings (its flow). */
-import { BINDINGS_BODY, DEFAULT_RUNTIME, RUNTIMES, TRIGGERS } from "../model";
+import { BINDINGS_BODY, DEFAULT_RUNTIME, RUNTIMES, ACCEPTED_TRIGGERS } from "../model";
 import { validatePayload } from "../payload";
 import { bindingView } from "./action-shapes";
 import type { Req, RouteArea } from "./context";
@@ -8,7 +8,7 @@ import { paginate } from "./pagination";
 
 export const triggersRoutes: RouteArea = (app, { model }) => {
   app.get("/api/v2/actions/triggers", () => ({
-    triggers: Object.entries(TRIGGERS).map(([id, versions]) => ({
+    triggers: Object.entries(ACCEPTED_TRIGGERS).map(([id, versions]) => ({
       id,
       version: versions.at(-1),
       status: "CURRENT",

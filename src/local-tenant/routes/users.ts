@@ -6,7 +6,7 @@
  */
 import { TenantError } from "../errors";
 import { userView } from "../db-users";
-import { postChangePasswordEvent, requestInfo } from "../trigger-events";
+import { LOCAL_TRIGGERS, requestInfo } from "../trigger-events";
 import { runDeployedFlow } from "../trigger-flow";
 import type { Req, RouteArea } from "./context";
 import { objectBody } from "./http";
@@ -34,7 +34,9 @@ export const usersRoutes: RouteArea = (app, ctx) => {
       throw new TenantError(400, "invalid_body", "PasswordStrengthError: Password is too weak (at least 8 characters).");
     }
     const updated = ctx.dbUsers.setPassword(user.user_id, body.password);
-    void runDeployedFlow(ctx.model, "post-change-password", { ...postChangePasswordEvent(requestInfo(request), updated) }).then((flow) => {
+    void runDeployedFlow(ctx.model, "post-change-password", {
+      ...LOCAL_TRIGGERS["post-change-password"].event(requestInfo(request), updated),
+    }).then((flow) => {
       for (const line of flow.logs) ctx.log?.(`post-change-password: ${line}`);
       if (flow.failure) ctx.log?.(`post-change-password failed: ${flow.failure}`);
     });

@@ -16,6 +16,7 @@ import { Conversion, type ConversionOptions } from "../conversion";
 import { conversionResult, type ConversionResult } from "../conversion-result";
 import { dedupeEntries } from "../dedupe-entries";
 import { formatTypeScript, printActionFile, type ActionFile } from "../emit";
+import { RESERVED_NAMESPACE_DOMAINS } from "../../auth0-facts";
 import { renameReservedBindings } from "../reserved-bindings";
 import { convertGlobals } from "../passes/globals";
 import { checkAndRepair } from "../type-check";
@@ -219,7 +220,7 @@ function setHookClaims(api: ${kind.apiType}, accessToken: any): void {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return false;
   const host = url.hostname.toLowerCase();
-  return !["auth0.com", "webtask.io", "webtask.run"].some((domain) => host === domain || host.endsWith(\`.\${domain}\`));
+  return ![${RESERVED_NAMESPACE_DOMAINS.map((d) => JSON.stringify(d)).join(", ")}].some((domain) => host === domain || host.endsWith(\`.\${domain}\`));
 }`);
   }
   if (helpers.has("setHookMetadata")) {
