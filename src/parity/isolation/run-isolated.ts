@@ -84,7 +84,7 @@ function readAnswers<T>(
     return fail("its process answered with a result the parity worker did not write");
   const { tampered, answers } = message as { tampered?: unknown; answers?: unknown };
   if (tampered !== undefined)
-    return fail(`the code changed built-ins shared with the runtime (${Array.isArray(tampered) ? tampered.map(String).join("; ") : "?"})`);
+    return fail(`the code changed built-ins shared with the runtime (${typeof tampered === "string" ? tampered : "not described"})`);
   if (typeof answers === "object" && answers !== null && "harnessError" in answers)
     return fail(`the parity harness failed: ${String(answers.harnessError)}`);
   const parsed = z

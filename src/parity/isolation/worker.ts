@@ -26,8 +26,9 @@ import type { ParityJob } from "./jobs";
 
 const RESULT_FD = 3;
 // Captured before tenant code runs: the code can replace fs.writeSync or process.exit in this
-// process. JSON and Buffer are covered by the intrinsics check, which runs before the answer is written.
+// process. Buffer is covered by the intrinsics check, which runs before the answer is written.
 const write = writeSync;
+const stringify = JSON.stringify;
 const exit = process.exit.bind(process);
 const intrinsics = snapshotIntrinsics();
 
@@ -51,9 +52,18 @@ function finish(answers: unknown): void {
   if (finished) return;
   finished = true;
   const changed = intrinsics.changes();
-  const message = changed.length > 0 ? { nonce, tampered: changed.slice(0, 5) } : { nonce, answers };
-  writeAll(`${JSON.stringify(message)}\n`);
+  writeAll(`${changed.length > 0 ? tamperedMessage(changed) : stringify({ nonce, answers })}\n`);
   exit(0);
+}
+
+/**
+ * Built from strings only: a patched prototype (a toJSON on Object.prototype) could otherwise
+ * rewrite the very message that reports it. JSON.stringify of a string consults no prototype.
+ */
+function tamperedMessage(changed: string[]): string {
+  let list = "";
+  for (let i = 0; i < changed.length && i < 5; i++) list += `${i > 0 ? "; " : ""}${changed[i]}`;
+  return `{"nonce":${stringify(nonce)},"tampered":${stringify(list)}}`;
 }
 
 const describe = (error: unknown): string =>
