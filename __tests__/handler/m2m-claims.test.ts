@@ -1,5 +1,5 @@
-/** The credentials-exchange Action "M2M claims", called as Auth0 calls it, through the recording api. */
-import { runTriggerAction } from "../../src/actions-runtime/run-trigger";
+/** The credentials-exchange Action "M2M claims", called as Auth0 calls it in the Action sandbox, through the recording api. */
+import { runTriggerSandboxed as runTriggerAction } from "../../src/sandbox/sandboxed-outcome";
 import { bundleActionHandler } from "../../src/bundle/bundle-action";
 
 const code = bundleActionHandler("credentials-exchange", "m2m-claims").code;

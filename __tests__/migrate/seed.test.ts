@@ -9,7 +9,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { runPostLogin } from "../../src/actions-runtime/run-post-login";
+// Converted code runs in the Action sandbox, never in the test process.
+import { runPostLoginSandboxed as runPostLogin } from "../../src/sandbox/sandboxed-outcome";
 import { bundlePostLoginHandler } from "../../src/bundle/bundle-action";
 import { runTerraform, terraformEnv } from "../../src/terraform/terraform-env";
 import { unescapeTerraformTemplate } from "../../src/terraform/template-escape";

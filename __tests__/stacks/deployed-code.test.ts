@@ -1,9 +1,10 @@
 /**
  * Invariant 1: what is tested is what is deployed. The code string is taken out of each
- * synthesized stack, unescaped exactly as Terraform does, and run in a fresh vm context the way
- * Auth0 calls it, with event.secrets as the stack deploys them.
+ * synthesized stack, unescaped exactly as Terraform does, and run the way Auth0 calls it, with
+ * event.secrets as the stack deploys them. The code may be adopted (written outside this
+ * project): it runs in the Action sandbox, never in the test process.
  */
-import { runPostLogin } from "../../src/actions-runtime/run-post-login";
+import { runPostLoginSandboxed as runPostLogin } from "../../src/sandbox/sandboxed-outcome";
 import { postLoginEvent, SEED_APP_METADATA } from "../support/events";
 import { deployedAction, synthRepositoryTenants } from "../support/synth";
 
@@ -32,9 +33,9 @@ describe.each(stacks.map((s) => [s.tenant.name, s] as const))("the code deployed
 });
 
 it("exports onExecutePostLogin from a CommonJS module and nothing that Auth0 would call by mistake", async () => {
-  const { code } = deployedAction(stacks[0].parsed);
-  const { loadActionModule } = await import("../../src/actions-runtime/run-post-login");
-  const exported = loadActionModule(code);
-  expect(typeof exported.onExecutePostLogin).toBe("function");
-  expect(exported.onContinuePostLogin).toBeUndefined();
+  const { code, secrets } = deployedAction(stacks[0].parsed);
+  const event = postLoginEvent({ app_metadata: SEED_APP_METADATA, secrets });
+  expect((await runPostLogin(code, event)).error).toBeUndefined();
+  const afterRedirect = await runPostLogin(code, event, { entryPoint: "onContinuePostLogin" });
+  expect(afterRedirect.error).toBe("the code does not export onContinuePostLogin");
 });

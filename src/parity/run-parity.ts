@@ -1,23 +1,25 @@
 /**
- * Parity: the same logins through the original Rule (Rules-like sandbox) and the converted
- * Action (bundled by esbuild exactly as the stacks bundle it, run by the Actions sandbox in
- * src/actions-runtime), then the outcomes compared. A fixture whose context.protocol is
+ * Parity: the same logins through the original Rule (Rules-like runtime) and the converted
+ * Action (bundled by esbuild exactly as the stacks bundle it, run by the Actions runtime in
+ * src/actions-runtime), each in a sandboxed process of its own, then the outcomes compared here. A fixture whose context.protocol is
  * "redirect-callback" is the user's return from a redirect: the Action's onContinuePostLogin runs.
  */
 import { parse } from "@babel/parser";
 import traverse from "@babel/traverse";
 import * as t from "@babel/types";
 import { readFileSync } from "node:fs";
+import type { z } from "zod";
 import { resolve } from "node:path";
-import { loadActionModule, runPostLogin } from "../actions-runtime/run-post-login";
+import { ACTION_TIME_LIMIT_MS, type PostLoginOutcome } from "../actions-runtime/run-post-login";
 import { bundlePostLoginHandler } from "../bundle/bundle-action";
 import { REPO_ROOT } from "../paths";
 import { isBuiltinModule } from "../migrate/packages";
 import { eventFromLogin } from "./event-from-login";
 import { normalizeFixture, type FixtureFile, type RuleLogin } from "./fixtures";
-import { httpDoubles, type HttpLog } from "./http-doubles";
+import { postLoginActionSideSchema, ruleSideSchema } from "./isolation/jobs";
+import { runIsolated } from "./isolation/run-isolated";
 import { actionOutcome, compareOutcomes, ruleOutcome, type LoginOutcome } from "./outcome";
-import { errorMessage, runRule } from "./rule-sandbox";
+import { errorMessage, RULE_TIME_LIMIT_MS } from "./rule-sandbox";
 
 export interface FixtureParity {
   fixture: string;
@@ -56,69 +58,71 @@ export interface ParityInput {
 }
 
 export async function checkParity(input: ParityInput): Promise<ParityReport> {
-  const results: FixtureParity[] = [];
-  for (const fixture of input.fixtures) {
+  const logins = input.fixtures.map((fixture) => {
     const login = normalizeFixture(fixture);
-    const entryPoint = login.context.protocol === "redirect-callback" ? "onContinuePostLogin" : "onExecutePostLogin";
-    // Whatever escapes both sandboxes (an unhandled rejection in Rule or Action code, a bug here)
-    // becomes this fixture's error, never a crash of the whole run.
-    const stray: string[] = [];
-    const trap = (error: unknown) => stray.push(`uncaught outside the sandboxes: ${errorMessage(error)}`);
-    process.on("uncaughtException", trap);
-    process.on("unhandledRejection", trap);
-    let result: FixtureParity;
+    const entryPoint: FixtureParity["entryPoint"] =
+      login.context.protocol === "redirect-callback" ? "onContinuePostLogin" : "onExecutePostLogin";
+    return { login, entryPoint };
+  });
+  // The Rule and the Action each run in a sandboxed process of their own (isolation/run-isolated.ts);
+  // only their validated answers meet here.
+  const [ruleSide, actionSide] = await Promise.all([
+    runIsolated(
+      logins.map(({ login }) => ({ side: "rule" as const, source: input.ruleSource, file: input.ruleFile, login })),
+      ruleSideSchema,
+      "the Rule",
+      input.timeoutMs ?? RULE_TIME_LIMIT_MS,
+    ),
+    runIsolated(
+      logins.map(({ login, entryPoint }) => ({
+        side: "post-login-action" as const,
+        code: input.actionCode,
+        event: eventFromLogin(login),
+        entryPoint,
+        http: login.http,
+        dependencyRoot: REPO_ROOT,
+      })),
+      postLoginActionSideSchema,
+      "the Action",
+      input.timeoutMs ?? ACTION_TIME_LIMIT_MS,
+    ),
+  ]);
+  const results = logins.map(({ login, entryPoint }, index): FixtureParity => {
+    // A side without a usable answer leaves the fixture without a verdict, never "same".
+    const unusable = [ruleSide, actionSide].flatMap((side) =>
+      "couldNotCompare" in side ? [`could not compare (${side.couldNotCompare})`] : [],
+    );
+    if ("couldNotCompare" in ruleSide || "couldNotCompare" in actionSide)
+      return { fixture: login.name, entryPoint, differences: [], errors: unusable };
     try {
-      result = await compareLogin(input, login, entryPoint);
+      return compareLogin(login, entryPoint, ruleSide.answers[index], actionSide.answers[index]);
     } catch (error) {
-      result = { fixture: login.name, entryPoint, differences: [], errors: [`the parity harness failed: ${errorMessage(error)}`] };
-    } finally {
-      // Let pending callbacks of this fixture settle before the trap is removed.
-      await new Promise((resolve) => setImmediate(resolve));
-      process.off("uncaughtException", trap);
-      process.off("unhandledRejection", trap);
+      return { fixture: login.name, entryPoint, differences: [], errors: [`the parity harness failed: ${errorMessage(error)}`] };
     }
-    result.errors.push(...stray);
-    results.push(result);
-  }
+  });
   const errored = results.filter((r) => r.errors.length > 0).length;
   return { results, equal: errored === 0 && results.every((r) => r.differences.length === 0), errored };
 }
 
-async function compareLogin(input: ParityInput, login: RuleLogin, entryPoint: FixtureParity["entryPoint"]): Promise<FixtureParity> {
-  const ruleHttp: HttpLog = { calls: [] };
-  const ruleRun = await runRule(input.ruleSource, input.ruleFile, login, {
-    modules: (report) => httpDoubles(login.http, ruleHttp, report),
-    timeoutMs: input.timeoutMs,
-  });
-  const rule = ruleOutcome(ruleRun, login, ruleHttp.calls);
-
-  const actionHttp: HttpLog = { calls: [] };
-  const actionRun = await runPostLogin(input.actionCode, eventFromLogin(login), {
-    entryPoint,
-    dependencyRoot: REPO_ROOT,
-    modules: httpDoubles(login.http, actionHttp),
-    timeoutMs: input.timeoutMs,
-  });
-  if (entryPoint === "onContinuePostLogin" && !actionRun.error && !exportsContinue(input.actionCode, login)) {
+function compareLogin(
+  login: RuleLogin,
+  entryPoint: FixtureParity["entryPoint"],
+  ruleSide: { value: z.infer<typeof ruleSideSchema>; stray: string[] },
+  actionSide: { value: z.infer<typeof postLoginActionSideSchema>; stray: string[] },
+): FixtureParity {
+  const rule = ruleOutcome(ruleSide.value.run, login, ruleSide.value.http);
+  const actionRun = actionSide.value.outcome as PostLoginOutcome;
+  if (entryPoint === "onContinuePostLogin" && !actionRun.error && !actionSide.value.exportsContinue) {
     actionRun.error = "the Action does not export onContinuePostLogin, but this login returns from a redirect";
   }
-  const action = actionOutcome(actionRun, login, actionHttp.calls);
+  const action = actionOutcome(actionRun, login, actionSide.value.http);
   const errors = [
     ...(rule.result === "error" ? [`the Rule threw: ${rule.failure}`] : []),
     ...(action.result === "error" ? [`the Action threw: ${action.failure}`] : []),
+    ...ruleSide.stray.map((s) => `the Rule: ${s}`),
+    ...actionSide.stray.map((s) => `the Action: ${s}`),
   ];
   return { fixture: login.name, entryPoint, rule, action, differences: errors.length > 0 ? [] : compareOutcomes(rule, action), errors };
-}
-
-function exportsContinue(code: string, login: RuleLogin): boolean {
-  try {
-    return (
-      typeof loadActionModule(code, { dependencyRoot: REPO_ROOT, modules: httpDoubles(login.http, { calls: [] }) }).onContinuePostLogin ===
-      "function"
-    );
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -10,23 +10,20 @@
  * memory blow-up, or once its result has arrived; an unhandled rejection, process.exit or a crash
  * ends the process, never the caller.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { apiMethodsOf } from "../triggers";
 import { sandboxNode, type NodeRuntime } from "./node-runtime";
+import { sandboxArgs, startSandboxProcess, superviseSandboxed, type SandboxedEnd } from "./spawn-sandboxed";
 
 /** Auth0's limit for one trigger run. */
 export const ACTION_TIME_LIMIT_MS = 20_000;
 /** V8 heap of one execution, MB (--max-old-space-size). Auth0 does not publish its figure. */
 export const DEFAULT_MEMORY_MB = 128;
-/** Resident memory above the heap cap (Node itself, buffers, code) before the process is killed. */
-const RSS_HEADROOM_MB = 192;
 /** Console output kept per execution; the rest is cut, as Auth0 truncates execution logs. */
 export const LOG_LIMIT_BYTES = 256 * 1024;
 /** The result line (all api calls) may not exceed this. */
 const RESULT_LIMIT_BYTES = 8 * 1024 * 1024;
-const WATCHDOG_INTERVAL_MS = 50;
 
 const BOOTSTRAP = join(__dirname, "child", "bootstrap.cjs");
 
@@ -100,15 +97,7 @@ export async function runInSandbox(request: SandboxRequest, pool?: SandboxPool):
   } catch (error) {
     return empty("unavailable", (error as Error).message);
   }
-  const dependencyDirs = Object.values(request.dependencies ?? {});
-  const args = [
-    "--permission",
-    `--allow-fs-read=${BOOTSTRAP}`,
-    ...dependencyDirs.map((dir) => `--allow-fs-read=${dir}`),
-    `--max-old-space-size=${memoryMb}`,
-    "--disable-warning=ExperimentalWarning",
-    BOOTSTRAP,
-  ];
+  const args = sandboxArgs(BOOTSTRAP, Object.values(request.dependencies ?? {}), memoryMb);
   const runtime = node.version;
 
   // With a pool, at most its maxRunning processes run at once; waiting for one counts against the time limit.
@@ -117,99 +106,49 @@ export async function runInSandbox(request: SandboxRequest, pool?: SandboxPool):
   if (!release) return { ...empty("timeout", timeLimitMessage(timeoutMs)), runtime };
   const remainingMs = timeoutMs - (Date.now() - queuedAt);
 
-  return new Promise<SandboxResult>((resolvePromise) => {
-    const child = pool ? pool.take(node.path, args) : startProcess(node.path, args);
-    const logChunks: Buffer[] = [];
-    let logBytes = 0;
-    let logsTruncated = false;
-    let stderrTail = "";
-    let resultText = "";
-    let result: { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } | undefined;
-    let verdict: { failure: SandboxFailure; error: string } | undefined;
-    let settled = false;
-
-    const stop = (why?: { failure: SandboxFailure; error: string }) => {
-      if (why && !verdict && !result) verdict = why;
-      child.kill("SIGKILL");
-    };
-    const timer = setTimeout(() => stop({ failure: "timeout", error: timeLimitMessage(timeoutMs) }), remainingMs);
-    const watchdog = setInterval(() => {
-      const rss = residentMb(child.pid);
-      if (rss !== undefined && rss > memoryMb + RSS_HEADROOM_MB) stop({ failure: "memory", error: memoryMessage(memoryMb) });
-    }, WATCHDOG_INTERVAL_MS);
-
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (logBytes >= LOG_LIMIT_BYTES) {
-        logsTruncated = true;
-        return;
-      }
-      const room = LOG_LIMIT_BYTES - logBytes;
-      if (chunk.length > room) logsTruncated = true;
-      const kept = chunk.subarray(0, room);
-      logChunks.push(kept);
-      logBytes += kept.length;
-    });
-    child.stderr!.on("data", (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4096);
-    });
-    const resultStream = child.stdio[3] as NodeJS.ReadableStream;
-    resultStream.on("data", (chunk: Buffer) => {
-      if (result) return;
-      resultText += chunk.toString("utf8");
-      if (resultText.length > RESULT_LIMIT_BYTES)
-        return stop({ failure: "output", error: `The Action's api calls exceed ${RESULT_LIMIT_BYTES / 1024 / 1024} MB.` });
-      const newline = resultText.indexOf("\n");
-      if (newline < 0) return;
-      result = parseResult(resultText.slice(0, newline));
-      if (!result) verdict ??= { failure: "crash", error: "The Action's sandbox answered with something that is not a result." };
-      // Done: whatever the code left running (timers, sockets, a replaced process.exit) ends here.
-      child.kill("SIGKILL");
-    });
-    // The child may die before reading its request: that is reported through "close", not as an error.
-    child.stdin!.on("error", () => undefined);
-    child.stdin!.end(
-      JSON.stringify({
-        code: request.code,
-        exportName: request.exportName,
-        event: request.event,
-        secrets: request.secrets ?? {},
-        dependencies: request.dependencies ?? {},
-        apiMethods,
-        cache: request.cache ?? {},
-        executedRules: request.executedRules ?? [],
-      }),
-    );
-
-    const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearInterval(watchdog);
-      release();
-      pool?.replenish(node.path, args);
-      const logs = splitLines(Buffer.concat(logChunks).toString("utf8"));
-      if (logsTruncated) logs.push(`[output truncated at ${LOG_LIMIT_BYTES / 1024} KB]`);
-      if (spawnError)
-        return resolvePromise({ ...empty("unavailable", `The Action sandbox could not start: ${spawnError.message}`), logs, runtime });
-      if (result && !verdict) {
-        const out: SandboxResult = { calls: result.calls, logs, cache: result.cache, runtime };
-        if (result.error !== undefined) Object.assign(out, { error: result.error, failure: "error" as const });
-        return resolvePromise(out);
-      }
-      const why = verdict ?? crashVerdict(code, signal, stderrTail, memoryMb);
-      resolvePromise({ calls: [], logs, cache: { ...request.cache }, failure: why.failure, error: why.error, runtime });
-    };
-    child.on("error", (error) => finish(null, null, error));
-    child.on("close", (code, signal) => finish(code, signal));
+  const child = pool ? pool.take(node.path, args) : startSandboxProcess(node.path, args);
+  const input = JSON.stringify({
+    code: request.code,
+    exportName: request.exportName,
+    event: request.event,
+    secrets: request.secrets ?? {},
+    dependencies: request.dependencies ?? {},
+    apiMethods,
+    cache: request.cache ?? {},
+    executedRules: request.executedRules ?? [],
   });
-}
-
-/** A sandbox process, waiting for its request on stdin. */
-function startProcess(path: string, args: string[]): ChildProcess {
-  // An empty environment: nothing of the host's (credentials, tokens, paths) reaches the code.
-  const child = spawn(path, args, { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
-  child.on("error", () => undefined); // reported by runInSandbox's own listener, or the spare is dropped
-  return child;
+  let end: SandboxedEnd;
+  try {
+    end = await superviseSandboxed(child, input, {
+      timeoutMs: remainingMs,
+      memoryMb,
+      logLimitBytes: LOG_LIMIT_BYTES,
+      resultLimitBytes: RESULT_LIMIT_BYTES,
+    });
+  } finally {
+    release();
+    pool?.replenish(node.path, args);
+  }
+  const { logs } = end;
+  if (end.spawnError) return { ...empty("unavailable", `The Action sandbox could not start: ${end.spawnError.message}`), logs, runtime };
+  const failed = (why: { failure: SandboxFailure; error: string }): SandboxResult => ({
+    calls: [],
+    logs,
+    cache: { ...request.cache },
+    failure: why.failure,
+    error: why.error,
+    runtime,
+  });
+  if (end.killed === "timeout") return failed({ failure: "timeout", error: timeLimitMessage(timeoutMs) });
+  if (end.killed === "memory") return failed({ failure: "memory", error: memoryMessage(memoryMb) });
+  if (end.killed === "output")
+    return failed({ failure: "output", error: `The Action's api calls exceed ${RESULT_LIMIT_BYTES / 1024 / 1024} MB.` });
+  if (end.resultLine === undefined) return failed(crashVerdict(end.exitCode, end.signal, end.stderrTail, memoryMb));
+  const result = parseResult(end.resultLine);
+  if (!result) return failed({ failure: "crash", error: "The Action's sandbox answered with something that is not a result." });
+  const out: SandboxResult = { calls: result.calls, logs, cache: result.cache, runtime };
+  if (result.error !== undefined) Object.assign(out, { error: result.error, failure: "error" as const });
+  return out;
 }
 
 /**
@@ -274,7 +213,7 @@ export class SandboxPool {
       return spare;
     }
     spare?.kill("SIGKILL");
-    return startProcess(path, args);
+    return startSandboxProcess(path, args);
   }
 
   replenish(path: string, args: string[]): void {
@@ -285,7 +224,7 @@ export class SandboxPool {
       this.spares.get(oldest)?.kill("SIGKILL");
       this.spares.delete(oldest);
     }
-    const child = startProcess(path, args);
+    const child = startSandboxProcess(path, args);
     setRef(child, false);
     this.spares.set(key, child);
   }
@@ -357,21 +296,4 @@ function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, Ca
 
 function isMarker(value: unknown): boolean {
   return typeof value === "object" && value !== null && "$sandbox" in value;
-}
-
-function residentMb(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
-    return (pages * 4096) / (1024 * 1024);
-  } catch {
-    return undefined;
-  }
-}
-
-function splitLines(text: string): string[] {
-  if (text === "") return [];
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
 }

@@ -5,7 +5,8 @@
  * and prints every difference. Fixtures default to <hook without .js>.fixtures.json; the Hook
  * type defaults to the fixture file's `trigger`.
  * Exit status: 0 the same everywhere, 1 differences, 3 the harness could not run (bad arguments,
- * unreadable or invalid files, an Action that does not bundle).
+ * unreadable or invalid files, an Action that does not bundle) or could not compare some fixture
+ * (a side's sandboxed process hung, crashed, exited early or answered with a forged result).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
@@ -109,6 +110,7 @@ async function run(argv: string[], io: Output): Promise<number> {
     timeoutMs,
   });
   io.log(formatHookParityReport(report, `Parity of ${show(hookFile)} (${trigger} Hook) and ${show(actionFile)} on ${show(fixturesFile)}:`));
+  if (report.errored > 0) return HARNESS_ERROR;
   return report.equal ? 0 : 1;
 }
 
