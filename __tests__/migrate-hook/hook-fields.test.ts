@@ -159,7 +159,7 @@ describe.each(CASES)("$hookType: every documented field", ({ hookType, params, f
       events.map((event, i) => fixture(`event ${i + 1}`, event)),
     );
     for (const r of report.results) {
-      expect(r.hook.result).toBe("failed");
+      expect(r.hook?.result).toBe("failed");
       expect(r.differences).toEqual([]);
     }
   });
@@ -183,7 +183,7 @@ describe("the database Hooks' user.id is the id without its connection prefix", 
       expect(result.fullyConverted).toBe(true);
       expect(result.code).toContain('"auth0|" + event.user.user_id.replace(/^[^|]*\\|/, "")');
       const report = await parity(source, hookType, result.code, fixtures);
-      expect(report.results[0].hook.http).toEqual(["PUT https://crm.example.com/users/auth0%7Cu1"]);
+      expect(report.results[0].hook?.http).toEqual(["PUT https://crm.example.com/users/auth0%7Cu1"]);
       expect(report.equal).toBe(true);
     },
   );
@@ -194,7 +194,7 @@ describe("the database Hooks' user.id is the id without its connection prefix", 
     expect(prefixedTwice).not.toBe(result.code);
     const report = await parity(source, "post-user-registration", prefixedTwice, fixtures);
     expect(report.equal).toBe(false);
-    expect(report.results[0].action.http).toEqual(["PUT https://crm.example.com/users/auth0%7Cauth0%7Cu1"]);
+    expect(report.results[0].action?.http).toEqual(["PUT https://crm.example.com/users/auth0%7Cauth0%7Cu1"]);
   });
 });
 

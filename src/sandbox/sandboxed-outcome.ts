@@ -40,7 +40,7 @@ export async function runTriggerSandboxed(
   if (trigger === "post-login") return { trigger, ...(await runPostLoginSandboxed(code, event, options)) };
   const outcome = emptyTriggerOutcome(trigger);
   const result = await run(trigger, code, event, options);
-  settle(result, outcome, () => replayCalls(recordingTriggerApi(trigger, outcome) as object, result.calls));
+  settle(result, outcome, () => replayCalls(recordingTriggerApi(trigger, outcome), result.calls));
   return outcome;
 }
 
