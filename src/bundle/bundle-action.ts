@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { REPO_ROOT } from "../paths";
+import { MODULE_EXTERNAL, modulesRequired } from "./action-modules";
 
 /** Auth0 documents ~100 kB of code per Action; stay far below it. */
 export const MAX_ACTION_CODE_BYTES = 100 * 1024;
@@ -20,6 +21,8 @@ export interface BundledAction {
   readonly sha256: string;
   /** Sources that went into the bundle, sorted, relative to the repository (or to the folder of a handler kept elsewhere). */
   readonly inputs: readonly string[];
+  /** Action Modules the code requires (`require("actions:<name>")`), sorted: kept out of the bundle. */
+  readonly modules: readonly string[];
 }
 
 /** Bundles by entry, with the modification times of every input: an edited source is rebuilt. */
@@ -76,7 +79,8 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
     platform: "node",
     format: "cjs",
     target: "node22",
-    external: [...external],
+    // Action Modules stay `require("actions:<name>")`: Auth0 supplies the pinned module version.
+    external: [...external, MODULE_EXTERNAL],
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",
@@ -93,6 +97,7 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
     code,
     sha256: createHash("sha256").update(code).digest("hex"),
     inputs: Object.keys(result.metafile.inputs).sort(),
+    modules: modulesRequired(result.metafile),
   };
   cache.set(key, {
     bundle: bundled,
@@ -106,5 +111,6 @@ function verbatimHandler(entry: string): BundledAction {
   const code = readFileSync(resolve(REPO_ROOT, entry), "utf8");
   const bytes = Buffer.byteLength(code);
   if (bytes > MAX_ACTION_CODE_BYTES) throw new Error(`${entry}: ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`);
-  return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [entry] };
+  // Adopted code is deployed as it is; a module it requires is not pinned by this repository.
+  return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [entry], modules: [] };
 }
