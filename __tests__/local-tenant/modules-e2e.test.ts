@@ -13,6 +13,8 @@ import { parse } from "yaml";
 import type { Tenant } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
 import { requestJson, verifyIdToken } from "../../src/local-run/client";
+import { connectManagementApi } from "../../src/management-api/client";
+import { artifactModuleHashes, moduleGateReasons, readUpstreamModules } from "../../src/promote/module-gate";
 import { LOCAL_APP } from "../../src/local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import type { PlanJson } from "../../src/plan/plan-json";
@@ -106,8 +108,25 @@ it("apply creates and publishes the module before the Action that pins it; a log
   expect((await terraform.plan()).code).toBe(0);
 });
 
-it("a module change publishes version 2 and re-pins the Action; the review shows the module's diff and the pinned Action", async () => {
+/** The promotion gate's view of this tenant as the upstream one: does it run the stack's modules? */
+async function gateReasons(): Promise<string[]> {
+  const api = await connectManagementApi({ domain: tenant.domain, env: { AUTH0_API_TOKEN: tenant.token, SSL_CERT_FILE: tenant.caFile } });
+  const artifact = artifactModuleHashes(stackDir);
+  return moduleGateReasons("modules", artifact, await readUpstreamModules(api, Object.keys(artifact)));
+}
+
+it("promotion gate: the deployed tenant runs the artifact's module; an artifact with other module code is refused until it is deployed", async () => {
+  expect(await gateReasons()).toEqual([]);
   rewriteModuleCode((code) => code.replace("Hello, ", "Welcome, "));
+  const reasons = await gateReasons();
+  expect(reasons).toHaveLength(1);
+  expect(reasons[0]).toMatch(
+    /^Action Module "greeting": the code to publish \(sha256 [0-9a-f]{12}\) is not the code "modules" runs for "Greet with module" \(module version 1, sha256 [0-9a-f]{12}\)/,
+  );
+});
+
+it("a module change publishes version 2 and re-pins the Action; the review shows the module's diff and the pinned Action", async () => {
+  // The stack already carries the changed module code (previous test).
   const planned = await terraform.plan([`-out=${join(stackDir, "module.tfplan")}`]);
   expect(planned.code).toBe(2);
   const shown = await terraform.run(["show", "-json", "module.tfplan"], { quiet: true });
@@ -138,6 +157,7 @@ it("a module change publishes version 2 and re-pins the Action; the review shows
   expect(executed).toEqual(["Add metadata to user profile v1", "Greet with module v2"]);
   expect(claims[GREETING_CLAIM]).toBe("Welcome, Kazuyuki");
   expect((await terraform.plan()).code).toBe(0);
+  expect(await gateReasons()).toEqual([]);
 });
 
 it("a module an Action uses cannot be deleted: the Management API answers 409 in Auth0's error shape", async () => {

@@ -35,7 +35,7 @@ export interface Binding {
 
 const PER_PAGE = 100;
 
-async function allPages<T>(api: ManagementApi, path: string, key: string): Promise<T[]> {
+export async function allPages<T>(api: ManagementApi, path: string, key: string): Promise<T[]> {
   const items: T[] = [];
   const sep = path.includes("?") ? "&" : "?";
   for (let page = 0; page < 1000; page++) {

@@ -15,7 +15,9 @@ import { deployPrepared, type DeployOutcome } from "../deploy/run-deploy";
 import { ManagementApiError } from "../management-api/client";
 import type { VerifyResult } from "../verify/compare";
 import { ArtifactReadError, readDeclaredStack } from "../verify/declared";
-import { stateActionIds, verifyOnce, type VerifyOptions } from "../verify/run-verify";
+import { connectTo, stateActionIds, verifyOnce, type VerifyOptions } from "../verify/run-verify";
+import { ArtifactError } from "./artifact-hashes";
+import { artifactModuleHashes, moduleGateReasons, readUpstreamModules } from "./module-gate";
 import { synthTenants } from "../synth/synth-tenants";
 import { checkPromotion, orderProblem } from "./promotion-gate";
 
@@ -121,8 +123,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
     declaredFlows: [],
   };
   let fromVerify: VerifyResult;
+  const fromOptions = { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) };
   try {
-    const fromOptions = { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) };
     const stateIds = await stateActionIds(fromPrepared, fromRun, fromOptions);
     if (Object.keys(stateIds).length === 0) {
       return refuse(
@@ -141,9 +143,26 @@ export async function promote(options: PromoteOptions): Promise<PromoteOutcome> 
   if (!decision.allowed)
     return refuse(`refusing to promote ${from.name} → ${to.name}:\n${decision.reasons.map((r) => `  - ${r}`).join("\n")}`);
 
-  const hashes = Object.entries(artifact)
-    .map(([address, hash]) => `${address} ${hash.slice(0, 12)}`)
-    .join(", ");
+  // Action Modules: each one the artifact publishes must run in `from` with the same code.
+  let modules: Record<string, string>;
+  try {
+    modules = artifactModuleHashes(join(stacksRoot, "stacks", to.name));
+    if (Object.keys(modules).length > 0) {
+      log(`reading which Action Module versions ${from.name} runs (Management API)`);
+      const upstream = await readUpstreamModules(await connectTo(fromPrepared, fromOptions), Object.keys(modules));
+      const reasons = moduleGateReasons(from.name, modules, upstream);
+      if (reasons.length > 0) return refuse(`refusing to promote ${from.name} → ${to.name}:\n${reasons.map((r) => `  - ${r}`).join("\n")}`);
+    }
+  } catch (error) {
+    if (error instanceof ArtifactError) return refuse(error.message);
+    if (error instanceof ManagementApiError) return refuse(`cannot read which Action Modules ${from.name} runs: ${error.message}`);
+    throw error;
+  }
+
+  const hashes = [
+    ...Object.entries(artifact).map(([address, hash]) => `${address} ${hash.slice(0, 12)}`),
+    ...Object.entries(modules).map(([name, hash]) => `module ${name} ${hash.slice(0, 12)}`),
+  ].join(", ");
   log(`gate passed: ${from.name} runs the same code (${hashes}); deploying ${to.name}`);
   const toPrepared: PreparedTenant = { tenant: to, tenantFile: to.file, stackDir: join(stacksRoot, "stacks", to.name), declaredFlows: [] };
   const deployed = await (options.deploy ?? defaultDeploy)(
