@@ -30,6 +30,8 @@ const GREETING_CLAIM = "https://claims.example.com/greeting";
 let tenant: LocalTenant;
 let stackDir: string;
 let terraform: ReturnType<typeof runnerFor>;
+/** The stack as synthesized, before any test edited it. */
+let synthesized: string;
 
 function tenantFile(domain: string): Tenant {
   const text = `
@@ -52,6 +54,7 @@ beforeAll(async () => {
   tenant = await startLocalTenant({ stateDir: tempDir("modules-tenant"), port: 0 });
   const [stack] = synthTenants([tenantFile(tenant.domain)], join(tempDir("modules-stack"), "cdktf.out"), { handlersRoot: HANDLERS });
   stackDir = stack.dir;
+  synthesized = readFileSync(join(stackDir, "cdk.tf.json"), "utf8");
   terraform = runnerFor(stackDir, tenant);
   await terraform.init();
 });
@@ -173,7 +176,37 @@ it("a module an Action uses cannot be deleted: the Management API answers 409 in
   expect(tenant.model.listModules()).toHaveLength(1);
 });
 
+it("removing the module and its use in one change updates the Action before deleting the module: no 409", async () => {
+  // What synth makes when the handler stops importing the module and the tenant file drops it.
+  const file = join(stackDir, "cdk.tf.json");
+  const json = JSON.parse(readFileSync(file, "utf8"));
+  const action = json.resource.auth0_action.greet_with_module;
+  action.code = action.code
+    .replace(/\(0, import_actions_greeting\.greeting\)\(([^)]*\))\)/, (_call: string, name: string) => `"Hi, " + ${name}`)
+    .replace(/^.*require\("actions:greeting"\).*$/m, "");
+  delete action.modules;
+  delete json.resource.auth0_action_module;
+  delete json.output?.action_module_code_sha256;
+  writeFileSync(file, JSON.stringify(json, null, 2));
+
+  const from = tenant.requests.length;
+  await terraform.apply();
+  const calls = tenant.requests.slice(from).filter((r) => r.method !== "GET");
+  expect(calls.filter((r) => r.status >= 400)).toEqual([]);
+  const deploy = calls.findIndex((r) => r.method === "POST" && r.path.endsWith("/deploy"));
+  const remove = calls.findIndex((r) => r.method === "DELETE" && r.path.startsWith("/api/v2/actions/modules/"));
+  expect(deploy).toBeGreaterThanOrEqual(0);
+  expect(remove).toBeGreaterThan(deploy);
+  expect(tenant.model.listModules()).toEqual([]);
+  const { claims, executed } = await login();
+  expect(executed).toEqual(["Add metadata to user profile v1", "Greet with module v3"]);
+  expect(claims[GREETING_CLAIM]).toBe("Hi, Kazuyuki");
+});
+
 it("destroy deletes the Action before the module it pins, without a 409", async () => {
+  writeFileSync(join(stackDir, "cdk.tf.json"), synthesized);
+  await terraform.apply();
+  expect(tenant.model.listModules()).toHaveLength(1);
   const from = tenant.requests.length;
   await terraform.destroy();
   const calls = tenant.requests.slice(from).filter((r) => r.method === "DELETE");

@@ -66,6 +66,10 @@ export class Auth0ActionModule extends Construct {
       code: escapeTerraformTemplate(bundle.code),
       // Every change publishes a new immutable version; the draft alone is never what Actions run.
       publish: true,
+      // Auth0 refuses (409) to delete a module an Action still uses. When a change drops a module and
+      // its last use together, Terraform would delete the module first (nothing in the new config
+      // orders the two); create_before_destroy, recorded in state, makes it update the Actions first.
+      lifecycle: { createBeforeDestroy: true },
       ...(dependencies.length > 0
         ? {
             dependencies: dependencies.map(([name, version]) => ({
