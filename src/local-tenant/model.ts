@@ -245,6 +245,7 @@ export interface ActionInput {
   runtime?: unknown;
   dependencies?: unknown;
   secrets?: unknown;
+  modules?: unknown;
 }
 
 export interface BindingInput {
