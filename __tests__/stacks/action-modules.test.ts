@@ -11,7 +11,9 @@ import { parse } from "yaml";
 import { parseTenantFile, type Tenant } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
 import { bundleActionModule } from "../../src/bundle/action-modules";
+import { loadActionModule, runPostLogin } from "../../src/actions-runtime/run-post-login";
 import { TenantStack } from "../../src/stacks/tenant-stack";
+import { postLoginEvent } from "../support/events";
 import { unescapeTerraformTemplate } from "../../src/terraform/template-escape";
 
 const HANDLERS = join(__dirname, "..", "local-tenant", "handlers");
@@ -63,6 +65,25 @@ it("every tenant publishes the same module code and deploys the same Action code
   const moduleCode = unescapeTerraformTemplate(dev.resource.auth0_action_module.greeting.code as string);
   expect(moduleCode).toBe(bundleActionModule("greeting", [], join(HANDLERS, "modules")).code);
   expect(moduleCode).toContain('// __tests__/local-tenant/handlers/modules/greeting/index.ts: Action Module "greeting"');
+});
+
+it("what is tested is what is deployed: the synthesized Action runs with the synthesized module's code", async () => {
+  const stack = synth(tenant("dev", "coop-dev.eu.auth0.com", "modules: { greeting: {} }"));
+  const code = (resource: Record<string, unknown>) => unescapeTerraformTemplate(resource.code as string);
+  const greeting = loadActionModule(code(stack.resource.auth0_action_module.greeting));
+  const outcome = await runPostLogin(code(stack.resource.auth0_action.greet_with_module), postLoginEvent(), {
+    modules: { "actions:greeting": greeting },
+  });
+  expect(outcome.error).toBeUndefined();
+  expect(outcome.idTokenClaims).toEqual({ "https://claims.example.com/greeting": "Hello, Kazuyuki" });
+});
+
+it("a module's dependencies are declared on the module, sorted", () => {
+  const stack = synth(tenant("dev", "coop-dev.eu.auth0.com", "modules: { greeting: { dependencies: { uuid: 9.0.1, axios: 1.7.9 } } }"));
+  expect(stack.resource.auth0_action_module.greeting.dependencies).toEqual([
+    { name: "axios", version: "1.7.9" },
+    { name: "uuid", version: "9.0.1" },
+  ]);
 });
 
 it("a declared module no Action requires is published, and no Action is pinned to it", () => {
