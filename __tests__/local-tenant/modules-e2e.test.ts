@@ -189,6 +189,18 @@ it("removing the module and its use in one change updates the Action before dele
   delete json.output?.action_module_code_sha256;
   writeFileSync(file, JSON.stringify(json, null, 2));
 
+  expect((await terraform.plan([`-out=${join(stackDir, "drop.tfplan")}`])).code).toBe(2);
+  const shown = await terraform.run(["show", "-json", "drop.tfplan"], { quiet: true });
+  const review = buildReview(JSON.parse(shown.stdout) as PlanJson, {
+    tenant: "modules",
+    tenantFile: "modules.yaml",
+    flows: [],
+    changedSources: { known: false, reason: "not a git checkout" },
+  });
+  expect(review.warnings.filter((w) => w.kind === "module-deleted").map((w) => w.message)).toEqual([
+    'Deletes Action Module "greeting" (`auth0_action_module.greeting`): this plan first re-deploys `auth0_action.greet_with_module` without it. If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.',
+  ]);
+
   const from = tenant.requests.length;
   await terraform.apply();
   const calls = tenant.requests.slice(from).filter((r) => r.method !== "GET");

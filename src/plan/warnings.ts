@@ -14,7 +14,8 @@ export type WarningKind =
   | "flow-reordered"
   | "flow-replaces-bindings"
   | "undeclared-bindings-removed"
-  | "runtime-changed";
+  | "runtime-changed"
+  | "module-deleted";
 
 export interface ReviewWarning {
   kind: WarningKind;
@@ -27,6 +28,21 @@ type Values = Record<string, unknown>;
 interface FlowEntry {
   id?: string;
   name: string;
+}
+
+/** Actions this plan updates from pinning the module `moduleId` to not pinning it. */
+function actionsDroppingModule(changes: readonly PlanResourceChange[], moduleId: unknown): string[] {
+  const pins = (values: unknown) =>
+    Array.isArray((values as Values | null)?.modules) ? ((values as Values).modules as Array<{ module_id?: unknown }>) : [];
+  return changes
+    .filter(
+      (c) =>
+        c.type === "auth0_action" &&
+        changeKind(c.change.actions) === "update" &&
+        pins(c.change.before).some((m) => m.module_id === moduleId) &&
+        !pins(c.change.after).some((m) => m.module_id === moduleId),
+    )
+    .map((c) => c.address);
 }
 
 export function collectWarnings(
@@ -70,6 +86,17 @@ export function collectWarnings(
             `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
           );
         }
+        break;
+      }
+      case "auth0_action_module": {
+        if (kind !== "delete" && kind !== "replace") break;
+        const unpinned = actionsDroppingModule(changes, before.id);
+        add(
+          "module-deleted",
+          `${kind === "delete" ? "Deletes" : "Replaces"} Action Module ${quote(before.name)} (\`${rc.address}\`): ` +
+            (unpinned.length > 0 ? `this plan first re-deploys ${unpinned.map((a) => `\`${a}\``).join(", ")} without it. ` : "") +
+            "If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.",
+        );
         break;
       }
       case "auth0_trigger_action": {
