@@ -22,6 +22,9 @@ import { renderReviewMarkdown } from "../../src/plan/render-markdown";
 import { buildReview } from "../../src/plan/review";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { unescapeTerraformTemplate } from "../../src/terraform/template-escape";
+import { compareTenant, type Finding } from "../../src/verify/compare";
+import { readDeclaredStack } from "../../src/verify/declared";
+import { readTenantTruth } from "../../src/verify/run-verify";
 import { runnerFor, tempDir } from "./support";
 
 const HANDLERS = join(__dirname, "handlers");
@@ -111,16 +114,36 @@ it("apply creates and publishes the module before the Action that pins it; a log
   expect((await terraform.plan()).code).toBe(0);
 });
 
+const managementApi = () =>
+  connectManagementApi({ domain: tenant.domain, env: { AUTH0_API_TOKEN: tenant.token, SSL_CERT_FILE: tenant.caFile } });
+
 /** The promotion gate's view of this tenant as the upstream one: does it run the stack's modules? */
 async function gateReasons(): Promise<string[]> {
-  const api = await connectManagementApi({ domain: tenant.domain, env: { AUTH0_API_TOKEN: tenant.token, SSL_CERT_FILE: tenant.caFile } });
+  const api = await managementApi();
   const artifact = artifactModuleHashes(stackDir);
   return moduleGateReasons("modules", artifact, await readUpstreamModules(api, Object.keys(artifact)));
 }
 
-it("promotion gate: the deployed tenant runs the artifact's module; an artifact with other module code is refused until it is deployed", async () => {
+/** Verify's findings for this tenant against the stack (what `npm run verify` and deploy's check report). */
+async function verifyFindings(): Promise<Finding[]> {
+  const declared = readDeclaredStack(stackDir);
+  const addresses: Record<string, string> = { "Greet with module": "auth0_action.greet_with_module" };
+  const stateIds = Object.fromEntries(
+    tenant.model.listActions().map((a) => [addresses[a.name] ?? "auth0_action.add_metadata_claims", a.id]),
+  );
+  return compareTenant(declared, await readTenantTruth(await managementApi(), declared, stateIds), { tenant: "modules", stackDir })
+    .findings;
+}
+
+it("verify and the promotion gate: the deployed tenant runs the artifact's module; an artifact with other module code is refused until it is deployed", async () => {
   expect(await gateReasons()).toEqual([]);
+  expect(await verifyFindings()).toEqual([]);
   rewriteModuleCode((code) => code.replace("Hello, ", "Welcome, "));
+  const findings = await verifyFindings();
+  expect(findings.map((f) => [f.kind, f.address])).toEqual([["module-differs", "auth0_action.greet_with_module"]]);
+  expect(findings[0].message).toMatch(
+    /^"Greet with module" runs Action Module "greeting" version 1 \(code sha256 [0-9a-f]{12}\), the artifact publishes [0-9a-f]{12}$/,
+  );
   const reasons = await gateReasons();
   expect(reasons).toHaveLength(1);
   expect(reasons[0]).toMatch(
@@ -161,6 +184,7 @@ it("a module change publishes version 2 and re-pins the Action; the review shows
   expect(claims[GREETING_CLAIM]).toBe("Welcome, Kazuyuki");
   expect((await terraform.plan()).code).toBe(0);
   expect(await gateReasons()).toEqual([]);
+  expect(await verifyFindings()).toEqual([]);
 });
 
 it("a module an Action uses cannot be deleted: the Management API answers 409 in Auth0's error shape", async () => {

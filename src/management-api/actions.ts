@@ -10,6 +10,15 @@ export interface ActionVersion {
   number?: number;
   status?: string;
   deployed?: boolean;
+  /** The Action Module versions this version runs with. */
+  modules?: ActionModulePin[];
+}
+
+export interface ActionModulePin {
+  module_id: string;
+  module_name?: string;
+  module_version_id: string;
+  module_version_number?: number;
 }
 
 export interface Action {

@@ -13,6 +13,7 @@ const TITLES: Record<FindingKind, string> = {
   "duplicate-binding": "bound more than once",
   "undeclared-binding": "undeclared binding",
   orphan: "orphan",
+  "module-differs": "Action Module differs",
 };
 
 export function findingTitle(kind: FindingKind): string {
