@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import type { Tenant } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
+import { buildDriftReport } from "../../src/drift/drift-report";
 import { requestJson, verifyIdToken } from "../../src/local-run/client";
 import { connectManagementApi } from "../../src/management-api/client";
 import { artifactModuleHashes, moduleGateReasons, readUpstreamModules } from "../../src/promote/module-gate";
@@ -198,6 +199,22 @@ it("a module an Action uses cannot be deleted: the Management API answers 409 in
   expect(res.body).toMatchObject({ statusCode: 409, error: "Conflict", errorCode: "action_module_in_use" });
   expect(String(res.body.message)).toContain('"Greet with module"');
   expect(tenant.model.listModules()).toHaveLength(1);
+});
+
+it("drift: a module draft edited outside this repository shows as a code change of the module", async () => {
+  const [module] = tenant.model.listModules();
+  const edited = await requestJson(`${tenant.url}/api/v2/actions/modules/${module.id}`, {
+    method: "PATCH",
+    body: { code: `${module.code}\n// edited in the dashboard\n` },
+    token: tenant.token,
+    ca: tenant.caPem,
+  });
+  expect(edited.status).toBe(200);
+  expect((await terraform.plan(["-refresh-only", `-out=${join(stackDir, "drift.tfplan")}`])).code).toBe(2);
+  const shown = await terraform.run(["show", "-json", "drift.tfplan"], { quiet: true });
+  const report = buildDriftReport(JSON.parse(shown.stdout) as PlanJson, { tenant: "modules", tenantFile: "modules.yaml" });
+  expect(report.drifted.map((d) => `${d.address}: ${d.subject}`)).toEqual(['auth0_action_module.greeting: Action Module "greeting"']);
+  expect(report.codeChanges.map((c) => [c.address, c.diff?.added])).toEqual([["auth0_action_module.greeting", 2]]);
 });
 
 it("removing the module and its use in one change updates the Action before deleting the module: no 409", async () => {
