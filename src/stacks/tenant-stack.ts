@@ -24,7 +24,7 @@ import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type Fl
 import { applyAdoption } from "../adopt/stack-adoption";
 import { Auth0Action, type Auth0ActionProps } from "../constructs/auth0-action";
 import type { Auth0ActionModule } from "../constructs/auth0-action-module";
-import { declareModules, MODULE_HASH_OUTPUT } from "../constructs/tenant-modules";
+import { declareModules } from "../constructs/tenant-modules";
 import { CODE_HASH_OUTPUT } from "../promote/artifact-hashes";
 import { claimsAction } from "../constructs/claims-action";
 import { POST_LOGIN, terraformName, type TriggerId } from "../triggers";
@@ -80,12 +80,6 @@ export class TenantStack extends TerraformStack {
         this.flows.map((f) => [f.trigger, Object.fromEntries(f.actions.map((a) => [a.handler, Fn.sha256(a.action.code)]))]),
       ),
     });
-    if (this.modules.size > 0) {
-      new TerraformOutput(this, MODULE_HASH_OUTPUT, {
-        description: "sha256 of each Action Module's published code, by module name: what promotion compares",
-        value: Object.fromEntries([...this.modules.values()].map((m) => [m.name, Fn.sha256(m.module.code)])),
-      });
-    }
   }
 }
 
