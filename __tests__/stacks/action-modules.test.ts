@@ -125,6 +125,13 @@ describe("module bundles", () => {
     );
   });
 
+  it("refuse an import that names no module (a sub-path, or another spelling)", () => {
+    write("subpath/index.ts", 'export { greeting } from "actions:greeting/index";\n');
+    expect(() => bundleActionModule("subpath", [], root)).toThrow(
+      'subpath/index.ts: "actions:greeting/index" names no Action Module; import a module by its folder name under actions/modules/',
+    );
+  });
+
   it("name the missing file and refuse names that are not kebab-case folders", () => {
     expect(() => bundleActionModule("absent", [], root)).toThrow(`module "absent": ${join(root, "absent", "index.ts")} does not exist`);
     expect(() => bundleActionModule("Bad_Name", [], root)).toThrow('module "Bad_Name": a module name is its folder under actions/modules/');

@@ -97,7 +97,7 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
     code,
     sha256: createHash("sha256").update(code).digest("hex"),
     inputs: Object.keys(result.metafile.inputs).sort(),
-    modules: modulesRequired(result.metafile),
+    modules: modulesRequired(result.metafile, shownEntry),
   };
   cache.set(key, {
     bundle: bundled,
