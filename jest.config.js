@@ -51,6 +51,7 @@ const E2E = [
   "__tests__/local-tenant/faults.test.ts",
   "__tests__/local-tenant/login.test.ts",
   "__tests__/local-tenant/main-job.test.ts",
+  "__tests__/local-tenant/modules-e2e.test.ts",
   "__tests__/local-tenant/odd-inputs.test.ts",
   "__tests__/local-tenant/oidc-e2e.test.ts", // Chromium
   "__tests__/local-tenant/oidc-relying-parties.test.ts", // builds a Go relying party
@@ -88,6 +89,8 @@ const base = {
   roots: ["<rootDir>/__tests__"],
   // Transpile only: `npm run typecheck` type-checks everything once, faster than per-file checks.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  // Action Modules: handlers import "actions:<name>" as Auth0 resolves it (tsconfig.json "paths").
+  moduleNameMapper: { "^actions:(.*)$": "<rootDir>/actions/modules/$1/index.ts" },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
 };
 

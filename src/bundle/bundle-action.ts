@@ -9,19 +9,14 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { AUTH0_LIMITS } from "../auth0-facts";
 import { REPO_ROOT } from "../paths";
+import { MODULE_EXTERNAL, modulesRequired } from "./action-modules";
+import type { BundledAction } from "./bundled";
 
 /** Auth0 documents ~100 kB of code per Action (src/auth0-facts.ts). */
 export const MAX_ACTION_CODE_BYTES = AUTH0_LIMITS.actionCodeSize;
 /** @deprecated import it from src/paths (re-exported for importers not yet moved: src/adopt, scripts/adopt.ts). */
 
-export interface BundledAction {
-  /** The JavaScript deployed as the Action's code. */
-  readonly code: string;
-  /** sha256 of `code`, hex: the identity of the artifact promoted between tenants. */
-  readonly sha256: string;
-  /** Sources that went into the bundle, sorted, relative to the repository (or to the folder of a handler kept elsewhere). */
-  readonly inputs: readonly string[];
-}
+export type { BundledAction } from "./bundled";
 
 /** Bundles by entry, with the modification times of every input: an edited source is rebuilt. */
 const cache = new Map<string, { bundle: BundledAction; stamps: ReadonlyArray<[string, number]> }>();
@@ -77,7 +72,8 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
     platform: "node",
     format: "cjs",
     target: "node22",
-    external: [...external],
+    // Action Modules stay `require("actions:<name>")`: Auth0 supplies the pinned module version.
+    external: [...external, MODULE_EXTERNAL],
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",
@@ -94,6 +90,7 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
     code,
     sha256: createHash("sha256").update(code).digest("hex"),
     inputs: Object.keys(result.metafile.inputs).sort(),
+    modules: modulesRequired(result.metafile, shownEntry),
   };
   cache.set(key, {
     bundle: bundled,
@@ -107,5 +104,6 @@ function verbatimHandler(entry: string): BundledAction {
   const code = readFileSync(resolve(REPO_ROOT, entry), "utf8");
   const bytes = Buffer.byteLength(code);
   if (bytes > MAX_ACTION_CODE_BYTES) throw new Error(`${entry}: ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`);
-  return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [entry] };
+  // Adopted code is deployed as it is; a module it requires is not pinned by this repository.
+  return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [entry], modules: [] };
 }

@@ -165,6 +165,31 @@ export const actionEntrySchema = z
   })
   .strict();
 
+/**
+ * One Action Module the tenant deploys (actions/modules/<name>/index.ts, docs/action-modules.md).
+ * Which Actions use it is read from their code (`import ... from "actions:<name>"`), not listed here.
+ */
+export const moduleEntrySchema = z
+  .object({
+    /** npm packages Auth0 installs for the module, name → exact version (kept out of its bundle). */
+    dependencies: z
+      .record(z.string().min(1), z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, "must be an exact version such as 1.2.3"))
+      .default({}),
+  })
+  .strict();
+
+const modulesSchema = z
+  .record(
+    z.string(),
+    moduleEntrySchema.nullable().transform((entry) => entry ?? { dependencies: {} }),
+  )
+  .superRefine((modules, ctx) => {
+    for (const name of Object.keys(modules)) {
+      if (!HANDLER_NAME.test(name))
+        ctx.addIssue({ code: "custom", path: [name], message: "must be a folder name under actions/modules/, in kebab-case" });
+    }
+  });
+
 const flowMode = z.enum(["append", "authoritative"]);
 
 /**
@@ -201,6 +226,8 @@ const tenantFileSchema = z
     claims: claimsSchema,
     /** One flow per trigger id (src/triggers.ts), e.g. post-login, credentials-exchange. */
     flows: flowsSchema.optional(),
+    /** Action Modules the tenant deploys: `<name>: {}` per folder actions/modules/<name>/ (docs/action-modules.md). */
+    modules: modulesSchema.optional(),
     /** Legacy: the mode of the post-login flow. Use flows.post-login.mode (`npm run tenants:migrate`). */
     post_login_flow: flowMode.optional(),
     /** Legacy: post-login Actions bound after the claims Action. Use flows.post-login.actions. */
@@ -219,6 +246,7 @@ const tenantFileSchema = z
 
 export type ActionEntry = z.infer<typeof actionEntrySchema>;
 export type FlowConfig = z.infer<typeof flowSchema>;
+export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
 export type Flows = Partial<Record<TriggerId, FlowConfig>>;
 
 /** A tenant file after validation: always the `flows` shape. */

@@ -137,6 +137,7 @@ export class LoginService {
             event,
             secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
             dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
+            modules: this.model.modulesOf(version),
             timeoutMs: remaining,
           },
           this.options.sandboxPool,

@@ -49,7 +49,7 @@ export async function runDeployedFlow(
       break;
     }
     const secrets = Object.fromEntries(version.secrets.map((s) => [s.name, s.value]));
-    const outcome = await sandboxedOutcome(trigger, version.code, event, secrets, remaining);
+    const outcome = await sandboxedOutcome(trigger, version.code, event, secrets, remaining, model.modulesOf(version));
     result.executed.push(`${action.name} v${version.number}`);
     result.logs.push(...outcome.logs.map((line) => `${action.name}: ${line}`));
     Object.assign(result.accessTokenClaims, outcome.accessTokenClaims);
@@ -76,8 +76,9 @@ async function sandboxedOutcome(
   event: Record<string, unknown>,
   secrets: Record<string, string>,
   timeoutMs: number,
+  modules: Record<string, string>,
 ): Promise<TriggerOutcome> {
-  const result = await runInSandbox({ code, trigger, exportName: triggerSpec(trigger).entryPoint, event, secrets, timeoutMs });
+  const result = await runInSandbox({ code, trigger, exportName: triggerSpec(trigger).entryPoint, event, secrets, timeoutMs, modules });
   const outcome = emptyTriggerOutcome(trigger);
   outcome.logs = result.logs;
   if (result.error !== undefined) {

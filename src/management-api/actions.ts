@@ -10,6 +10,15 @@ export interface ActionVersion {
   number?: number;
   status?: string;
   deployed?: boolean;
+  /** The Action Module versions this version runs with. */
+  modules?: ActionModulePin[];
+}
+
+export interface ActionModulePin {
+  module_id: string;
+  module_name?: string;
+  module_version_id: string;
+  module_version_number?: number;
 }
 
 export interface Action {
@@ -35,7 +44,7 @@ export interface Binding {
 
 const PER_PAGE = 100;
 
-async function allPages<T>(api: ManagementApi, path: string, key: string): Promise<T[]> {
+export async function allPages<T>(api: ManagementApi, path: string, key: string): Promise<T[]> {
   const items: T[] = [];
   const sep = path.includes("?") ? "&" : "?";
   for (let page = 0; page < 1000; page++) {

@@ -16,7 +16,8 @@ export type WarningKind =
   | "flow-replaces-bindings"
   | "undeclared-bindings-removed"
   | "runtime-changed"
-  | "dependency-unpinned";
+  | "dependency-unpinned"
+  | "module-deleted";
 
 export interface ReviewWarning {
   kind: WarningKind;
@@ -29,6 +30,21 @@ type Values = Record<string, unknown>;
 interface FlowEntry {
   id?: string;
   name: string;
+}
+
+/** Actions this plan updates from pinning the module `moduleId` to not pinning it. */
+function actionsDroppingModule(changes: readonly PlanResourceChange[], moduleId: unknown): string[] {
+  const pins = (values: unknown) =>
+    Array.isArray((values as Values | null)?.modules) ? ((values as Values).modules as Array<{ module_id?: unknown }>) : [];
+  return changes
+    .filter(
+      (c) =>
+        c.type === "auth0_action" &&
+        changeKind(c.change.actions) === "update" &&
+        pins(c.change.before).some((m) => m.module_id === moduleId) &&
+        !pins(c.change.after).some((m) => m.module_id === moduleId),
+    )
+    .map((c) => c.address);
 }
 
 export function collectWarnings(
@@ -84,6 +100,17 @@ export function collectWarnings(
             "dependency-unpinned",
             `Builds Action ${name} with ${unpinned.map((d) => `${String(d.name)}@${String(d.version)}`).join(", ")}: not pinned, so Auth0 installs whatever that resolves to at this build (it may differ from the version running now); pin an exact version in ${context.tenantFile}.`,
           );
+        break;
+      }
+      case "auth0_action_module": {
+        if (kind !== "delete" && kind !== "replace") break;
+        const unpinned = actionsDroppingModule(changes, before.id);
+        add(
+          "module-deleted",
+          `${kind === "delete" ? "Deletes" : "Replaces"} Action Module ${quote(before.name)} (\`${rc.address}\`): ` +
+            (unpinned.length > 0 ? `this plan first re-deploys ${unpinned.map((a) => `\`${a}\``).join(", ")} without it. ` : "") +
+            "If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.",
+        );
         break;
       }
       case "auth0_trigger_action": {

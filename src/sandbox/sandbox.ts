@@ -44,6 +44,8 @@ export interface SandboxRequest {
   secrets?: Readonly<Record<string, string>>;
   /** Package name → its installed directory (see dependencies.ts); the only files the code may read. */
   dependencies?: Readonly<Record<string, string>>;
+  /** Action Module name → the code of the version the Action is pinned to: `require("actions:<name>")` loads it. */
+  modules?: Readonly<Record<string, string>>;
   /** @default ACTION_TIME_LIMIT_MS */
   timeoutMs?: number;
   /** @default DEFAULT_MEMORY_MB */
@@ -113,6 +115,7 @@ export async function runInSandbox(request: SandboxRequest, pool?: SandboxPool):
     event: request.event,
     secrets: request.secrets ?? {},
     dependencies: request.dependencies ?? {},
+    modules: request.modules ?? {},
     apiMethods,
     cache: request.cache ?? {},
     executedRules: request.executedRules ?? [],

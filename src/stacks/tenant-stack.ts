@@ -22,7 +22,9 @@ import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { handlerFile, type Tenant } from "../config/load-tenants";
 import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
 import { applyAdoption } from "./adoption";
-import { Auth0Action } from "../constructs/auth0-action";
+import { Auth0Action, type Auth0ActionProps } from "../constructs/auth0-action";
+import type { Auth0ActionModule } from "../constructs/auth0-action-module";
+import { declareModules } from "../constructs/tenant-modules";
 import { CODE_HASH_OUTPUT } from "./outputs";
 import { claimsAction } from "../constructs/claims-action";
 import { assertNoLiveTemplates, terraformLiteral } from "../terraform/template-escape";
@@ -42,6 +44,8 @@ export interface TenantStackOptions {
 export class TenantStack extends TerraformStack {
   /** Every Action of the tenant: flows in trigger-table order, each in flow order. */
   readonly actions: readonly Auth0Action[];
+  /** The Action Modules the tenant file declares, by name. */
+  readonly modules: ReadonlyMap<string, Auth0ActionModule>;
   /** The Actions of each declared flow, in flow order. */
   readonly flows: ReadonlyArray<{
     readonly trigger: TriggerId;
@@ -58,10 +62,12 @@ export class TenantStack extends TerraformStack {
     new Auth0Provider(this, "auth0", { domain: terraformLiteral(tenant.domain, `tenants/${tenant.name}: domain`) });
     declareBackend(this, tenant.name, tenant.backend);
 
+    this.modules = declareModules(this, tenant.modules ?? {}, options.handlersRoot);
+    const pins = [...this.modules.values()].map((m) => m.pin);
     this.flows = flowList(tenant.flows).map(({ trigger, mode, actions }) => ({
       trigger,
       mode,
-      actions: actions.map((entry) => declareAction(this, trigger, entry, tenant, options.handlersRoot)),
+      actions: actions.map((entry) => declareAction(this, trigger, entry, tenant, options.handlersRoot, pins)),
     }));
     this.actions = this.flows.flatMap((f) => f.actions);
     for (const flow of this.flows) bindFlow(this, flow.trigger, flow.mode, flow.actions);
@@ -89,13 +95,21 @@ export class TenantStack extends TerraformStack {
   }
 }
 
-function declareAction(stack: TerraformStack, trigger: TriggerId, entry: ActionEntry, tenant: Tenant, handlersRoot?: string): Auth0Action {
+function declareAction(
+  stack: TerraformStack,
+  trigger: TriggerId,
+  entry: ActionEntry,
+  tenant: Tenant,
+  handlersRoot: string | undefined,
+  modules: Auth0ActionProps["modules"],
+): Auth0Action {
   const file = handlersRoot ? handlerFile(trigger, entry.handler, handlersRoot) : undefined;
   const fromEntry = {
     ...(file ? { entry: file } : {}),
     secretsFromEnv: Object.fromEntries(Object.entries(entry.secrets).map(([name, s]) => [name, s.env])),
     secretsVersion: entry.secrets_version,
     dependencies: entry.dependencies,
+    modules,
   };
   // Construct ids are unchanged from the post-login-only stack ("claims", then the handler), so paths stay stable.
   if (trigger === POST_LOGIN && entry.handler === CLAIMS_HANDLER) {

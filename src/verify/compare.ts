@@ -19,7 +19,8 @@ export type FindingKind =
   | "duplicate-binding"
   | "undeclared-binding"
   | "orphan"
-  | "unmanaged";
+  | "unmanaged"
+  | "module-differs";
 
 /**
  * Findings that say nothing about whether the tenant runs the artifact: an Action this repository
@@ -74,6 +75,8 @@ export interface TenantTruth {
   actionsByName: Readonly<Record<string, readonly Action[]>>;
   /** Trigger id -> its bindings, in order. */
   bindings: Readonly<Record<string, readonly Binding[]>>;
+  /** Module version id -> sha256 of its code, for the versions the deployed Actions are pinned to. */
+  moduleVersionSha256?: Readonly<Record<string, string>>;
 }
 
 export interface VerifyContext {
@@ -142,6 +145,7 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     status.actionId = managed.id;
     status.build = managed.status;
     checkVersions(action, managed, status, findings, deploy);
+    checkModulePins(action, managed, truth, findings, deploy);
   }
 
   for (const flow of declared.flows)
@@ -196,6 +200,33 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
           ? `"${action.name}": the build of the latest draft failed (status: failed)`
           : `"${action.name}": the latest draft is not built yet (status: ${build})`,
       fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
+    });
+  }
+}
+
+/** The deployed version must run each declared module with the artifact's module code, and no other module. */
+function checkModulePins(action: DeclaredAction, managed: Action, truth: TenantTruth, findings: Finding[], deploy: string): void {
+  const deployed = managed.deployed_version;
+  if (!deployed) return; // reported as never-deployed
+  const pins = deployed.modules ?? [];
+  const base = { kind: "module-differs" as const, address: action.address, actionId: managed.id, fix: deploy };
+  for (const declared of action.modules ?? []) {
+    const pin = pins.find((p) => p.module_name === declared.name);
+    const runs = pin ? truth.moduleVersionSha256?.[pin.module_version_id] : undefined;
+    if (!pin) {
+      findings.push({ ...base, message: `"${action.name}" is not pinned to Action Module "${declared.name}": its code requires it` });
+    } else if (runs !== declared.sha256) {
+      const version = pin.module_version_number !== undefined ? ` version ${pin.module_version_number}` : "";
+      findings.push({
+        ...base,
+        message: `"${action.name}" runs Action Module "${declared.name}"${version} (code sha256 ${short(runs)}), the artifact publishes ${short(declared.sha256)}`,
+      });
+    }
+  }
+  for (const pin of pins.filter((p) => !(action.modules ?? []).some((m) => m.name === p.module_name))) {
+    findings.push({
+      ...base,
+      message: `"${action.name}" is pinned to Action Module "${pin.module_name ?? pin.module_id}", which the artifact does not declare for it`,
     });
   }
 }

@@ -5,7 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { actionsNamed, bindingsOf } from "../management-api/actions";
+import { moduleVersion } from "../management-api/action-modules";
+import { actionsNamed, bindingsOf, type Action } from "../management-api/actions";
 import { connectManagementApi, type ManagementApi } from "../management-api/client";
 import { redactedLog, redactSecrets } from "../terraform/redaction";
 import {
@@ -17,7 +18,7 @@ import {
   type TenantRunOptions,
 } from "../terraform/tenant-run";
 import { forEachTenant, type TenantSession } from "../terraform/session";
-import { compareTenant, type TenantTruth, type VerifyResult } from "./compare";
+import { compareTenant, sha256, type TenantTruth, type VerifyResult } from "./compare";
 import { readDeclaredStack, type DeclaredStack } from "../terraform/declared-stack";
 import { renderVerifyMarkdown } from "./render";
 
@@ -115,7 +116,18 @@ export async function readTenantTruth(
   const bindings: TenantTruth["bindings"] = Object.fromEntries(
     await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
   );
-  return { stateIds, actionsByName, bindings };
+  const moduleVersionSha256 = await moduleVersionHashes(api, Object.values(actionsByName).flat());
+  return { stateIds, actionsByName, bindings, ...(Object.keys(moduleVersionSha256).length > 0 ? { moduleVersionSha256 } : {}) };
+}
+
+/** sha256 of the code of each module version the Actions' deployed versions are pinned to (one read per version). */
+async function moduleVersionHashes(api: ManagementApi, actions: readonly Action[]): Promise<Record<string, string>> {
+  const pins = new Map(actions.flatMap((a) => a.deployed_version?.modules ?? []).map((p) => [p.module_version_id, p.module_id]));
+  const hashes: Record<string, string> = {};
+  for (const [versionId, moduleId] of [...pins].sort(([a], [b]) => a.localeCompare(b))) {
+    hashes[versionId] = sha256((await moduleVersion(api, moduleId, versionId)).code ?? "");
+  }
+  return hashes;
 }
 
 function writeReport(outdir: string, tenant: string, markdown: string): void {

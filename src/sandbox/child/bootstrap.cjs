@@ -6,7 +6,7 @@
  * read access to this file and the Action's installed dependencies only, no write access, no child
  * processes, workers, native addons or WASI), an empty environment and `/` as working directory.
  * Everything crosses the boundary as data:
- *   stdin  ← one JSON request {code, exportName, event, dependencies, apiMethods, cache, executedRules}
+ *   stdin  ← one JSON request {code, exportName, event, dependencies, modules, apiMethods, cache, executedRules}
  *   stdout → console output of the Action, one line per console call (the host keeps it as logs)
  *   fd 3   → one JSON line {type: "result", calls, cache, error?}: the api calls in order
  *   stderr → whatever Node itself prints (an out-of-memory report); the host reads it only to explain a crash
@@ -93,8 +93,27 @@ function packageName(id) {
   const parts = id.split("/");
   return id.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
+// Action Modules arrive as code (the pinned version's), never as files: they load like the Action,
+// inside this process and under the same permissions, once per execution.
+const moduleCode = request.modules ?? {};
+const loadedModules = new Map();
+function moduleRequire(name) {
+  if (!Object.prototype.hasOwnProperty.call(moduleCode, name)) {
+    const error = new Error(`Cannot find module 'actions:${name}': the Action is not pinned to an Action Module named "${name}"`);
+    /** @type {any} */ (error).code = "MODULE_NOT_FOUND";
+    throw error;
+  }
+  if (loadedModules.has(name)) return loadedModules.get(name).exports;
+  const module = { exports: {} };
+  loadedModules.set(name, module);
+  const filename = `/modules/${name}.js`;
+  const load = vm.compileFunction(moduleCode[name], ["exports", "require", "module", "__filename", "__dirname"], { filename });
+  load.call(module.exports, module.exports, actionRequire, module, filename, "/modules");
+  return module.exports;
+}
 function actionRequire(id) {
   if (typeof id !== "string") throw new TypeError('The "id" argument must be of type string');
+  if (id.startsWith("actions:")) return moduleRequire(id.slice("actions:".length));
   const bare = id.startsWith("node:") ? id.slice(5) : id;
   if (builtinModules.includes(bare)) return require(`node:${bare}`);
   const name = packageName(id);
