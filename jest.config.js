@@ -58,6 +58,7 @@ const E2E = [
   "__tests__/local-tenant/oidc.test.ts",
   "__tests__/local-tenant/rules-hooks-seed.test.ts",
   "__tests__/local-tenant/triggers-e2e.test.ts",
+  "__tests__/local-tenant/warm-actions.test.ts",
   "__tests__/sandbox/dependency-builds.test.ts", // the npm registry
   "__tests__/sandbox/escapes.test.ts",
 ];
