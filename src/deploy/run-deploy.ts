@@ -109,12 +109,9 @@ export async function deployPrepared(
   const exitCode = needsRepair(final.findings).length > 0 ? 2 : 0;
   const failedApply = exitCode !== 0 && applyError ? `\n### Last apply failed\n\n\`\`\`\n${applyError}\n\`\`\`\n` : "";
   const markdown = renderVerifyMarkdown(final, prepared.tenantFile) + renderRepairs(repairs) + failedApply;
-  return finish(
-    run,
-    prepared,
-    { exitCode, markdown, result: final, repairs, ...(exitCode !== 0 && applyError ? { error: applyError } : {}) },
-    env,
-  );
+  // A failed or pending build is why no apply converges: it leads the error, with the build log's reason.
+  const error = [...buildProblems(final), ...(exitCode !== 0 && applyError ? [applyError] : [])].join("\n");
+  return finish(run, prepared, { exitCode, markdown, result: final, repairs, ...(error ? { error } : {}) }, env);
 }
 
 /** Apply on the session; a failed apply is not the end (verify and repair may still converge): its message is returned. */
@@ -204,6 +201,11 @@ export function unmanagedSummary(actions: readonly UnmanagedAction[]): string[] 
         `  - "${a.name}" ${a.id}: ${a.boundTo.length > 0 ? `bound to ${a.boundTo.join(", ")}` : "not bound"}, ${a.deployed ? "deployed" : "never deployed"}`,
     ),
   ];
+}
+
+/** One line per Action whose build failed (with the build log's reason) or has not finished. */
+function buildProblems(result: VerifyResult): string[] {
+  return result.findings.filter((f) => f.kind === "build").map((f) => `${f.address ?? f.actionId}: ${f.message}`);
 }
 
 function renderRepairs(repairs: readonly string[]): string {
