@@ -33,6 +33,14 @@ export interface Action {
   deployed_version?: ActionVersion;
   /** false: a saved draft has not been deployed, logins still run deployed_version. */
   all_changes_deployed?: boolean;
+  /** Why the latest draft's build failed, as the build log says it (Auth0's ActionError shape). */
+  errors?: Array<{ id?: string; msg?: string; url?: string }>;
+}
+
+/** The build log's reason for a failed build, one line; undefined when the tenant gives none. */
+export function buildFailureReason(action: Action): string | undefined {
+  const messages = (action.errors ?? []).map((e) => e.msg?.trim()).filter((m): m is string => Boolean(m));
+  return messages.length === 0 ? undefined : messages.join("; ").replace(/\s*\n\s*/g, " ");
 }
 
 export interface Binding {

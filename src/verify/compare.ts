@@ -4,7 +4,7 @@
  * command that resolves it. Nothing here talks to a tenant.
  */
 import { createHash } from "node:crypto";
-import type { Action, Binding } from "../management-api/actions";
+import { buildFailureReason, type Action, type Binding } from "../management-api/actions";
 import type { DeclaredAction, DeclaredStack } from "../terraform/declared-stack";
 
 export type FindingKind =
@@ -197,8 +197,8 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
       kind: "build",
       message:
         build === "failed"
-          ? `"${action.name}": the build of the latest draft failed (status: failed)`
-          : `"${action.name}": the latest draft is not built yet (status: ${build})`,
+          ? `"${action.name}": the build of the latest draft failed: ${buildFailureReason(managed) ?? "the tenant gave no reason (see the Action's build log in the Auth0 Dashboard)"}`
+          : `"${action.name}": the latest draft is not built yet (status: ${build}); logins run the deployed version until it builds and is deployed`,
       fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
     });
   }

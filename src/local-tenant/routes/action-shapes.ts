@@ -61,6 +61,7 @@ function versionView(v: VersionRecord, deployed: boolean, model?: TenantModel) {
 export function actionView(model: TenantModel, a: ActionRecord, justSaved = false) {
   const latest = a.versions.at(-1);
   const deployed = model.deployedVersion(a);
+  const status = justSaved ? "pending" : model.statusOf(a);
   return {
     id: a.id,
     name: a.name,
@@ -70,7 +71,9 @@ export function actionView(model: TenantModel, a: ActionRecord, justSaved = fals
     code: a.code,
     dependencies: a.dependencies,
     runtime: a.runtime,
-    status: justSaved ? "pending" : model.statusOf(a),
+    status,
+    // The build log's reason, in the shape Auth0 gives a version's build errors ({id, msg, url}).
+    ...(status === "failed" && a.build.error ? { errors: [{ id: "build_failed", msg: a.build.error }] } : {}),
     secrets: secretNames(a.secrets),
     ...modulesView(model, a.modules),
     ...(latest ? { current_version: currentVersionView(latest) } : {}),
