@@ -9,6 +9,7 @@ import { sameValue, showValue, maskAt, UNKNOWN, type Shown } from "./shown-value
 import type { ChangedSources, ReviewContext } from "./review-types";
 import type { DeclaredFlow } from "../terraform/tenant-run";
 import { collectWarnings, type ReviewWarning } from "./warnings";
+import { changedFlowOrders, type FlowOrder } from "./binding-order";
 
 export interface CodeSummary {
   lines: number;
@@ -63,6 +64,8 @@ export interface PlanReview {
   priorResources: number;
   resources: ResourceReview[];
   codeChanges: CodeChange[];
+  /** Each trigger whose bound Actions change, with the run order before and after the apply. */
+  bindingOrders: FlowOrder[];
   outputs: OutputReview[];
   warnings: ReviewWarning[];
   changedSources: ChangedSources;
@@ -84,6 +87,7 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
     priorResources: (plan.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "managed").length,
     resources: changes.map((c) => reviewResource(c, attributeReferences(plan, c.address))),
     codeChanges: changes.filter((c) => c.type === "auth0_action").flatMap(codeChange),
+    bindingOrders: changedFlowOrders(plan),
     outputs: Object.entries(plan.output_changes ?? {})
       .filter(([, o]) => changeKind(o.actions) !== "no-op")
       .map(([name, o]) => ({
