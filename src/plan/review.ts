@@ -10,6 +10,8 @@ import type { ChangedSources, ReviewContext } from "./review-types";
 import type { DeclaredFlow } from "../terraform/tenant-run";
 import { collectWarnings, type ReviewWarning } from "./warnings";
 import { changedFlowOrders, type FlowOrder } from "./binding-order";
+import { CLAIMS_HANDLER } from "../config/tenant-schema";
+import { terraformName } from "../triggers";
 
 export interface CodeSummary {
   lines: number;
@@ -96,10 +98,19 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
         before: showValue(o.before, o.before_sensitive),
         after: showValue(o.after, o.after_sensitive, o.after_unknown),
       })),
-    warnings: collectWarnings(changes, context),
+    warnings: collectWarnings(changes, context, claimsActionId(plan)),
     changedSources: context.changedSources,
   };
 }
+
+/** The id of the claims Action (auth0_action.add_metadata_claims) as the plan's prior state records it. */
+function claimsActionId(plan: PlanJson): string | undefined {
+  const claims = (plan.prior_state?.values?.root_module?.resources ?? []).find((r) => r.address === CLAIMS_ACTION_ADDRESS);
+  const id = claims?.values?.id;
+  return typeof id === "string" ? id : undefined;
+}
+
+const CLAIMS_ACTION_ADDRESS = `auth0_action.${terraformName(CLAIMS_HANDLER)}`;
 
 export function summarizeCode(code: string): CodeSummary {
   return {
