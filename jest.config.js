@@ -46,6 +46,7 @@ const E2E = [
   "__tests__/deploy/one-init.test.ts",
   "__tests__/deploy/pg-lock.test.ts", // PostgreSQL
   "__tests__/deploy/unmanaged.test.ts",
+  "__tests__/deploy/transitions.test.ts",
   "__tests__/local-tenant/conformance.test.ts",
   "__tests__/local-tenant/dependency-exists.test.ts", // the npm registry
   "__tests__/local-tenant/e2e.test.ts",
@@ -71,7 +72,8 @@ for (const file of [...INTEGRATION, ...E2E]) {
 
 // And a new file that starts the local tenant, Terraform, a browser or a Go build must be listed: the
 // unit tier is the one a newcomer runs first, and it must stay fast and self-contained.
-const STARTS_SOMETHING = /startLocalTenant\(|runTerraform\(|terraformInit\(|deployTenant\(|planTenants\(|driftTenants\(|launchHeadlessChromium|"go", \["build"/;
+const STARTS_SOMETHING =
+  /startLocalTenant\(|runTerraform\(|terraformInit\(|deployTenant\(|planTenants\(|driftTenants\(|launchHeadlessChromium|"go", \["build"/;
 const listed = new Set([...INTEGRATION, ...E2E]);
 const testFiles = (dir) =>
   readdirSync(join(__dirname, dir), { withFileTypes: true }).flatMap((entry) =>

@@ -357,16 +357,13 @@ export class TenantModel {
   }
 
   deleteAction(id: string, options: { force?: boolean } = {}): void {
-    const action = this.getAction(id);
+    this.getAction(id); // 404 for an unknown id, before anything else
     const boundTo = Object.entries(this.state.bindings)
       .filter(([, list]) => list.some((b) => b.action_id === id))
       .map(([trigger]) => trigger);
     if (boundTo.length > 0 && !options.force) {
-      throw new TenantError(
-        409,
-        "action_bound",
-        `The action "${action.name}" cannot be deleted because it is bound to the ${boundTo.join(", ")} trigger. Remove the binding first, or delete with force=true.`,
-      );
+      // Auth0's own words: the provider prints them as "409 Conflict: Unable to delete an action bound to a trigger."
+      throw new TenantError(409, "action_bound", "Unable to delete an action bound to a trigger.");
     }
     for (const trigger of boundTo) this.state.bindings[trigger] = this.state.bindings[trigger].filter((b) => b.action_id !== id);
     this.state.actions = this.state.actions.filter((a) => a.id !== id);

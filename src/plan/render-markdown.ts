@@ -43,6 +43,13 @@ export function renderReviewMarkdown(review: PlanReview): string {
     for (const w of review.warnings) out.push(`> - ⚠️ ${escapeText(w.message)}`);
     out.push("");
   }
+  if (review.bindingOrders.length > 0) {
+    out.push("### Binding order (before → after)", "");
+    for (const f of review.bindingOrders) {
+      out.push(`- ${f.trigger}`, `  - before: ${renderOrder(f.before)}`, `  - after: ${renderOrder(f.after)}`);
+    }
+    out.push("");
+  }
   if (review.resources.length === 0 && review.outputs.length === 0) {
     out.push("**No changes.** The tenant already matches this configuration.", "");
   }
@@ -79,6 +86,10 @@ export function renderReviewMarkdown(review: PlanReview): string {
       .replace(/\n{3,}/g, "\n\n")
       .trimEnd() + "\n"
   );
+}
+
+function renderOrder(names: readonly string[]): string {
+  return names.length === 0 ? "(nothing bound)" : names.map((n) => inlineCode(JSON.stringify(n))).join(" → ");
 }
 
 function renderAttribute(a: AttributeChange, kind: ChangeKind): string {

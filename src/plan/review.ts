@@ -9,6 +9,9 @@ import { sameValue, showValue, maskAt, UNKNOWN, type Shown } from "./shown-value
 import type { DeclaredFlow } from "../terraform/declared-flow";
 import type { ChangedSources, ReviewContext } from "./review-types";
 import { collectWarnings, type ReviewWarning } from "./warnings";
+import { changedFlowOrders, type FlowOrder } from "./binding-order";
+import { CLAIMS_HANDLER } from "../config/tenant-schema";
+import { terraformName } from "../triggers";
 
 export interface CodeSummary {
   lines: number;
@@ -65,6 +68,8 @@ export interface PlanReview {
   priorResources: number;
   resources: ResourceReview[];
   codeChanges: CodeChange[];
+  /** Each trigger whose bound Actions change, with the run order before and after the apply. */
+  bindingOrders: FlowOrder[];
   outputs: OutputReview[];
   warnings: ReviewWarning[];
   changedSources: ChangedSources;
@@ -90,6 +95,7 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
       .flatMap((c) =>
         codeChange(c).map((change) => (c.type === MODULE_TYPE ? { ...change, pinnedBy: actionsPinnedTo(plan, c.address) } : change)),
       ),
+    bindingOrders: changedFlowOrders(plan),
     outputs: Object.entries(plan.output_changes ?? {})
       .filter(([, o]) => changeKind(o.actions) !== "no-op")
       .map(([name, o]) => ({
@@ -98,10 +104,19 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
         before: showValue(o.before, o.before_sensitive),
         after: showValue(o.after, o.after_sensitive, o.after_unknown),
       })),
-    warnings: collectWarnings(changes, context),
+    warnings: collectWarnings(changes, context, claimsActionId(plan)),
     changedSources: context.changedSources,
   };
 }
+
+/** The id of the claims Action (auth0_action.add_metadata_claims) as the plan's prior state records it. */
+function claimsActionId(plan: PlanJson): string | undefined {
+  const claims = (plan.prior_state?.values?.root_module?.resources ?? []).find((r) => r.address === CLAIMS_ACTION_ADDRESS);
+  const id = claims?.values?.id;
+  return typeof id === "string" ? id : undefined;
+}
+
+const CLAIMS_ACTION_ADDRESS = `auth0_action.${terraformName(CLAIMS_HANDLER)}`;
 
 export function summarizeCode(code: string): CodeSummary {
   return {

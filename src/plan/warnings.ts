@@ -17,7 +17,8 @@ export type WarningKind =
   | "undeclared-bindings-removed"
   | "runtime-changed"
   | "dependency-unpinned"
-  | "module-deleted";
+  | "module-deleted"
+  | "claims-gap";
 
 export interface ReviewWarning {
   kind: WarningKind;
@@ -50,6 +51,8 @@ function actionsDroppingModule(changes: readonly PlanResourceChange[], moduleId:
 export function collectWarnings(
   changes: readonly PlanResourceChange[],
   context: Pick<ReviewContext, "tenantFile" | "flows">,
+  /** The claims Action's id, when the state records it: its binding going away means tokens without claims. */
+  claimsActionId?: string,
 ): ReviewWarning[] {
   const warnings: ReviewWarning[] = [];
   const unboundIds = unboundActionIds(changes);
@@ -63,11 +66,18 @@ export function collectWarnings(
         const name = quote(before.name ?? after.name);
         if (kind === "delete") {
           const stillBound = typeof before.id === "string" && !unboundIds.has(before.id);
+          const successor = changes.find(
+            (c) =>
+              c.type === "auth0_action" && changeKind(c.change.actions) === "create" && (c.change.after as Values)?.name === before.name,
+          );
           add(
             "action-deleted",
             `Deletes Action ${name} (\`${rc.address}\`): logins stop running it and its deployed versions are lost.` +
               (stillBound
                 ? " No binding to it is removed by this plan: if it is still bound (in the dashboard or by another tool), Auth0 refuses the delete (HTTP 409) and the apply fails; unbind it first."
+                : "") +
+              (successor
+                ? ` \`${successor.address}\` creates an Action of the same name: if the handler was renamed, add \`renamed_from: ${rc.name.replace(/_/g, "-")}\` to its entry in ${context.tenantFile}, so the Action is moved (same id, bindings and versions) instead of deleted and created again.`
                 : ""),
           );
         }
@@ -115,6 +125,14 @@ export function collectWarnings(
       }
       case "auth0_trigger_action": {
         const name = quote(before.display_name ?? after.display_name);
+        if ((kind === "delete" || kind === "replace") && claimsActionId !== undefined && before.action_id === claimsActionId) {
+          add(
+            "claims-gap",
+            `Logins get ID tokens without the claims while this apply runs: the ${trigger(before)} binding of ${name} (\`${rc.address}\`) is removed` +
+              (kind === "replace" ? ", then appended again" : "") +
+              ". An append flow changes its order only by unbinding; with `mode: authoritative` one call sets the whole flow, with no gap.",
+          );
+        }
         if (kind === "delete")
           add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
         if (kind === "replace") {

@@ -20,7 +20,14 @@ import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { handlerFile, type Tenant } from "../config/load-tenants";
-import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
+import {
+  CLAIMS_HANDLER,
+  flowList,
+  LIMITS_ACTIONS_PER_TRIGGER,
+  type ActionEntry,
+  type BackendConfig,
+  type FlowConfig,
+} from "../config/tenant-schema";
 import { applyAdoption } from "./adoption";
 import { Auth0Action, type Auth0ActionProps } from "../constructs/auth0-action";
 import type { Auth0ActionModule } from "../constructs/auth0-action-module";
@@ -71,6 +78,10 @@ export class TenantStack extends TerraformStack {
     }));
     this.actions = this.flows.flatMap((f) => f.actions);
     for (const flow of this.flows) bindFlow(this, flow.trigger, flow.mode, flow.actions);
+    this.addOverride(
+      "removed",
+      this.flows.flatMap((f) => forgottenBindings(f.trigger, f.mode)),
+    );
     // Import blocks and adopted code for Actions that already exist in the tenant (docs/adopt.md).
     applyAdoption(this, tenant.flows);
 
@@ -115,7 +126,15 @@ function declareAction(
   if (trigger === POST_LOGIN && entry.handler === CLAIMS_HANDLER) {
     return claimsAction(stack, "claims", { claims: tenant.claims, ...(entry.name ? { name: entry.name } : {}), action: fromEntry });
   }
-  return new Auth0Action(stack, entry.handler, { trigger, handler: entry.handler, name: entry.name ?? entry.handler, ...fromEntry });
+  const declared = new Auth0Action(stack, entry.handler, {
+    trigger,
+    handler: entry.handler,
+    name: entry.name ?? entry.handler,
+    ...fromEntry,
+  });
+  // A renamed handler moves the resource (moved block) instead of deleting the Action and creating another.
+  if (entry.renamed_from) declared.action.moveFromId(`auth0_action.${terraformName(entry.renamed_from)}`);
+  return declared;
 }
 
 /**
@@ -170,6 +189,23 @@ function bindFlow(stack: TerraformStack, trigger: TriggerId, mode: FlowConfig["m
       ...(previous ? { dependsOn: [previous] } : {}),
     });
   });
+}
+
+/**
+ * Switching a flow's mode swaps its binding resources. Destroying the old ones would unbind Actions
+ * that the new ones bind (in parallel, in no order Terraform promises): logins would run without
+ * them, or the flow would end up empty. So the old resources are only forgotten (`removed` blocks,
+ * destroy = false): the new authoritative flow sets the bindings in one call, and each new append
+ * binding finds its Action already bound. A block for an address the state does not hold does
+ * nothing; append bindings are numbered, so every number a flow can have (Auth0's limit) is listed.
+ */
+function forgottenBindings(trigger: TriggerId, mode: FlowConfig["mode"]): Array<{ from: string; lifecycle: { destroy: false } }> {
+  const name = terraformName(trigger);
+  const addresses =
+    mode === "append"
+      ? [`auth0_trigger_actions.${name}_flow`]
+      : Array.from({ length: LIMITS_ACTIONS_PER_TRIGGER }, (_, index) => `auth0_trigger_action.${name}_binding_${index}`);
+  return addresses.map((from) => ({ from, lifecycle: { destroy: false } }));
 }
 
 /** The pg backend's schema for a tenant: the file's schema_name, else auth0_<tenant>. */
