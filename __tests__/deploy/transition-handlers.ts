@@ -30,7 +30,7 @@ export function bundleModuleWithTransitionHandlers(): Record<string, unknown> {
   const actual = jest.requireActual("../../src/bundle/bundle-action");
   const fixed = (trigger: string, handler: string) => {
     const code = transitionHandlerCode(trigger, handler);
-    return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [] };
+    return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [], modules: [] };
   };
   return {
     ...actual,
