@@ -1,5 +1,6 @@
 /** The local tenant's Action Modules (model): versions, pins, and the 409 for a module in use. */
-import { emptyState, TenantError, TenantModel } from "../../src/local-tenant/model";
+import { TenantError, TenantModel } from "../../src/local-tenant/model";
+import { emptyState } from "../../src/local-tenant/state-file";
 
 function newModel() {
   let n = 0;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../src/paths";
 import { requestJson } from "../../src/local-run/client";
 import { TerraformError } from "../../src/terraform/errors";
-import type { TenantState } from "../../src/local-tenant/model";
+import type { TenantState } from "../../src/local-tenant/state-file";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { freePort, runnerFor, synthInto, tempDir, tenantFor } from "./support";
 

@@ -1,8 +1,11 @@
 /** The tenant model alone (no HTTP): build states, versions, bindings, Auth0's refusals, persistence. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ACCEPTED_TRIGGERS, emptyState, isTrigger, TenantError, TenantModel, type TenantState } from "../../src/local-tenant/model";
+import { ACCEPTED_TRIGGERS, isTrigger } from "../../src/local-tenant/catalog";
+import { TenantError, TenantModel } from "../../src/local-tenant/model";
+import { emptyState, type TenantState } from "../../src/local-tenant/state-file";
 import { JsonStore } from "../../src/local-tenant/store";
+import { AUTH0_TRIGGER_VERSIONS, TRIGGERS } from "../../src/triggers";
 import { tempDir } from "./support";
 
 const POST_LOGIN = [{ id: "post-login", version: "v3" }];
@@ -44,6 +47,11 @@ describe("triggers", () => {
     ]);
     expect(isTrigger("constructor")).toBe(false);
     expect(isTrigger("__proto__")).toBe(false);
+  });
+
+  it("takes every trigger of the trigger table, with the versions the table gives, and lists none of its own", () => {
+    for (const spec of TRIGGERS) expect(ACCEPTED_TRIGGERS[spec.id]).toEqual(spec.auth0Versions);
+    expect(Object.keys(ACCEPTED_TRIGGERS)).toEqual(AUTH0_TRIGGER_VERSIONS.map(([id]) => id));
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import { runInSandbox, type SandboxPool, type SandboxRequest, type SandboxResult } from "../sandbox/sandbox";
 import type { WarmActionPool } from "../sandbox/warm-pool";
-import type { ActionRecord, VersionRecord } from "./model";
+import type { ActionRecord, VersionRecord } from "./action-records";
 
 export type DeployedActionRunner = (action: ActionRecord, version: VersionRecord, request: SandboxRequest) => Promise<SandboxResult>;
 

@@ -2,6 +2,9 @@
  * The local tenant's model: Actions, their builds and immutable versions, trigger bindings and
  * the per-user metadata Actions write. No HTTP here (like moto's `models`): routes/ translates
  * requests and responses, this module owns the rules Auth0 enforces and the state that persists.
+ * Neighbours own the rest: the records' shapes are in action-records.ts and module-records.ts, the
+ * request-body schemas in routes/action-schemas.ts and routes/module-schemas.ts, the state file's
+ * format in state-file.ts, the accepted triggers and runtimes in catalog.ts (from src/triggers.ts).
  *
  * Builds follow Auth0's state machine. Saving code makes a draft whose status is `pending`, then
  * `building`, then `built`, or `retrying` and then `failed` (recorded real traffic shows a failing
@@ -17,222 +20,31 @@
  */
 import { randomUUID } from "node:crypto";
 import { AUTH0_LIMITS } from "../auth0-facts";
-import { AUTH0_TRIGGER_VERSIONS } from "../triggers";
+import type { ActionRecord, BindingRecord, BuildRecord, UserOverlay, VersionRecord } from "./action-records";
+import { DEFAULT_RUNTIME, isTrigger } from "./catalog";
 import { TenantError } from "./errors";
-import { payloadError, validatePayload, type Schema } from "./payload";
-import {
-  MODULE_CREATE_BODY,
-  MODULE_UPDATE_BODY,
-  type ModuleInput,
-  type ModuleRecord,
-  type ModuleRef,
-  type ModuleVersionRecord,
-} from "./module-records";
+import type { ModuleRecord, ModuleRef, ModuleVersionRecord } from "./module-records";
+import { payloadError, validatePayload } from "./payload";
 import type { Dependency, StoredSecret } from "./record-types";
+import {
+  ACTION_CREATE_BODY,
+  ACTION_UPDATE_BODY,
+  BINDINGS_BODY,
+  checkActionBody,
+  type ActionInput,
+  type BindingInput,
+  type SecretInput,
+  type ValidActionInput,
+} from "./routes/action-schemas";
+import { checkModuleBody, MODULE_CREATE_BODY, MODULE_UPDATE_BODY } from "./routes/module-schemas";
+import { checkStateFormat, emptyState, type TenantState } from "./state-file";
 
 export { TenantError } from "./errors";
-
-export const STATE_FORMAT = 1;
-
-/**
- * Triggers and the versions Auth0 accepts for each (Management API "GET /actions/triggers"),
- * from the trigger table: the ones this repository builds for, then the others Auth0 knows.
- */
-export const ACCEPTED_TRIGGERS: Readonly<Record<string, readonly string[]>> = nullPrototype(Object.fromEntries(AUTH0_TRIGGER_VERSIONS));
-
-/** True for a trigger id Auth0 knows; never for inherited names such as "constructor" or "__proto__". */
-export function isTrigger(id: string): boolean {
-  return Object.hasOwn(ACCEPTED_TRIGGERS, id);
-}
-
-function nullPrototype<T extends object>(entries: T): Readonly<T> {
-  return Object.freeze(Object.assign(Object.create(null) as T, entries));
-}
-
-/** Runtimes accepted on create/update; the provider sends node18 as "node18-actions". */
-export const RUNTIMES = ["node12", "node16", "node18", "node18-actions", "node22"] as const;
-export const DEFAULT_RUNTIME = "node22";
-
-export interface TriggerRef {
-  id: string;
-  version: string;
-}
-
-export type { Dependency, StoredSecret } from "./record-types";
-
-export interface BuildRecord {
-  /** Tells a late answer of an older build's check from the current one's. Absent in older state files. */
-  id?: string;
-  /** Epoch ms when the draft was saved. */
-  requested_at: number;
-  /** Epoch ms when the build finishes. */
-  ready_at: number;
-  /** "unresolved": the dependency check has not answered yet. */
-  result: "built" | "failed" | "unresolved";
-  /** Epoch ms when the dependency check answered (absent when there was nothing to ask). */
-  settled_at?: number;
-  /** How long a failed build reports `retrying` before `failed`, ms. */
-  retry_ms?: number;
-  /** The build's message when `result` is "failed". */
-  error?: string;
-}
-
-export interface VersionRecord {
-  id: string;
-  number: number;
-  code: string;
-  dependencies: Dependency[];
-  runtime: string;
-  secrets: StoredSecret[];
-  supported_triggers: TriggerRef[];
-  /** The module versions this version runs with (absent in older state files: none). */
-  modules?: ModuleRef[];
-  created_at: string;
-  updated_at: string;
-  built_at: string;
-}
-
-export interface ActionRecord {
-  id: string;
-  name: string;
-  supported_triggers: TriggerRef[];
-  code: string;
-  dependencies: Dependency[];
-  runtime: string;
-  secrets: StoredSecret[];
-  /** The draft's module pins (absent in older state files: none). */
-  modules?: ModuleRef[];
-  created_at: string;
-  updated_at: string;
-  build: BuildRecord;
-  /** Ascending by number; immutable once created. */
-  versions: VersionRecord[];
-  deployed_version_id?: string;
-}
-
-export interface BindingRecord {
-  id: string;
-  action_id: string;
-  display_name: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface UserOverlay {
-  app_metadata: Record<string, unknown>;
-  user_metadata: Record<string, unknown>;
-  logins_count: number;
-}
-
-export interface TenantState {
-  format: typeof STATE_FORMAT;
-  /** In creation order. */
-  actions: ActionRecord[];
-  bindings: Record<string, BindingRecord[]>;
-  users: Record<string, UserOverlay>;
-  /** Action Modules, in creation order (absent in older state files: none). */
-  modules?: ModuleRecord[];
-}
 
 export type BuildStatus = "pending" | "building" | "built" | "retrying" | "failed";
 
 /** Answers a build's dependency question: undefined when all install, else the build's error message. */
 export type DependencyCheck = (dependencies: readonly Dependency[]) => Promise<string | undefined>;
-
-/** The body of POST/PATCH /api/v2/actions/actions: what Auth0's schema allows, nothing more. */
-const TRIGGER_REF: Schema = {
-  type: "object",
-  properties: { id: { type: "string", enum: Object.keys(ACCEPTED_TRIGGERS) }, version: { type: "string", minLength: 1, maxLength: 10 } },
-  required: ["id", "version"],
-  additionalProperties: false,
-};
-const DEPENDENCY: Schema = {
-  type: "object",
-  properties: {
-    name: { type: "string", minLength: 1, maxLength: 214 },
-    version: { type: "string", minLength: 1, maxLength: 100 },
-    registry_url: { type: "string" },
-  },
-  required: ["name", "version"],
-  additionalProperties: false,
-};
-const SECRET: Schema = {
-  type: "object",
-  properties: {
-    name: { type: "string", minLength: 1, maxLength: AUTH0_LIMITS.secretNameLength },
-    value: { type: "string", minLength: 1, maxLength: AUTH0_LIMITS.secretValueLength },
-  },
-  required: ["name"],
-  additionalProperties: false,
-};
-const MODULE_REF: Schema = {
-  type: "object",
-  properties: { module_id: { type: "string", minLength: 1 }, module_version_id: { type: "string", minLength: 1 } },
-  required: ["module_id", "module_version_id"],
-  additionalProperties: false,
-};
-const ACTION_PROPERTIES = {
-  name: { type: "string", minLength: 1, maxLength: 100 },
-  supported_triggers: { type: "array", items: TRIGGER_REF, minItems: 1, maxItems: 1 },
-  code: { type: "string", maxLength: AUTH0_LIMITS.actionCodeSize },
-  dependencies: { type: "array", items: DEPENDENCY, maxItems: AUTH0_LIMITS.dependenciesPerAction },
-  runtime: { type: "string", enum: RUNTIMES },
-  secrets: { type: "array", items: SECRET, maxItems: AUTH0_LIMITS.secretsPerAction },
-  modules: { type: "array", items: MODULE_REF },
-} as const satisfies Record<string, Schema>;
-export const ACTION_CREATE_BODY: Schema = {
-  type: "object",
-  properties: ACTION_PROPERTIES,
-  required: ["name", "supported_triggers"],
-  additionalProperties: false,
-};
-export const ACTION_UPDATE_BODY: Schema = { type: "object", properties: ACTION_PROPERTIES, additionalProperties: false };
-const BINDING: Schema = {
-  type: "object",
-  properties: {
-    ref: {
-      type: "object",
-      properties: { type: { type: "string", enum: ["action_id", "action_name"] }, value: { type: "string", minLength: 1, maxLength: 200 } },
-      required: ["type", "value"],
-      additionalProperties: false,
-    },
-    display_name: { type: "string", minLength: 1, maxLength: 100 },
-  },
-  required: ["ref"],
-  additionalProperties: false,
-};
-/** The body of PATCH /api/v2/actions/triggers/{trigger}/bindings. */
-export const BINDINGS_BODY: Schema = {
-  type: "object",
-  properties: { bindings: { type: "array", items: BINDING } },
-  required: ["bindings"],
-  additionalProperties: false,
-};
-
-export interface ActionInput {
-  name?: unknown;
-  supported_triggers?: unknown;
-  code?: unknown;
-  runtime?: unknown;
-  dependencies?: unknown;
-  secrets?: unknown;
-  modules?: unknown;
-}
-
-export interface BindingInput {
-  ref: { type: "action_id" | "action_name"; value: string };
-  display_name?: string;
-}
-
-interface ValidActionInput {
-  name?: string;
-  supported_triggers?: TriggerRef[];
-  code?: string;
-  runtime?: string;
-  dependencies?: Array<Dependency & { registry_url?: string }>;
-  secrets?: Array<{ name: string; value?: string }>;
-  modules?: ModuleRef[];
-}
 
 export interface ModelOptions {
   /** Epoch ms; injectable so tests control build timing. */
@@ -248,10 +60,6 @@ export interface ModelOptions {
   onChange?: (state: TenantState) => void;
 }
 
-export function emptyState(): TenantState {
-  return { format: STATE_FORMAT, actions: [], bindings: {}, users: {} };
-}
-
 export class TenantModel {
   private state: TenantState;
   private readonly now: () => number;
@@ -263,10 +71,7 @@ export class TenantModel {
   private readonly checks = new Set<Promise<void>>();
 
   constructor(initial: TenantState = emptyState(), options: ModelOptions = {}) {
-    // Read as unknown: a state file from another version may hold anything here.
-    const format: unknown = initial.format;
-    if (format !== STATE_FORMAT)
-      throw new Error(`tenant state format ${JSON.stringify(format)} is not supported (expected ${STATE_FORMAT})`);
+    checkStateFormat(initial);
     this.state = structuredClone(initial);
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
@@ -715,38 +520,12 @@ function requireTrigger(trigger: string): void {
   if (!isTrigger(trigger)) throw new TenantError(404, "inexistent_trigger", `The trigger "${trigger}" does not exist.`);
 }
 
-/** The schema first, then what the schema alone cannot say: each trigger's own versions, unique secret names. */
-function checkActionBody(body: unknown, schema: Schema): ValidActionInput {
-  const input = validatePayload<ValidActionInput>(body, schema);
-  input.supported_triggers?.forEach((t, i) =>
-    validatePayload(t.version, { type: "string", enum: ACCEPTED_TRIGGERS[t.id] }, `supported_triggers[${i}].version`),
-  );
-  const seen = new Set<string>();
-  input.secrets?.forEach((secret, i) => {
-    if (seen.has(secret.name))
-      throw payloadError(`Array items are not unique (secret name ${JSON.stringify(secret.name)})`, `secrets[${i}].name`);
-    seen.add(secret.name);
-  });
-  return input;
-}
-
-function checkModuleBody(body: unknown, schema: Schema): ModuleInput {
-  const input = validatePayload<ModuleInput>(body, schema);
-  const seen = new Set<string>();
-  input.secrets?.forEach((secret, i) => {
-    if (seen.has(secret.name))
-      throw payloadError(`Array items are not unique (secret name ${JSON.stringify(secret.name)})`, `secrets[${i}].name`);
-    seen.add(secret.name);
-  });
-  return input;
-}
-
 function dependenciesOf(input: ValidActionInput): Dependency[] {
   return (input.dependencies ?? []).map(({ name, version }) => ({ name, version }));
 }
 
 /** A list replaces the Action's secrets; a name sent without a value keeps its stored value. */
-function mergeSecrets(list: NonNullable<ValidActionInput["secrets"]>, previous: StoredSecret[], at: string): StoredSecret[] {
+function mergeSecrets(list: readonly SecretInput[], previous: StoredSecret[], at: string): StoredSecret[] {
   return list.map((s, i) => {
     const old = previous.find((p) => p.name === s.name);
     if (s.value === undefined) {

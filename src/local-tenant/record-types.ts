@@ -1,4 +1,4 @@
-/** Record shapes the model and the Action Module records share (kept apart so neither imports the other). */
+/** Record shapes Actions and Action Modules share (action-records.ts, module-records.ts; kept apart so neither imports the other). */
 export interface Dependency {
   name: string;
   version: string;

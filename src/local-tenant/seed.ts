@@ -17,7 +17,8 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { ACCEPTED_TRIGGERS, type TenantModel } from "./model";
+import { ACCEPTED_TRIGGERS } from "./catalog";
+import type { TenantModel } from "./model";
 import type { RulesHooksModel } from "./rules-hooks";
 
 const codeSource = {

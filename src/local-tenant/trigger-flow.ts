@@ -13,7 +13,8 @@ import { emptyTriggerOutcome, recordingTriggerApi, type TriggerOutcome } from ".
 import { replayCalls } from "../sandbox/replay";
 import { triggerSpec, type TriggerId } from "../triggers";
 import { freshRunner, type DeployedActionRunner } from "./action-runner";
-import type { ActionRecord, TenantModel, VersionRecord } from "./model";
+import type { ActionRecord, VersionRecord } from "./action-records";
+import type { TenantModel } from "./model";
 
 export interface FlowResult {
   /** Which Action versions ran, in order: "<action name> v<number>". */

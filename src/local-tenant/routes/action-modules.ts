@@ -4,8 +4,9 @@
  * them: a create answers 201, a publish (POST .../versions) 200, a delete 204; deleting a module an
  * Action still uses answers 409.
  */
+import type { TenantModel } from "../model";
 import type { ModuleRecord, ModuleVersionRecord } from "../module-records";
-import type { StoredSecret, TenantModel } from "../model";
+import type { StoredSecret } from "../record-types";
 import type { Req, RouteArea } from "./context";
 import { objectBody } from "./http";
 import { paginate } from "./pagination";

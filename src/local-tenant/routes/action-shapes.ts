@@ -2,8 +2,10 @@
  * Wire shapes of Actions, versions and bindings: model records -> Auth0's JSON, field names and
  * order as the provider's recorded traffic against a real tenant shows them.
  */
-import type { ActionRecord, BindingRecord, StoredSecret, TenantModel, VersionRecord } from "../model";
+import type { ActionRecord, BindingRecord, VersionRecord } from "../action-records";
+import type { TenantModel } from "../model";
 import type { ModuleRef } from "../module-records";
+import type { StoredSecret } from "../record-types";
 
 const secretNames = (secrets: StoredSecret[]) => secrets.map((s) => ({ name: s.name, updated_at: s.updated_at }));
 

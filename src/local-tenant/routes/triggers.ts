@@ -1,6 +1,7 @@
 /** Management API: /api/v2/actions/triggers — the trigger list and each trigger's bindings (its flow). */
-import { BINDINGS_BODY, DEFAULT_RUNTIME, RUNTIMES, ACCEPTED_TRIGGERS } from "../model";
+import { ACCEPTED_TRIGGERS, DEFAULT_RUNTIME, RUNTIMES } from "../catalog";
 import { validatePayload } from "../payload";
+import { BINDINGS_BODY } from "./action-schemas";
 import { bindingView } from "./action-shapes";
 import type { Req, RouteArea } from "./context";
 import { objectBody } from "./http";
