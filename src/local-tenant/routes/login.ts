@@ -1,4 +1,4 @@
-/** Logins and keys: POST /local/login and the JWKS (discovery and the OIDC login: ../oidc/routes.ts). */
+/** Logins and keys: POST /local/login and the JWKS (discovery and the OIDC login: ../oidc/, listed in ../oidc/routes.ts). */
 import { LoginError } from "../login";
 import type { Req, RouteArea } from "./context";
 

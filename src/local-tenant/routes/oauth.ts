@@ -1,9 +1,9 @@
 /**
  * The authentication API's token endpoint: client credentials for the Management API (the way the
  * provider obtains its token) or the local API, after the credentials-exchange flow (client-credentials.ts);
- * the OIDC grants (authorization_code, refresh_token) are oidc/routes.ts's.
+ * the OIDC grants (authorization_code, refresh_token) are oidc/token.ts's.
  */
-import { authorizationCodeGrant, basicChallenge, refreshTokenGrant } from "../oidc/routes";
+import { authorizationCodeGrant, basicChallenge, refreshTokenGrant } from "../oidc/token";
 import { clientCredentialsGrant } from "../client-credentials";
 import { LOCAL_API, secretMatches } from "../tokens";
 import { requestInfo } from "../trigger-events";
