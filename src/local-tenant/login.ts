@@ -19,7 +19,7 @@ import { freshRunner, type DeployedActionRunner } from "./action-runner";
 import { OAuthError } from "./errors";
 import type { TenantModel } from "./model";
 import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
-import { eventUser, type UserDirectory } from "./users";
+import { eventUser, type FixtureUser, type UserDirectory } from "./users";
 
 /** The application users log in to; the ID token's audience. */
 export const LOCAL_APP = { client_id: "local-app", name: "Local App" } as const;
@@ -113,91 +113,77 @@ export class LoginService {
     const clientId = request.client_id ?? LOCAL_APP.client_id;
     const stored = this.model.userOverlay(fixture.user_id);
     const user = eventUser(fixture, stored);
-    const baseEvent = this.event(user, clientId, (stored?.logins_count ?? 0) + 1, request);
-
-    const deadline = Date.now() + (this.options.flowTimeoutMs ?? ACTION_TIME_LIMIT_MS);
-    const idClaims: Record<string, unknown> = {};
-    const accessClaims: Record<string, unknown> = {};
-    const appMetadata: Record<string, unknown> = {};
-    const userMetadata: Record<string, unknown> = {};
-    const executed: string[] = [];
-
-    for (const { action, version } of this.model.deployedFlow("post-login")) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0)
-        throw new LoginError(403, "access_denied", `The post-login flow did not complete within ${this.limitSeconds()} seconds.`);
-      // Each Action sees the metadata earlier Actions set, as Auth0 exposes it within one flow.
-      const event: Event = {
-        ...baseEvent,
-        user: {
-          ...user,
-          app_metadata: { ...user.app_metadata, ...appMetadata },
-          user_metadata: { ...user.user_metadata, ...userMetadata },
-        },
-      };
-      const outcome = postLoginOutcome(
-        await this.runAction(action, version, {
-          code: version.code,
-          trigger: "post-login",
-          exportName: "onExecutePostLogin",
-          event,
-          secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
-          dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
-          modules: this.model.modulesOf(version),
-          timeoutMs: remaining,
-        }),
-      );
-      executed.push(`${action.name} v${version.number}`);
-      if (outcome.denied) throw new LoginError(403, "access_denied", outcome.denied.reason);
-      if (outcome.error) {
-        const timedOut = /did not complete within/.test(outcome.error);
-        throw new LoginError(
-          403,
-          "access_denied",
-          timedOut ? `The post-login flow did not complete within ${this.limitSeconds()} seconds.` : `${action.name}: ${outcome.error}`,
-        );
-      }
-      Object.assign(idClaims, outcome.idTokenClaims);
-      Object.assign(accessClaims, outcome.accessTokenClaims);
-      Object.assign(appMetadata, outcome.appMetadata);
-      Object.assign(userMetadata, outcome.userMetadata);
-    }
-
-    const id = applyClaimRules(idClaims);
-    const access = applyClaimRules(accessClaims);
-    for (const [token, result] of [
-      ["ID", id],
-      ["access", access],
-    ] as const) {
-      if (result.bytes > MAX_CUSTOM_CLAIMS_BYTES) {
-        throw new LoginError(
-          403,
-          "access_denied",
-          `The custom claims of the ${token} token are ${result.bytes} bytes; Auth0 allows ${MAX_CUSTOM_CLAIMS_BYTES}.`,
-        );
-      }
-    }
-
-    const profile = {
-      ...(fixture.nickname !== undefined ? { nickname: fixture.nickname } : {}),
-      ...(fixture.name !== undefined ? { name: fixture.name } : {}),
-      ...(fixture.picture !== undefined ? { picture: fixture.picture } : {}),
-      updated_at: fixture.updated_at,
-      ...(fixture.email !== undefined ? { email: fixture.email, email_verified: fixture.email_verified } : {}),
-    };
+    const flow = await this.runFlow(this.event(user, clientId, (stored?.logins_count ?? 0) + 1, request));
+    const id = applyClaimRules(flow.idClaims);
+    const access = applyClaimRules(flow.accessClaims);
+    checkClaimSizes({ ID: id.bytes, access: access.bytes });
     this.model.recordLogin(
       fixture.user_id,
-      { app_metadata: appMetadata, user_metadata: userMetadata },
+      { app_metadata: flow.appMetadata, user_metadata: flow.userMetadata },
       { app_metadata: user.app_metadata, user_metadata: user.user_metadata },
     );
     return {
       user_id: fixture.user_id,
-      profile,
+      profile: profileClaims(fixture),
       id_claims: id.kept,
       access_claims: access.kept,
       dropped_claims: [...id.dropped, ...access.dropped],
-      executed,
+      executed: flow.executed,
     };
+  }
+
+  /**
+   * Runs the deployed post-login Actions in binding order within the flow's time limit, each seeing
+   * the metadata earlier ones set (as Auth0 exposes it within one flow); a denial or an error stops
+   * the login.
+   */
+  private async runFlow(baseEvent: Event): Promise<FlowChanges> {
+    const deadline = Date.now() + (this.options.flowTimeoutMs ?? ACTION_TIME_LIMIT_MS);
+    const changes: FlowChanges = { idClaims: {}, accessClaims: {}, appMetadata: {}, userMetadata: {}, executed: [] };
+    const { user } = baseEvent;
+    for (const { action, version } of this.model.deployedFlow("post-login")) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0)
+        throw new LoginError(403, "access_denied", `The post-login flow did not complete within ${this.limitSeconds()} seconds.`);
+      const event: Event = {
+        ...baseEvent,
+        user: {
+          ...user,
+          app_metadata: { ...user.app_metadata, ...changes.appMetadata },
+          user_metadata: { ...user.user_metadata, ...changes.userMetadata },
+        },
+      };
+      const result = await this.runAction(action, version, {
+        code: version.code,
+        trigger: "post-login",
+        exportName: "onExecutePostLogin",
+        event,
+        secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
+        dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
+        modules: this.model.modulesOf(version),
+        timeoutMs: remaining,
+      });
+      changes.executed.push(`${action.name} v${version.number}`);
+      this.mergeOutcome(changes, action.name, postLoginOutcome(result));
+    }
+    return changes;
+  }
+
+  /** Adds what one Action asked for to the flow's changes; its denial or error fails the login. */
+  private mergeOutcome(changes: FlowChanges, actionName: string, outcome: PostLoginOutcome): void {
+    if (outcome.denied) throw new LoginError(403, "access_denied", outcome.denied.reason);
+    if (outcome.error) {
+      const timedOut = /did not complete within/.test(outcome.error);
+      throw new LoginError(
+        403,
+        "access_denied",
+        timedOut ? `The post-login flow did not complete within ${this.limitSeconds()} seconds.` : `${actionName}: ${outcome.error}`,
+      );
+    }
+    Object.assign(changes.idClaims, outcome.idTokenClaims);
+    Object.assign(changes.accessClaims, outcome.accessTokenClaims);
+    Object.assign(changes.appMetadata, outcome.appMetadata);
+    Object.assign(changes.userMetadata, outcome.userMetadata);
   }
 
   private limitSeconds(): number {
@@ -251,6 +237,40 @@ function postLoginOutcome(result: SandboxResult): PostLoginOutcome {
     outcome.error = (error as Error).message;
   }
   return outcome;
+}
+
+/** What the Actions of one post-login flow asked for, merged in binding order. */
+interface FlowChanges {
+  idClaims: Record<string, unknown>;
+  accessClaims: Record<string, unknown>;
+  appMetadata: Record<string, unknown>;
+  userMetadata: Record<string, unknown>;
+  /** Which Action versions ran, in order: "<action name> v<number>". */
+  executed: string[];
+}
+
+/** Auth0 fails a login whose custom claims, after its rules, exceed the limit in either token. */
+function checkClaimSizes(bytesByToken: { ID: number; access: number }): void {
+  for (const [token, bytes] of Object.entries(bytesByToken)) {
+    if (bytes > MAX_CUSTOM_CLAIMS_BYTES) {
+      throw new LoginError(
+        403,
+        "access_denied",
+        `The custom claims of the ${token} token are ${bytes} bytes; Auth0 allows ${MAX_CUSTOM_CLAIMS_BYTES}.`,
+      );
+    }
+  }
+}
+
+/** The profile claims of a fixture user (name, nickname, picture, updated_at, email, email_verified). */
+function profileClaims(fixture: FixtureUser): Record<string, unknown> {
+  return {
+    ...(fixture.nickname !== undefined ? { nickname: fixture.nickname } : {}),
+    ...(fixture.name !== undefined ? { name: fixture.name } : {}),
+    ...(fixture.picture !== undefined ? { picture: fixture.picture } : {}),
+    updated_at: fixture.updated_at,
+    ...(fixture.email !== undefined ? { email: fixture.email, email_verified: fixture.email_verified } : {}),
+  };
 }
 
 /** Auth0's rules for the custom claims of one token: what is kept, what is dropped, and the size. */

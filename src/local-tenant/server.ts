@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../paths";
-import { ensureCertificates } from "./ca";
+import { ensureCertificates, type ServerCredentials } from "./ca";
 import { DbUsers } from "./db-users";
 import { Faults, type FaultRule } from "./faults";
 import { LoginService, type LoginOptions } from "./login";
@@ -118,49 +118,17 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const users = options.users ?? UserDirectory.load(options.usersDir ?? DEFAULT_USERS_DIR);
   const clients = options.clients ?? ClientRegistry.load(options.clientsDir ?? DEFAULT_CLIENTS_DIR, stateDir);
 
-  const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
-  const dependencies = options.dependencies ?? "npm";
   // What builds install (once per name@version, in <stateDir>/deps) is what logins' sandboxes may read.
   const dependencyStore = new DependencyStore(join(stateDir, "deps"));
   const workers = actionWorkers(stateDir, options.actionWorkers);
-  const model = new TenantModel(store.load() ?? emptyState(), {
-    buildDurationMs: options.buildMs ?? 0,
-    buildRetryMs: options.buildRetryMs ?? 1000,
-    ...(dependencies === "syntax"
-      ? {}
-      : { checkDependencies: dependencies === "npm" ? (deps) => dependencyStore.check(deps) : dependencies }),
-    onChange: (state) => {
-      store.save(state);
-      workers.retainDeployed(state);
-    },
-  });
+  const { model, store } = openModel(stateDir, options, dependencyStore, workers);
   const rulesHooks = new RulesHooksModel(new JsonStore<RulesHooksState>(join(stateDir, "rules-hooks.json")));
   const seed = options.seedFile ? loadSeed(options.seedFile) : undefined;
   const seeded = seed ? await applySeed(seed.seed, seed.baseDir, model, rulesHooks) : undefined;
   const faults = new Faults(options.faults ?? []);
   const requests: LocalTenant["requests"] = [];
 
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const app: FastifyInstance = Fastify({
-    https: {
-      key: certs.serverKeyPem,
-      cert: certs.serverCertPem,
-      // A client that never finishes the TLS handshake holds a socket: close it.
-      handshakeTimeout: timeouts.requestMs,
-      // How often Node checks for requests past their deadline (its default is 30 s).
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.requestMs / 4))),
-    },
-    logger: false,
-    bodyLimit: BODY_LIMIT_BYTES,
-    // Slow-drip requests (headers or body trickling in) are answered 408 and closed...
-    requestTimeout: timeouts.requestMs,
-    // ...and a connection silent for this long is closed, whatever state it is in.
-    connectionTimeout: timeouts.idleMs,
-    keepAliveTimeout: timeouts.keepAliveMs,
-    ...frameworkErrorOptions,
-    // The provider keeps connections alive between polls; close them promptly on shutdown.
-    forceCloseConnections: true,
-  });
+  const app = createApp(certs, { ...DEFAULT_TIMEOUTS, ...options.timeouts });
   // The domain holds the port, known only after listen (port 0 picks one): set right after it.
   const tokens = new TokenIssuer(key, `localhost:${options.port ?? DEFAULT_PORT}`);
   registerRoutes(app, {
@@ -175,12 +143,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     runAction: workers.runAction,
     users,
     oidc: new OidcModel(clients, { userinfoAudience: () => `${tokens.issuer}userinfo` }),
-    onRequest: (entry) => {
-      requests.push(entry);
-      // A tenant left running for days must not grow without bound; tests read far fewer.
-      if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
-      options.log?.(`${entry.method} ${entry.path} ${entry.status}`);
-    },
+    onRequest: recordRequest(requests, options.log),
   });
 
   await app.listen({ host: HOST, port: options.port ?? DEFAULT_PORT });
@@ -213,6 +176,63 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
       // A dependency check still running would write tenant.json after its owner cleaned up.
       await model.settled();
     },
+  };
+}
+
+/** The tenant model over <stateDir>/tenant.json: loaded from it, and every change saved to it before it is answered. */
+function openModel(
+  stateDir: string,
+  options: LocalTenantOptions,
+  dependencyStore: DependencyStore,
+  workers: ReturnType<typeof actionWorkers>,
+): { model: TenantModel; store: JsonStore<TenantState> } {
+  const store = new JsonStore<TenantState>(join(stateDir, "tenant.json"));
+  const dependencies = options.dependencies ?? "npm";
+  const model = new TenantModel(store.load() ?? emptyState(), {
+    buildDurationMs: options.buildMs ?? 0,
+    buildRetryMs: options.buildRetryMs ?? 1000,
+    ...(dependencies === "syntax"
+      ? {}
+      : { checkDependencies: dependencies === "npm" ? (deps) => dependencyStore.check(deps) : dependencies }),
+    onChange: (state) => {
+      store.save(state);
+      workers.retainDeployed(state);
+    },
+  });
+  return { model, store };
+}
+
+/** The HTTPS server with the tenant's certificate and connection limits; routes are added by the caller. */
+function createApp(certs: ServerCredentials, timeouts: Timeouts): FastifyInstance {
+  return Fastify({
+    https: {
+      key: certs.serverKeyPem,
+      cert: certs.serverCertPem,
+      // A client that never finishes the TLS handshake holds a socket: close it.
+      handshakeTimeout: timeouts.requestMs,
+      // How often Node checks for requests past their deadline (its default is 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.requestMs / 4))),
+    },
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Slow-drip requests (headers or body trickling in) are answered 408 and closed...
+    requestTimeout: timeouts.requestMs,
+    // ...and a connection silent for this long is closed, whatever state it is in.
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    ...frameworkErrorOptions,
+    // The provider keeps connections alive between polls; close them promptly on shutdown.
+    forceCloseConnections: true,
+  });
+}
+
+/** Keeps the latest answered requests in `requests` and logs each one. */
+function recordRequest(requests: LocalTenant["requests"], log: ((line: string) => void) | undefined) {
+  return (entry: { method: string; path: string; status: number }): void => {
+    requests.push(entry);
+    // A tenant left running for days must not grow without bound; tests read far fewer.
+    if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
+    log?.(`${entry.method} ${entry.path} ${entry.status}`);
   };
 }
 
