@@ -10,6 +10,10 @@ export interface ActionVersion {
   number?: number;
   status?: string;
   deployed?: boolean;
+  /** When Auth0 made the version (a deploy, or a redeploy of an earlier version). */
+  created_at?: string;
+  /** The secrets the version runs with: names only, never values. */
+  secrets?: Array<{ name: string }>;
 }
 
 export interface Action {
@@ -18,6 +22,8 @@ export interface Action {
   /** Status of the latest saved draft's build: "pending", "building", "built", "failed". */
   status?: string;
   supported_triggers?: Array<{ id: string; version?: string }>;
+  /** The draft's secrets: names only, never values. */
+  secrets?: Array<{ name: string }>;
   /** The saved code (the draft); Terraform's provider reads this one. */
   code?: string;
   current_version?: ActionVersion;
@@ -76,6 +82,21 @@ export async function waitForBuild(api: ManagementApi, id: string, timeoutMs = 1
 /** Deploys the Action's latest saved version (POST /actions/actions/{id}/deploy). */
 export function deployAction(api: ManagementApi, id: string): Promise<ActionVersion> {
   return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/deploy`);
+}
+
+/** The Action's versions Auth0 still keeps (the latest 50), newest first. */
+export function versionsOf(api: ManagementApi, id: string): Promise<ActionVersion[]> {
+  return allPages<ActionVersion>(api, `/actions/actions/${encodeURIComponent(id)}/versions`, "versions");
+}
+
+/** Auth0's roll-back: deploys a new version identical to `versionId` (POST .../versions/{versionId}/deploy). */
+export function deployVersion(api: ManagementApi, id: string, versionId: string): Promise<ActionVersion> {
+  return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/deploy`);
+}
+
+/** Saves `code` as the Action's draft (PATCH); the deployed version is unchanged. */
+export function saveDraftCode(api: ManagementApi, id: string, code: string): Promise<Action> {
+  return api.patch<Action>(`/actions/actions/${encodeURIComponent(id)}`, { code });
 }
 
 /** Deletes an Action; `force` also removes its bindings. */

@@ -4,7 +4,8 @@
  * command that resolves it. Nothing here talks to a tenant.
  */
 import { createHash } from "node:crypto";
-import type { Action, Binding } from "../management-api/actions";
+import type { Action, ActionVersion, Binding } from "../management-api/actions";
+import { readableDate, redeployOf } from "../management-api/action-versions";
 import type { DeclaredAction, DeclaredStack } from "../terraform/declared-stack";
 
 export type FindingKind =
@@ -12,6 +13,7 @@ export type FindingKind =
   | "not-in-state"
   | "never-deployed"
   | "code-differs"
+  | "rolled-back"
   | "undeployed-draft"
   | "build"
   | "unbound"
@@ -74,6 +76,10 @@ export interface TenantTruth {
   actionsByName: Readonly<Record<string, readonly Action[]>>;
   /** Trigger id -> its bindings, in order. */
   bindings: Readonly<Record<string, readonly Binding[]>>;
+  /** Action id -> its versions, read for managed Actions whose deployed code is not the artifact's. */
+  versions?: Readonly<Record<string, readonly ActionVersion[]>>;
+  /** Version number -> the revert branch `npm run rollback` wrote for it and the commit it returns to, when this checkout has it. */
+  rollbackRecords?: Readonly<Record<number, { branch: string; target: string }>>;
 }
 
 export interface VerifyContext {
@@ -141,7 +147,7 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     managedIds.set(action.address, managed.id);
     status.actionId = managed.id;
     status.build = managed.status;
-    checkVersions(action, managed, status, findings, deploy);
+    checkVersions(action, managed, status, findings, deploy, truth, ctx.tenant);
   }
 
   for (const flow of declared.flows)
@@ -151,7 +157,15 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
   return { tenant: ctx.tenant, actions: statuses, findings, exitCode: findings.length > 0 ? 2 : 0 };
 }
 
-function checkVersions(action: DeclaredAction, managed: Action, status: ActionStatus, findings: Finding[], deploy: string): void {
+function checkVersions(
+  action: DeclaredAction,
+  managed: Action,
+  status: ActionStatus,
+  findings: Finding[],
+  deploy: string,
+  truth: TenantTruth,
+  tenant: string,
+): void {
   const deployed = managed.deployed_version?.code;
   // `code` is the saved draft; versions (current_version, deployed_version) exist only once deployed.
   const draft = managed.code ?? managed.current_version?.code;
@@ -170,12 +184,15 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
       fix: deploy,
     });
   } else if (status.deployedSha256 !== action.sha256) {
-    findings.push({
-      ...base,
-      kind: "code-differs",
-      message: `"${action.name}" runs code sha256 ${short(status.deployedSha256)}, the artifact deploys ${short(action.sha256)}`,
-      fix: deploy,
-    });
+    const rolledBack = rolledBackFinding(action, managed, status, truth, tenant, deploy);
+    if (rolledBack) findings.push({ ...base, ...rolledBack });
+    else
+      findings.push({
+        ...base,
+        kind: "code-differs",
+        message: `"${action.name}" runs code sha256 ${short(status.deployedSha256)}, the artifact deploys ${short(action.sha256)}`,
+        fix: deploy,
+      });
   }
   if (undeployed) {
     const reviewed = draftSha === action.sha256 ? "the reviewed code" : `code sha256 ${short(draftSha)}, not the artifact's either`;
@@ -198,6 +215,35 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
       fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
     });
   }
+}
+
+/**
+ * The deployed version is a redeploy of an earlier version's code (`npm run rollback`, or a
+ * roll-back in the dashboard): said as such, so no plan or deploy puts the artifact's code back
+ * without the reviewer knowing that it is the code someone rolled back from.
+ */
+function rolledBackFinding(
+  action: DeclaredAction,
+  managed: Action,
+  status: ActionStatus,
+  truth: TenantTruth,
+  tenant: string,
+  deploy: string,
+): Pick<Finding, "kind" | "message" | "fix"> | undefined {
+  const redeploy = managed.deployed_version && redeployOf(truth.versions?.[managed.id] ?? [], managed.deployed_version);
+  if (!redeploy) return undefined;
+  const record = truth.rollbackRecords?.[redeploy.version];
+  const commit = record ? ` (commit ${record.target.slice(0, 12)})` : "";
+  const when = redeploy.at ? ` on ${readableDate(redeploy.at)}` : "";
+  return {
+    kind: "rolled-back",
+    message:
+      `"${action.name}" was rolled back to v${redeploy.version}${commit}${when}: it runs v${redeploy.deployedVersion}, a redeploy of v${redeploy.version}'s code ` +
+      `(sha256 ${short(status.deployedSha256)}); the artifact deploys ${short(action.sha256)}, and deploying it undoes the roll-back`,
+    fix: record
+      ? `merge the revert on branch ${record.branch}; or, to undo the roll-back, ${deploy}`
+      : `merge the revert branch rollback/${tenant}-v${redeploy.version} (npm run rollback writes it); or, to undo the roll-back, ${deploy}`,
+  };
 }
 
 function checkBindings(

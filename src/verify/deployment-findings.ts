@@ -10,8 +10,8 @@ import type { Finding } from "./compare";
 import { findingTitle } from "./render";
 import { verifyOnce, type VerifyOptions } from "./run-verify";
 
-/** The findings a plan cannot show. */
-const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orphan", "unmanaged"]);
+/** The findings a plan cannot show, or shows without the why (a roll-back looks like any code change). */
+const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orphan", "unmanaged", "rolled-back"]);
 
 export type DeploymentCheck = { findings: Finding[]; markdown: string } | { error: string; markdown: string };
 

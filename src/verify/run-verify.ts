@@ -5,7 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { actionsNamed, bindingsOf } from "../management-api/actions";
+import { actionsNamed, bindingsOf, versionsOf } from "../management-api/actions";
+import { REPO_ROOT } from "../paths";
+import { rollbackRecords } from "../rollback/git";
 import { connectManagementApi, type ManagementApi } from "../management-api/client";
 import { redactedLog, redactSecrets } from "../terraform/redaction";
 import {
@@ -17,7 +19,7 @@ import {
   type TenantRunOptions,
 } from "../terraform/tenant-run";
 import { forEachTenant, type TenantSession } from "../terraform/session";
-import { compareTenant, type TenantTruth, type VerifyResult } from "./compare";
+import { compareTenant, sha256, type TenantTruth, type VerifyResult } from "./compare";
 import { readDeclaredStack, type DeclaredStack } from "../terraform/declared-stack";
 import { renderVerifyMarkdown } from "./render";
 
@@ -84,6 +86,8 @@ export async function verifyOnce(
   options.log?.(`${tenant.name}: reading Actions and bindings from https://${tenant.domain}/api/v2`);
   const client = api ?? (await connectTo(session.prepared, options));
   const truth = await readTenantTruth(client, declared, stateIds);
+  if (truth.versions && Object.keys(truth.versions).length > 0)
+    truth.rollbackRecords = await rollbackRecords({ cwd: REPO_ROOT, env: options.env ?? process.env }, tenant.name);
   return compareTenant(declared, truth, { tenant: tenant.name, stackDir: relative(process.cwd(), stackDir) || stackDir });
 }
 
@@ -115,7 +119,14 @@ export async function readTenantTruth(
   const bindings: TenantTruth["bindings"] = Object.fromEntries(
     await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
   );
-  return { stateIds, actionsByName, bindings };
+  // A deployed version that is not the artifact's may be a roll-back: its Action's history tells.
+  const differing = declared.actions.flatMap((a) => {
+    const managed = actionsByName[a.name]?.find((x) => x.id === stateIds[a.address]);
+    const code = managed?.deployed_version?.code;
+    return managed && code !== undefined && sha256(code) !== a.sha256 ? [managed.id] : [];
+  });
+  const versions = Object.fromEntries(await Promise.all(differing.map(async (id) => [id, await versionsOf(api, id)] as const)));
+  return { stateIds, actionsByName, bindings, versions };
 }
 
 function writeReport(outdir: string, tenant: string, markdown: string): void {
