@@ -10,7 +10,7 @@
  * `npm test` runs all three. A new test file is a unit test unless listed below: list it here when
  * it starts Terraform, a server, a browser or a long tool run.
  */
-const { existsSync } = require("node:fs");
+const { existsSync, readdirSync, readFileSync } = require("node:fs");
 const { join } = require("node:path");
 
 const INTEGRATION = [
@@ -27,6 +27,9 @@ const INTEGRATION = [
   "__tests__/plan/secrets-canary.test.ts",
   "__tests__/plan/terraform-failures.test.ts",
   "__tests__/plan/workflows.test.ts", // each step runs `npm run tenants`
+  "__tests__/migrate/parity.test.ts", // a sandboxed Node process per side and Rule
+  "__tests__/sandbox/hostile-parity.test.ts", // sandboxed processes, the parity CLIs through tsx
+  "__tests__/terraform/template-escape.property.test.ts", // terraform plan of generated names
   "__tests__/terraform/provider-pin.test.ts",
   "__tests__/terraform/provider-validates.test.ts",
 ];
@@ -34,22 +37,29 @@ const INTEGRATION = [
 const E2E = [
   "__tests__/adopt/adopt-e2e.test.ts",
   "__tests__/adopt/adopt-files.test.ts",
+  "__tests__/adopt/adopt-hostile.test.ts",
   "__tests__/compat/cdktn-parity.test.ts", // installs CDK Terrain from the npm registry on first use
   "__tests__/deploy/deploy-verify.test.ts",
+  "__tests__/deploy/failed-build.test.ts", // the npm registry
+  "__tests__/deploy/hostile-names.test.ts",
   "__tests__/deploy/kill-faults.test.ts", // PostgreSQL
   "__tests__/deploy/one-init.test.ts",
   "__tests__/deploy/pg-lock.test.ts", // PostgreSQL
+  "__tests__/deploy/unmanaged.test.ts",
   "__tests__/local-tenant/conformance.test.ts",
   "__tests__/local-tenant/dependency-exists.test.ts", // the npm registry
   "__tests__/local-tenant/e2e.test.ts",
   "__tests__/local-tenant/faults.test.ts",
   "__tests__/local-tenant/login.test.ts",
   "__tests__/local-tenant/main-job.test.ts",
+  "__tests__/local-tenant/modules-e2e.test.ts",
   "__tests__/local-tenant/odd-inputs.test.ts",
   "__tests__/local-tenant/oidc-e2e.test.ts", // Chromium
+  "__tests__/local-tenant/oidc-relying-parties.test.ts", // builds a Go relying party
   "__tests__/local-tenant/oidc.test.ts",
   "__tests__/local-tenant/rules-hooks-seed.test.ts",
   "__tests__/local-tenant/triggers-e2e.test.ts",
+  "__tests__/local-tenant/warm-actions.test.ts",
   "__tests__/sandbox/dependency-builds.test.ts", // the npm registry
   "__tests__/sandbox/escapes.test.ts",
 ];
@@ -57,6 +67,21 @@ const E2E = [
 // A renamed or deleted file must leave these lists too, or it would silently move to the unit tier.
 for (const file of [...INTEGRATION, ...E2E]) {
   if (!existsSync(join(__dirname, file))) throw new Error(`jest.config.js: ${file} is listed in a test tier but does not exist`);
+}
+
+// And a new file that starts the local tenant, Terraform, a browser or a Go build must be listed: the
+// unit tier is the one a newcomer runs first, and it must stay fast and self-contained.
+const STARTS_SOMETHING =
+  /startLocalTenant\(|runTerraform\(|terraformInit\(|deployTenant\(|planTenants\(|driftTenants\(|launchHeadlessChromium|"go", \["build"/;
+const listed = new Set([...INTEGRATION, ...E2E]);
+const testFiles = (dir) =>
+  readdirSync(join(__dirname, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? testFiles(`${dir}/${entry.name}`) : entry.name.endsWith(".test.ts") ? [`${dir}/${entry.name}`] : [],
+  );
+for (const file of testFiles("__tests__")) {
+  if (!listed.has(file) && STARTS_SOMETHING.test(readFileSync(join(__dirname, file), "utf8"))) {
+    throw new Error(`jest.config.js: ${file} starts a server, Terraform, a browser or a build: list it under INTEGRATION or E2E`);
+  }
 }
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -67,6 +92,8 @@ const base = {
   roots: ["<rootDir>/__tests__"],
   // Transpile only: `npm run typecheck` type-checks everything once, faster than per-file checks.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  // Action Modules: handlers import "actions:<name>" as Auth0 resolves it (tsconfig.json "paths").
+  moduleNameMapper: { "^actions:(.*)$": "<rootDir>/actions/modules/$1/index.ts" },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
 };
 

@@ -1,9 +1,11 @@
 /**
- * npm run plan -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <ref>] [--outdir <dir>]
+ * npm run plan -- <tenant...> | --all [--concurrency <n>] [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <ref>] [--outdir <dir>]
  *
  * Synthesizes every tenant stack into cdktf.out/, plans the named tenants with the real provider
  * and prints each review (Markdown) on stdout; progress and errors go to stderr. Reviews are also
- * written to cdktf.out/review/<tenant>.md. Exit code: 0 no changes, 2 changes, 1 error.
+ * written to cdktf.out/review/<tenant>.md. Tenants plan --concurrency at a time (default 4); each
+ * one's end is a status line on stderr ("dev: 2 to add, 0 to change, 0 to destroy (3/20 done)").
+ * Exit code: 0 no changes, 2 changes, 1 error.
  *
  * npm run plan -- --comment <reviews dir> --tenants a,b,c   (CI)
  * prints the pull-request comment combining <reviews dir>/<tenant>.md for the listed tenants.
@@ -12,10 +14,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { composePullRequestComment } from "../src/plan/pr-comment";
+import { parseConcurrency } from "../src/tenant-selection-args";
 import { redactStandardStreams } from "../src/terraform/redaction";
 
 const USAGE =
-  "usage: npm run plan -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
+  "usage: npm run plan -- <tenant...> | --all [--concurrency <n, default 4>] [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
   "       npm run plan -- --comment <reviews dir> --tenants <a,b,...>";
 
 async function main(): Promise<number> {
@@ -27,6 +30,7 @@ async function main(): Promise<number> {
       allowPositionals: true,
       options: {
         all: { type: "boolean", default: false },
+        concurrency: { type: "string" },
         "local-state": { type: "string" },
         "placeholder-secrets": { type: "boolean", default: false },
         refresh: { type: "string", default: "true" },
@@ -63,10 +67,16 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 1;
   }
+  const concurrency = parseConcurrency(values.concurrency);
+  if ("error" in concurrency) {
+    console.error(`${concurrency.error}\n${USAGE}`);
+    return 1;
+  }
   // Loaded only to plan: composing a comment needs no synthesis (nor the generated provider bindings).
   const { planTenants } = await import("../src/plan/run-plan");
   const outcome = await planTenants({
     selection: values.all ? "all" : positionals,
+    ...concurrency,
     localStateDir: values["local-state"],
     placeholderSecrets: values["placeholder-secrets"],
     refresh: values.refresh !== "false",

@@ -41,3 +41,14 @@ export function parseTenantPositionals<const F extends Flags>(flags: F, usage: s
   }
   return parsed;
 }
+
+/**
+ * `--concurrency N`: how many tenants run at once. Undefined when not given; an error message
+ * (naming the flag and what is allowed) when it is not a whole number from 1 to 32.
+ */
+export function parseConcurrency(value: string | undefined): { concurrency?: number } | { error: string } {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 32) return { error: `--concurrency must be a whole number from 1 to 32, not "${value}"` };
+  return { concurrency: n };
+}

@@ -225,7 +225,8 @@ describe("the provider's Action and binding sequence", () => {
     const refused = await call("DELETE", `/api/v2/actions/actions/${id}`);
     expect(refused.status).toBe(409);
     expect(keysOf(refused.body)).toEqual(ERROR_FIELDS);
-    expect(refused.body).toMatchObject({ statusCode: 409, error: "Conflict" });
+    // The body the provider turns into "409 Conflict: Unable to delete an action bound to a trigger.", as Auth0's reads.
+    expect(refused.body).toMatchObject({ statusCode: 409, error: "Conflict", message: "Unable to delete an action bound to a trigger." });
 
     const unbound = await call("PATCH", "/api/v2/actions/triggers/post-login/bindings", { bindings: [] });
     expect(unbound.body).toEqual({ bindings: [] });

@@ -76,6 +76,29 @@ it("a field without an Action equivalent is a TODO, never dropped", async () => 
   expect(result.typeProblems).toEqual([]);
 });
 
+it("module-level state the Hook changes on each run is MIGRATION_TODO_MODULE_STATE; what the module sets up once is not", async () => {
+  const result = await convert(`const limits = { default: 10 };
+limits.gold = 100;
+let issued = 0;
+const seen = [];
+const byClient = { counts: {} };
+function remember(id) { seen.push(id); }
+module.exports = function (client, scope, audience, context, cb) {
+  issued++;
+  remember(client.id);
+  byClient.counts[client.id] = limits.default;
+  cb(null, { scope: scope, 'https://example.com/n': issued + seen.length });
+};`);
+  expect(markers(result)).toEqual(["MIGRATION_TODO_MODULE_STATE"]);
+  // Lines 6 (the helper), 8 and 10; not line 2, which runs once when the module loads.
+  expect(result.todos.map((t) => t.line).sort()).toEqual([10, 6, 8]);
+  expect(result.todos[0].message).toMatch(/reused across executions and would carry it from one user to the next/);
+  expect(result.code).toContain("MIGRATION_TODO_MODULE_STATE(issued++)");
+  expect(result.code).toContain("MIGRATION_TODO_MODULE_STATE(seen).push(id)");
+  expect(result.code).toContain("(limits as any).gold = 100;");
+  expect(result.typeProblems).toEqual([]);
+});
+
 it("credentials exchange: any change of the token's scopes, or a response without them, is MIGRATION_TODO_SCOPE", async () => {
   const noScope = await convert(
     `module.exports = function (client, scope, audience, context, cb) { cb(null, { 'https://x.example/a': 1 }); };`,

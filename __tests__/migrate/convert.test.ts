@@ -336,6 +336,22 @@ describe("what has no Action equivalent", () => {
     // The markers are the only type errors: the rest of the file is already valid.
     expect(result.typeProblems).toEqual([]);
   });
+
+  it("marks every way a Rule keeps state in globals, which a Node 22 Action would share between users", async () => {
+    const result = await convert(`function (user, context, callback) {
+      globalThis.lastUser = user.user_id;
+      loginsSeen = 1;
+      context.idToken['https://x.example/u'] = user.user_id;
+      callback(null, user, context);
+    }`);
+    expect(result.fullyConverted).toBe(false);
+    expect(todoMarkers(result)).toEqual(["MIGRATION_TODO_GLOBAL"]);
+    expect(result.todos.map((todo) => todo.line)).toEqual([2, 3]);
+    expect(result.todos[1].message).toMatch(/never declares.*leak from one login \(one user\) to the next/);
+    expect(result.code).toContain("MIGRATION_TODO_GLOBAL.lastUser = event.user.user_id;");
+    expect(result.code).toContain("MIGRATION_TODO_GLOBAL = 1;");
+    expect(result.typeProblems).toEqual([]);
+  });
 });
 
 describe("type checking", () => {

@@ -189,6 +189,14 @@ export function parseTenantFile(
     ),
   );
   if (missingHandlers.length > 0) return { problems: missingHandlers };
+  const missingModules = Object.keys(parsed.data.modules ?? {})
+    .filter((name) => !existsSync(join(handlersRoot, "modules", name, "index.ts")))
+    .map((name) => ({
+      file,
+      field: `modules.${name}`,
+      message: `actions/modules/${name}/index.ts does not exist; write the module there, or remove it from modules`,
+    }));
+  if (missingModules.length > 0) return { problems: missingModules };
   return { tenant: parsed.data };
 }
 

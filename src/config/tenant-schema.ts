@@ -14,7 +14,8 @@ import { isTriggerId, POST_LOGIN, TRIGGER_IDS, type TriggerId } from "../trigger
 const DOMAIN = /^(?=.{1,254}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?(:\d{1,5})?$/i;
 /** app_metadata field names that make a sensible claim suffix. */
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
-const LIMITS_ACTIONS_PER_TRIGGER = AUTH0_LIMITS.actionsPerTrigger;
+/** Auth0 binds at most this many Actions to one trigger. */
+export const LIMITS_ACTIONS_PER_TRIGGER = AUTH0_LIMITS.actionsPerTrigger;
 /** The claims Action's handler (actions/post-login/add-metadata-claims.ts), configured by `claims`. */
 export const CLAIMS_HANDLER = "add-metadata-claims";
 
@@ -162,8 +163,43 @@ export const actionEntrySchema = z
     display_name: z.string().min(1).max(100).optional(),
     /** The Action's Node runtime. Default: node22. */
     runtime: z.enum(["node18", "node22"]).optional(),
+    /**
+     * The handler's previous file name, after renaming it: the stack moves auth0_action.<old> to
+     * auth0_action.<new> (a Terraform moved block), so the Action keeps its id, its bindings and
+     * its history instead of being deleted and created again. Remove it once every tenant is deployed.
+     */
+    renamed_from: z.string().regex(HANDLER_NAME, "must be the handler's previous file name, in kebab-case").optional(),
+  })
+  .strict()
+  .refine((entry) => entry.renamed_from !== entry.handler, {
+    path: ["renamed_from"],
+    message: "is the handler's current name; renamed_from names the file it had before the rename",
+  });
+
+/**
+ * One Action Module the tenant deploys (actions/modules/<name>/index.ts, docs/action-modules.md).
+ * Which Actions use it is read from their code (`import ... from "actions:<name>"`), not listed here.
+ */
+export const moduleEntrySchema = z
+  .object({
+    /** npm packages Auth0 installs for the module, name → exact version (kept out of its bundle). */
+    dependencies: z
+      .record(z.string().min(1), z.string().regex(/^\d+\.\d+\.\d+([-+][\w.]+)?$/, "must be an exact version such as 1.2.3"))
+      .default({}),
   })
   .strict();
+
+const modulesSchema = z
+  .record(
+    z.string(),
+    moduleEntrySchema.nullable().transform((entry) => entry ?? { dependencies: {} }),
+  )
+  .superRefine((modules, ctx) => {
+    for (const name of Object.keys(modules)) {
+      if (!HANDLER_NAME.test(name))
+        ctx.addIssue({ code: "custom", path: [name], message: "must be a folder name under actions/modules/, in kebab-case" });
+    }
+  });
 
 const flowMode = z.enum(["append", "authoritative"]);
 
@@ -201,6 +237,8 @@ const tenantFileSchema = z
     claims: claimsSchema,
     /** One flow per trigger id (src/triggers.ts), e.g. post-login, credentials-exchange. */
     flows: flowsSchema.optional(),
+    /** Action Modules the tenant deploys: `<name>: {}` per folder actions/modules/<name>/ (docs/action-modules.md). */
+    modules: modulesSchema.optional(),
     /** Legacy: the mode of the post-login flow. Use flows.post-login.mode (`npm run tenants:migrate`). */
     post_login_flow: flowMode.optional(),
     /** Legacy: post-login Actions bound after the claims Action. Use flows.post-login.actions. */
@@ -219,6 +257,7 @@ const tenantFileSchema = z
 
 export type ActionEntry = z.infer<typeof actionEntrySchema>;
 export type FlowConfig = z.infer<typeof flowSchema>;
+export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
 export type Flows = Partial<Record<TriggerId, FlowConfig>>;
 
 /** A tenant file after validation: always the `flows` shape. */
@@ -272,6 +311,22 @@ export const tenantSchema = tenantFileSchema.transform((file, ctx) => {
         });
       }
       seen.set(action.handler, trigger);
+    });
+  }
+  // A moved block's source must be gone from the configuration, and two Actions cannot come from one.
+  const renamedFrom = new Set<string>();
+  for (const [trigger, flow] of Object.entries(flows)) {
+    flow?.actions.forEach((action, index) => {
+      if (action.renamed_from === undefined) return;
+      const path = declared !== undefined ? ["flows", trigger, "actions", index, "renamed_from"] : ["actions", index - 1, "renamed_from"];
+      if (seen.has(action.renamed_from) || renamedFrom.has(action.renamed_from)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `"${action.renamed_from}" is still a handler of this tenant or is renamed twice; renamed_from names a handler no entry uses any more`,
+        });
+      }
+      renamedFrom.add(action.renamed_from);
     });
   }
   return { ...rest, flows };

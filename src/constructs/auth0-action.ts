@@ -15,6 +15,8 @@ import { createHash } from "node:crypto";
 import { Action } from "../../.gen/providers/auth0/action";
 import { AUTH0_LIMITS, SECRET_NAME } from "../auth0-facts";
 import { bundleActionHandler } from "../bundle/bundle-action";
+import { MODULE_SPECIFIER_PREFIX } from "../bundle/action-modules";
+import type { ModulePin } from "./auth0-action-module";
 import { terraformLiteral } from "../terraform/template-escape";
 import { TRIGGERS, terraformName, type TriggerId } from "../triggers";
 
@@ -46,6 +48,12 @@ export interface Auth0ActionProps {
    * @default actions/<trigger>/<handler>.ts (or .js)
    */
   readonly entry?: string;
+  /**
+   * Action Modules the tenant deploys. The Action is pinned to the published version of each module
+   * its code requires (`import ... from "actions:<name>"`); requiring one not listed here is an error.
+   * @default none
+   */
+  readonly modules?: readonly ModulePin[];
 }
 
 const MAX_CODE_BYTES = AUTH0_LIMITS.actionCodeSize;
@@ -62,6 +70,8 @@ export class Auth0Action extends Construct {
   readonly handler: string;
   readonly trigger: TriggerId;
   readonly triggerVersion: string;
+  /** Names of the Action Modules the code requires, sorted: the Action is pinned to each. */
+  readonly modules: readonly string[];
 
   constructor(scope: Construct, id: string, props: Auth0ActionProps) {
     super(scope, id);
@@ -100,6 +110,15 @@ export class Auth0Action extends Construct {
     this.handler = props.handler;
     this.trigger = props.trigger;
     this.triggerVersion = version;
+    this.modules = bundle.modules;
+    const pins = bundle.modules.map((name) => {
+      const pin = props.modules?.find((m) => m.name === name);
+      if (!pin)
+        throw new Error(
+          `${this.node.path}: ${spec.handlerDir}/${props.handler}.ts requires "${MODULE_SPECIFIER_PREFIX}${name}", which this tenant does not deploy; add "${name}: {}" under modules in the tenant file`,
+        );
+      return { moduleId: pin.moduleId, moduleVersionId: pin.moduleVersionId };
+    });
 
     const secretValues: Array<{ name: string; value: string }> = [
       ...Object.entries(settings).map(([name, value]) => ({ name, value: terraformLiteral(value, `${this.node.path}: setting ${name}`) })),
@@ -114,6 +133,7 @@ export class Auth0Action extends Construct {
       runtime: "node22",
       deploy: true,
       supportedTriggers: { id: literal(spec.id, "trigger"), version: literal(version, "trigger version") },
+      ...(pins.length > 0 ? { modules: pins } : {}),
       ...(props.dependencies && Object.keys(props.dependencies).length > 0
         ? {
             dependencies: Object.entries(props.dependencies)

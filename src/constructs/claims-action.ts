@@ -17,7 +17,7 @@ export interface ClaimsActionProps {
   /** @default "Add metadata to user profile", the Rule's name, so the dashboard reads the same. */
   readonly name?: string;
   /** Further props of the Action (secrets from the environment, dependencies) from the flow entry. */
-  readonly action?: Pick<Auth0ActionProps, "secretsFromEnv" | "secretsVersion" | "dependencies">;
+  readonly action?: Pick<Auth0ActionProps, "secretsFromEnv" | "secretsVersion" | "dependencies" | "modules">;
 }
 
 /** The claims Action: the Auth0Action for add-metadata-claims with its CLAIMS_CONFIG setting. */

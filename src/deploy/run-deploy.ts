@@ -21,8 +21,15 @@ import { UserFacingError } from "../errors";
 import { lockId } from "../terraform/commands";
 import { TerraformError } from "../terraform/errors";
 import { redactedLog, redactSecrets } from "../terraform/redaction";
-import { TenantSession } from "../terraform/session";
-import { prepareRun, RunSetupError, type PreparedRun, type PreparedTenant } from "../terraform/tenant-run";
+import { DEFAULT_TENANT_CONCURRENCY, forEachTenant, TenantSession } from "../terraform/session";
+import {
+  combinedExitCode,
+  prepareRun,
+  RunSetupError,
+  type PreparedRun,
+  type PreparedTenant,
+  type TenantRunOptions,
+} from "../terraform/tenant-run";
 import { needsRepair, type UnmanagedAction, type VerifyResult } from "../verify/compare";
 import { renderVerifyMarkdown } from "../verify/render";
 import { connectTo, verifyOnce, type VerifyOptions } from "../verify/run-verify";
@@ -70,6 +77,64 @@ export async function deployPrepared(
   run: PreparedRun,
   given: Omit<DeployOptions, "tenant">,
 ): Promise<DeployOutcome> {
+  const session = new TenantSession(prepared, run.env, given);
+  try {
+    return await deployOnSession(session, run, given);
+  } finally {
+    session.dispose();
+  }
+}
+
+export interface DeployManyOptions extends Omit<DeployOptions, "tenant">, Pick<TenantRunOptions, "selection"> {
+  /**
+   * How many tenants deploy at once. Each has its own session, Management API client and 429
+   * backoff, so one tenant's rate limit slows only that tenant.
+   * @default 4
+   */
+  concurrency?: number;
+}
+
+export interface TenantDeployOutcome extends DeployOutcome {
+  tenant: string;
+}
+
+/** `deploy --all` (or several names): each tenant's deploy, `concurrency` at a time; exit code as `combinedExitCode`. */
+export async function deployTenants(
+  given: DeployManyOptions,
+): Promise<{ exitCode: 0 | 1 | 2; tenants: TenantDeployOutcome[]; error?: string }> {
+  const options: DeployManyOptions = { ...given, log: redactedLog(given.log, given.env ?? process.env) };
+  let run: PreparedRun;
+  try {
+    run = prepareRun(options);
+  } catch (error) {
+    if (!(error instanceof RunSetupError)) throw error;
+    return { exitCode: 1, tenants: [], error: error.message };
+  }
+  const outcomes = await forEachTenant(
+    run,
+    { ...options, concurrency: options.concurrency ?? DEFAULT_TENANT_CONCURRENCY },
+    async (session): Promise<TenantDeployOutcome> => ({ tenant: session.tenant, ...(await deployOnSession(session, run, options)) }),
+    (tenant, message): TenantDeployOutcome => {
+      const prepared = run.tenants.find((t) => t.tenant.name === tenant)!;
+      return { tenant, ...finish(run, prepared, { exitCode: 1, markdown: "", repairs: [], error: message }, run.env) };
+    },
+    describeDeploy,
+  );
+  return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
+}
+
+/** The one-line status of a tenant's deploy. */
+function describeDeploy(outcome: TenantDeployOutcome): string {
+  if (outcome.exitCode === 1) return `deploy failed: ${(outcome.error ?? "").split("\n")[0]}`;
+  const repaired = outcome.repairs.length > 0 ? `, ${outcome.repairs.length} repaired` : "";
+  if (outcome.exitCode === 0) return `runs the artifact${repaired}`;
+  const kinds = [...new Set(needsRepair(outcome.result?.findings ?? []).map((f) => f.kind))].join(", ");
+  return `still differs (${kinds})${repaired}`;
+}
+
+/** Apply, verify, repair on `session` (not disposed here); the report is written to <outdir>/deploy/<tenant>.md. */
+async function deployOnSession(session: TenantSession, run: PreparedRun, given: Omit<DeployOptions, "tenant">): Promise<DeployOutcome> {
+  const prepared = session.prepared;
   const env = given.env ?? process.env;
   const options = { ...given, log: redactedLog(given.log, env) };
   const log = options.log ?? (() => undefined);
@@ -77,7 +142,6 @@ export async function deployPrepared(
   let applyError: string | undefined;
   let result: VerifyResult | undefined;
   let api: ManagementApi | undefined;
-  const session = new TenantSession(prepared, run.env, options);
   try {
     for (let round = 1; round <= APPLY_ROUNDS; round++) {
       applyError = await apply(session, options);
@@ -101,20 +165,15 @@ export async function deployPrepared(
       { exitCode: 1, markdown: "", repairs, error: [applyError, error.message].filter(Boolean).join("\n") },
       env,
     );
-  } finally {
-    session.dispose();
   }
   const final = result as VerifyResult;
   // Unmanaged Actions are not the deploy's to fix: the tenant runs the artifact all the same.
   const exitCode = needsRepair(final.findings).length > 0 ? 2 : 0;
   const failedApply = exitCode !== 0 && applyError ? `\n### Last apply failed\n\n\`\`\`\n${applyError}\n\`\`\`\n` : "";
   const markdown = renderVerifyMarkdown(final, prepared.tenantFile) + renderRepairs(repairs) + failedApply;
-  return finish(
-    run,
-    prepared,
-    { exitCode, markdown, result: final, repairs, ...(exitCode !== 0 && applyError ? { error: applyError } : {}) },
-    env,
-  );
+  // A failed or pending build is why no apply converges: it leads the error, with the build log's reason.
+  const error = [...buildProblems(final), ...(exitCode !== 0 && applyError ? [applyError] : [])].join("\n");
+  return finish(run, prepared, { exitCode, markdown, result: final, repairs, ...(error ? { error } : {}) }, env);
 }
 
 /** Apply on the session; a failed apply is not the end (verify and repair may still converge): its message is returned. */
@@ -204,6 +263,11 @@ export function unmanagedSummary(actions: readonly UnmanagedAction[]): string[] 
         `  - "${a.name}" ${a.id}: ${a.boundTo.length > 0 ? `bound to ${a.boundTo.join(", ")}` : "not bound"}, ${a.deployed ? "deployed" : "never deployed"}`,
     ),
   ];
+}
+
+/** One line per Action whose build failed (with the build log's reason) or has not finished. */
+function buildProblems(result: VerifyResult): string[] {
+  return result.findings.filter((f) => f.kind === "build").map((f) => `${f.address ?? f.actionId}: ${f.message}`);
 }
 
 function renderRepairs(repairs: readonly string[]): string {

@@ -13,7 +13,7 @@ export interface DriftReport {
   checked: number;
   /** Resources changed (update) or deleted (delete) outside this repository. */
   drifted: ResourceReview[];
-  /** Action code edited outside this repository: recorded code -> code in Auth0 now. */
+  /** Action (or Action Module draft) code edited outside this repository: recorded code -> code in Auth0 now. */
   codeChanges: CodeChange[];
 }
 
@@ -24,6 +24,8 @@ export function buildDriftReport(plan: PlanJson, context: { tenant: string; tena
     tenantFile: context.tenantFile,
     checked: (plan.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "managed").length,
     drifted: drifted.map((d) => reviewResource(d)),
-    codeChanges: drifted.filter((d) => d.type === "auth0_action" && changeKind(d.change.actions) === "update").flatMap(codeChange),
+    codeChanges: drifted
+      .filter((d) => (d.type === "auth0_action" || d.type === "auth0_action_module") && changeKind(d.change.actions) === "update")
+      .flatMap(codeChange),
   };
 }

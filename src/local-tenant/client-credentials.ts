@@ -10,6 +10,7 @@
  *     and tokens for Auth0's own API (/api/v2/) drop claims that are not namespaced (http(s) URLs).
  */
 import { MAX_CUSTOM_CLAIMS_BYTES } from "../../actions/lib/claim-rules";
+import type { DeployedActionRunner } from "./action-runner";
 import { OAuthError } from "./errors";
 import { applyClaimRules } from "./login";
 import type { TenantModel } from "./model";
@@ -25,7 +26,7 @@ export interface GrantedToken {
 }
 
 export async function clientCredentialsGrant(
-  deps: { model: TenantModel; tokens: TokenIssuer; log?: (line: string) => void },
+  deps: { model: TenantModel; tokens: TokenIssuer; log?: (line: string) => void; runAction?: DeployedActionRunner },
   info: RequestInfo,
   clientId: string,
   audience: string,
@@ -33,9 +34,12 @@ export async function clientCredentialsGrant(
   const management = audience === deps.tokens.managementAudience;
   const granted = (management ? MANAGEMENT_SCOPE : LOCAL_API.scope).split(" ");
   const client = { client_id: clientId, name: clientId, metadata: {} };
-  const flow = await runDeployedFlow(deps.model, "credentials-exchange", {
-    ...LOCAL_TRIGGERS["credentials-exchange"].event(info, client, audience, granted),
-  });
+  const flow = await runDeployedFlow(
+    deps.model,
+    "credentials-exchange",
+    { ...LOCAL_TRIGGERS["credentials-exchange"].event(info, client, audience, granted) },
+    { runAction: deps.runAction },
+  );
   for (const line of flow.logs) deps.log?.(`credentials-exchange: ${line}`);
   if (flow.failure) throw new OAuthError(500, "server_error", flow.failure);
   if (flow.denied) {

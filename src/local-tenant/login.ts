@@ -2,8 +2,8 @@
  * A login on the local tenant, the way Auth0's post-login flow runs it:
  *   1. the user comes from the fixture directory (plus what earlier logins' Actions stored);
  *   2. the deployed version of each post-login Action bound to the flow runs, in binding order,
- *      each in its own sandbox process (src/sandbox) with the v3 `event`; the `api` calls it made
- *      are replayed onto the post-login api of src/actions-runtime;
+ *      in its sandbox process (src/sandbox; warm per deployed version, see action-runner.ts) with
+ *      the v3 `event`; the `api` calls it made are replayed onto the post-login api of src/actions-runtime;
  *   3. api.access.deny, a thrown error or the flow's 20 s limit fails the login with access_denied;
  *   4. Auth0's claim rules apply: restricted names and auth0.com/webtask.io/webtask.run namespaces
  *      are dropped silently, more than 100 KB of custom claims in one token fails the login;
@@ -14,7 +14,8 @@ import { claimBytes, droppedClaimReason, MAX_CUSTOM_CLAIMS_BYTES } from "../../a
 import { ACTION_TIME_LIMIT_MS, emptyOutcome, recordingApi, type PostLoginOutcome } from "../actions-runtime/run-post-login";
 import type { DependencyStore } from "../sandbox/dependencies";
 import { replayCalls } from "../sandbox/replay";
-import { runInSandbox, type SandboxPool, type SandboxResult } from "../sandbox/sandbox";
+import type { SandboxPool, SandboxResult } from "../sandbox/sandbox";
+import { freshRunner, type DeployedActionRunner } from "./action-runner";
 import { OAuthError } from "./errors";
 import type { TenantModel } from "./model";
 import { ID_TOKEN_TTL_SECONDS, type TokenIssuer } from "./tokens";
@@ -69,17 +70,23 @@ export interface LoginOptions {
   flowTimeoutMs?: number;
   /** Where the Actions' installed dependencies are; without it an Action can require built-ins only. */
   dependencies?: DependencyStore;
-  /** Sandbox processes started ahead of logins; without it each execution waits for Node to start. */
+  /** Runs each deployed Action version (the server: warm processes). Default: a fresh process per execution. */
+  runAction?: DeployedActionRunner;
+  /** Without runAction: sandbox processes started ahead of logins, so an execution does not wait for Node to start. */
   sandboxPool?: SandboxPool;
 }
 
 export class LoginService {
+  private readonly runAction: DeployedActionRunner;
+
   constructor(
     private readonly model: TenantModel,
     private readonly users: UserDirectory,
     private readonly tokens: TokenIssuer,
     private readonly options: LoginOptions = {},
-  ) {}
+  ) {
+    this.runAction = options.runAction ?? freshRunner(options.sandboxPool);
+  }
 
   async login(request: LoginRequest): Promise<LoginResult> {
     const done = await this.authenticate(request);
@@ -129,18 +136,16 @@ export class LoginService {
         },
       };
       const outcome = postLoginOutcome(
-        await runInSandbox(
-          {
-            code: version.code,
-            trigger: "post-login",
-            exportName: "onExecutePostLogin",
-            event,
-            secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
-            dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
-            timeoutMs: remaining,
-          },
-          this.options.sandboxPool,
-        ),
+        await this.runAction(action, version, {
+          code: version.code,
+          trigger: "post-login",
+          exportName: "onExecutePostLogin",
+          event,
+          secrets: Object.fromEntries(version.secrets.map((s) => [s.name, s.value])),
+          dependencies: this.options.dependencies?.installedDirs(version.dependencies) ?? {},
+          modules: this.model.modulesOf(version),
+          timeoutMs: remaining,
+        }),
       );
       executed.push(`${action.name} v${version.number}`);
       if (outcome.denied) throw new LoginError(403, "access_denied", outcome.denied.reason);

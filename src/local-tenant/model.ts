@@ -20,6 +20,15 @@ import { AUTH0_LIMITS } from "../auth0-facts";
 import { AUTH0_TRIGGER_VERSIONS } from "../triggers";
 import { TenantError } from "./errors";
 import { payloadError, validatePayload, type Schema } from "./payload";
+import {
+  MODULE_CREATE_BODY,
+  MODULE_UPDATE_BODY,
+  type ModuleInput,
+  type ModuleRecord,
+  type ModuleRef,
+  type ModuleVersionRecord,
+} from "./module-records";
+import type { Dependency, StoredSecret } from "./record-types";
 
 export { TenantError } from "./errors";
 
@@ -49,17 +58,7 @@ export interface TriggerRef {
   version: string;
 }
 
-export interface Dependency {
-  name: string;
-  version: string;
-}
-
-export interface StoredSecret {
-  name: string;
-  /** Kept only so deployed versions can run; never returned by the API. */
-  value: string;
-  updated_at: string;
-}
+export type { Dependency, StoredSecret } from "./record-types";
 
 export interface BuildRecord {
   /** Tells a late answer of an older build's check from the current one's. Absent in older state files. */
@@ -86,6 +85,8 @@ export interface VersionRecord {
   runtime: string;
   secrets: StoredSecret[];
   supported_triggers: TriggerRef[];
+  /** The module versions this version runs with (absent in older state files: none). */
+  modules?: ModuleRef[];
   created_at: string;
   updated_at: string;
   built_at: string;
@@ -99,6 +100,8 @@ export interface ActionRecord {
   dependencies: Dependency[];
   runtime: string;
   secrets: StoredSecret[];
+  /** The draft's module pins (absent in older state files: none). */
+  modules?: ModuleRef[];
   created_at: string;
   updated_at: string;
   build: BuildRecord;
@@ -127,6 +130,8 @@ export interface TenantState {
   actions: ActionRecord[];
   bindings: Record<string, BindingRecord[]>;
   users: Record<string, UserOverlay>;
+  /** Action Modules, in creation order (absent in older state files: none). */
+  modules?: ModuleRecord[];
 }
 
 export type BuildStatus = "pending" | "building" | "built" | "retrying" | "failed";
@@ -211,6 +216,7 @@ export interface ActionInput {
   runtime?: unknown;
   dependencies?: unknown;
   secrets?: unknown;
+  modules?: unknown;
 }
 
 export interface BindingInput {
@@ -225,7 +231,7 @@ interface ValidActionInput {
   runtime?: string;
   dependencies?: Array<Dependency & { registry_url?: string }>;
   secrets?: Array<{ name: string; value?: string }>;
-  modules?: unknown[];
+  modules?: ModuleRef[];
 }
 
 export interface ModelOptions {
@@ -316,6 +322,7 @@ export class TenantModel {
       dependencies: dependenciesOf(input),
       runtime: input.runtime ?? DEFAULT_RUNTIME,
       secrets: input.secrets === undefined ? [] : mergeSecrets(input.secrets, [], at),
+      ...(input.modules?.length ? { modules: this.checkModuleRefs(input.modules) } : {}),
       created_at: at,
       updated_at: at,
       build: this.startBuild(dependenciesOf(input)),
@@ -339,6 +346,7 @@ export class TenantModel {
     if (input.runtime !== undefined) next.runtime = input.runtime;
     if (input.dependencies !== undefined) next.dependencies = dependenciesOf(input);
     if (input.secrets !== undefined) next.secrets = mergeSecrets(input.secrets, action.secrets, at);
+    if (input.modules !== undefined) next.modules = this.checkModuleRefs(input.modules);
     next.updated_at = at;
     // Any save makes a new draft build, even when only secrets changed: Auth0 rebuilds too.
     next.build = this.startBuild(next.dependencies);
@@ -349,16 +357,13 @@ export class TenantModel {
   }
 
   deleteAction(id: string, options: { force?: boolean } = {}): void {
-    const action = this.getAction(id);
+    this.getAction(id); // 404 for an unknown id, before anything else
     const boundTo = Object.entries(this.state.bindings)
       .filter(([, list]) => list.some((b) => b.action_id === id))
       .map(([trigger]) => trigger);
     if (boundTo.length > 0 && !options.force) {
-      throw new TenantError(
-        409,
-        "action_bound",
-        `The action "${action.name}" cannot be deleted because it is bound to the ${boundTo.join(", ")} trigger. Remove the binding first, or delete with force=true.`,
-      );
+      // Auth0's own words: the provider prints them as "409 Conflict: Unable to delete an action bound to a trigger."
+      throw new TenantError(409, "action_bound", "Unable to delete an action bound to a trigger.");
     }
     for (const trigger of boundTo) this.state.bindings[trigger] = this.state.bindings[trigger].filter((b) => b.action_id !== id);
     this.state.actions = this.state.actions.filter((a) => a.id !== id);
@@ -398,6 +403,7 @@ export class TenantModel {
       runtime: action.runtime,
       secrets: action.secrets,
       supported_triggers: action.supported_triggers,
+      modules: action.modules ?? [],
       built_at: new Date(Math.max(action.build.ready_at, action.build.settled_at ?? 0)).toISOString(),
     });
   }
@@ -428,7 +434,8 @@ export class TenantModel {
       deployed.code === action.code &&
       deployed.runtime === action.runtime &&
       JSON.stringify(deployed.dependencies) === JSON.stringify(action.dependencies) &&
-      secretsOf(deployed.secrets) === secretsOf(action.secrets)
+      secretsOf(deployed.secrets) === secretsOf(action.secrets) &&
+      JSON.stringify(deployed.modules ?? []) === JSON.stringify(action.modules ?? [])
     );
   }
 
@@ -472,6 +479,109 @@ export class TenantModel {
     });
   }
 
+  // ---- Action Modules --------------------------------------------------------------------
+
+  listModules(): ModuleRecord[] {
+    return this.state.modules ?? [];
+  }
+
+  getModule(id: string): ModuleRecord {
+    const found = this.listModules().find((m) => m.id === id);
+    if (!found) throw new TenantError(404, "inexistent_action_module", "The action module does not exist.");
+    return found;
+  }
+
+  createModule(body: unknown): ModuleRecord {
+    const input = checkModuleBody(body, MODULE_CREATE_BODY);
+    if (this.listModules().some((m) => m.name === input.name))
+      throw new TenantError(409, "action_module_conflict", `An action module named "${input.name}" already exists.`);
+    const at = this.isoNow();
+    const module: ModuleRecord = {
+      id: this.newId(),
+      name: input.name!,
+      code: input.code!,
+      dependencies: (input.dependencies ?? []).map(({ name, version }) => ({ name, version })),
+      secrets: input.secrets === undefined ? [] : mergeSecrets(input.secrets, [], at),
+      created_at: at,
+      updated_at: at,
+      versions: [],
+    };
+    (this.state.modules ??= []).push(module);
+    if (input.publish) this.publishModule(module.id);
+    this.changed();
+    return module;
+  }
+
+  /** Fields absent from the body keep their value; only the draft changes (publish makes a version). */
+  updateModule(id: string, body: unknown): ModuleRecord {
+    const module = this.getModule(id);
+    const input = checkModuleBody(body, MODULE_UPDATE_BODY);
+    const at = this.isoNow();
+    if (input.code !== undefined) module.code = input.code;
+    if (input.dependencies !== undefined) module.dependencies = input.dependencies.map(({ name, version }) => ({ name, version }));
+    if (input.secrets !== undefined) module.secrets = mergeSecrets(input.secrets, module.secrets, at);
+    module.updated_at = at;
+    this.changed();
+    return module;
+  }
+
+  /** Auth0 refuses to delete a module an Action still uses (its draft or its deployed version). */
+  deleteModule(id: string): void {
+    const module = this.getModule(id);
+    const users = this.actionsUsingModule(id, { draftToo: true });
+    if (users.length > 0) {
+      throw new TenantError(
+        409,
+        "action_module_in_use",
+        `The action module "${module.name}" cannot be deleted because it is used by ${users.map((u) => `"${u.action.name}"`).join(", ")}. Remove it from those actions first.`,
+      );
+    }
+    this.state.modules = this.listModules().filter((m) => m.id !== id);
+    this.changed();
+  }
+
+  /** POST .../versions: the draft becomes a new immutable version. */
+  publishModule(id: string): ModuleVersionRecord {
+    const module = this.getModule(id);
+    const version: ModuleVersionRecord = {
+      id: this.newId(),
+      version_number: (module.versions.at(-1)?.version_number ?? 0) + 1,
+      code: module.code,
+      dependencies: structuredClone(module.dependencies),
+      secrets: structuredClone(module.secrets),
+      created_at: this.isoNow(),
+    };
+    module.versions.push(version);
+    this.changed();
+    return version;
+  }
+
+  getModuleVersion(id: string, versionId: string): ModuleVersionRecord {
+    const version = this.getModule(id).versions.find((v) => v.id === versionId);
+    if (!version) throw new TenantError(404, "inexistent_action_module_version", "The action module version does not exist.");
+    return version;
+  }
+
+  /** Actions whose deployed version (and, with draftToo, whose draft) pins a version of the module. */
+  actionsUsingModule(moduleId: string, options: { draftToo?: boolean } = {}): Array<{ action: ActionRecord; ref: ModuleRef }> {
+    return this.state.actions.flatMap((action) => {
+      const refs = [...(this.deployedVersion(action)?.modules ?? []), ...(options.draftToo ? (action.modules ?? []) : [])];
+      const ref = refs.find((r) => r.module_id === moduleId);
+      return ref ? [{ action, ref }] : [];
+    });
+  }
+
+  /** The module versions a deployed Action version runs with: name → published code. */
+  modulesOf(version: VersionRecord): Record<string, string> {
+    return Object.fromEntries(
+      (version.modules ?? []).flatMap((ref) => {
+        const module = this.listModules().find((m) => m.id === ref.module_id);
+        const pinned = module?.versions.find((v) => v.id === ref.module_version_id);
+        return module && pinned ? [[module.name, pinned.code]] : [];
+      }),
+    );
+  }
+
   // ---- Users -----------------------------------------------------------------------------
 
   userOverlay(userId: string): UserOverlay | undefined {
@@ -506,6 +616,7 @@ export class TenantModel {
       runtime: from.runtime,
       secrets: structuredClone(from.secrets),
       supported_triggers: structuredClone(from.supported_triggers),
+      modules: structuredClone(from.modules ?? []),
       created_at: at,
       updated_at: at,
       built_at: from.built_at,
@@ -516,6 +627,25 @@ export class TenantModel {
     action.deployed_version_id = version.id;
     this.changed();
     return version;
+  }
+
+  /** An Action may pin only published versions of existing modules, one version per module. */
+  private checkModuleRefs(refs: ModuleRef[]): ModuleRef[] {
+    const seen = new Set<string>();
+    return refs.map((ref, i) => {
+      const module = this.listModules().find((m) => m.id === ref.module_id);
+      if (!module) throw new TenantError(400, "invalid_body", `The action module "${ref.module_id}" (modules[${i}]) does not exist.`);
+      if (!module.versions.some((v) => v.id === ref.module_version_id))
+        throw new TenantError(
+          400,
+          "invalid_body",
+          `The action module "${module.name}" has no published version "${ref.module_version_id}" (modules[${i}]); publish the module first.`,
+        );
+      if (seen.has(ref.module_id))
+        throw payloadError(`Array items are not unique (module ${JSON.stringify(module.name)})`, `modules[${i}]`);
+      seen.add(ref.module_id);
+      return { module_id: ref.module_id, module_version_id: ref.module_version_id };
+    });
   }
 
   private resolveRef(ref: BindingInput["ref"]): ActionRecord {
@@ -597,10 +727,17 @@ function checkActionBody(body: unknown, schema: Schema): ValidActionInput {
       throw payloadError(`Array items are not unique (secret name ${JSON.stringify(secret.name)})`, `secrets[${i}].name`);
     seen.add(secret.name);
   });
-  // Action modules are not emulated: refuse rather than accept and ignore them.
-  if (input.modules !== undefined && input.modules.length > 0) {
-    throw new TenantError(400, "invalid_body", "Action modules are not supported by the local tenant; remove 'modules' from the request.");
-  }
+  return input;
+}
+
+function checkModuleBody(body: unknown, schema: Schema): ModuleInput {
+  const input = validatePayload<ModuleInput>(body, schema);
+  const seen = new Set<string>();
+  input.secrets?.forEach((secret, i) => {
+    if (seen.has(secret.name))
+      throw payloadError(`Array items are not unique (secret name ${JSON.stringify(secret.name)})`, `secrets[${i}].name`);
+    seen.add(secret.name);
+  });
   return input;
 }
 

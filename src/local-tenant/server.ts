@@ -22,7 +22,8 @@ import { ClientRegistry, DEFAULT_CLIENTS_DIR } from "./oidc/clients";
 import { OidcModel } from "./oidc/model";
 import { BODY_LIMIT_BYTES, frameworkErrorOptions } from "./routes/http";
 import { DependencyStore } from "../sandbox/dependencies";
-import { SandboxPool } from "../sandbox/sandbox";
+import { WarmActionPool, type WarmPoolOptions } from "../sandbox/warm-pool";
+import { warmRunner, type DeployedActionRunner } from "./action-runner";
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, ".local", "tenant");
 export const DEFAULT_PORT = 8443;
@@ -66,6 +67,12 @@ export interface LocalTenantOptions {
   dependencies?: "npm" | "syntax" | DependencyCheck;
   faults?: FaultRule[];
   login?: LoginOptions;
+  /**
+   * The warm processes that run deployed Actions (one per deployed version, module scope kept between
+   * executions as on Auth0's Node 22 runtime): when they are recycled. `{ maxExecutions: 1 }` gives
+   * every execution a fresh process.
+   */
+  actionWorkers?: WarmPoolOptions;
   /** A seed file (YAML/JSON) pre-populating an empty tenant as if made in the Dashboard (see seed.ts). */
   seedFile?: string;
   /** Called with one line per answered request ("GET /api/v2/... 200"). */
@@ -114,14 +121,17 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const dependencies = options.dependencies ?? "npm";
   // What builds install (once per name@version, in <stateDir>/deps) is what logins' sandboxes may read.
   const dependencyStore = new DependencyStore(join(stateDir, "deps"));
-  const sandboxPool = new SandboxPool();
+  const workers = actionWorkers(stateDir, options.actionWorkers);
   const model = new TenantModel(store.load() ?? emptyState(), {
     buildDurationMs: options.buildMs ?? 0,
     buildRetryMs: options.buildRetryMs ?? 1000,
     ...(dependencies === "syntax"
       ? {}
       : { checkDependencies: dependencies === "npm" ? (deps) => dependencyStore.check(deps) : dependencies }),
-    onChange: (state) => store.save(state),
+    onChange: (state) => {
+      store.save(state);
+      workers.retainDeployed(state);
+    },
   });
   const rulesHooks = new RulesHooksModel(new JsonStore<RulesHooksState>(join(stateDir, "rules-hooks.json")));
   const seed = options.seedFile ? loadSeed(options.seedFile) : undefined;
@@ -160,7 +170,8 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     faults,
     dbUsers: DbUsers.inStateDir(stateDir),
     ...(options.log ? { log: options.log } : {}),
-    login: new LoginService(model, users, tokens, { ...options.login, dependencies: dependencyStore, sandboxPool }),
+    login: new LoginService(model, users, tokens, { runAction: workers.runAction, ...options.login, dependencies: dependencyStore }),
+    runAction: workers.runAction,
     users,
     oidc: new OidcModel(clients, { userinfoAudience: () => `${tokens.issuer}userinfo` }),
     onRequest: (entry) => {
@@ -196,10 +207,32 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
     faults,
     requests,
     close: async () => {
-      sandboxPool.close();
+      workers.pool.close();
       await app.close();
       // A dependency check still running would write tenant.json after its owner cleaned up.
       await model.settled();
     },
+  };
+}
+
+/**
+ * The tenant's warm Action processes (src/sandbox/warm-pool.ts). A redeploy or a deleted Action ends
+ * the processes of versions no longer deployed at once, not at the next login.
+ */
+function actionWorkers(
+  stateDir: string,
+  options?: WarmPoolOptions,
+): { pool: WarmActionPool; runAction: DeployedActionRunner; retainDeployed: (state: TenantState) => void } {
+  const pool = new WarmActionPool(options);
+  // The state directory is the tenant: two local tenants never share a worker.
+  const tenant = stateDir;
+  return {
+    pool,
+    runAction: warmRunner(pool, () => tenant),
+    retainDeployed: (state) =>
+      pool.retainOnly(
+        tenant,
+        state.actions.flatMap((a) => (a.deployed_version_id ? [{ actionId: a.id, versionId: a.deployed_version_id }] : [])),
+      ),
   };
 }

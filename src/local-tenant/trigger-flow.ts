@@ -11,9 +11,9 @@
 import { ACTION_TIME_LIMIT_MS } from "../actions-runtime/run-post-login";
 import { emptyTriggerOutcome, recordingTriggerApi, type TriggerOutcome } from "../actions-runtime/run-trigger";
 import { replayCalls } from "../sandbox/replay";
-import { runInSandbox } from "../sandbox/sandbox";
 import { triggerSpec, type TriggerId } from "../triggers";
-import type { TenantModel } from "./model";
+import { freshRunner, type DeployedActionRunner } from "./action-runner";
+import type { ActionRecord, TenantModel, VersionRecord } from "./model";
 
 export interface FlowResult {
   /** Which Action versions ran, in order: "<action name> v<number>". */
@@ -31,6 +31,8 @@ export interface FlowResult {
 
 export interface FlowOptions {
   timeoutMs?: number;
+  /** Runs each deployed Action version (the server: warm processes). Default: a fresh process per execution. */
+  runAction?: DeployedActionRunner;
 }
 
 /** Runs the deployed `trigger` flow with `event` (its `secrets` are replaced per Action). Never throws. */
@@ -49,7 +51,8 @@ export async function runDeployedFlow(
       break;
     }
     const secrets = Object.fromEntries(version.secrets.map((s) => [s.name, s.value]));
-    const outcome = await sandboxedOutcome(trigger, version.code, event, secrets, remaining);
+    const run = options.runAction ?? freshRunner();
+    const outcome = await sandboxedOutcome(run, action, version, trigger, event, secrets, remaining, model.modulesOf(version));
     result.executed.push(`${action.name} v${version.number}`);
     result.logs.push(...outcome.logs.map((line) => `${action.name}: ${line}`));
     Object.assign(result.accessTokenClaims, outcome.accessTokenClaims);
@@ -69,15 +72,27 @@ export async function runDeployedFlow(
   return result;
 }
 
-/** One Action in its own sandbox process (src/sandbox); its recorded api calls replayed onto the trigger's api. */
+/** One Action in its sandbox process (src/sandbox); its recorded api calls replayed onto the trigger's api. */
 async function sandboxedOutcome(
+  run: DeployedActionRunner,
+  action: ActionRecord,
+  version: VersionRecord,
   trigger: Exclude<TriggerId, "post-login">,
-  code: string,
   event: Record<string, unknown>,
   secrets: Record<string, string>,
   timeoutMs: number,
+  modules: Record<string, string>,
 ): Promise<TriggerOutcome> {
-  const result = await runInSandbox({ code, trigger, exportName: triggerSpec(trigger).entryPoint, event, secrets, timeoutMs });
+  const { code } = version;
+  const result = await run(action, version, {
+    code,
+    trigger,
+    exportName: triggerSpec(trigger).entryPoint,
+    event,
+    secrets,
+    timeoutMs,
+    modules,
+  });
   const outcome = emptyTriggerOutcome(trigger);
   outcome.logs = result.logs;
   if (result.error !== undefined) {

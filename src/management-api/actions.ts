@@ -14,6 +14,15 @@ export interface ActionVersion {
   created_at?: string;
   /** The secrets the version runs with: names only, never values. */
   secrets?: Array<{ name: string }>;
+  /** The Action Module versions this version runs with. */
+  modules?: ActionModulePin[];
+}
+
+export interface ActionModulePin {
+  module_id: string;
+  module_name?: string;
+  module_version_id: string;
+  module_version_number?: number;
 }
 
 export interface Action {
@@ -30,6 +39,14 @@ export interface Action {
   deployed_version?: ActionVersion;
   /** false: a saved draft has not been deployed, logins still run deployed_version. */
   all_changes_deployed?: boolean;
+  /** Why the latest draft's build failed, as the build log says it (Auth0's ActionError shape). */
+  errors?: Array<{ id?: string; msg?: string; url?: string }>;
+}
+
+/** The build log's reason for a failed build, one line; undefined when the tenant gives none. */
+export function buildFailureReason(action: Action): string | undefined {
+  const messages = (action.errors ?? []).map((e) => e.msg?.trim()).filter((m): m is string => Boolean(m));
+  return messages.length === 0 ? undefined : messages.join("; ").replace(/\s*\n\s*/g, " ");
 }
 
 export interface Binding {
@@ -41,7 +58,7 @@ export interface Binding {
 
 const PER_PAGE = 100;
 
-async function allPages<T>(api: ManagementApi, path: string, key: string): Promise<T[]> {
+export async function allPages<T>(api: ManagementApi, path: string, key: string): Promise<T[]> {
   const items: T[] = [];
   const sep = path.includes("?") ? "&" : "?";
   for (let page = 0; page < 1000; page++) {

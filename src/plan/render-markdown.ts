@@ -43,6 +43,13 @@ export function renderReviewMarkdown(review: PlanReview): string {
     for (const w of review.warnings) out.push(`> - ⚠️ ${escapeText(w.message)}`);
     out.push("");
   }
+  if (review.bindingOrders.length > 0) {
+    out.push("### Binding order (before → after)", "");
+    for (const f of review.bindingOrders) {
+      out.push(`- ${f.trigger}`, `  - before: ${renderOrder(f.before)}`, `  - after: ${renderOrder(f.after)}`);
+    }
+    out.push("");
+  }
   if (review.resources.length === 0 && review.outputs.length === 0) {
     out.push("**No changes.** The tenant already matches this configuration.", "");
   }
@@ -81,6 +88,10 @@ export function renderReviewMarkdown(review: PlanReview): string {
   );
 }
 
+function renderOrder(names: readonly string[]): string {
+  return names.length === 0 ? "(nothing bound)" : names.map((n) => inlineCode(JSON.stringify(n))).join(" → ");
+}
+
 function renderAttribute(a: AttributeChange, kind: ChangeKind): string {
   const forces = a.forcesReplacement ? " **(forces replacement)**" : "";
   if (kind === "create" || a.before === undefined) return `${a.name}: ${renderValue(a.after)}${forces}`;
@@ -93,19 +104,29 @@ export function renderCodeChange(
   c: CodeChange,
   labels: { before: string; after: string } = { before: "deployed", after: "this change" },
 ): string[] {
-  const title = `#### Action "${escapeText(c.actionName)}" (\`${c.address}\`)`;
+  const module = c.address.startsWith("auth0_action_module.");
+  const title = `#### ${module ? "Action Module" : "Action"} "${escapeText(c.actionName)}" (\`${c.address}\`)`;
+  const pinned = c.pinnedBy
+    ? [
+        "",
+        c.pinnedBy.length > 0
+          ? `Actions pinned to this module (each moves to the new version): ${c.pinnedBy.map((a) => `\`${a}\``).join(", ")}.`
+          : "No Action is pinned to this module.",
+      ]
+    : [];
   if (c.diff && c.before && c.after) {
     const body = formatUnifiedDiff(c.diff, `${labels.before} (sha256 ${short(c.before)})`, `${labels.after} (sha256 ${short(c.after)})`);
     return [
       title,
       "",
       `Code changes: +${c.diff.added} −${c.diff.removed} lines (${c.before.lines} → ${c.after.lines} lines).`,
+      ...pinned,
       "",
       ...fenced("diff", body),
     ];
   }
-  if (c.after) return [title, "", `New code: ${renderCode(c.after)}.`];
-  if (c.before) return [title, "", `Code removed with the Action: ${renderCode(c.before)}.`];
+  if (c.after) return [title, "", `New code: ${renderCode(c.after)}.`, ...pinned];
+  if (c.before) return [title, "", `Code removed with the ${module ? "module" : "Action"}: ${renderCode(c.before)}.`, ...pinned];
   return [title];
 }
 

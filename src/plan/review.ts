@@ -9,6 +9,9 @@ import { sameValue, showValue, maskAt, UNKNOWN, type Shown } from "./shown-value
 import type { DeclaredFlow } from "../terraform/declared-flow";
 import type { ChangedSources, ReviewContext } from "./review-types";
 import { collectWarnings, type ReviewWarning } from "./warnings";
+import { changedFlowOrders, type FlowOrder } from "./binding-order";
+import { CLAIMS_HANDLER } from "../config/tenant-schema";
+import { terraformName } from "../triggers";
 
 export interface CodeSummary {
   lines: number;
@@ -43,6 +46,8 @@ export interface CodeChange {
   after?: CodeSummary;
   /** Present when the code exists on both sides and differs. */
   diff?: UnifiedDiff;
+  /** An Action Module's change: the addresses of the Actions pinned to it, which this plan re-pins. */
+  pinnedBy?: string[];
 }
 
 export interface OutputReview {
@@ -63,6 +68,8 @@ export interface PlanReview {
   priorResources: number;
   resources: ResourceReview[];
   codeChanges: CodeChange[];
+  /** Each trigger whose bound Actions change, with the run order before and after the apply. */
+  bindingOrders: FlowOrder[];
   outputs: OutputReview[];
   warnings: ReviewWarning[];
   changedSources: ChangedSources;
@@ -83,7 +90,12 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
     },
     priorResources: (plan.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "managed").length,
     resources: changes.map((c) => reviewResource(c, attributeReferences(plan, c.address))),
-    codeChanges: changes.filter((c) => c.type === "auth0_action").flatMap(codeChange),
+    codeChanges: changes
+      .filter((c) => c.type === "auth0_action" || c.type === MODULE_TYPE)
+      .flatMap((c) =>
+        codeChange(c).map((change) => (c.type === MODULE_TYPE ? { ...change, pinnedBy: actionsPinnedTo(plan, c.address) } : change)),
+      ),
+    bindingOrders: changedFlowOrders(plan),
     outputs: Object.entries(plan.output_changes ?? {})
       .filter(([, o]) => changeKind(o.actions) !== "no-op")
       .map(([name, o]) => ({
@@ -92,10 +104,19 @@ export function buildReview(plan: PlanJson, context: ReviewContext): PlanReview 
         before: showValue(o.before, o.before_sensitive),
         after: showValue(o.after, o.after_sensitive, o.after_unknown),
       })),
-    warnings: collectWarnings(changes, context),
+    warnings: collectWarnings(changes, context, claimsActionId(plan)),
     changedSources: context.changedSources,
   };
 }
+
+/** The id of the claims Action (auth0_action.add_metadata_claims) as the plan's prior state records it. */
+function claimsActionId(plan: PlanJson): string | undefined {
+  const claims = (plan.prior_state?.values?.root_module?.resources ?? []).find((r) => r.address === CLAIMS_ACTION_ADDRESS);
+  const id = claims?.values?.id;
+  return typeof id === "string" ? id : undefined;
+}
+
+const CLAIMS_ACTION_ADDRESS = `auth0_action.${terraformName(CLAIMS_HANDLER)}`;
 
 export function summarizeCode(code: string): CodeSummary {
   return {
@@ -120,6 +141,20 @@ const REASONS: Record<string, string> = {
   replace_by_request: "replacement was requested",
   replace_by_triggers: "a replace_triggered_by reference changed",
 };
+
+const MODULE_TYPE = "auth0_action_module";
+
+/**
+ * The auth0_action resources whose `modules` block refers to the module at `address`: read from the
+ * plan's configuration, so it holds before the first apply, and for Actions this plan does not touch.
+ */
+export function actionsPinnedTo(plan: PlanJson, address: string): string[] {
+  const prefix = `${address}.`;
+  return (plan.configuration?.root_module?.resources ?? [])
+    .filter((r) => r.address.startsWith("auth0_action.") && JSON.stringify(r.expressions?.modules ?? null).includes(`"${prefix}`))
+    .map((r) => r.address)
+    .sort();
+}
 
 /** One resource change as the review shows it (also used for drift, where `after` is what Auth0 has now). */
 export function reviewResource(rc: PlanResourceChange, references: ReadonlyMap<string, string> = new Map()): ResourceReview {
@@ -154,6 +189,8 @@ export function describeResource(rc: PlanResourceChange): string {
   switch (rc.type) {
     case "auth0_action":
       return `Action ${text(values.name)}`;
+    case MODULE_TYPE:
+      return `Action Module ${text(values.name)}`;
     case "auth0_trigger_action":
       return `${trigger} binding of ${text(values.display_name)}`;
     case "auth0_trigger_actions": {
@@ -214,7 +251,7 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
 }
 
-/** The code of an auth0_action change, summarized, with a diff when both sides have code and they differ. */
+/** The code of an auth0_action (or auth0_action_module) change, summarized, with a diff when both sides have code and they differ. */
 export function codeChange(rc: PlanResourceChange): CodeChange[] {
   const kind = changeKind(rc.change.actions);
   const code = (side: unknown, sensitive: unknown): string | undefined => {

@@ -14,7 +14,7 @@ import { deploymentFindings } from "../verify/deployment-findings";
 import { buildReview, type PlanReview } from "./review";
 import type { ChangedSources } from "./review-types";
 import { combinedExitCode, prepareRun, RunSetupError, type TenantRunOptions } from "../terraform/tenant-run";
-import { forEachTenant } from "../terraform/session";
+import { DEFAULT_TENANT_CONCURRENCY, forEachTenant } from "../terraform/session";
 
 export interface PlanOptions extends TenantRunOptions {
   /** false: plan against recorded state without asking Auth0 (`-refresh=false`). Default true. */
@@ -23,6 +23,8 @@ export interface PlanOptions extends TenantRunOptions {
   base?: string;
   /** Given by tests to keep reviews independent of the checkout's git history. */
   changedSources?: ChangedSources;
+  /** How many tenants plan at once (`--concurrency`). Default DEFAULT_TENANT_CONCURRENCY (4). */
+  concurrency?: number;
 }
 
 export interface TenantPlanOutcome {
@@ -65,7 +67,7 @@ export async function planTenants(given: PlanOptions): Promise<PlanOutcome> {
   const readsTenant = !options.localStateDir && options.refresh !== false;
   const outcomes = await forEachTenant(
     run,
-    options,
+    { ...options, concurrency: options.concurrency ?? DEFAULT_TENANT_CONCURRENCY },
     async (session): Promise<TenantPlanOutcome> => {
       const { tenant, tenantFile, declaredFlows } = session.prepared;
       const { exitCode, plan } = await session.plan(options.refresh === false ? ["-refresh=false"] : []);
@@ -90,8 +92,17 @@ export async function planTenants(given: PlanOptions): Promise<PlanOutcome> {
       };
     },
     (tenant, message) => recordFailure(outdir, tenant, message),
+    describePlan,
   );
   return { exitCode: combinedExitCode(outcomes.map((o) => o.exitCode)), tenants: outcomes };
+}
+
+/** The one-line status of a tenant's plan, as Terraform summarises one. */
+function describePlan(outcome: TenantPlanOutcome): string {
+  if (outcome.error !== undefined || !outcome.review) return `plan failed: ${(outcome.error ?? "").split("\n")[0]}`;
+  const { add, change, destroy } = outcome.review.counts;
+  const pending = outcome.exitCode === 2 && add + change + destroy === 0 ? "; deployed versions differ" : "";
+  return `${add} to add, ${change} to change, ${destroy} to destroy${pending}`;
 }
 
 /** A review file that says the plan failed, so a pull request comment shows it instead of nothing. */

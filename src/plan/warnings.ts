@@ -16,7 +16,9 @@ export type WarningKind =
   | "flow-replaces-bindings"
   | "undeclared-bindings-removed"
   | "runtime-changed"
-  | "dependency-unpinned";
+  | "dependency-unpinned"
+  | "module-deleted"
+  | "claims-gap";
 
 export interface ReviewWarning {
   kind: WarningKind;
@@ -31,9 +33,26 @@ interface FlowEntry {
   name: string;
 }
 
+/** Actions this plan updates from pinning the module `moduleId` to not pinning it. */
+function actionsDroppingModule(changes: readonly PlanResourceChange[], moduleId: unknown): string[] {
+  const pins = (values: unknown) =>
+    Array.isArray((values as Values | null)?.modules) ? ((values as Values).modules as Array<{ module_id?: unknown }>) : [];
+  return changes
+    .filter(
+      (c) =>
+        c.type === "auth0_action" &&
+        changeKind(c.change.actions) === "update" &&
+        pins(c.change.before).some((m) => m.module_id === moduleId) &&
+        !pins(c.change.after).some((m) => m.module_id === moduleId),
+    )
+    .map((c) => c.address);
+}
+
 export function collectWarnings(
   changes: readonly PlanResourceChange[],
   context: Pick<ReviewContext, "tenantFile" | "flows">,
+  /** The claims Action's id, when the state records it: its binding going away means tokens without claims. */
+  claimsActionId?: string,
 ): ReviewWarning[] {
   const warnings: ReviewWarning[] = [];
   const unboundIds = unboundActionIds(changes);
@@ -47,11 +66,18 @@ export function collectWarnings(
         const name = quote(before.name ?? after.name);
         if (kind === "delete") {
           const stillBound = typeof before.id === "string" && !unboundIds.has(before.id);
+          const successor = changes.find(
+            (c) =>
+              c.type === "auth0_action" && changeKind(c.change.actions) === "create" && (c.change.after as Values)?.name === before.name,
+          );
           add(
             "action-deleted",
             `Deletes Action ${name} (\`${rc.address}\`): logins stop running it and its deployed versions are lost.` +
               (stillBound
                 ? " No binding to it is removed by this plan: if it is still bound (in the dashboard or by another tool), Auth0 refuses the delete (HTTP 409) and the apply fails; unbind it first."
+                : "") +
+              (successor
+                ? ` \`${successor.address}\` creates an Action of the same name: if the handler was renamed, add \`renamed_from: ${rc.name.replace(/_/g, "-")}\` to its entry in ${context.tenantFile}, so the Action is moved (same id, bindings and versions) instead of deleted and created again.`
                 : ""),
           );
         }
@@ -86,8 +112,27 @@ export function collectWarnings(
           );
         break;
       }
+      case "auth0_action_module": {
+        if (kind !== "delete" && kind !== "replace") break;
+        const unpinned = actionsDroppingModule(changes, before.id);
+        add(
+          "module-deleted",
+          `${kind === "delete" ? "Deletes" : "Replaces"} Action Module ${quote(before.name)} (\`${rc.address}\`): ` +
+            (unpinned.length > 0 ? `this plan first re-deploys ${unpinned.map((a) => `\`${a}\``).join(", ")} without it. ` : "") +
+            "If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.",
+        );
+        break;
+      }
       case "auth0_trigger_action": {
         const name = quote(before.display_name ?? after.display_name);
+        if ((kind === "delete" || kind === "replace") && claimsActionId !== undefined && before.action_id === claimsActionId) {
+          add(
+            "claims-gap",
+            `Logins get ID tokens without the claims while this apply runs: the ${trigger(before)} binding of ${name} (\`${rc.address}\`) is removed` +
+              (kind === "replace" ? ", then appended again" : "") +
+              ". An append flow changes its order only by unbinding; with `mode: authoritative` one call sets the whole flow, with no gap.",
+          );
+        }
         if (kind === "delete")
           add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
         if (kind === "replace") {

@@ -18,7 +18,8 @@ import { UserFacingError } from "../errors";
 import { deployPrepared, type DeployOutcome } from "../deploy/run-deploy";
 import type { VerifyResult } from "../verify/compare";
 import { ArtifactReadError, readDeclaredStack } from "../terraform/declared-stack";
-import { verifyOnce, type VerifyOptions } from "../verify/run-verify";
+import { connectTo, verifyOnce, type VerifyOptions } from "../verify/run-verify";
+import { artifactModuleHashes, moduleGateReasons, readUpstreamModules } from "./module-gate";
 import { synthTenants } from "../synth/synth-tenants";
 import { checkPromotion, orderProblem } from "./promotion-gate";
 
@@ -119,9 +120,9 @@ export async function promote(given: PromoteOptions): Promise<PromoteOutcome> {
   // job holds both tenants' credentials, else the same AUTH0_*), on one session of its stack.
   const fromEnv = fromTenantEnv(env);
   const fromPrepared = preparedFromStacks(from, tenantsDir, stacksRoot);
+  const fromOptions = { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) };
   let fromVerify: VerifyResult | undefined;
   try {
-    const fromOptions = { env: fromEnv, localStateDir: options.localStateDir, log, ...(options.api ? { api: options.api } : {}) };
     fromVerify = await withTenantSession(fromPrepared, { env: terraformEnvironment }, fromOptions, async (session) => {
       if (Object.keys(await session.actionIds()).length === 0) return undefined;
       log(`reading what ${from.name} runs (Management API: deployed versions, drafts, bindings)`);
@@ -141,9 +142,26 @@ export async function promote(given: PromoteOptions): Promise<PromoteOutcome> {
   if (!decision.allowed)
     return refuse(`refusing to promote ${from.name} → ${to.name}:\n${decision.reasons.map((r) => `  - ${r}`).join("\n")}`);
 
-  const hashes = Object.entries(artifact)
-    .map(([address, hash]) => `${address} ${hash.slice(0, 12)}`)
-    .join(", ");
+  // Action Modules: each one the artifact publishes must run in `from` with the same code.
+  let modules: Record<string, string>;
+  try {
+    modules = artifactModuleHashes(join(stacksRoot, "stacks", to.name));
+    if (Object.keys(modules).length > 0) {
+      log(`reading which Action Module versions ${from.name} runs (Management API)`);
+      const upstream = await readUpstreamModules(await connectTo(fromPrepared, fromOptions), Object.keys(modules));
+      const reasons = moduleGateReasons(from.name, modules, upstream);
+      if (reasons.length > 0) return refuse(`refusing to promote ${from.name} → ${to.name}:\n${reasons.map((r) => `  - ${r}`).join("\n")}`);
+    }
+  } catch (error) {
+    if (error instanceof ArtifactReadError) return refuse(error.message);
+    if (error instanceof UserFacingError) return refuse(`cannot read which Action Modules ${from.name} runs: ${error.message}`);
+    throw error;
+  }
+
+  const hashes = [
+    ...Object.entries(artifact).map(([address, hash]) => `${address} ${hash.slice(0, 12)}`),
+    ...Object.entries(modules).map(([name, hash]) => `module ${name} ${hash.slice(0, 12)}`),
+  ].join(", ");
   log(`gate passed: ${from.name} runs the same code (${hashes}); deploying ${to.name}`);
   const toPrepared = preparedFromStacks(to, tenantsDir, stacksRoot);
   const deployed = await (options.deploy ?? defaultDeploy)(

@@ -44,6 +44,8 @@ export interface SandboxRequest {
   secrets?: Readonly<Record<string, string>>;
   /** Package name → its installed directory (see dependencies.ts); the only files the code may read. */
   dependencies?: Readonly<Record<string, string>>;
+  /** Action Module name → the code of the version the Action is pinned to: `require("actions:<name>")` loads it. */
+  modules?: Readonly<Record<string, string>>;
   /** @default ACTION_TIME_LIMIT_MS */
   timeoutMs?: number;
   /** @default DEFAULT_MEMORY_MB */
@@ -77,49 +79,25 @@ export interface SandboxResult {
 
 /**
  * Runs the request in a fresh sandbox process. Never throws. With a pool, the process was started
- * ahead of time (it is still used once, for this execution only).
+ * ahead of time (it is still used once, for this execution only). For an Action deployed on a
+ * tenant, warm-pool.ts runs executions in a process that is kept between them instead.
  */
 export async function runInSandbox(request: SandboxRequest, pool?: SandboxPool): Promise<SandboxResult> {
-  const timeoutMs = request.timeoutMs ?? ACTION_TIME_LIMIT_MS;
-  const memoryMb = request.memoryMb ?? DEFAULT_MEMORY_MB;
-  const apiMethods = apiMethodsOf(request.trigger);
-  const empty = (failure: SandboxFailure, error: string): SandboxResult => ({
-    calls: [],
-    logs: [],
-    cache: { ...request.cache },
-    failure,
-    error,
-  });
-  if (!apiMethods) return empty("unavailable", `The sandbox does not know the trigger "${request.trigger}".`);
-  let node: NodeRuntime;
-  try {
-    node = sandboxNode();
-  } catch (error) {
-    return empty("unavailable", (error as Error).message);
-  }
+  const prepared = prepareExecution(request);
+  if (!("input" in prepared)) return prepared;
+  const { node, timeoutMs, memoryMb, runtime } = prepared;
   const args = sandboxArgs(BOOTSTRAP, Object.values(request.dependencies ?? {}), memoryMb);
-  const runtime = node.version;
 
   // With a pool, at most its maxRunning processes run at once; waiting for one counts against the time limit.
   const queuedAt = Date.now();
   const release = pool ? await pool.acquire(timeoutMs) : () => undefined;
-  if (!release) return { ...empty("timeout", timeLimitMessage(timeoutMs)), runtime };
+  if (!release) return { ...failedResult(request, "timeout", timeLimitMessage(timeoutMs)), runtime };
   const remainingMs = timeoutMs - (Date.now() - queuedAt);
 
   const child = pool ? pool.take(node.path, args) : startSandboxProcess(node.path, args);
-  const input = JSON.stringify({
-    code: request.code,
-    exportName: request.exportName,
-    event: request.event,
-    secrets: request.secrets ?? {},
-    dependencies: request.dependencies ?? {},
-    apiMethods,
-    cache: request.cache ?? {},
-    executedRules: request.executedRules ?? [],
-  });
   let end: SandboxedEnd;
   try {
-    end = await superviseSandboxed(child, input, {
+    end = await superviseSandboxed(child, prepared.input, {
       timeoutMs: remainingMs,
       memoryMb,
       logLimitBytes: LOG_LIMIT_BYTES,
@@ -129,26 +107,88 @@ export async function runInSandbox(request: SandboxRequest, pool?: SandboxPool):
     release();
     pool?.replenish(node.path, args);
   }
-  const { logs } = end;
-  if (end.spawnError) return { ...empty("unavailable", `The Action sandbox could not start: ${end.spawnError.message}`), logs, runtime };
-  const failed = (why: { failure: SandboxFailure; error: string }): SandboxResult => ({
-    calls: [],
-    logs,
-    cache: { ...request.cache },
-    failure: why.failure,
-    error: why.error,
-    runtime,
+  return sandboxResult(end, request, prepared).result;
+}
+
+/** The program of a sandbox process (child/bootstrap.cjs). */
+export const SANDBOX_PROGRAM = BOOTSTRAP;
+/** What a sandbox process may print and answer per execution. */
+export const OUTPUT_LIMITS = { logLimitBytes: LOG_LIMIT_BYTES, resultLimitBytes: RESULT_LIMIT_BYTES } as const;
+
+/** A request checked and ready for a sandbox process: the Node to run it on, its limits and its stdin line. */
+export interface PreparedExecution {
+  node: NodeRuntime;
+  runtime: string;
+  timeoutMs: number;
+  memoryMb: number;
+  /** The request as the bootstrap reads it (one JSON line, no newline in it). */
+  input: string;
+}
+
+/** Checks the trigger and finds Node 22; a failed result when the execution cannot run at all. */
+export function prepareExecution(request: SandboxRequest): PreparedExecution | SandboxResult {
+  const apiMethods = apiMethodsOf(request.trigger);
+  if (!apiMethods) return failedResult(request, "unavailable", `The sandbox does not know the trigger "${request.trigger}".`);
+  let node: NodeRuntime;
+  try {
+    node = sandboxNode();
+  } catch (error) {
+    return failedResult(request, "unavailable", (error as Error).message);
+  }
+  const input = JSON.stringify({
+    code: request.code,
+    exportName: request.exportName,
+    event: request.event,
+    secrets: request.secrets ?? {},
+    dependencies: request.dependencies ?? {},
+    modules: request.modules ?? {},
+    apiMethods,
+    cache: request.cache ?? {},
+    executedRules: request.executedRules ?? [],
   });
-  if (end.killed === "timeout") return failed({ failure: "timeout", error: timeLimitMessage(timeoutMs) });
-  if (end.killed === "memory") return failed({ failure: "memory", error: memoryMessage(memoryMb) });
-  if (end.killed === "output")
-    return failed({ failure: "output", error: `The Action's api calls exceed ${RESULT_LIMIT_BYTES / 1024 / 1024} MB.` });
-  if (end.resultLine === undefined) return failed(crashVerdict(end.exitCode, end.signal, end.stderrTail, memoryMb));
-  const result = parseResult(end.resultLine);
-  if (!result) return failed({ failure: "crash", error: "The Action's sandbox answered with something that is not a result." });
-  const out: SandboxResult = { calls: result.calls, logs, cache: result.cache, runtime };
-  if (result.error !== undefined) Object.assign(out, { error: result.error, failure: "error" as const });
-  return out;
+  return {
+    node,
+    runtime: node.version,
+    timeoutMs: request.timeoutMs ?? ACTION_TIME_LIMIT_MS,
+    memoryMb: request.memoryMb ?? DEFAULT_MEMORY_MB,
+    input,
+  };
+}
+
+/** A result without calls: the cache comes back as it went in. */
+export function failedResult(request: SandboxRequest, failure: SandboxFailure, error: string, logs: string[] = []): SandboxResult {
+  return { calls: [], logs, cache: { ...request.cache }, failure, error };
+}
+
+/**
+ * What an execution's end means for its result. `recycle` says the process must not serve another
+ * execution: it failed in a way that leaves its state unknown (it crashed, was killed, or the code
+ * failed outside its handler's own promise).
+ */
+export function sandboxResult(
+  end: SandboxedEnd,
+  request: SandboxRequest,
+  prepared: Pick<PreparedExecution, "runtime" | "timeoutMs" | "memoryMb">,
+): { result: SandboxResult; recycle: boolean } {
+  const { logs } = end;
+  const { runtime, timeoutMs, memoryMb } = prepared;
+  const failed = (failure: SandboxFailure, error: string) => ({
+    result: { ...failedResult(request, failure, error, logs), runtime },
+    recycle: true,
+  });
+  if (end.spawnError) return failed("unavailable", `The Action sandbox could not start: ${end.spawnError.message}`);
+  if (end.killed === "timeout") return failed("timeout", timeLimitMessage(timeoutMs));
+  if (end.killed === "memory") return failed("memory", memoryMessage(memoryMb));
+  if (end.killed === "output") return failed("output", `The Action's api calls exceed ${RESULT_LIMIT_BYTES / 1024 / 1024} MB.`);
+  if (end.resultLine === undefined) {
+    const verdict = crashVerdict(end.exitCode, end.signal, end.stderrTail, memoryMb);
+    return failed(verdict.failure, verdict.error);
+  }
+  const parsed = parseResult(end.resultLine);
+  if (!parsed) return failed("crash", "The Action's sandbox answered with something that is not a result.");
+  const result: SandboxResult = { calls: parsed.calls, logs, cache: parsed.cache, runtime };
+  if (parsed.error !== undefined) Object.assign(result, { error: parsed.error, failure: "error" as const });
+  return { result, recycle: parsed.recycle };
 }
 
 /**
@@ -236,7 +276,8 @@ export class SandboxPool {
   }
 }
 
-function setRef(child: ChildProcess, ref: boolean): void {
+/** Whether `child` (and its pipes) keeps the host's event loop alive. */
+export function setRef(child: ChildProcess, ref: boolean): void {
   if (ref) child.ref();
   else child.unref();
   for (const stream of child.stdio) {
@@ -268,7 +309,7 @@ function crashVerdict(
 }
 
 /** Only the fields the bootstrap writes, with their types checked: the line may come from the code itself. */
-function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } | undefined {
+function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string; recycle: boolean } | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line, (_key, v: unknown) => (isMarker(v) ? undefined : v));
@@ -276,7 +317,7 @@ function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, Ca
     return undefined;
   }
   if (typeof value !== "object" || value === null) return undefined;
-  const { type, calls, cache, error } = value as Record<string, unknown>;
+  const { type, calls, cache, error, recycle } = value as Record<string, unknown>;
   if (type !== "result" || !Array.isArray(calls)) return undefined;
   const parsed: ApiCall[] = [];
   for (const call of calls as unknown[]) {
@@ -286,9 +327,10 @@ function parseResult(line: string): { calls: ApiCall[]; cache: Record<string, Ca
     // A marker at the top level of args was revived to undefined (a hole): Array.from keeps the position.
     parsed.push({ path, args: Array.from(args as unknown[]) });
   }
-  const out: { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string } = {
+  const out: { calls: ApiCall[]; cache: Record<string, CacheRecord>; error?: string; recycle: boolean } = {
     calls: parsed,
     cache: typeof cache === "object" && cache !== null ? (cache as Record<string, CacheRecord>) : {},
+    recycle: recycle === true,
   };
   if (error !== undefined) out.error = typeof error === "string" ? error : JSON.stringify(error);
   return out;

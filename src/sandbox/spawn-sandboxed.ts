@@ -12,8 +12,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 /** Resident memory above the heap cap (Node itself, buffers, code) before the process is killed. */
-const RSS_HEADROOM_MB = 192;
-const WATCHDOG_INTERVAL_MS = 50;
+export const RSS_HEADROOM_MB = 192;
+export const WATCHDOG_INTERVAL_MS = 50;
 
 export interface SandboxLimits {
   /** Wall-clock limit from the start of supervision; the process is killed when it passes. */
@@ -42,8 +42,13 @@ export interface SandboxedEnd {
   spawnError?: Error;
 }
 
-/** The command-line flags of a sandboxed process running `program`. */
-export function sandboxArgs(program: string, readPaths: readonly string[], memoryMb: number): string[] {
+/** The command-line flags of a sandboxed process running `program` (with `programArgs` after it). */
+export function sandboxArgs(
+  program: string,
+  readPaths: readonly string[],
+  memoryMb: number,
+  programArgs: readonly string[] = [],
+): string[] {
   return [
     "--permission",
     `--allow-fs-read=${program}`,
@@ -51,6 +56,7 @@ export function sandboxArgs(program: string, readPaths: readonly string[], memor
     `--max-old-space-size=${memoryMb}`,
     "--disable-warning=ExperimentalWarning",
     program,
+    ...programArgs,
   ];
 }
 
@@ -142,7 +148,7 @@ export function spawnSandboxed(
   return superviseSandboxed(startSandboxProcess(nodePath, sandboxArgs(program, readPaths, limits.memoryMb)), input, limits);
 }
 
-function residentMb(pid: number | undefined): number | undefined {
+export function residentMb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const pages = Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);

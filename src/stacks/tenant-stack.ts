@@ -20,9 +20,18 @@ import { Auth0Provider } from "../../.gen/providers/auth0/provider";
 import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
 import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { handlerFile, type Tenant } from "../config/load-tenants";
-import { CLAIMS_HANDLER, flowList, type ActionEntry, type BackendConfig, type FlowConfig } from "../config/tenant-schema";
+import {
+  CLAIMS_HANDLER,
+  flowList,
+  LIMITS_ACTIONS_PER_TRIGGER,
+  type ActionEntry,
+  type BackendConfig,
+  type FlowConfig,
+} from "../config/tenant-schema";
 import { applyAdoption } from "./adoption";
-import { Auth0Action } from "../constructs/auth0-action";
+import { Auth0Action, type Auth0ActionProps } from "../constructs/auth0-action";
+import type { Auth0ActionModule } from "../constructs/auth0-action-module";
+import { declareModules } from "../constructs/tenant-modules";
 import { CODE_HASH_OUTPUT } from "./outputs";
 import { claimsAction } from "../constructs/claims-action";
 import { assertNoLiveTemplates, terraformLiteral } from "../terraform/template-escape";
@@ -42,6 +51,8 @@ export interface TenantStackOptions {
 export class TenantStack extends TerraformStack {
   /** Every Action of the tenant: flows in trigger-table order, each in flow order. */
   readonly actions: readonly Auth0Action[];
+  /** The Action Modules the tenant file declares, by name. */
+  readonly modules: ReadonlyMap<string, Auth0ActionModule>;
   /** The Actions of each declared flow, in flow order. */
   readonly flows: ReadonlyArray<{
     readonly trigger: TriggerId;
@@ -58,13 +69,19 @@ export class TenantStack extends TerraformStack {
     new Auth0Provider(this, "auth0", { domain: terraformLiteral(tenant.domain, `tenants/${tenant.name}: domain`) });
     declareBackend(this, tenant.name, tenant.backend);
 
+    this.modules = declareModules(this, tenant.modules ?? {}, options.handlersRoot);
+    const pins = [...this.modules.values()].map((m) => m.pin);
     this.flows = flowList(tenant.flows).map(({ trigger, mode, actions }) => ({
       trigger,
       mode,
-      actions: actions.map((entry) => declareAction(this, trigger, entry, tenant, options.handlersRoot)),
+      actions: actions.map((entry) => declareAction(this, trigger, entry, tenant, options.handlersRoot, pins)),
     }));
     this.actions = this.flows.flatMap((f) => f.actions);
     for (const flow of this.flows) bindFlow(this, flow.trigger, flow.mode, flow.actions);
+    this.addOverride(
+      "removed",
+      this.flows.flatMap((f) => forgottenBindings(f.trigger, f.mode)),
+    );
     // Import blocks and adopted code for Actions that already exist in the tenant (docs/adopt.md).
     applyAdoption(this, tenant.flows);
 
@@ -89,19 +106,35 @@ export class TenantStack extends TerraformStack {
   }
 }
 
-function declareAction(stack: TerraformStack, trigger: TriggerId, entry: ActionEntry, tenant: Tenant, handlersRoot?: string): Auth0Action {
+function declareAction(
+  stack: TerraformStack,
+  trigger: TriggerId,
+  entry: ActionEntry,
+  tenant: Tenant,
+  handlersRoot: string | undefined,
+  modules: Auth0ActionProps["modules"],
+): Auth0Action {
   const file = handlersRoot ? handlerFile(trigger, entry.handler, handlersRoot) : undefined;
   const fromEntry = {
     ...(file ? { entry: file } : {}),
     secretsFromEnv: Object.fromEntries(Object.entries(entry.secrets).map(([name, s]) => [name, s.env])),
     secretsVersion: entry.secrets_version,
     dependencies: entry.dependencies,
+    modules,
   };
   // Construct ids are unchanged from the post-login-only stack ("claims", then the handler), so paths stay stable.
   if (trigger === POST_LOGIN && entry.handler === CLAIMS_HANDLER) {
     return claimsAction(stack, "claims", { claims: tenant.claims, ...(entry.name ? { name: entry.name } : {}), action: fromEntry });
   }
-  return new Auth0Action(stack, entry.handler, { trigger, handler: entry.handler, name: entry.name ?? entry.handler, ...fromEntry });
+  const declared = new Auth0Action(stack, entry.handler, {
+    trigger,
+    handler: entry.handler,
+    name: entry.name ?? entry.handler,
+    ...fromEntry,
+  });
+  // A renamed handler moves the resource (moved block) instead of deleting the Action and creating another.
+  if (entry.renamed_from) declared.action.moveFromId(`auth0_action.${terraformName(entry.renamed_from)}`);
+  return declared;
 }
 
 /**
@@ -156,6 +189,23 @@ function bindFlow(stack: TerraformStack, trigger: TriggerId, mode: FlowConfig["m
       ...(previous ? { dependsOn: [previous] } : {}),
     });
   });
+}
+
+/**
+ * Switching a flow's mode swaps its binding resources. Destroying the old ones would unbind Actions
+ * that the new ones bind (in parallel, in no order Terraform promises): logins would run without
+ * them, or the flow would end up empty. So the old resources are only forgotten (`removed` blocks,
+ * destroy = false): the new authoritative flow sets the bindings in one call, and each new append
+ * binding finds its Action already bound. A block for an address the state does not hold does
+ * nothing; append bindings are numbered, so every number a flow can have (Auth0's limit) is listed.
+ */
+function forgottenBindings(trigger: TriggerId, mode: FlowConfig["mode"]): Array<{ from: string; lifecycle: { destroy: false } }> {
+  const name = terraformName(trigger);
+  const addresses =
+    mode === "append"
+      ? [`auth0_trigger_actions.${name}_flow`]
+      : Array.from({ length: LIMITS_ACTIONS_PER_TRIGGER }, (_, index) => `auth0_trigger_action.${name}_binding_${index}`);
+  return addresses.map((from) => ({ from, lifecycle: { destroy: false } }));
 }
 
 /** The pg backend's schema for a tenant: the file's schema_name, else auth0_<tenant>. */

@@ -110,6 +110,13 @@ export function lockId(output: string): string | undefined {
 
 const HINTS: Array<[RegExp, (match: RegExpMatchArray) => string]> = [
   [
+    // A run killed while Terraform wrote a local state file leaves it cut short; Terraform kept the
+    // previous state next to it.
+    /Unsupported state file format: The state file could not be parsed as JSON/,
+    () =>
+      "the local state file is cut short (a run was killed while Terraform wrote it): restore the copy Terraform kept with `cp <state file>.backup <state file>` (the tenant file's backend.path, e.g. state/dev.tfstate), then run npm run deploy again: verify and repair bring the tenant back in line",
+  ],
+  [
     /Missing environment variables|configure either AUTH0_API_TOKEN/,
     () => "no Auth0 credentials: set AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN) in the environment",
   ],

@@ -20,6 +20,13 @@ export interface DeclaredAction {
   trigger: string;
   /** sha256 of the code Auth0 receives. */
   sha256: string;
+  /** The Action Modules it is pinned to: each module's name and the sha256 of the code the artifact publishes. Absent: none. */
+  modules?: DeclaredModulePin[];
+}
+
+export interface DeclaredModulePin {
+  name: string;
+  sha256: string;
 }
 
 export interface DeclaredStack {
@@ -44,12 +51,32 @@ export function readDeclaredStack(stackDir: string): DeclaredStack {
 }
 
 const ACTION_REF = /^\$\{auth0_action\.([A-Za-z0-9_-]+)\.id\}$/;
+const MODULE_REF = /^\$\{auth0_action_module\.([A-Za-z0-9_-]+)\.id\}$/;
+
+/** An Action's `modules` block, resolved to the modules the stack publishes. */
+function modulePins(r: Json, modules: Record<string, Json>): DeclaredModulePin[] {
+  const pins = Array.isArray(r.modules) ? (r.modules as Json[]) : [];
+  return pins.flatMap((pin) => {
+    const key = typeof pin.module_id === "string" ? MODULE_REF.exec(pin.module_id)?.[1] : undefined;
+    const module = key === undefined ? undefined : modules[key];
+    if (!module) return [];
+    return [
+      {
+        name: unescapeTerraformTemplate(stringOf(module.name)),
+        sha256: createHash("sha256")
+          .update(unescapeTerraformTemplate(stringOf(module.code ?? "")))
+          .digest("hex"),
+      },
+    ];
+  });
+}
 
 export function declaredStack(json: Json): DeclaredStack {
   const resources = (json.resource ?? {}) as Record<string, Record<string, Json>>;
   const actions: DeclaredAction[] = Object.entries(resources.auth0_action ?? {}).map(([id, r]) => {
     const triggers = r.supported_triggers as Json | Json[] | undefined;
     const trigger = (Array.isArray(triggers) ? triggers[0]?.id : triggers?.id) as string | undefined;
+    const modules = modulePins(r, resources.auth0_action_module ?? {});
     return {
       address: `auth0_action.${id}`,
       name: unescapeTerraformTemplate(String(r.name)),
@@ -57,6 +84,7 @@ export function declaredStack(json: Json): DeclaredStack {
       sha256: createHash("sha256")
         .update(unescapeTerraformTemplate(stringOf(r.code ?? "")))
         .digest("hex"),
+      ...(modules.length > 0 ? { modules } : {}),
     };
   });
   const ref = (value: unknown) => {

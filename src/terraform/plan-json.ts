@@ -52,10 +52,19 @@ export interface PlanJson {
     };
   };
   /** The state the plan started from (after refresh, when refreshing). */
-  prior_state?: {
-    values?: { root_module?: { resources?: Array<{ address: string; mode: string; type?: string; values?: Record<string, unknown> }> } };
-  };
+  prior_state?: { values?: { root_module?: { resources?: PlanStateResource[] } } };
+  /** The state the plan leads to (values unknown until apply are absent). */
+  planned_values?: { root_module?: { resources?: PlanStateResource[] } };
   errored?: boolean;
+}
+
+/** A resource as prior_state / planned_values list it. */
+export interface PlanStateResource {
+  address: string;
+  mode: string;
+  type?: string;
+  name?: string;
+  values?: Record<string, unknown>;
 }
 
 export class PlanJsonError extends Error {}

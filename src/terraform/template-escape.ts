@@ -53,7 +53,9 @@ const GENERATED_REFERENCE = new RegExp(
   [
     String.raw`\$\{var\.[A-Za-z_][A-Za-z0-9_]*\}`,
     String.raw`\$\{auth0_[a-z_]+\.[a-z0-9_]+\.id\}`,
-    String.raw`\$\{sha256\(auth0_action\.[a-z0-9_]+\.code\)\}`,
+    // An Action's pin to the module version its module resource published.
+    String.raw`\$\{auth0_action_module\.[a-z0-9_]+\.version_id\}`,
+    String.raw`\$\{sha256\((auth0_action|auth0_action_module)\.[a-z0-9_]+\.code\)\}`,
   ]
     .map((alternative) => `^${alternative}$`)
     .join("|"),

@@ -4,8 +4,8 @@
  * command that resolves it. Nothing here talks to a tenant.
  */
 import { createHash } from "node:crypto";
-import type { Action, ActionVersion, Binding } from "../management-api/actions";
 import { readableDate, redeployOf } from "../management-api/action-versions";
+import { buildFailureReason, type Action, type ActionVersion, type Binding } from "../management-api/actions";
 import type { DeclaredAction, DeclaredStack } from "../terraform/declared-stack";
 
 export type FindingKind =
@@ -21,7 +21,8 @@ export type FindingKind =
   | "duplicate-binding"
   | "undeclared-binding"
   | "orphan"
-  | "unmanaged";
+  | "unmanaged"
+  | "module-differs";
 
 /**
  * Findings that say nothing about whether the tenant runs the artifact: an Action this repository
@@ -80,6 +81,8 @@ export interface TenantTruth {
   versions?: Readonly<Record<string, readonly ActionVersion[]>>;
   /** Version number -> the revert branch `npm run rollback` wrote for it and the commit it returns to, when this checkout has it. */
   rollbackRecords?: Readonly<Record<number, { branch: string; target: string }>>;
+  /** Module version id -> sha256 of its code, for the versions the deployed Actions are pinned to. */
+  moduleVersionSha256?: Readonly<Record<string, string>>;
 }
 
 export interface VerifyContext {
@@ -148,6 +151,7 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     status.actionId = managed.id;
     status.build = managed.status;
     checkVersions(action, managed, status, findings, deploy, truth, ctx.tenant);
+    checkModulePins(action, managed, truth, findings, deploy);
   }
 
   for (const flow of declared.flows)
@@ -210,8 +214,8 @@ function checkVersions(
       kind: "build",
       message:
         build === "failed"
-          ? `"${action.name}": the build of the latest draft failed (status: failed)`
-          : `"${action.name}": the latest draft is not built yet (status: ${build})`,
+          ? `"${action.name}": the build of the latest draft failed: ${buildFailureReason(managed) ?? "the tenant gave no reason (see the Action's build log in the Auth0 Dashboard)"}`
+          : `"${action.name}": the latest draft is not built yet (status: ${build}); logins run the deployed version until it builds and is deployed`,
       fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
     });
   }
@@ -244,6 +248,33 @@ function rolledBackFinding(
       ? `merge the revert on branch ${record.branch}; or, to undo the roll-back, ${deploy}`
       : `merge the revert branch rollback/${tenant}-v${redeploy.version} (npm run rollback writes it); or, to undo the roll-back, ${deploy}`,
   };
+}
+
+/** The deployed version must run each declared module with the artifact's module code, and no other module. */
+function checkModulePins(action: DeclaredAction, managed: Action, truth: TenantTruth, findings: Finding[], deploy: string): void {
+  const deployed = managed.deployed_version;
+  if (!deployed) return; // reported as never-deployed
+  const pins = deployed.modules ?? [];
+  const base = { kind: "module-differs" as const, address: action.address, actionId: managed.id, fix: deploy };
+  for (const declared of action.modules ?? []) {
+    const pin = pins.find((p) => p.module_name === declared.name);
+    const runs = pin ? truth.moduleVersionSha256?.[pin.module_version_id] : undefined;
+    if (!pin) {
+      findings.push({ ...base, message: `"${action.name}" is not pinned to Action Module "${declared.name}": its code requires it` });
+    } else if (runs !== declared.sha256) {
+      const version = pin.module_version_number !== undefined ? ` version ${pin.module_version_number}` : "";
+      findings.push({
+        ...base,
+        message: `"${action.name}" runs Action Module "${declared.name}"${version} (code sha256 ${short(runs)}), the artifact publishes ${short(declared.sha256)}`,
+      });
+    }
+  }
+  for (const pin of pins.filter((p) => !(action.modules ?? []).some((m) => m.name === p.module_name))) {
+    findings.push({
+      ...base,
+      message: `"${action.name}" is pinned to Action Module "${pin.module_name ?? pin.module_id}", which the artifact does not declare for it`,
+    });
+  }
 }
 
 function checkBindings(

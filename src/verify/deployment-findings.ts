@@ -10,8 +10,11 @@ import type { Finding } from "./compare";
 import { findingTitle } from "./render";
 import { verifyOnce, type VerifyOptions } from "./run-verify";
 
-/** The findings a plan cannot show, or shows without the why (a roll-back looks like any code change). */
-const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "orphan", "unmanaged", "rolled-back"]);
+/**
+ * The findings a plan cannot show, or shows without the why: the provider does not report an Action's build
+ * status or its reason, and a roll-back looks like any code change.
+ */
+const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "build", "orphan", "unmanaged", "rolled-back"]);
 
 export type DeploymentCheck = { findings: Finding[]; markdown: string } | { error: string; markdown: string };
 
@@ -30,6 +33,12 @@ export async function deploymentFindings(session: TenantSession, options: Omit<V
   }
 }
 
+const SECTION_NAMES: Partial<Record<Finding["kind"], string>> = {
+  "undeployed-draft": "saved but not deployed",
+  build: "builds failed or pending",
+  orphan: "orphans",
+};
+
 function renderSection(findings: readonly Finding[]): string {
   const repairable = findings.filter((f) => f.kind !== "unmanaged");
   const unmanaged = findings.filter((f) => f.kind === "unmanaged");
@@ -38,9 +47,9 @@ function renderSection(findings: readonly Finding[]): string {
     lines.push("### Deployed versions", "", "Every managed Action's saved code is deployed; no orphan Action shares a declared name.");
   } else {
     lines.push(
-      "### Deployed versions: saved but not deployed, orphans",
+      `### Deployed versions: ${[...new Set(repairable.map((f) => SECTION_NAMES[f.kind]))].join(", ")}`,
       "",
-      "Terraform does not see these (its provider reads drafts, and only Actions in state):",
+      "Terraform does not see these (its provider reads drafts, not builds, and only Actions in state):",
       "",
     );
     for (const f of repairable)

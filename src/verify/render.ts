@@ -15,6 +15,7 @@ const TITLES: Record<FindingKind, string> = {
   "undeclared-binding": "undeclared binding",
   orphan: "orphan",
   unmanaged: "unmanaged",
+  "module-differs": "Action Module differs",
 };
 
 export function findingTitle(kind: FindingKind): string {

@@ -5,7 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { actionsNamed, bindingsOf, versionsOf } from "../management-api/actions";
+import { moduleVersion } from "../management-api/action-modules";
+import { actionsNamed, bindingsOf, versionsOf, type Action } from "../management-api/actions";
 import { REPO_ROOT } from "../paths";
 import { rollbackRecords } from "../rollback/git";
 import { connectManagementApi, type ManagementApi } from "../management-api/client";
@@ -126,7 +127,24 @@ export async function readTenantTruth(
     return managed && code !== undefined && sha256(code) !== a.sha256 ? [managed.id] : [];
   });
   const versions = Object.fromEntries(await Promise.all(differing.map(async (id) => [id, await versionsOf(api, id)] as const)));
-  return { stateIds, actionsByName, bindings, versions };
+  const moduleVersionSha256 = await moduleVersionHashes(api, Object.values(actionsByName).flat());
+  return {
+    stateIds,
+    actionsByName,
+    bindings,
+    ...(Object.keys(versions).length > 0 ? { versions } : {}),
+    ...(Object.keys(moduleVersionSha256).length > 0 ? { moduleVersionSha256 } : {}),
+  };
+}
+
+/** sha256 of the code of each module version the Actions' deployed versions are pinned to (one read per version). */
+async function moduleVersionHashes(api: ManagementApi, actions: readonly Action[]): Promise<Record<string, string>> {
+  const pins = new Map(actions.flatMap((a) => a.deployed_version?.modules ?? []).map((p) => [p.module_version_id, p.module_id]));
+  const hashes: Record<string, string> = {};
+  for (const [versionId, moduleId] of [...pins].sort(([a], [b]) => a.localeCompare(b))) {
+    hashes[versionId] = sha256((await moduleVersion(api, moduleId, versionId)).code ?? "");
+  }
+  return hashes;
 }
 
 function writeReport(outdir: string, tenant: string, markdown: string): void {

@@ -18,7 +18,12 @@ export const EXTRA_HANDLER_CODE =
 
 export function bundleModuleWithExtraHandler(): Record<string, unknown> {
   const actual = jest.requireActual("../../../src/bundle/bundle-action");
-  const extra = { code: EXTRA_HANDLER_CODE, sha256: createHash("sha256").update(EXTRA_HANDLER_CODE).digest("hex"), inputs: [] };
+  const extra = {
+    code: EXTRA_HANDLER_CODE,
+    sha256: createHash("sha256").update(EXTRA_HANDLER_CODE).digest("hex"),
+    inputs: [],
+    modules: [],
+  };
   return {
     ...actual,
     bundlePostLoginHandler: (handler: string, ...rest: unknown[]) =>

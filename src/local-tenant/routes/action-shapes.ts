@@ -3,8 +3,25 @@
  * order as the provider's recorded traffic against a real tenant shows them.
  */
 import type { ActionRecord, BindingRecord, StoredSecret, TenantModel, VersionRecord } from "../model";
+import type { ModuleRef } from "../module-records";
 
 const secretNames = (secrets: StoredSecret[]) => secrets.map((s) => ({ name: s.name, updated_at: s.updated_at }));
+
+/** An Action's (or version's) module pins with the module's name and version number, as Auth0 reports them; absent when none. */
+function modulesView(model: TenantModel, refs: ModuleRef[] | undefined) {
+  if (!refs || refs.length === 0) return {};
+  return {
+    modules: refs.map((ref) => {
+      const module = model.listModules().find((m) => m.id === ref.module_id);
+      return {
+        module_id: ref.module_id,
+        module_name: module?.name,
+        module_version_id: ref.module_version_id,
+        module_version_number: module?.versions.find((v) => v.id === ref.module_version_id)?.version_number,
+      };
+    }),
+  };
+}
 
 function currentVersionView(v: VersionRecord) {
   return {
@@ -19,7 +36,7 @@ function currentVersionView(v: VersionRecord) {
   };
 }
 
-function versionView(v: VersionRecord, deployed: boolean) {
+function versionView(v: VersionRecord, deployed: boolean, model?: TenantModel) {
   return {
     code: v.code,
     dependencies: v.dependencies,
@@ -28,6 +45,7 @@ function versionView(v: VersionRecord, deployed: boolean) {
     number: v.number,
     built_at: v.built_at,
     secrets: secretNames(v.secrets),
+    ...(model ? modulesView(model, v.modules) : {}),
     status: "built",
     created_at: v.created_at,
     updated_at: v.updated_at,
@@ -43,6 +61,7 @@ function versionView(v: VersionRecord, deployed: boolean) {
 export function actionView(model: TenantModel, a: ActionRecord, justSaved = false) {
   const latest = a.versions.at(-1);
   const deployed = model.deployedVersion(a);
+  const status = justSaved ? "pending" : model.statusOf(a);
   return {
     id: a.id,
     name: a.name,
@@ -52,10 +71,13 @@ export function actionView(model: TenantModel, a: ActionRecord, justSaved = fals
     code: a.code,
     dependencies: a.dependencies,
     runtime: a.runtime,
-    status: justSaved ? "pending" : model.statusOf(a),
+    status,
+    // The build log's reason, in the shape Auth0 gives a version's build errors ({id, msg, url}).
+    ...(status === "failed" && a.build.error ? { errors: [{ id: "build_failed", msg: a.build.error }] } : {}),
     secrets: secretNames(a.secrets),
+    ...modulesView(model, a.modules),
     ...(latest ? { current_version: currentVersionView(latest) } : {}),
-    ...(deployed ? { deployed_version: versionView(deployed, true) } : {}),
+    ...(deployed ? { deployed_version: versionView(deployed, true, model) } : {}),
     all_changes_deployed: model.allChangesDeployed(a),
   };
 }

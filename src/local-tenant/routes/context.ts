@@ -3,6 +3,7 @@
  * `(app, ctx) => void` registered in index.ts; it translates HTTP to model calls and back.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { DeployedActionRunner } from "../action-runner";
 import type { DbUsers } from "../db-users";
 import type { Faults } from "../faults";
 import type { LoginService } from "../login";
@@ -19,6 +20,8 @@ export interface RouteContext {
   tokens: TokenIssuer;
   client: ClientCredentials;
   login: LoginService;
+  /** Runs the deployed Actions of the non-login flows (signup, password change, client credentials). */
+  runAction?: DeployedActionRunner;
   faults: Faults;
   /** Users of the database connection (signup, password changes). */
   dbUsers: DbUsers;

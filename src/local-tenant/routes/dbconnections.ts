@@ -41,9 +41,12 @@ export const dbConnectionsRoutes: RouteArea = (app, ctx) => {
     const info = requestInfo(request);
 
     const preUser: PreUser = { email, ...profile, app_metadata: {}, user_metadata: structuredClone(userMetadata) };
-    const pre = await runDeployedFlow(ctx.model, "pre-user-registration", {
-      ...LOCAL_TRIGGERS["pre-user-registration"].event(info, client, preUser),
-    });
+    const pre = await runDeployedFlow(
+      ctx.model,
+      "pre-user-registration",
+      { ...LOCAL_TRIGGERS["pre-user-registration"].event(info, client, preUser) },
+      { runAction: ctx.runAction },
+    );
     for (const line of pre.logs) ctx.log?.(`pre-user-registration: ${line}`);
     if (pre.denied)
       return reply.code(400).send({ error: "extensibility_error", error_description: pre.denied.userMessage ?? pre.denied.reason });
@@ -56,9 +59,12 @@ export const dbConnectionsRoutes: RouteArea = (app, ctx) => {
       password,
     );
     // Non-blocking in Auth0: the response does not wait, and a failure only reaches the logs.
-    void runDeployedFlow(ctx.model, "post-user-registration", {
-      ...LOCAL_TRIGGERS["post-user-registration"].event(info, client, user),
-    }).then((post) => {
+    void runDeployedFlow(
+      ctx.model,
+      "post-user-registration",
+      { ...LOCAL_TRIGGERS["post-user-registration"].event(info, client, user) },
+      { runAction: ctx.runAction },
+    ).then((post) => {
       for (const line of post.logs) ctx.log?.(`post-user-registration: ${line}`);
       if (post.failure) ctx.log?.(`post-user-registration failed: ${post.failure}`);
     });

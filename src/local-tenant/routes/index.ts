@@ -4,6 +4,7 @@
  * ROUTE_AREAS; what every request goes through (parsers, errors, the token gate) is http.ts.
  */
 import type { FastifyInstance } from "fastify";
+import { actionModulesRoutes } from "./action-modules";
 import { actionsRoutes } from "./actions";
 import type { RouteArea, RouteContext } from "./context";
 import { registerHttp } from "./http";
@@ -21,6 +22,7 @@ export type { RouteArea, RouteContext } from "./context";
 export const ROUTE_AREAS: ReadonlyArray<{ name: string; register: RouteArea }> = [
   { name: "oauth", register: oauthRoutes },
   { name: "actions", register: actionsRoutes },
+  { name: "action modules", register: actionModulesRoutes },
   { name: "triggers and bindings", register: triggersRoutes },
   { name: "login and keys", register: loginRoutes },
   { name: "OIDC login: discovery, authorize, login page, userinfo", register: oidcRoutes },

@@ -34,9 +34,12 @@ export const usersRoutes: RouteArea = (app, ctx) => {
       throw new TenantError(400, "invalid_body", "PasswordStrengthError: Password is too weak (at least 8 characters).");
     }
     const updated = ctx.dbUsers.setPassword(user.user_id, body.password);
-    void runDeployedFlow(ctx.model, "post-change-password", {
-      ...LOCAL_TRIGGERS["post-change-password"].event(requestInfo(request), updated),
-    }).then((flow) => {
+    void runDeployedFlow(
+      ctx.model,
+      "post-change-password",
+      { ...LOCAL_TRIGGERS["post-change-password"].event(requestInfo(request), updated) },
+      { runAction: ctx.runAction },
+    ).then((flow) => {
       for (const line of flow.logs) ctx.log?.(`post-change-password: ${line}`);
       if (flow.failure) ctx.log?.(`post-change-password failed: ${flow.failure}`);
     });

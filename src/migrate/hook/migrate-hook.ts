@@ -2,7 +2,7 @@
  * Converts one Auth0 Hook into a typed Action for the trigger that replaced its Hook type:
  *
  *   parse (parse-hook) → module-level code moved into the handler → reserved names renamed →
- *   scopes (credentials exchange) → parameters → context → require / globals (the Rule
+ *   module-level state the Hook changes flagged (module-state.ts) → scopes (credentials exchange) → parameters → context → require / globals (the Rule
  *   converter's pass) → the callback (callback.ts) → print (the Rule converter's emitter) →
  *   type-check and repair (the Rule converter's checker, for actions/<trigger>/<name>.ts)
  *
@@ -22,6 +22,7 @@ import { convertGlobals } from "../passes/globals";
 import { checkAndRepair } from "../type-check";
 import { convertDirectCallbacks, planCallback, promiseBody, type HookHelper } from "./callback";
 import { HOOK_KINDS, type HookKind, type HookType } from "./hook-types";
+import { flagModuleState } from "./module-state";
 import { parseHook } from "./parse-hook";
 import { checkScopes, convertContext, convertParams, type Preamble } from "./passes";
 
@@ -63,8 +64,10 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
   const contextName = names[kind.params.length];
   const callbackName = names[kind.params.length + 1];
 
-  // Module-level helpers and requires run once per call in the Action: Hooks gave no guarantee
-  // that module state survived between runs, and Actions do not either.
+  // Module-level helpers and requires run once per call in the Action. Left at module level, state
+  // in them would be shared by every execution of the deployed version (Auth0's Node 22 runtime
+  // reuses module scope), i.e. by every user: per-request state must live in the handler, and state
+  // the Hook changes while it runs is a person's decision (module-state.ts).
   const fn = t.functionExpression(
     null,
     parsed.fn.params,
@@ -80,6 +83,7 @@ export async function migrateHook(input: MigrateHookInput): Promise<HookMigratio
     );
   const file = wrapFunction(fn);
   renameReservedBindings(file, RESERVED_NAMES, "Hook", conv);
+  flagModuleState(file, parsed.moduleStatements.length, conv);
 
   const preamble: Preamble = { statements: [] };
   if (kind.response === "access-token") checkScopes(file, names[1], callbackName, conv);

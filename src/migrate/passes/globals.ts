@@ -3,7 +3,9 @@
  *   configuration.X        → event.secrets.X (renamed to UPPER_SNAKE_CASE when needed; see mapping.ts)
  *   require('pkg@1.2.3')   → a top-level `const pkg = require("pkg")` and a dependency {pkg: 1.2.3}
  *   new UnauthorizedError(m) outside callback(...) → new Error(m)
- *   global                 → TODO (Actions keep no state between logins)
+ *   global, globalThis, an assignment to a name the Rule never declares (a sloppy-mode global)
+ *                          → TODO: on Node 22 an Action's globals and module scope are reused across
+ *                            executions, so what a Rule kept there would leak from one user to the next
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
@@ -21,13 +23,8 @@ export function convertGlobals(file: t.File, conv: Conversion): void {
     fn.traverse({
       Identifier(path) {
         if (isGlobalRef(path, "configuration")) return convertConfiguration(path, conv);
-        if (isGlobalRef(path, "global")) {
-          return conv.todo(
-            path,
-            "GLOBAL",
-            "Rules' `global` kept values between logins; Actions have no persistent global: use api.cache (best effort), a module-level constant, or a secret",
-          );
-        }
+        if (isGlobalRef(path, "global") || isGlobalRef(path, "globalThis")) return conv.todo(path, "GLOBAL", GLOBAL_REASON);
+        if (isImplicitGlobalWrite(path)) return conv.todo(path, "GLOBAL", IMPLICIT_GLOBAL_REASON);
         if (isGlobalRef(path, "UnauthorizedError")) return convertUnauthorizedError(path, conv);
       },
       CallExpression(path) {
@@ -36,6 +33,21 @@ export function convertGlobals(file: t.File, conv: Conversion): void {
       },
     });
   });
+}
+
+const GLOBAL_REASON =
+  "Rules' `global` kept values between logins; in a Node 22 Action, globals and module scope are reused across executions of a deployed version, so state kept there leaks from one login (one user) to the next: keep per-request state inside the handler; for a deliberate cache use api.cache, for fixed values a module-level constant or a secret";
+const IMPLICIT_GLOBAL_REASON =
+  "assigns a name the Rule never declares, which made it a global: in a Node 22 Action, globals are reused across executions and would leak from one login (one user) to the next: declare it inside the handler (const/let), or use api.cache for a deliberate cache";
+
+/** `seen = …` or `count++` on an identifier nothing declares (sloppy mode made it a property of the global object). */
+function isImplicitGlobalWrite(path: NodePath<t.Identifier>): boolean {
+  const parent = path.parentPath;
+  const written =
+    (parent?.isAssignmentExpression() && parent.node.left === path.node) ||
+    (parent?.isUpdateExpression() && parent.node.argument === path.node);
+  // Only names from the Rule's source: identifiers the converter generates carry no position.
+  return written === true && path.node.loc !== undefined && path.node.loc !== null && !path.scope.getBinding(path.node.name);
 }
 
 function convertConfiguration(path: NodePath<t.Identifier>, conv: Conversion): void {
