@@ -106,14 +106,21 @@ export function versionsOf(api: ManagementApi, id: string): Promise<ActionVersio
   return allPages<ActionVersion>(api, `/actions/actions/${encodeURIComponent(id)}/versions`, "versions");
 }
 
-/** Auth0's roll-back: deploys a new version identical to `versionId` (POST .../versions/{versionId}/deploy). */
-export function deployVersion(api: ManagementApi, id: string, versionId: string): Promise<ActionVersion> {
-  return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/deploy`);
-}
-
-/** Saves `code` as the Action's draft (PATCH); the deployed version is unchanged. */
-export function saveDraftCode(api: ManagementApi, id: string, code: string): Promise<Action> {
-  return api.patch<Action>(`/actions/actions/${encodeURIComponent(id)}`, { code });
+/**
+ * Auth0's roll-back: deploys a new version identical to `versionId` (POST .../versions/{versionId}/deploy).
+ * `update_draft: true` makes the draft a copy of that version too (code, dependencies, secrets, module
+ * pins), as the dashboard's Revert does; without it the draft keeps the code rolled back from, which is
+ * what Terraform's provider reads.
+ */
+export function deployVersion(
+  api: ManagementApi,
+  id: string,
+  versionId: string,
+  options: { updateDraft: boolean },
+): Promise<ActionVersion> {
+  return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/deploy`, {
+    update_draft: options.updateDraft,
+  });
 }
 
 /** Deletes an Action; `force` also removes its bindings. */

@@ -11,11 +11,12 @@ import { promisify } from "node:util";
 import { REPO_ROOT } from "../paths";
 import { readDeclaredStack } from "../terraform/declared-stack";
 import { git, GitError, type GitContext } from "./git";
+import { declaredContent, type DeclaredContent } from "./rules";
 
 const run = promisify(execFile);
 
-/** Resource address -> sha256 of the code the commit deploys. */
-export type CodeAtCommit = (commit: string) => Promise<Record<string, string>>;
+/** Resource address -> what the commit deploys for that Action (code and module code, sha256). */
+export type CodeAtCommit = (commit: string) => Promise<Record<string, DeclaredContent>>;
 
 const SYNTH_SCRIPT = `
 const { loadTenants } = require("./src/config/load-tenants");
@@ -48,7 +49,7 @@ export function codeAtCommit(ctx: GitContext, tenantsDir: string, tenant: string
           .join("\n");
         throw new GitError(`cannot synthesize ${tenant} at ${commit.slice(0, 12)}: ${stderr || (error as Error).message}`);
       });
-      return Object.fromEntries(readDeclaredStack(join(outdir, "stacks", tenant)).actions.map((a) => [a.address, a.sha256]));
+      return Object.fromEntries(readDeclaredStack(join(outdir, "stacks", tenant)).actions.map((a) => [a.address, declaredContent(a)]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,21 +2,23 @@
  * `npm run rollback -- <tenant> --to <n | git ref> [--action <handler>]`: Auth0's roll-back (deploy
  * an earlier version of each managed Action, one call each), checked first and verified after, with
  * the repository and Terraform brought in line:
- *   - refused before anything changes when a version is gone (Auth0 keeps 50), when the code never
- *     ran on this tenant or its upstream, or when the version needs secrets the Action no longer has;
- *   - the draft is saved with the version's code too, so the provider (which reads the draft) sees
- *     the rolled-back code: a plan of the reverted commit is a no-op;
+ *   - refused before anything changes when a version is unknown or gone (Auth0 keeps 50), when the
+ *     code never ran on this tenant or its upstream, or when the version needs secrets the Action
+ *     no longer has;
+ *   - the version is deployed with `update_draft: true`, so the draft (which Terraform's provider
+ *     reads) is the version's code and module pins too: a plan of the reverted commit is a no-op;
  *   - the revert is written as a commit on a new branch rollback/<tenant>-v<n> for a pull request,
  *     never touching the checkout; until it lands, plan, verify and drift report "rolled back".
  * Exit code: 0 rolled back and verified, 1 refused or failed.
  */
 import { loadTenants } from "../config/load-tenants";
 import { UserFacingError } from "../errors";
+import { moduleVersion } from "../management-api/action-modules";
+import { versionContent } from "../management-api/action-versions";
 import {
   actionsNamed,
   deployVersion,
   getAction,
-  saveDraftCode,
   versionsOf,
   waitForBuild,
   type Action,
@@ -34,6 +36,16 @@ import { sha256 } from "../verify/compare";
 import { connectTo, verifyOnce } from "../verify/run-verify";
 import { codeAtCommit, type CodeAtCommit } from "./code-at-ref";
 import { commitsChangingActions, resolveCommit, writeRevertBranch, type GitContext, type RevertWritten } from "./git";
+import {
+  checkNumberNamesOneAction,
+  checkSecrets,
+  newestWithContent,
+  parseTarget,
+  RollbackRefusal,
+  sameContent,
+  versionByNumber,
+  type DeclaredContent,
+} from "./rules";
 
 export interface RollbackOptions extends Omit<TenantRunOptions, "selection" | "placeholderSecrets" | "artifactDir"> {
   tenant: string;
@@ -57,6 +69,8 @@ export interface RolledBackAction {
   /** The new version Auth0 made from it. */
   deployedVersion?: number;
   sha256: string;
+  /** What the version runs: its code and module code (sha256). */
+  content: DeclaredContent;
 }
 
 export interface RollbackOutcome {
@@ -67,12 +81,11 @@ export interface RollbackOutcome {
   revert?: RevertWritten;
 }
 
-class Refusal extends UserFacingError {}
-
-interface Plan {
+interface Step {
   declared: DeclaredAction;
   action: Action;
   version: ActionVersion;
+  content: DeclaredContent;
 }
 
 export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOutcome> {
@@ -80,6 +93,7 @@ export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOu
   const redacted = redactedLog(given.log, env);
   const log = (line: string) => redacted?.(line);
   const options = { ...given, env, log };
+  // git runs with the tenant's environment: GIT_DIR there selects another repository (tests, embedding).
   const gitCtx: GitContext = { cwd: REPO_ROOT, env };
   const fail = (message: string): RollbackOutcome => ({ exitCode: 1, message: redactSecrets(message, env), actions: [] });
   let prepared: PreparedTenant;
@@ -94,50 +108,46 @@ export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOu
     throw error;
   }
   const tenant = prepared.tenant;
+  const target = parseTarget(given.to);
   try {
     const selected = selectActions(readDeclaredStack(prepared.stackDir).actions, given.action, prepared.tenantFile);
-    const byNumber = /^[1-9][0-9]*$/.test(given.to) ? Number(given.to) : undefined;
-    const targetCommit = byNumber === undefined ? await resolveCommit(gitCtx, given.to) : undefined;
+    checkNumberNamesOneAction(target, selected, tenant.name);
+    const targetCommit = "ref" in target ? await resolveCommit(gitCtx, target.ref) : undefined;
     const codeAt = given.codeAt ?? codeAtCommit(gitCtx, given.tenantsDir ?? env.TENANTS_DIR ?? `${REPO_ROOT}/tenants`, tenant.name);
     const wanted = targetCommit ? await codeAt(targetCommit) : undefined;
 
     return await withTenantSession(prepared, { env: runEnv }, options, async (session) => {
       const ids = await session.actionIds();
       const api = await connectTo(prepared, options);
-      const plans: Plan[] = [];
+      const contentOf = versionContentReader(api);
+      const steps: Step[] = [];
       for (const declared of selected) {
         const id = ids[declared.address];
-        if (!id) throw new Refusal(`the state of ${tenant.name} records no ${declared.address}: nothing deployed to roll back`);
+        if (!id) throw new RollbackRefusal(`the state of ${tenant.name} records no ${declared.address}: nothing deployed to roll back`);
         const action = await getAction(api, id);
         const versions = await versionsOf(api, id);
+        await contentOf.load(versions);
         const version =
-          byNumber !== undefined
-            ? versionByNumber(versions, byNumber, declared, tenant.name)
-            : await versionWithCode(versions, wanted![declared.address], declared, given.to, tenant, env, options);
-        checkSecrets(action, version, declared, tenant.name);
-        plans.push({ declared, action, version });
+          "version" in target
+            ? versionByNumber(versions, target.version, declared.name, tenant.name)
+            : await versionWithContent(versions, contentOf, wanted![declared.address], declared, target.ref, tenant, env, options);
+        checkSecrets(action, version, declared.name, tenant.name);
+        steps.push({ declared, action, version, content: contentOf.get(version)! });
       }
 
       const rolled: RolledBackAction[] = [];
-      for (const { declared, action, version } of plans) {
-        const code = version.code!;
-        if (action.deployed_version?.code === code && action.code === code) {
+      for (const { declared, action, version, content } of steps) {
+        const entry = { address: declared.address, name: declared.name, version: version.number!, sha256: content.sha256, content };
+        if (action.deployed_version && versionContent(action.deployed_version) === versionContent(version) && action.all_changes_deployed) {
           log(`${tenant.name}: "${declared.name}" already runs v${version.number}'s code`);
-          rolled.push({ address: declared.address, name: declared.name, version: version.number!, sha256: sha256(code) });
+          rolled.push(entry);
           continue;
         }
         log(`${tenant.name}: deploying v${version.number} of "${declared.name}" again`);
-        const made = await deployVersion(api, action.id, version.id);
-        // The provider reads the draft: saving the version's code there keeps a plan of the reverted commit a no-op.
-        await saveDraftCode(api, action.id, code);
+        // update_draft: the provider reads the draft, so it must hold the version's code and module pins too.
+        const made = await deployVersion(api, action.id, version.id, { updateDraft: true });
         await waitForBuild(api, action.id);
-        rolled.push({
-          address: declared.address,
-          name: declared.name,
-          version: version.number!,
-          deployedVersion: made.number,
-          sha256: sha256(code),
-        });
+        rolled.push({ ...entry, ...(made.number !== undefined ? { deployedVersion: made.number } : {}) });
       }
 
       const result = await verifyOnce(session, options, api);
@@ -147,14 +157,18 @@ export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOu
           `rolled back, but ${tenant.name} does not run it: ${notRunning.map((r) => `"${r.name}"`).join(", ")} (run npm run verify -- ${tenant.name})`,
         );
 
-      const version = byNumber ?? rolled[0].version;
-      const commit = targetCommit ?? (await commitWithCode(gitCtx, codeAt, rolled, given.searchCommits ?? 20));
+      const version = "version" in target ? target.version : rolled[0].version;
+      const searched = given.searchCommits ?? 20;
+      const commit = targetCommit ?? (await commitWithContent(gitCtx, codeAt, rolled, searched));
       const summary = rolled.map(
         (r) =>
           `${r.address} ("${r.name}"): v${r.version}${r.deployedVersion ? ` deployed again as v${r.deployedVersion}` : ""}, code sha256 ${r.sha256.slice(0, 12)}`,
       );
       const revert = commit ? await writeRevertBranch(gitCtx, { tenant: tenant.name, version, target: commit, summary }) : undefined;
-      const lines = [`rolled back ${tenant.name} to v${version}; verified: the tenant runs that code`, ...summary.map((s) => `  ${s}`)];
+      const lines = [
+        `rolled back ${tenant.name} to v${version}; verified: the tenant runs that code`,
+        ...summary.map((line) => `  ${line}`),
+      ];
       if (revert && "commit" in revert)
         lines.push(
           `revert written on branch ${revert.branch} (commit ${revert.commit.slice(0, 12)}: actions/ as at ${commit!.slice(0, 12)}); open a pull request from it.`,
@@ -164,13 +178,13 @@ export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOu
         lines.push(`no revert needed: HEAD's actions/ already is the code of v${version} (${commit!.slice(0, 12)}); nothing written.`);
       else
         lines.push(
-          `no revert branch written: none of the last ${given.searchCommits ?? 20} commits that changed actions/ builds that code.`,
+          `no revert branch written: none of the last ${searched} commits that changed actions/ builds that code.`,
           `find the commit, then: npm run rollback -- ${tenant.name} --to <commit> (already deployed: it only writes the branch)`,
         );
       return { exitCode: 0, message: lines.join("\n"), actions: rolled, ...(revert ? { revert } : {}) };
     });
   } catch (error) {
-    if (error instanceof UserFacingError) return fail(`refusing to roll back ${tenant.name}: ${error.message}`);
+    if (error instanceof UserFacingError) return fail(`refusing to roll back ${tenant.name} to ${target.text}: ${error.message}`);
     throw error;
   }
 }
@@ -181,51 +195,64 @@ function selectActions(actions: readonly DeclaredAction[], handler: string | und
   const found = actions.filter((a) => a.address === address);
   if (found.length === 0) {
     const handlers = actions.map((a) => a.address.replace(/^auth0_action\./, "").replace(/_/g, "-"));
-    throw new Refusal(`--action ${handler}: ${tenantFile} declares no such Action; it declares: ${handlers.join(", ")}`);
+    throw new RollbackRefusal(`--action ${handler}: ${tenantFile} declares no such Action; it declares: ${handlers.join(", ")}`);
   }
   return found;
 }
 
-function versionByNumber(versions: readonly ActionVersion[], n: number, declared: DeclaredAction, tenant: string): ActionVersion {
-  const found = versions.find((v) => v.number === n);
-  if (found?.code !== undefined) return found;
-  const numbers = versions.map((v) => v.number ?? 0).filter((x) => x > 0);
-  const newest = Math.max(0, ...numbers);
-  if (n > newest) throw new Refusal(`"${declared.name}" has no version ${n} on ${tenant} (its newest is v${newest})`);
-  throw new Refusal(
-    `v${n} of "${declared.name}" is no longer in ${tenant}'s version history: Auth0 keeps the latest 50 versions (v${Math.min(...numbers)}–v${newest} remain); roll back to one of those, or revert the code and deploy`,
-  );
+/** Each version's content (code sha256 and its pinned modules' code sha256), module versions read once each. */
+function versionContentReader(api: ManagementApi) {
+  const moduleCode = new Map<string, { name: string; sha256: string }>();
+  const contents = new Map<string, DeclaredContent>();
+  return {
+    async load(versions: readonly ActionVersion[]): Promise<void> {
+      for (const v of versions) {
+        if (v.code === undefined) continue;
+        const modules: Record<string, string> = {};
+        for (const pin of v.modules ?? []) {
+          if (!moduleCode.has(pin.module_version_id)) {
+            const mv = await moduleVersion(api, pin.module_id, pin.module_version_id);
+            moduleCode.set(pin.module_version_id, { name: pin.module_name ?? pin.module_id, sha256: sha256(mv.code ?? "") });
+          }
+          const known = moduleCode.get(pin.module_version_id)!;
+          modules[known.name] = known.sha256;
+        }
+        contents.set(v.id, { sha256: sha256(v.code), modules });
+      }
+    },
+    get: (v: ActionVersion): DeclaredContent | undefined => contents.get(v.id),
+  };
 }
 
-async function versionWithCode(
+async function versionWithContent(
   versions: readonly ActionVersion[],
-  wanted: string | undefined,
+  contentOf: ReturnType<typeof versionContentReader>,
+  wanted: DeclaredContent | undefined,
   declared: DeclaredAction,
   ref: string,
   tenant: PreparedTenant["tenant"],
   env: NodeJS.ProcessEnv,
   options: RollbackOptions,
 ): Promise<ActionVersion> {
-  if (wanted === undefined) throw new Refusal(`${ref} does not declare ${declared.address} for ${tenant.name}: nothing to roll back to`);
-  // The newest version with that code: the one that ran last.
-  const found = [...versions]
-    .sort((a, b) => (b.number ?? 0) - (a.number ?? 0))
-    .find((v) => v.code !== undefined && sha256(v.code) === wanted);
+  if (wanted === undefined)
+    throw new RollbackRefusal(`${ref} does not declare ${declared.address} for ${tenant.name}: nothing to roll back to`);
+  const found = newestWithContent(versions, contentOf.get, wanted);
   if (found) return found;
   const upstream = tenant.promotes_from;
   const ranUpstream = upstream !== undefined && (await upstreamRan(upstream, declared.name, wanted, env, options));
-  throw new Refusal(
+  const code = `the code of "${declared.name}" at ${ref} (sha256 ${wanted.sha256.slice(0, 12)}${Object.keys(wanted.modules).length > 0 ? ", with its Action Modules" : ""})`;
+  throw new RollbackRefusal(
     ranUpstream
-      ? `the code of "${declared.name}" at ${ref} (sha256 ${wanted.slice(0, 12)}) ran on ${upstream} but no version of ${tenant.name} has it (gone with Auth0's 50-version cap, or never promoted): promote it instead`
-      : `the code of "${declared.name}" at ${ref} (sha256 ${wanted.slice(0, 12)}) never ran on ${tenant.name}${upstream ? ` or its upstream ${upstream}` : ""}: a roll-back only returns to code that ran; revert the code and deploy it through review`,
+      ? `${code} ran on ${upstream} but no version of ${tenant.name} in its history has it (never promoted, or gone with Auth0's 50-version cap): promote it instead`
+      : `${code} never ran on ${tenant.name}${upstream ? ` or its upstream ${upstream}` : ""}: a roll-back only returns to a version that ran; revert the code and deploy it through review`,
   );
 }
 
-/** Whether any version of an Action named `name` on the upstream tenant has code `wanted` (FROM_AUTH0_* credentials when set, as promote reads it). */
+/** Whether any version of an Action named `name` on the upstream tenant ran `wanted` (FROM_AUTH0_* credentials when set, as promote reads them). */
 async function upstreamRan(
   upstream: string,
   name: string,
-  wanted: string,
+  wanted: DeclaredContent,
   env: NodeJS.ProcessEnv,
   options: RollbackOptions,
 ): Promise<boolean> {
@@ -233,30 +260,25 @@ async function upstreamRan(
   const domain = tenants.find((t) => t.name === upstream)?.domain;
   if (!domain) return false;
   const api: ManagementApi = await connectManagementApi({ domain, env: fromTenantEnv(env), ...(options.api ?? {}) });
-  for (const action of await actionsNamed(api, name))
-    if ((await versionsOf(api, action.id)).some((v) => v.code !== undefined && sha256(v.code) === wanted)) return true;
+  const contentOf = versionContentReader(api);
+  for (const action of await actionsNamed(api, name)) {
+    const versions = await versionsOf(api, action.id);
+    await contentOf.load(versions);
+    if (newestWithContent(versions, contentOf.get, wanted)) return true;
+  }
   return false;
 }
 
-function checkSecrets(action: Action, version: ActionVersion, declared: DeclaredAction, tenant: string): void {
-  const current = new Set((action.secrets ?? []).map((s) => s.name));
-  const gone = (version.secrets ?? []).map((s) => s.name).filter((name) => !current.has(name));
-  if (gone.length > 0)
-    throw new Refusal(
-      `v${version.number} of "${declared.name}" on ${tenant} was deployed with secret${gone.length > 1 ? "s" : ""} ${gone.join(", ")}, which the Action no longer has: it would run without ${gone.length > 1 ? "them" : "it"}`,
-    );
-}
-
-/** The newest commit that changed actions/ and builds exactly the rolled-back code of every Action. */
-async function commitWithCode(
+/** The newest commit that changed actions/ and builds exactly the rolled-back content of every Action. */
+async function commitWithContent(
   ctx: GitContext,
   codeAt: CodeAtCommit,
   rolled: readonly RolledBackAction[],
   max: number,
 ): Promise<string | undefined> {
   for (const commit of await commitsChangingActions(ctx, max)) {
-    const codes = await codeAt(commit).catch((): Record<string, string> => ({}));
-    if (rolled.every((r) => codes[r.address] === r.sha256)) return commit;
+    const contents = await codeAt(commit).catch((): Record<string, DeclaredContent> => ({}));
+    if (rolled.every((r) => contents[r.address] !== undefined && sameContent(contents[r.address], r.content))) return commit;
   }
   return undefined;
 }

@@ -150,8 +150,9 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     managedIds.set(action.address, managed.id);
     status.actionId = managed.id;
     status.build = managed.status;
-    checkVersions(action, managed, status, findings, deploy, truth, ctx.tenant);
-    checkModulePins(action, managed, truth, findings, deploy);
+    // A roll-back explains a differing code and differing module pins at once: said once, as such.
+    const rolledBack = checkVersions(action, managed, status, findings, deploy, truth, ctx.tenant);
+    if (!rolledBack) checkModulePins(action, managed, truth, findings, deploy);
   }
 
   for (const flow of declared.flows)
@@ -169,7 +170,7 @@ function checkVersions(
   deploy: string,
   truth: TenantTruth,
   tenant: string,
-): void {
+): boolean {
   const deployed = managed.deployed_version?.code;
   // `code` is the saved draft; versions (current_version, deployed_version) exist only once deployed.
   const draft = managed.code ?? managed.current_version?.code;
@@ -180,7 +181,10 @@ function checkVersions(
     (draftSha !== undefined && status.deployedSha256 !== undefined && draftSha !== status.deployedSha256);
   if (undeployed) status.draftSha256 = draftSha;
   const base = { address: action.address, actionId: managed.id };
-  if (deployed === undefined) {
+  const rolledBack = deployed === undefined ? undefined : rolledBackFinding(action, managed, status, truth, tenant, deploy);
+  if (rolledBack) {
+    findings.push({ ...base, ...rolledBack });
+  } else if (deployed === undefined) {
     findings.push({
       ...base,
       kind: "never-deployed",
@@ -188,15 +192,12 @@ function checkVersions(
       fix: deploy,
     });
   } else if (status.deployedSha256 !== action.sha256) {
-    const rolledBack = rolledBackFinding(action, managed, status, truth, tenant, deploy);
-    if (rolledBack) findings.push({ ...base, ...rolledBack });
-    else
-      findings.push({
-        ...base,
-        kind: "code-differs",
-        message: `"${action.name}" runs code sha256 ${short(status.deployedSha256)}, the artifact deploys ${short(action.sha256)}`,
-        fix: deploy,
-      });
+    findings.push({
+      ...base,
+      kind: "code-differs",
+      message: `"${action.name}" runs code sha256 ${short(status.deployedSha256)}, the artifact deploys ${short(action.sha256)}`,
+      fix: deploy,
+    });
   }
   if (undeployed) {
     const reviewed = draftSha === action.sha256 ? "the reviewed code" : `code sha256 ${short(draftSha)}, not the artifact's either`;
@@ -219,6 +220,7 @@ function checkVersions(
       fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
     });
   }
+  return rolledBack !== undefined;
 }
 
 /**
@@ -239,11 +241,12 @@ function rolledBackFinding(
   const record = truth.rollbackRecords?.[redeploy.version];
   const commit = record ? ` (commit ${record.target.slice(0, 12)})` : "";
   const when = redeploy.at ? ` on ${readableDate(redeploy.at)}` : "";
+  const sameCode = status.deployedSha256 === action.sha256 ? " (the same code: the Action Module pins differ)" : "";
   return {
     kind: "rolled-back",
     message:
-      `"${action.name}" was rolled back to v${redeploy.version}${commit}${when}: it runs v${redeploy.deployedVersion}, a redeploy of v${redeploy.version}'s code ` +
-      `(sha256 ${short(status.deployedSha256)}); the artifact deploys ${short(action.sha256)}, and deploying it undoes the roll-back`,
+      `"${action.name}" was rolled back to v${redeploy.version}${commit}${when}: it runs v${redeploy.deployedVersion}, a redeploy of v${redeploy.version}'s code and module pins ` +
+      `(code sha256 ${short(status.deployedSha256)}); the artifact deploys ${short(action.sha256)}${sameCode}, and applying or deploying it undoes the roll-back`,
     fix: record
       ? `merge the revert on branch ${record.branch}; or, to undo the roll-back, ${deploy}`
       : `merge the revert branch rollback/${tenant}-v${redeploy.version} (npm run rollback writes it); or, to undo the roll-back, ${deploy}`,

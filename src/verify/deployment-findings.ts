@@ -37,12 +37,24 @@ const SECTION_NAMES: Partial<Record<Finding["kind"], string>> = {
   "undeployed-draft": "saved but not deployed",
   build: "builds failed or pending",
   orphan: "orphans",
+  "rolled-back": "rolled back",
 };
 
 function renderSection(findings: readonly Finding[]): string {
   const repairable = findings.filter((f) => f.kind !== "unmanaged");
   const unmanaged = findings.filter((f) => f.kind === "unmanaged");
   const lines = [""];
+  const rolledBack = findings.filter((f) => f.kind === "rolled-back");
+  if (rolledBack.length > 0) {
+    // Said first and as a caution: applying this plan would silently put back the code someone rolled back from.
+    lines.push(
+      "### Rolled back: applying this plan undoes the roll-back",
+      "",
+      "> [!CAUTION]",
+      "> The tenant runs an earlier version, redeployed by a roll-back. This plan deploys the code it was rolled back from. Merge the revert branch first, unless undoing the roll-back is what you mean.",
+      "",
+    );
+  }
   if (repairable.length === 0) {
     lines.push("### Deployed versions", "", "Every managed Action's saved code is deployed; no orphan Action shares a declared name.");
   } else {

@@ -120,14 +120,19 @@ export async function readTenantTruth(
   const bindings: TenantTruth["bindings"] = Object.fromEntries(
     await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
   );
-  // A deployed version that is not the artifact's may be a roll-back: its Action's history tells.
+  const moduleVersionSha256 = await moduleVersionHashes(api, Object.values(actionsByName).flat());
+  // A deployed version that is not the artifact's (code or module code) may be a roll-back: its Action's history tells.
   const differing = declared.actions.flatMap((a) => {
     const managed = actionsByName[a.name]?.find((x) => x.id === stateIds[a.address]);
-    const code = managed?.deployed_version?.code;
-    return managed && code !== undefined && sha256(code) !== a.sha256 ? [managed.id] : [];
+    const deployed = managed?.deployed_version;
+    if (!managed || deployed?.code === undefined) return [];
+    const pins = deployed.modules ?? [];
+    const modulesDiffer =
+      pins.length !== (a.modules ?? []).length ||
+      pins.some((p) => moduleVersionSha256[p.module_version_id] !== a.modules?.find((m) => m.name === p.module_name)?.sha256);
+    return sha256(deployed.code) !== a.sha256 || modulesDiffer ? [managed.id] : [];
   });
   const versions = Object.fromEntries(await Promise.all(differing.map(async (id) => [id, await versionsOf(api, id)] as const)));
-  const moduleVersionSha256 = await moduleVersionHashes(api, Object.values(actionsByName).flat());
   return {
     stateIds,
     actionsByName,
