@@ -576,6 +576,21 @@ export class TenantModel {
     return version;
   }
 
+  /**
+   * Auth0's module roll-back (POST .../modules/{id}/rollback): copies a published version's code,
+   * dependencies and secrets into the draft. Nothing is published; the versions are unchanged.
+   */
+  rollbackModuleDraft(id: string, versionId: string): ModuleRecord {
+    const module = this.getModule(id);
+    const version = this.getModuleVersion(id, versionId);
+    module.code = version.code;
+    module.dependencies = structuredClone(version.dependencies);
+    module.secrets = structuredClone(version.secrets);
+    module.updated_at = this.isoNow();
+    this.changed();
+    return module;
+  }
+
   getModuleVersion(id: string, versionId: string): ModuleVersionRecord {
     const version = this.getModule(id).versions.find((v) => v.id === versionId);
     if (!version) throw new TenantError(404, "inexistent_action_module_version", "The action module version does not exist.");

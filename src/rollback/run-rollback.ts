@@ -13,7 +13,7 @@
  */
 import { loadTenants } from "../config/load-tenants";
 import { UserFacingError } from "../errors";
-import { moduleVersion } from "../management-api/action-modules";
+import { getModule, moduleVersion, rollbackModuleDraft } from "../management-api/action-modules";
 import { versionContent } from "../management-api/action-versions";
 import {
   actionsNamed,
@@ -147,6 +147,7 @@ export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOu
         // update_draft: the provider reads the draft, so it must hold the version's code and module pins too.
         const made = await deployVersion(api, action.id, version.id, { updateDraft: true });
         await waitForBuild(api, action.id);
+        await rollBackModuleDrafts(api, version, log);
         rolled.push({ ...entry, ...(made.number !== undefined ? { deployedVersion: made.number } : {}) });
       }
 
@@ -281,4 +282,19 @@ async function commitWithContent(
     if (rolled.every((r) => contents[r.address] !== undefined && sameContent(contents[r.address], r.content))) return commit;
   }
   return undefined;
+}
+
+/**
+ * The provider reads a module's draft and never an Action's pin: each module the version is pinned to
+ * gets that version's code back in its draft (Auth0's module roll-back, which publishes nothing), so
+ * once the revert lands the plan finds the module as declared and shows no change.
+ */
+async function rollBackModuleDrafts(api: ManagementApi, version: ActionVersion, log: (line: string) => void): Promise<void> {
+  for (const pin of version.modules ?? []) {
+    const pinned = await moduleVersion(api, pin.module_id, pin.module_version_id);
+    const module = await getModule(api, pin.module_id);
+    if (module.code === pinned.code) continue;
+    log(`Action Module "${module.name}": its draft gets the code of version ${pinned.version_number ?? pin.module_version_id} back`);
+    await rollbackModuleDraft(api, pin.module_id, pin.module_version_id);
+  }
 }

@@ -159,7 +159,9 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     checkBindings(flow, truth.bindings[flow.trigger] ?? [], managedIds, declared.actions, statuses, findings, deploy);
 
   // Unmanaged Actions count too: verify is read-only and tells the tenant differs from a clean one.
-  return { tenant: ctx.tenant, actions: statuses, findings, exitCode: findings.length > 0 ? 2 : 0 };
+  // A roll-back alone does not: the tenant runs an earlier reviewed version on purpose, and the report says so.
+  const failing = findings.filter((f) => f.kind !== "rolled-back");
+  return { tenant: ctx.tenant, actions: statuses, findings, exitCode: failing.length > 0 ? 2 : 0 };
 }
 
 function checkVersions(
