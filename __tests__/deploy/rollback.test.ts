@@ -189,7 +189,7 @@ test("a bad release is rolled back in one call; the repository and Terraform fol
   expect(rolled.actions).toEqual([expect.objectContaining({ address: "auth0_action.greet_with_module", version: 1, deployedVersion: 3 })]);
   expect(rolled.revert).toEqual({ branch: "rollback/dev-v1", commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
   expect(rolled.message).toContain(
-    `revert written on branch rollback/dev-v1 (commit ${rolled.revert!.commit.slice(0, 12)}: actions/ as at ${good.slice(0, 12)})`,
+    `revert written on branch rollback/dev-v1 (commit ${(rolled.revert as { commit: string }).commit.slice(0, 12)}: actions/ as at ${good.slice(0, 12)})`,
   );
   expect(await login()).toMatchObject({ [RELEASE]: "1", [GREETING]: "Hello, Kazuyuki" });
   // The earlier module pin is back, in the deployed version and the draft.
