@@ -40,6 +40,7 @@ const E2E = [
   "__tests__/adopt/adopt-hostile.test.ts",
   "__tests__/compat/cdktn-parity.test.ts", // installs CDK Terrain from the npm registry on first use
   "__tests__/deploy/deploy-verify.test.ts",
+  "__tests__/deploy/rollback.test.ts",
   "__tests__/deploy/failed-build.test.ts", // the npm registry
   "__tests__/deploy/hostile-names.test.ts",
   "__tests__/deploy/kill-faults.test.ts", // PostgreSQL

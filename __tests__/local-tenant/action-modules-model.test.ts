@@ -93,3 +93,15 @@ it("a state file written before modules existed loads with none", () => {
   delete state.modules;
   expect(new TenantModel(state).listModules()).toEqual([]);
 });
+
+it("a module roll-back copies a published version into the draft and publishes nothing", () => {
+  const model = newModel();
+  const module = model.createModule({ name: "greeting", code: "exports.v = 1;", dependencies: [{ name: "lodash", version: "4.17.21" }] });
+  const v1 = model.publishModule(module.id);
+  model.updateModule(module.id, { code: "exports.v = 2;", dependencies: [] });
+  model.publishModule(module.id);
+  model.rollbackModuleDraft(module.id, v1.id);
+  expect([module.code, module.dependencies]).toEqual(["exports.v = 1;", [{ name: "lodash", version: "4.17.21" }]]);
+  expect(module.versions.map((v) => v.version_number)).toEqual([1, 2]);
+  expect(tenantError(() => model.rollbackModuleDraft(module.id, "nope")).statusCode).toBe(404);
+});

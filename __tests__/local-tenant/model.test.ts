@@ -160,6 +160,64 @@ describe("versions", () => {
     expect(v3.code).toBe(CODE);
   });
 
+  it("a version deploy leaves the draft as it was unless update_draft asks for a copy of the version", () => {
+    const { model } = clockedModel(0);
+    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE, secrets: [{ name: "S", value: "one" }] });
+    const v1 = model.deployAction(action.id);
+    model.updateAction(action.id, { code: `${CODE}\n// bad`, dependencies: [{ name: "left-pad", version: "1.3.0" }] });
+    model.deployAction(action.id);
+
+    const v3 = model.redeployVersion(action.id, v1.id);
+    expect(model.deployedVersion(action)).toMatchObject({ id: v3.id, number: 3, code: CODE, dependencies: [] });
+    // The draft still holds the code rolled back from: Terraform's refresh would read that.
+    expect(action.code).toBe(`${CODE}\n// bad`);
+    expect(model.allChangesDeployed(action)).toBe(false);
+
+    const v4 = model.redeployVersion(action.id, v1.id, { updateDraft: true });
+    expect(v4.number).toBe(4);
+    expect([action.code, action.dependencies, action.secrets.map((s) => [s.name, s.value])]).toEqual([CODE, [], [["S", "one"]]]);
+    expect(model.statusOf(action)).toBe("built");
+    expect(model.allChangesDeployed(action)).toBe(true);
+  });
+
+  it("rolling back restores the earlier version's module pins, in the draft too with update_draft", () => {
+    const { model } = clockedModel(0);
+    const module = model.createModule({ name: "greeting", code: "exports.v = 1;" });
+    const m1 = model.publishModule(module.id);
+    const action = model.createAction({
+      name: "a",
+      supported_triggers: POST_LOGIN,
+      code: 'require("actions:greeting")',
+      modules: [{ module_id: module.id, module_version_id: m1.id }],
+    });
+    const v1 = model.deployAction(action.id);
+    model.updateModule(module.id, { code: "exports.v = 2;" });
+    const m2 = model.publishModule(module.id);
+    model.updateAction(action.id, { modules: [{ module_id: module.id, module_version_id: m2.id }] });
+    expect(model.modulesOf(model.deployAction(action.id))).toEqual({ greeting: "exports.v = 2;" });
+
+    const back = model.redeployVersion(action.id, v1.id, { updateDraft: true });
+    expect(model.modulesOf(back)).toEqual({ greeting: "exports.v = 1;" });
+    expect(action.modules).toEqual([{ module_id: module.id, module_version_id: m1.id }]);
+  });
+
+  it("keeps the latest 50 versions: older ones leave the history and cannot be deployed again", () => {
+    const { model } = clockedModel(0);
+    const action = model.createAction({ name: "a", supported_triggers: POST_LOGIN, code: CODE });
+    const v1 = model.deployAction(action.id);
+    for (let n = 2; n <= 52; n++) {
+      model.updateAction(action.id, { code: `${CODE}\n// ${n}` });
+      model.deployAction(action.id);
+    }
+    expect(action.versions.map((v) => v.number)).toEqual(Array.from({ length: 50 }, (_, i) => i + 3));
+    expect(model.deployedVersion(action)?.number).toBe(52);
+    expectTenantError(() => model.getVersion(action.id, v1.id), 404, "inexistent_action_version");
+    expectTenantError(() => model.redeployVersion(action.id, v1.id), 404, "inexistent_action_version");
+    // A roll-back is a version too: it pushes the oldest one out.
+    model.redeployVersion(action.id, action.versions[0].id);
+    expect([action.versions[0].number, action.versions.at(-1)?.number]).toEqual([4, 53]);
+  });
+
   it("keeps a secret's value when an update names it without a value, and replaces the list otherwise", () => {
     const { model } = clockedModel(0);
     const action = model.createAction({

@@ -213,11 +213,31 @@ export class TenantModel {
     });
   }
 
-  /** Auth0's roll-back: a new version identical to an earlier one, deployed. */
-  redeployVersion(id: string, versionId: string): VersionRecord {
+  /**
+   * Auth0's roll-back: a new version identical to an earlier one, deployed. With `updateDraft`
+   * (Auth0's `update_draft: true`, what the dashboard's Revert does) the draft becomes a copy of it
+   * too: code, dependencies, runtime, secrets and module pins, already built. Without it the draft
+   * is left as it was, so it still holds the code rolled back from.
+   */
+  redeployVersion(id: string, versionId: string, options: { updateDraft?: boolean } = {}): VersionRecord {
     const action = this.getAction(id);
     const old = this.getVersion(id, versionId);
-    return this.addVersion(action, { ...old, built_at: old.built_at });
+    const version = this.addVersion(action, { ...old, built_at: old.built_at });
+    if (options.updateDraft) {
+      const at = this.isoNow();
+      Object.assign(action, {
+        code: old.code,
+        dependencies: structuredClone(old.dependencies),
+        runtime: old.runtime,
+        secrets: structuredClone(old.secrets),
+        modules: structuredClone(old.modules ?? []),
+        updated_at: at,
+        // The version was built once: its copy needs no new build.
+        build: { id: this.newId(), requested_at: this.now(), ready_at: this.now(), result: "built" },
+      } satisfies Partial<ActionRecord>);
+      this.changed();
+    }
+    return version;
   }
 
   getVersion(id: string, versionId: string): VersionRecord {
@@ -359,6 +379,21 @@ export class TenantModel {
     module.versions.push(version);
     this.changed();
     return version;
+  }
+
+  /**
+   * Auth0's module roll-back (POST .../modules/{id}/rollback): copies a published version's code,
+   * dependencies and secrets into the draft. Nothing is published; the versions are unchanged.
+   */
+  rollbackModuleDraft(id: string, versionId: string): ModuleRecord {
+    const module = this.getModule(id);
+    const version = this.getModuleVersion(id, versionId);
+    module.code = version.code;
+    module.dependencies = structuredClone(version.dependencies);
+    module.secrets = structuredClone(version.secrets);
+    module.updated_at = this.isoNow();
+    this.changed();
+    return module;
   }
 
   getModuleVersion(id: string, versionId: string): ModuleVersionRecord {

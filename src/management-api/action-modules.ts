@@ -8,6 +8,8 @@ import type { ManagementApi } from "./client";
 export interface ActionModule {
   id: string;
   name: string;
+  /** The draft's code (what Terraform's provider reads). */
+  code?: string;
 }
 
 export interface ActionModuleVersion {
@@ -35,4 +37,14 @@ export function actionsUsingModule(api: ManagementApi, moduleId: string): Promis
 
 export function moduleVersion(api: ManagementApi, moduleId: string, versionId: string): Promise<ActionModuleVersion> {
   return api.get<ActionModuleVersion>(`/actions/modules/${encodeURIComponent(moduleId)}/versions/${encodeURIComponent(versionId)}`);
+}
+
+/** Auth0's module roll-back: copies a published version's code, dependencies and secrets into the module's draft (publishes nothing). */
+export function rollbackModuleDraft(api: ManagementApi, moduleId: string, versionId: string): Promise<ActionModule> {
+  return api.post<ActionModule>(`/actions/modules/${encodeURIComponent(moduleId)}/rollback`, { module_version_id: versionId });
+}
+
+/** A module and its draft (code, all_changes_published). */
+export function getModule(api: ManagementApi, moduleId: string): Promise<ActionModule> {
+  return api.get<ActionModule>(`/actions/modules/${encodeURIComponent(moduleId)}`);
 }

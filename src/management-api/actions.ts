@@ -10,6 +10,10 @@ export interface ActionVersion {
   number?: number;
   status?: string;
   deployed?: boolean;
+  /** When Auth0 made the version (a deploy, or a redeploy of an earlier version). */
+  created_at?: string;
+  /** The secrets the version runs with: names only, never values. */
+  secrets?: Array<{ name: string }>;
   /** The Action Module versions this version runs with. */
   modules?: ActionModulePin[];
 }
@@ -27,6 +31,8 @@ export interface Action {
   /** Status of the latest saved draft's build: "pending", "building", "built", "failed". */
   status?: string;
   supported_triggers?: Array<{ id: string; version?: string }>;
+  /** The draft's secrets: names only, never values. */
+  secrets?: Array<{ name: string }>;
   /** The saved code (the draft); Terraform's provider reads this one. */
   code?: string;
   current_version?: ActionVersion;
@@ -93,6 +99,28 @@ export async function waitForBuild(api: ManagementApi, id: string, timeoutMs = 1
 /** Deploys the Action's latest saved version (POST /actions/actions/{id}/deploy). */
 export function deployAction(api: ManagementApi, id: string): Promise<ActionVersion> {
   return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/deploy`);
+}
+
+/** The Action's versions Auth0 still keeps (the latest 50), newest first. */
+export function versionsOf(api: ManagementApi, id: string): Promise<ActionVersion[]> {
+  return allPages<ActionVersion>(api, `/actions/actions/${encodeURIComponent(id)}/versions`, "versions");
+}
+
+/**
+ * Auth0's roll-back: deploys a new version identical to `versionId` (POST .../versions/{versionId}/deploy).
+ * `update_draft: true` makes the draft a copy of that version too (code, dependencies, secrets, module
+ * pins), as the dashboard's Revert does; without it the draft keeps the code rolled back from, which is
+ * what Terraform's provider reads.
+ */
+export function deployVersion(
+  api: ManagementApi,
+  id: string,
+  versionId: string,
+  options: { updateDraft: boolean },
+): Promise<ActionVersion> {
+  return api.post<ActionVersion>(`/actions/actions/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/deploy`, {
+    update_draft: options.updateDraft,
+  });
 }
 
 /** Deletes an Action; `force` also removes its bindings. */

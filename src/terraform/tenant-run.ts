@@ -40,6 +40,8 @@ export interface TenantRunOptions {
   placeholderSecrets?: boolean;
   /** An already synthesized cdktf.out (the CI artifact of this commit): use its stacks, synthesize nothing. */
   artifactDir?: string;
+  /** Where the handlers and Action Modules are (a copy of actions/ from another checkout: tests, embedding); default <repo>/actions. */
+  handlersRoot?: string;
 }
 
 export const SECRET_PLACEHOLDER = "placeholder-value-a-plan-never-reads";
@@ -76,7 +78,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   const requested = options.selection === "all" ? [] : [...options.selection];
   let all: readonly Tenant[];
   try {
-    all = options.tenants ?? loadTenants(tenantsDir);
+    all = options.tenants ?? loadTenants(tenantsDir, ...(options.handlersRoot ? [options.handlersRoot] : []));
   } catch (error) {
     if (error instanceof TenantConfigError) throw new RunSetupError(`invalid tenant configuration:\n${error.message}`, requested);
     throw error;
@@ -132,7 +134,7 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
   let stacks;
   try {
-    stacks = synthTenants(all, outdir);
+    stacks = synthTenants(all, outdir, options.handlersRoot ? { handlersRoot: options.handlersRoot } : {});
   } catch (error) {
     throw new RunSetupError(`synthesis failed: ${redactSecrets((error as Error).message, env)}`, requested);
   }

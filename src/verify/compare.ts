@@ -4,7 +4,8 @@
  * command that resolves it. Nothing here talks to a tenant.
  */
 import { createHash } from "node:crypto";
-import { buildFailureReason, type Action, type Binding } from "../management-api/actions";
+import { readableDate, redeployOf } from "../management-api/action-versions";
+import { buildFailureReason, type Action, type ActionVersion, type Binding } from "../management-api/actions";
 import type { DeclaredAction, DeclaredStack } from "../terraform/declared-stack";
 
 export type FindingKind =
@@ -12,6 +13,7 @@ export type FindingKind =
   | "not-in-state"
   | "never-deployed"
   | "code-differs"
+  | "rolled-back"
   | "undeployed-draft"
   | "build"
   | "unbound"
@@ -75,6 +77,10 @@ export interface TenantTruth {
   actionsByName: Readonly<Record<string, readonly Action[]>>;
   /** Trigger id -> its bindings, in order. */
   bindings: Readonly<Record<string, readonly Binding[]>>;
+  /** Action id -> its versions, read for managed Actions whose deployed code is not the artifact's. */
+  versions?: Readonly<Record<string, readonly ActionVersion[]>>;
+  /** Version number -> the revert branch `npm run rollback` wrote for it and the commit it returns to, when this checkout has it. */
+  rollbackRecords?: Readonly<Record<number, { branch: string; target: string }>>;
   /** Module version id -> sha256 of its code, for the versions the deployed Actions are pinned to. */
   moduleVersionSha256?: Readonly<Record<string, string>>;
 }
@@ -144,18 +150,29 @@ export function compareTenant(declared: DeclaredStack, truth: TenantTruth, ctx: 
     managedIds.set(action.address, managed.id);
     status.actionId = managed.id;
     status.build = managed.status;
-    checkVersions(action, managed, status, findings, deploy);
-    checkModulePins(action, managed, truth, findings, deploy);
+    // A roll-back explains a differing code and differing module pins at once: said once, as such.
+    const rolledBack = checkVersions(action, managed, status, findings, deploy, truth, ctx.tenant);
+    if (!rolledBack) checkModulePins(action, managed, truth, findings, deploy);
   }
 
   for (const flow of declared.flows)
     checkBindings(flow, truth.bindings[flow.trigger] ?? [], managedIds, declared.actions, statuses, findings, deploy);
 
   // Unmanaged Actions count too: verify is read-only and tells the tenant differs from a clean one.
-  return { tenant: ctx.tenant, actions: statuses, findings, exitCode: findings.length > 0 ? 2 : 0 };
+  // A roll-back alone does not: the tenant runs an earlier reviewed version on purpose, and the report says so.
+  const failing = findings.filter((f) => f.kind !== "rolled-back");
+  return { tenant: ctx.tenant, actions: statuses, findings, exitCode: failing.length > 0 ? 2 : 0 };
 }
 
-function checkVersions(action: DeclaredAction, managed: Action, status: ActionStatus, findings: Finding[], deploy: string): void {
+function checkVersions(
+  action: DeclaredAction,
+  managed: Action,
+  status: ActionStatus,
+  findings: Finding[],
+  deploy: string,
+  truth: TenantTruth,
+  tenant: string,
+): boolean {
   const deployed = managed.deployed_version?.code;
   // `code` is the saved draft; versions (current_version, deployed_version) exist only once deployed.
   const draft = managed.code ?? managed.current_version?.code;
@@ -166,7 +183,10 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
     (draftSha !== undefined && status.deployedSha256 !== undefined && draftSha !== status.deployedSha256);
   if (undeployed) status.draftSha256 = draftSha;
   const base = { address: action.address, actionId: managed.id };
-  if (deployed === undefined) {
+  const rolledBack = deployed === undefined ? undefined : rolledBackFinding(action, managed, status, truth, tenant, deploy);
+  if (rolledBack) {
+    findings.push({ ...base, ...rolledBack });
+  } else if (deployed === undefined) {
     findings.push({
       ...base,
       kind: "never-deployed",
@@ -202,6 +222,37 @@ function checkVersions(action: DeclaredAction, managed: Action, status: ActionSt
       fix: build === "failed" ? `fix the Action's dependencies, then ${deploy}` : `wait for the build to finish, then ${deploy}`,
     });
   }
+  return rolledBack !== undefined;
+}
+
+/**
+ * The deployed version is a redeploy of an earlier version's code (`npm run rollback`, or a
+ * roll-back in the dashboard): said as such, so no plan or deploy puts the artifact's code back
+ * without the reviewer knowing that it is the code someone rolled back from.
+ */
+function rolledBackFinding(
+  action: DeclaredAction,
+  managed: Action,
+  status: ActionStatus,
+  truth: TenantTruth,
+  tenant: string,
+  deploy: string,
+): Pick<Finding, "kind" | "message" | "fix"> | undefined {
+  const redeploy = managed.deployed_version && redeployOf(truth.versions?.[managed.id] ?? [], managed.deployed_version);
+  if (!redeploy) return undefined;
+  const record = truth.rollbackRecords?.[redeploy.version];
+  const commit = record ? ` (commit ${record.target.slice(0, 12)})` : "";
+  const when = redeploy.at ? ` on ${readableDate(redeploy.at)}` : "";
+  const sameCode = status.deployedSha256 === action.sha256 ? " (the same code: the Action Module pins differ)" : "";
+  return {
+    kind: "rolled-back",
+    message:
+      `"${action.name}" was rolled back to v${redeploy.version}${commit}${when}: it runs v${redeploy.deployedVersion}, a redeploy of v${redeploy.version}'s code and module pins ` +
+      `(code sha256 ${short(status.deployedSha256)}); the artifact deploys ${short(action.sha256)}${sameCode}, and applying or deploying it undoes the roll-back`,
+    fix: record
+      ? `merge the revert on branch ${record.branch}; or, to undo the roll-back, ${deploy}`
+      : `merge the revert branch rollback/${tenant}-v${redeploy.version} (npm run rollback writes it); or, to undo the roll-back, ${deploy}`,
+  };
 }
 
 /** The deployed version must run each declared module with the artifact's module code, and no other module. */

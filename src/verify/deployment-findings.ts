@@ -10,8 +10,11 @@ import type { Finding } from "./compare";
 import { findingTitle } from "./render";
 import { verifyOnce, type VerifyOptions } from "./run-verify";
 
-/** The findings a plan cannot show (the provider does not report an Action's build status or its reason). */
-const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "build", "orphan", "unmanaged"]);
+/**
+ * The findings a plan cannot show, or shows without the why: the provider does not report an Action's build
+ * status or its reason, and a roll-back looks like any code change.
+ */
+const UNSEEN_BY_TERRAFORM = new Set<Finding["kind"]>(["undeployed-draft", "build", "orphan", "unmanaged", "rolled-back"]);
 
 export type DeploymentCheck = { findings: Finding[]; markdown: string } | { error: string; markdown: string };
 
@@ -34,12 +37,24 @@ const SECTION_NAMES: Partial<Record<Finding["kind"], string>> = {
   "undeployed-draft": "saved but not deployed",
   build: "builds failed or pending",
   orphan: "orphans",
+  "rolled-back": "rolled back",
 };
 
 function renderSection(findings: readonly Finding[]): string {
   const repairable = findings.filter((f) => f.kind !== "unmanaged");
   const unmanaged = findings.filter((f) => f.kind === "unmanaged");
   const lines = [""];
+  const rolledBack = findings.filter((f) => f.kind === "rolled-back");
+  if (rolledBack.length > 0) {
+    // Said first and as a caution: applying this plan would silently put back the code someone rolled back from.
+    lines.push(
+      "### Rolled back: applying this plan undoes the roll-back",
+      "",
+      "> [!CAUTION]",
+      "> The tenant runs an earlier version, redeployed by a roll-back. This plan deploys the code it was rolled back from. Merge the revert branch first, unless undoing the roll-back is what you mean.",
+      "",
+    );
+  }
   if (repairable.length === 0) {
     lines.push("### Deployed versions", "", "Every managed Action's saved code is deployed; no orphan Action shares a declared name.");
   } else {

@@ -6,6 +6,7 @@ const TITLES: Record<FindingKind, string> = {
   "not-in-state": "not in state",
   "never-deployed": "never deployed",
   "code-differs": "deployed code differs",
+  "rolled-back": "rolled back",
   "undeployed-draft": "saved but not deployed",
   build: "build",
   unbound: "not bound",

@@ -6,7 +6,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { moduleVersion } from "../management-api/action-modules";
-import { actionsNamed, bindingsOf, type Action } from "../management-api/actions";
+import { actionsNamed, bindingsOf, versionsOf, type Action } from "../management-api/actions";
+import { REPO_ROOT } from "../paths";
+import { rollbackRecords } from "../rollback/git";
 import { connectManagementApi, type ManagementApi } from "../management-api/client";
 import { redactedLog, redactSecrets } from "../terraform/redaction";
 import {
@@ -85,6 +87,8 @@ export async function verifyOnce(
   options.log?.(`${tenant.name}: reading Actions and bindings from https://${tenant.domain}/api/v2`);
   const client = api ?? (await connectTo(session.prepared, options));
   const truth = await readTenantTruth(client, declared, stateIds);
+  if (truth.versions && Object.keys(truth.versions).length > 0)
+    truth.rollbackRecords = await rollbackRecords({ cwd: REPO_ROOT, env: options.env ?? process.env }, tenant.name);
   return compareTenant(declared, truth, { tenant: tenant.name, stackDir: relative(process.cwd(), stackDir) || stackDir });
 }
 
@@ -117,7 +121,25 @@ export async function readTenantTruth(
     await Promise.all(triggers.map(async (t) => [t, await bindingsOf(api, t)] as const)),
   );
   const moduleVersionSha256 = await moduleVersionHashes(api, Object.values(actionsByName).flat());
-  return { stateIds, actionsByName, bindings, ...(Object.keys(moduleVersionSha256).length > 0 ? { moduleVersionSha256 } : {}) };
+  // A deployed version that is not the artifact's (code or module code) may be a roll-back: its Action's history tells.
+  const differing = declared.actions.flatMap((a) => {
+    const managed = actionsByName[a.name]?.find((x) => x.id === stateIds[a.address]);
+    const deployed = managed?.deployed_version;
+    if (!managed || deployed?.code === undefined) return [];
+    const pins = deployed.modules ?? [];
+    const modulesDiffer =
+      pins.length !== (a.modules ?? []).length ||
+      pins.some((p) => moduleVersionSha256[p.module_version_id] !== a.modules?.find((m) => m.name === p.module_name)?.sha256);
+    return sha256(deployed.code) !== a.sha256 || modulesDiffer ? [managed.id] : [];
+  });
+  const versions = Object.fromEntries(await Promise.all(differing.map(async (id) => [id, await versionsOf(api, id)] as const)));
+  return {
+    stateIds,
+    actionsByName,
+    bindings,
+    ...(Object.keys(versions).length > 0 ? { versions } : {}),
+    ...(Object.keys(moduleVersionSha256).length > 0 ? { moduleVersionSha256 } : {}),
+  };
 }
 
 /** sha256 of the code of each module version the Actions' deployed versions are pinned to (one read per version). */

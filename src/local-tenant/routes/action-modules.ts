@@ -8,6 +8,7 @@ import type { TenantModel } from "../model";
 import type { ModuleRecord, ModuleVersionRecord } from "../module-records";
 import type { StoredSecret } from "../record-types";
 import type { Req, RouteArea } from "./context";
+import { TenantError } from "../errors";
 import { objectBody } from "./http";
 import { paginate } from "./pagination";
 
@@ -80,6 +81,13 @@ export const actionModulesRoutes: RouteArea = (app, { model }) => {
   app.delete("/api/v2/actions/modules/:id", (request: Req, reply) => {
     model.deleteModule(request.params.id);
     return reply.code(204).send();
+  });
+
+  app.post("/api/v2/actions/modules/:id/rollback", (request: Req) => {
+    const body = objectBody(request.body);
+    if (typeof body.module_version_id !== "string")
+      throw new TenantError(400, "invalid_body", "Payload validation error: 'Missing required property: module_version_id'.");
+    return moduleView(model, model.rollbackModuleDraft(request.params.id, body.module_version_id));
   });
 
   app.post("/api/v2/actions/modules/:id/versions", (request: Req) =>

@@ -99,7 +99,7 @@ export function deployView(a: ActionRecord, v: VersionRecord) {
 }
 
 export function versionListItem(model: TenantModel, a: ActionRecord, v: VersionRecord) {
-  return { ...versionView(v, model.deployedVersion(a)?.id === v.id), action_id: a.id };
+  return { ...versionView(v, model.deployedVersion(a)?.id === v.id, model), action_id: a.id };
 }
 
 export function bindingView(model: TenantModel, trigger: string, b: BindingRecord) {

@@ -1,6 +1,7 @@
 /** Management API: /api/v2/actions/actions — Actions, drafts, deploys and versions. */
 import { actionView, deployView, versionListItem } from "./action-shapes";
 import type { Req, RouteArea } from "./context";
+import { TenantError } from "../errors";
 import { objectBody } from "./http";
 import { paginate } from "./pagination";
 
@@ -56,7 +57,23 @@ export const actionsRoutes: RouteArea = (app, { model }) => {
   });
 
   app.post("/api/v2/actions/actions/:id/versions/:versionId/deploy", (request: Req) => {
-    const version = model.redeployVersion(request.params.id, request.params.versionId);
+    const version = model.redeployVersion(request.params.id, request.params.versionId, { updateDraft: updateDraftOf(request.body) });
     return deployView(model.getAction(request.params.id), version);
   });
 };
+
+/** The optional body of a version deploy: `{ update_draft?: boolean }`, nothing else (Auth0's schema has additionalProperties: false). */
+function updateDraftOf(body: unknown): boolean {
+  if (body === undefined || body === null || body === "") return false;
+  const fields = objectBody(body);
+  for (const key of Object.keys(fields))
+    if (key !== "update_draft")
+      throw new TenantError(400, "invalid_body", `Payload validation error: 'Additional properties not allowed: ${key}'.`);
+  if (fields.update_draft !== undefined && typeof fields.update_draft !== "boolean")
+    throw new TenantError(
+      400,
+      "invalid_body",
+      `Payload validation error: 'Expected type boolean but found type ${typeof fields.update_draft}' on property update_draft.`,
+    );
+  return fields.update_draft === true;
+}
