@@ -25,7 +25,7 @@ import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/serve
 import { planTenants, type TenantPlanOutcome } from "../../src/plan/run-plan";
 import { verifyTenants } from "../../src/verify/run-verify";
 import { tenantFromYaml } from "../plan/support/extra-handler";
-import { freePort, startPostgres, waitFor, type Postgres } from "./postgres";
+import { freePort, startPostgres, type Postgres } from "./postgres";
 import { makeWorkspace, tenantEnv, type Workspace } from "./support";
 
 const API = { retries: 8, minBackoffMs: 50 };
@@ -35,18 +35,27 @@ let tenant: LocalTenant;
 let ws: Workspace;
 let pluginCache: string;
 /** Logins and logins without the claims, per transition: the figures docs/deploy-and-verify.md records. */
-const counts: Array<{ transition: string; logins: number; missing: number; killed: boolean }> = [];
+const counts: Array<{ transition: string; logins: number; missing: number }> = [];
 
 beforeAll(async () => {
   pg = startPostgres(await freePort());
-  tenant = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "transitions-tenant-")), port: 0, buildMs: 200 });
+  tenant = await startLocalTenant({
+    stateDir: mkdtempSync(join(tmpdir(), "transitions-tenant-")),
+    port: 0,
+    buildMs: 200,
+    // Called as each answer goes out ("POST /api/v2/... 201"): the kill below lands while Terraform still runs.
+    log: (line) => {
+      const [method, path, status] = line.split(" ");
+      onAnswered?.({ method, path, status: Number(status) });
+    },
+  });
   ws = makeWorkspace("transitions");
   pluginCache = mkdtempSync(join(tmpdir(), "transitions-plugin-cache-"));
 });
 
 afterAll(async () => {
   process.stderr.write(
-    `logins per transition (logins / without the claims):\n${counts.map((c) => `  ${c.transition}: ${c.logins} / ${c.missing}${c.killed ? "" : " (apply had finished before the kill)"}`).join("\n")}\n`,
+    `logins per transition (logins / without the claims):\n${counts.map((c) => `  ${c.transition}: ${c.logins} / ${c.missing}`).join("\n")}\n`,
   );
   await tenant?.close();
   pg?.stop();
@@ -119,31 +128,36 @@ function loginLoop(): { stop: () => Promise<{ logins: number; missing: number }>
   };
 }
 
-const mutating = (r: LocalTenant["requests"][number]) => r.method !== "GET" && r.path.startsWith("/api/v2/actions/") && r.status < 300;
+type Answer = LocalTenant["requests"][number];
+let onAnswered: ((answer: Answer) => void) | undefined;
+const mutating = (r: Answer) => r.method !== "GET" && r.path.startsWith("/api/v2/actions/") && r.status < 300;
 
 /**
- * `npm run deploy` SIGKILLed once the first change reached the tenant, then run again: it must
- * converge. Logins run throughout. Returns the login counts; asserts no 409 was ever answered.
+ * `npm run deploy` with its first apply SIGKILLed the moment the tenant answers that apply's first
+ * change (Terraform has not even read the answer), then run again: it must converge. Logins run
+ * throughout. Returns the login counts; asserts the kill landed and no 409 was ever answered.
  */
-async function deployKilledThenRerun(transition: string, t: Tenant): Promise<{ logins: number; missing: number }> {
+async function deployKilledThenRerun(
+  transition: string,
+  t: Tenant,
+  killAt: (answer: Answer) => boolean = mutating,
+): Promise<{ logins: number; missing: number }> {
   const from = tenant.requests.length;
   const logins = loginLoop();
   let pid: number | undefined;
-  const killed = deployTenant({ ...run(t), tenant: "dev", onTerraformSpawn: (p) => (pid ??= p) });
-  await Promise.race([
-    killed,
-    waitFor("the first change to reach the tenant", () => pid !== undefined && tenant.requests.slice(from).some(mutating)),
-  ]);
   let landed = false;
-  try {
-    if (pid !== undefined) landed = process.kill(pid, "SIGKILL");
-  } catch {
-    /* that apply had already finished */
-  }
-  await killed;
+  onAnswered = (answer) => {
+    if (pid === undefined || !killAt(answer)) return;
+    onAnswered = undefined;
+    landed = process.kill(pid, "SIGKILL");
+  };
+  // A killed apply is not the end of a deploy: it verifies, repairs and applies again itself.
+  await deployTenant({ ...run(t), tenant: "dev", onTerraformSpawn: (p) => (pid ??= p) });
+  onAnswered = undefined;
   const rerun = await deployTenant({ ...run(t), tenant: "dev" });
   const count = await logins.stop();
-  counts.push({ transition, ...count, killed: landed });
+  counts.push({ transition, ...count });
+  expect(landed).toBe(true);
   expect(rerun.error).toBeUndefined();
   expect(rerun.exitCode).toBe(0);
   expect(tenant.requests.slice(from).filter((r) => r.status === 409)).toEqual([]);
@@ -254,7 +268,8 @@ test("authoritative → append: the bindings stay, each binding resource adopts 
     "credentials-exchange": { mode: "append", actions: ["trans-m2m"] },
   });
   await plan(t);
-  const count = await deployKilledThenRerun("authoritative → append", t);
+  // The bindings are adopted, not made again: this apply changes nothing in the tenant, so it is killed on its first read.
+  const count = await deployKilledThenRerun("authoritative → append", t, (answer) => answer.path.startsWith("/api/v2/actions/"));
   expect(count.missing).toBe(0);
   expect(bound("post-login")).toEqual(["Geo check", CLAIMS_NAME]);
 });
