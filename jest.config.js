@@ -46,7 +46,9 @@ const E2E = [
   "__tests__/deploy/kill-faults.test.ts", // PostgreSQL
   "__tests__/deploy/one-init.test.ts",
   "__tests__/deploy/pg-lock.test.ts", // PostgreSQL
+  "__tests__/deploy/rate-limit-storm.test.ts", // three local tenants at once
   "__tests__/deploy/unmanaged.test.ts",
+  "__tests__/deploy/transitions.test.ts", // PostgreSQL
   "__tests__/local-tenant/conformance.test.ts",
   "__tests__/local-tenant/dependency-exists.test.ts", // the npm registry
   "__tests__/local-tenant/e2e.test.ts",

@@ -11,7 +11,6 @@
 jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
 
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
@@ -21,7 +20,7 @@ import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/serve
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { terraformApply, terraformInit } from "../../src/terraform/commands";
 import { terraformEnv } from "../../src/terraform/terraform-env";
-import { startPostgres, waitFor, type Postgres } from "./postgres";
+import { freePort, startPostgres, waitFor, type Postgres } from "./postgres";
 import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "./support";
 
 const API = { retries: 8, minBackoffMs: 50 };
@@ -29,17 +28,6 @@ let pg: Postgres;
 let tenant: LocalTenant;
 let ws: Workspace;
 let pluginCache: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const env = () => ({ ...tenantEnv(tenant, pluginCache), PG_CONN_STR: pg.connStr });
 /** A runner: its own checkout output (cdktf.out), the shared tenant and state. */

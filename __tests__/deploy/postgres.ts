@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,6 +19,18 @@ function pgBin(name: string): string {
   const versions = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").sort().reverse() : [];
   for (const v of versions) if (existsSync(join("/usr/lib/postgresql", v, "bin", name))) return join("/usr/lib/postgresql", v, "bin", name);
   throw new Error(`${name} not found: install PostgreSQL (apt-get install postgresql; .ci/run does this)`);
+}
+
+/** A loopback port nobody listens on right now, for the cluster. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function startPostgres(port: number): Postgres {
@@ -54,9 +67,9 @@ export function startPostgres(port: number): Postgres {
   };
 }
 
-/** Polls `predicate` until it holds (bounded: 60 s), for waiting on what a tenant has seen. */
-export async function waitFor(what: string, predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
+/** Polls `predicate` until it holds (bounded: 60 s unless told), for waiting on what a tenant has seen. */
+export async function waitFor(what: string, predicate: () => boolean, boundSeconds = 60): Promise<void> {
+  for (let i = 0; i < boundSeconds * 20; i++) {
     if (predicate()) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -16,7 +16,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deleteAction, deployAction, unbindAction, waitForBuild } from "../management-api/actions";
-import type { ManagementApi } from "../management-api/client";
+import { RateLimitedError, type ManagementApi } from "../management-api/client";
 import { UserFacingError } from "../errors";
 import { lockId } from "../terraform/commands";
 import { TerraformError } from "../terraform/errors";
@@ -159,12 +159,9 @@ async function deployOnSession(session: TenantSession, run: PreparedRun, given: 
     }
   } catch (error) {
     if (!(error instanceof UserFacingError)) throw error;
-    return finish(
-      run,
-      prepared,
-      { exitCode: 1, markdown: "", repairs, error: [applyError, error.message].filter(Boolean).join("\n") },
-      env,
-    );
+    // Deploy converges from wherever a run stopped: after a rate limit, running it again is the fix.
+    const message = error instanceof RateLimitedError ? `${error.message}: npm run deploy -- ${prepared.tenant.name}` : error.message;
+    return finish(run, prepared, { exitCode: 1, markdown: "", repairs, error: [applyError, message].filter(Boolean).join("\n") }, env);
   }
   const final = result as VerifyResult;
   // Unmanaged Actions are not the deploy's to fix: the tenant runs the artifact all the same.

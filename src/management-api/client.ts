@@ -120,8 +120,8 @@ async function withRetries(attempt: () => Promise<HttpAnswer>, what: string, opt
         }
         throw new TransientError(`${what}: ${(error as Error).message}`, minBackoff);
       }
-      if (answer.status === 429) throw new TransientError(`${what}: 429 rate limited`, rateLimitWaitMs(answer.headers, minBackoff));
-      if (answer.status >= 500) throw new TransientError(`${what}: ${answer.status} ${errorText(answer.body)}`, 0);
+      if (answer.status === 429) throw new TransientError(`${what}: 429 rate limited`, rateLimitWaitMs(answer.headers, minBackoff), 429);
+      if (answer.status >= 500) throw new TransientError(`${what}: ${answer.status} ${errorText(answer.body)}`, 0, answer.status);
       return answer;
     },
     {
@@ -138,9 +138,12 @@ async function withRetries(attempt: () => Promise<HttpAnswer>, what: string, opt
       },
     },
   ).catch((error: unknown) => {
-    if (error instanceof TransientError)
-      throw new ManagementApiError(`${error.message} (gave up after ${(options.retries ?? 8) + 1} attempts)`);
-    throw error;
+    if (!(error instanceof TransientError)) throw error;
+    const attempts = `gave up after ${(options.retries ?? 8) + 1} attempts`;
+    // A rate limit that outlasts every retry is someone else using the tenant's quota (another job,
+    // a script, the Dashboard): nothing is wrong with the change, it only has to be run again.
+    if (error.status === 429) throw new RateLimitedError(`${error.message} (${attempts}): ${RATE_LIMIT_ADVICE}`);
+    throw new ManagementApiError(`${error.message} (${attempts})`, error.status);
   });
 }
 
@@ -160,8 +163,21 @@ class TransientError extends Error {
   constructor(
     message: string,
     readonly extraWaitMs: number,
+    /** The HTTP status, when the tenant answered. */
+    readonly status?: number,
   ) {
     super(message);
+  }
+}
+
+const RATE_LIMIT_ADVICE =
+  "the tenant's Management API rate limit stayed used up (another job, a script or the Dashboard may be using it); run the command again once the limit resets";
+
+/** Still answered 429 after every retry: the run can simply be repeated later (the CLIs name the command). */
+export class RateLimitedError extends ManagementApiError {
+  constructor(message: string) {
+    super(message, 429);
+    this.name = "RateLimitedError";
   }
 }
 
