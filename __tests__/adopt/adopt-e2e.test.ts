@@ -12,7 +12,7 @@ import { bundleActionHandler } from "../../src/bundle/bundle-action";
 import { REPO_ROOT } from "../../src/paths";
 import { localTerraformEnv } from "../../src/local-run/deploy";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { pluginCacheEnv, tempDir } from "../local-tenant/support";
+import { pluginCacheEnv, tempDir } from "../support/local-tenant";
 
 jest.setTimeout(600_000);
 

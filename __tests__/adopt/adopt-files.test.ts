@@ -11,7 +11,7 @@ import { bundlePostLoginHandler } from "../../src/bundle/bundle-action";
 import { REPO_ROOT } from "../../src/paths";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
-import { tempDir } from "../local-tenant/support";
+import { tempDir } from "../support/local-tenant";
 
 const SEED = join(REPO_ROOT, "fixtures/adopt/team-tenant.seed.yaml");
 const fixture = (name: string) => readFileSync(join(REPO_ROOT, "fixtures/adopt/team-tenant", name), "utf8");

@@ -14,7 +14,7 @@ import { loadTenants } from "../../src/config/load-tenants";
 import { REPO_ROOT } from "../../src/paths";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
-import { tempDir } from "../local-tenant/support";
+import { tempDir } from "../support/local-tenant";
 
 const RULE = "function (user, context, callback) { callback(null, user, context); }";
 const INJECTED_RULE = "x\n# Injected";

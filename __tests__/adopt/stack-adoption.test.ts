@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { applyAdoption } from "../../src/stacks/adoption";
 import { REPO_ROOT } from "../../src/paths";
 import { TenantStack } from "../../src/stacks/tenant-stack";
-import { tenantFor } from "../local-tenant/support";
+import { tenantFor } from "../support/local-tenant";
 import { unescapeTerraformTemplate } from "../../src/terraform/template-escape";
 
 const FORUM = "fixtures/adopt/team-tenant/forum-action-fixed.js";

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UnsafeWriteError, writeFiles } from "../../src/adopt/writer";
-import { tempDir } from "../local-tenant/support";
+import { tempDir } from "../support/local-tenant";
 
 describe("adopt's writer", () => {
   let root: string;

@@ -1,10 +1,10 @@
 /** Bundling a TypeScript handler into the code Auth0 runs: deterministic, fresh, portable, bounded. */
-import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundlePostLoginHandler, clearBundleCache, MAX_ACTION_CODE_BYTES } from "../../src/bundle/bundle-action";
+import { tempDir } from "../support/temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+const dir = tempDir("bundle");
 
 function handlerFile(name: string, body: string): string {
   const file = join(dir, `${name}.ts`);

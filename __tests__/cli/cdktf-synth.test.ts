@@ -3,15 +3,15 @@
  * separate process (a fresh esbuild run) produces the same bytes as the in-process synth.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { MIRROR_CLI_CONFIG } from "../../src/terraform/terraform-env";
+import { tempDir } from "../support/temp-dir";
 
 it("synthesizes every tenant through the cdktf CLI, byte-identical to an in-process synth", () => {
-  const cliOut = join(mkdtempSync(join(tmpdir(), "cli-synth-")), "cdktf.out");
+  const cliOut = join(tempDir("cli-synth"), "cdktf.out");
   // No credentials at all: synth must not need them. (The CLI still asks terraform for its version.)
   const env = {
     ...process.env,
@@ -31,7 +31,7 @@ it("synthesizes every tenant through the cdktf CLI, byte-identical to an in-proc
 
   const tenants = loadTenants("tenants");
   expect(readdirSync(join(cliOut, "stacks")).sort()).toEqual(tenants.map((t) => t.name).sort());
-  const inProcess = synthTenants(tenants, join(mkdtempSync(join(tmpdir(), "inproc-synth-")), "cdktf.out"));
+  const inProcess = synthTenants(tenants, join(tempDir("inproc-synth"), "cdktf.out"));
   for (const { tenant, dir } of inProcess) {
     const fromCli = readFileSync(join(cliOut, "stacks", tenant.name, "cdk.tf.json"), "utf8");
     expect(fromCli).toBe(readFileSync(join(dir, "cdk.tf.json"), "utf8"));

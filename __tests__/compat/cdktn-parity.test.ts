@@ -5,8 +5,7 @@
  * The first run installs compat/cdktn (npm registry) and generates its bindings; about a minute.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { REPO_ROOT } from "../../src/paths";
@@ -19,13 +18,14 @@ import {
   REVIEWED_DIFFERENCES,
   synthWith,
 } from "../../src/compat/cdktn";
+import { tempDir } from "../support/temp-dir";
 
 const readJson = <T>(...path: string[]) => JSON.parse(readFileSync(join(REPO_ROOT, ...path), "utf8")) as T;
 const cdktfVersion = readJson<{ version: string }>("node_modules", "cdktf", "package.json").version;
 const cdktnVersion = readJson<{ dependencies: Record<string, string> }>("compat", "cdktn", "package.json").dependencies.cdktn;
 
 describe("every tenant's cdk.tf.json from cdktf and from cdktn", () => {
-  const work = mkdtempSync(join(tmpdir(), "cdktn-parity-"));
+  const work = tempDir("cdktn-parity");
   const out = { cdktf: join(work, "cdktf", "cdktf.out"), cdktn: join(work, "cdktn", "cdktf.out") };
 
   // A first run installs compat/cdktn and generates its bindings before the two synths.
@@ -56,7 +56,7 @@ describe("cdktf.json's targetVersions, as cdktn checks write-only attributes aga
 
   /** Synthesizes write-only-app.ts on cdktn; `context` replaces what the CLI would pass. */
   const synthWriteOnly = (context?: object) => {
-    const outdir = mkdtempSync(join(tmpdir(), "cdktn-write-only-"));
+    const outdir = tempDir("cdktn-write-only");
     const env = { ...process.env, CDKTF_CONTEXT_JSON: context ? JSON.stringify(context) : "" };
     const args = ["--require", "./compat/cdktn/register.cjs", "__tests__/compat/write-only-app.ts", outdir];
     const run = spawnSync(sandboxNode().path, args, { cwd: REPO_ROOT, env, encoding: "utf8" });

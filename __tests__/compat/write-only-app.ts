@@ -6,8 +6,8 @@
  * this stack is where the declared Terraform versions are put to the test. A placeholder, no secret.
  */
 import { App, TerraformStack } from "cdktf";
-import { Auth0Provider } from "../../.gen/providers/auth0/provider";
-import { ClientCredentials } from "../../.gen/providers/auth0/client-credentials";
+import { Auth0Provider } from "../../.gen/providers/auth0/provider/index";
+import { ClientCredentials } from "../../.gen/providers/auth0/client-credentials/index";
 
 const app = new App({ outdir: process.argv[2], stackTraces: false });
 const stack = new TerraformStack(app, "write-only");

@@ -5,11 +5,11 @@
  * file and the field; nothing is loaded.
  */
 import fc from "fast-check";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadTenants, TenantConfigError } from "../../src/config/load-tenants";
+import { tempDir } from "../support/temp-dir";
 
 type Json = Record<string, any>;
 
@@ -29,7 +29,7 @@ function validTenant(): Json {
 
 /** Loads one tenant file holding `tenant`; returns the error text, or "" when it loaded. */
 function refusal(tenant: Json): string {
-  const dir = mkdtempSync(join(tmpdir(), "hostile-input-"));
+  const dir = tempDir("hostile-input");
   try {
     writeFileSync(join(dir, "dev.yaml"), stringify(tenant));
     loadTenants(dir);

@@ -4,15 +4,15 @@
  * changes nothing.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseTenantFile } from "../../src/config/load-tenants";
 import { migrateTenantText, TenantMigrationError } from "../../src/config/migrate-tenant-file";
+import { tempDir } from "../support/temp-dir";
 
 const ROOT = join(__dirname, "..", "..");
 // Handlers of the test's own: the schema checks that each named handler file exists.
-const handlers = mkdtempSync(join(tmpdir(), "migrate-tenant-handlers-"));
+const handlers = tempDir("migrate-tenant-handlers");
 mkdirSync(join(handlers, "post-login"));
 for (const h of ["add-metadata-claims", "fraud-check"]) writeFileSync(join(handlers, "post-login", `${h}.ts`), "export {};\n");
 
@@ -77,7 +77,7 @@ it("refuses a file that mixes flows and legacy fields, saying what to do", () =>
 });
 
 it("the command rewrites a folder, validates, and says what it did; run again it changes nothing", () => {
-  const dir = mkdtempSync(join(tmpdir(), "migrate-tenants-"));
+  const dir = tempDir("migrate-tenants");
   writeFileSync(
     join(dir, "dev.yaml"),
     'domain: dev.eu.auth0.com\nclaims: { namespace: "", id_token: [usertype] }\npost_login_flow: append # safe\n',

@@ -7,10 +7,9 @@
  * `npm run deploy` repairs it (the remaining 503s retried), verify exits 0, a login runs the new
  * code, and promotion passes.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/deploy").bundleModuleWithVariant());
 
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
@@ -23,7 +22,8 @@ import { synthTenants } from "../../src/synth/synth-tenants";
 import { terraformApply, terraformInit } from "../../src/terraform/commands";
 import { terraformEnv } from "../../src/terraform/terraform-env";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "./support";
+import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let dev: LocalTenant;
@@ -42,10 +42,10 @@ async function loginClaims(tenant: LocalTenant): Promise<Record<string, unknown>
 }
 
 beforeAll(async () => {
-  dev = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "deploy-dev-tenant-")), port: 0 });
-  staging = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "deploy-staging-tenant-")), port: 0 });
+  dev = await startLocalTenant({ stateDir: tempDir("deploy-dev-tenant"), port: 0 });
+  staging = await startLocalTenant({ stateDir: tempDir("deploy-staging-tenant"), port: 0 });
   ws = makeWorkspace("verify");
-  pluginCache = mkdtempSync(join(tmpdir(), "deploy-plugin-cache-"));
+  pluginCache = tempDir("deploy-plugin-cache");
   writeTenantFile(ws, "dev", dev.domain, ["backend:", "  type: local", "  path: state/dev.tfstate"]);
   writeTenantFile(ws, "staging", staging.domain, ["promotes_from: dev", "backend:", "  type: local", "  path: state/staging.tfstate"]);
 });

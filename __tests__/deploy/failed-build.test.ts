@@ -5,14 +5,14 @@
  * deploy exits non-zero naming the failed build and the build log's reason; verify exits 2 and names
  * them; the plan review, which reads the tenant's build status through the Management API, names them too.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deployTenant } from "../../src/deploy/run-deploy";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { planTenants } from "../../src/plan/run-plan";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { makeWorkspace, tenantEnv, type Workspace } from "./support";
+import { makeWorkspace, tenantEnv, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 const REASON = "No matching version found for crypto@17.7.1";
@@ -21,9 +21,9 @@ let ws: Workspace;
 let pluginCache: string;
 
 beforeAll(async () => {
-  tenant = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "failed-build-tenant-")), port: 0, buildRetryMs: 200 });
+  tenant = await startLocalTenant({ stateDir: tempDir("failed-build-tenant"), port: 0, buildRetryMs: 200 });
   ws = makeWorkspace("failed-build");
-  pluginCache = mkdtempSync(join(tmpdir(), "failed-build-plugin-cache-"));
+  pluginCache = tempDir("failed-build-plugin-cache");
   writeFileSync(
     join(ws.tenantsDir, "dev.yaml"),
     [

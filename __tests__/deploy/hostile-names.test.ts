@@ -4,8 +4,7 @@
  * runner and no variable of its environment reaches the review, the logs or the tenant; the Actions
  * carry the names byte for byte, and a login still gets the claims.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { deployTenant } from "../../src/deploy/run-deploy";
@@ -13,7 +12,8 @@ import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { planTenants } from "../../src/plan/run-plan";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { makeWorkspace, tenantEnv, type Workspace } from "./support";
+import { makeWorkspace, tenantEnv, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let tenant: LocalTenant;
@@ -25,9 +25,9 @@ const envCanary = `env-canary-${randomBytes(8).toString("hex")}`;
 let names: { claims: string; display: string };
 
 beforeAll(async () => {
-  tenant = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "hostile-names-tenant-")), port: 0 });
+  tenant = await startLocalTenant({ stateDir: tempDir("hostile-names-tenant"), port: 0 });
   ws = makeWorkspace("hostile-names");
-  canaryFile = join(mkdtempSync(join(tmpdir(), "hostile-names-canary-")), "canary.txt");
+  canaryFile = join(tempDir("hostile-names-canary"), "canary.txt");
   writeFileSync(canaryFile, fileCanary);
   names = {
     // Interpolation and a template directive: Terraform would read the file and the process environment.
@@ -53,7 +53,7 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  env = { ...tenantEnv(tenant, mkdtempSync(join(tmpdir(), "hostile-names-plugins-"))), HOSTILE_NAMES_CANARY: envCanary };
+  env = { ...tenantEnv(tenant, tempDir("hostile-names-plugins")), HOSTILE_NAMES_CANARY: envCanary };
 });
 
 afterAll(async () => {

@@ -5,11 +5,8 @@
  * verify names what is wrong with the command that fixes it, and `npm run deploy` converges:
  * no orphan, no undeployed draft, bound as declared, and a login runs the reviewed code.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/deploy").bundleModuleWithVariant());
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
 import { requestJson } from "../../src/local-run/client";
@@ -18,8 +15,9 @@ import { synthTenants } from "../../src/synth/synth-tenants";
 import { terraformApply, terraformInit } from "../../src/terraform/commands";
 import { terraformEnv } from "../../src/terraform/terraform-env";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { waitFor } from "./postgres";
-import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "./support";
+import { waitFor } from "../support/postgres";
+import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let tenant: LocalTenant;
@@ -27,9 +25,9 @@ let ws: Workspace;
 let pluginCache: string;
 
 beforeAll(async () => {
-  tenant = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "kill-faults-tenant-")), port: 0, buildMs: 1500 });
+  tenant = await startLocalTenant({ stateDir: tempDir("kill-faults-tenant"), port: 0, buildMs: 1500 });
   ws = makeWorkspace("kill");
-  pluginCache = mkdtempSync(join(tmpdir(), "kill-faults-plugin-cache-"));
+  pluginCache = tempDir("kill-faults-plugin-cache");
   writeTenantFile(ws, "dev", tenant.domain, ["backend:", "  type: local", "  path: state/dev.tfstate"]);
 });
 

@@ -4,11 +4,10 @@
  * two verifies, the upstream tenant's state and the downstream deploy). Counted by putting a
  * `terraform` on PATH that records each call and runs the real one.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/deploy").bundleModuleWithVariant());
 
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deployTenant } from "../../src/deploy/run-deploy";
 import { driftTenants } from "../../src/drift/run-drift";
@@ -16,7 +15,8 @@ import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/serve
 import { planTenants } from "../../src/plan/run-plan";
 import { promote } from "../../src/promote/promote";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { makeWorkspace, tenantEnv, writeTenantFile, type Workspace } from "./support";
+import { makeWorkspace, tenantEnv, writeTenantFile, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let up: LocalTenant;
@@ -27,14 +27,14 @@ let shimPath: string;
 let callLog: string;
 
 beforeAll(async () => {
-  up = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "one-init-up-")), port: 0 });
-  down = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "one-init-down-")), port: 0 });
+  up = await startLocalTenant({ stateDir: tempDir("one-init-up"), port: 0 });
+  down = await startLocalTenant({ stateDir: tempDir("one-init-down"), port: 0 });
   ws = makeWorkspace("one-init");
   writeTenantFile(ws, "up", up.domain, ["backend:", "  type: local", "  path: state/up.tfstate"]);
   writeTenantFile(ws, "down", down.domain, ["promotes_from: up", "backend:", "  type: local", "  path: state/down.tfstate"]);
-  pluginCache = mkdtempSync(join(tmpdir(), "one-init-plugins-"));
+  pluginCache = tempDir("one-init-plugins");
 
-  const shimDir = mkdtempSync(join(tmpdir(), "terraform-shim-"));
+  const shimDir = tempDir("terraform-shim");
   callLog = join(shimDir, "calls.log");
   const real = execFileSync("sh", ["-c", "command -v terraform"], { encoding: "utf8" }).trim();
   writeFileSync(join(shimDir, "terraform"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${callLog}'\nexec '${real}' "$@"\n`);

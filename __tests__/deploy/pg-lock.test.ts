@@ -8,10 +8,8 @@
  *     names it; once that Terraform is killed, PostgreSQL drops its advisory lock and
  *     `npm run deploy` converges: the saved draft deployed, no orphan, the new code runs.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/deploy").bundleModuleWithVariant());
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
@@ -20,8 +18,9 @@ import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/serve
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { terraformApply, terraformInit } from "../../src/terraform/commands";
 import { terraformEnv } from "../../src/terraform/terraform-env";
-import { freePort, startPostgres, waitFor, type Postgres } from "./postgres";
-import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "./support";
+import { freePort, startPostgres, waitFor, type Postgres } from "../support/postgres";
+import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let pg: Postgres;
@@ -36,9 +35,9 @@ const deploy = (runner: string, extra: Partial<Parameters<typeof deployTenant>[0
 
 beforeAll(async () => {
   pg = startPostgres(await freePort());
-  tenant = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "pg-lock-tenant-")), port: 0, buildMs: 3000 });
+  tenant = await startLocalTenant({ stateDir: tempDir("pg-lock-tenant"), port: 0, buildMs: 3000 });
   ws = makeWorkspace("pg");
-  pluginCache = mkdtempSync(join(tmpdir(), "pg-lock-plugin-cache-"));
+  pluginCache = tempDir("pg-lock-plugin-cache");
   writeTenantFile(ws, "dev", tenant.domain, ["backend:", "  type: pg", "  schema_name: auth0_dev"]);
 });
 

@@ -8,16 +8,16 @@
  *     retries converges, a longer one fails that tenant alone with the command to run once it passes.
  * Each tenant ends with one status line; the others end at exit 0 and verified either way.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/deploy").bundleModuleWithVariant());
 
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { deployTenant, deployTenants } from "../../src/deploy/run-deploy";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { waitFor } from "./postgres";
-import { makeWorkspace, setHandlerVariant, tenantEnv, writeTenantFile, type Workspace } from "./support";
+import { waitFor } from "../support/postgres";
+import { makeWorkspace, setHandlerVariant, tenantEnv, writeTenantFile, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 /** Our client's retries of one request (9 attempts): the long storm must outlast them. */
 const API = { retries: 8, minBackoffMs: 50 };
@@ -33,16 +33,16 @@ let pluginCache: string;
  * its environment (one SSL_CERT_FILE, one AUTH0_CLIENT_ID/SECRET); each keeps its own Actions.
  */
 beforeAll(async () => {
-  const first = mkdtempSync(join(tmpdir(), "storm-busy-"));
+  const first = tempDir("storm-busy");
   tenants.busy = await startLocalTenant({ stateDir: first, port: 0, dependencies: "syntax" });
   for (const name of ["calm-a", "calm-b"] as const) {
-    const dir = mkdtempSync(join(tmpdir(), `storm-${name}-`));
+    const dir = tempDir(`storm-${name}`);
     cpSync(join(first, "ca"), join(dir, "ca"), { recursive: true });
     cpSync(join(first, "credentials.json"), join(dir, "credentials.json"));
     tenants[name] = await startLocalTenant({ stateDir: dir, port: 0, dependencies: "syntax" });
   }
   ws = makeWorkspace("storm");
-  pluginCache = mkdtempSync(join(tmpdir(), "storm-plugin-cache-"));
+  pluginCache = tempDir("storm-plugin-cache");
   for (const name of NAMES) writeTenantFile(ws, name, tenants[name].domain, ["backend:", "  type: local", `  path: state/${name}.tfstate`]);
 });
 

@@ -10,8 +10,7 @@
  * after 50 more versions, v1 is gone from the history and a roll-back to it is refused.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
@@ -26,7 +25,8 @@ import { rollbackTenant } from "../../src/rollback/run-rollback";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { readDeclaredStack } from "../../src/terraform/declared-stack";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { makeWorkspace, tenantEnv, type Workspace } from "./support";
+import { makeWorkspace, tenantEnv, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 const GREETING = "https://claims.example.com/greeting";
@@ -79,7 +79,7 @@ function commitRelease(release: string, salutation: string): string {
 
 /** What a commit deploys, synthesized from that commit's actions/ (what the command does by default with the commit's own code). */
 const codeAt: CodeAtCommit = async (commit) => {
-  const dir = mkdtempSync(join(tmpdir(), "rollback-at-"));
+  const dir = tempDir("rollback-at");
   execFileSync("sh", ["-c", `git archive --format=tar ${commit} actions | tar -x -C "${dir}"`], { cwd: repo, env: gitEnv() });
   const handlersRoot = join(dir, "actions");
   const tenants = loadTenants(ws.tenantsDir, handlersRoot).filter((t) => t.name === "dev");
@@ -98,9 +98,9 @@ async function login(): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  dev = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "rollback-tenant-")), port: 0 });
+  dev = await startLocalTenant({ stateDir: tempDir("rollback-tenant"), port: 0 });
   ws = makeWorkspace("rollback");
-  pluginCache = mkdtempSync(join(tmpdir(), "rollback-plugin-cache-"));
+  pluginCache = tempDir("rollback-plugin-cache");
   repo = join(ws.root, "repo");
   mkdirSync(repo);
   git("init", "-q", "-b", "main");

@@ -13,20 +13,20 @@
  * transaction, so the SIGKILL can land anywhere, including while the state is being written. (A
  * local state file killed mid-write is cut short; the command then names the .backup to restore.)
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./transition-handlers").bundleModuleWithTransitionHandlers());
+jest.mock("../../src/bundle/bundle-action", () =>
+  jest.requireActual("../support/transition-handlers").bundleModuleWithTransitionHandlers(),
+);
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Tenant } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
 import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { planTenants, type TenantPlanOutcome } from "../../src/plan/run-plan";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { tenantFromYaml } from "../plan/support/extra-handler";
-import { freePort, startPostgres, type Postgres } from "./postgres";
-import { makeWorkspace, tenantEnv, type Workspace } from "./support";
+import { tenantFromYaml } from "../support/plan/extra-handler";
+import { freePort, startPostgres, type Postgres } from "../support/postgres";
+import { makeWorkspace, tenantEnv, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 const CLAIMS = ["/usertype", "/coops", "/coopnames"];
@@ -40,7 +40,7 @@ const counts: Array<{ transition: string; logins: number; missing: number }> = [
 beforeAll(async () => {
   pg = startPostgres(await freePort());
   tenant = await startLocalTenant({
-    stateDir: mkdtempSync(join(tmpdir(), "transitions-tenant-")),
+    stateDir: tempDir("transitions-tenant"),
     port: 0,
     buildMs: 200,
     // Called as each answer goes out ("POST /api/v2/... 201"): the kill below lands while Terraform still runs.
@@ -50,7 +50,7 @@ beforeAll(async () => {
     },
   });
   ws = makeWorkspace("transitions");
-  pluginCache = mkdtempSync(join(tmpdir(), "transitions-plugin-cache-"));
+  pluginCache = tempDir("transitions-plugin-cache");
 });
 
 afterAll(async () => {

@@ -5,10 +5,9 @@
  * binding alone; verify and drift name it with the adopt/delete commands; `--delete-unmanaged`
  * unbinds and deletes it after printing what it removes.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/deploy").bundleModuleWithVariant());
 
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deployTenant } from "../../src/deploy/run-deploy";
 import { driftTenants } from "../../src/drift/run-drift";
@@ -16,7 +15,8 @@ import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { REPO_ROOT } from "../../src/paths";
 import { verifyTenants } from "../../src/verify/run-verify";
-import { makeWorkspace, tenantEnv, writeTenantFile, type Workspace } from "./support";
+import { makeWorkspace, tenantEnv, writeTenantFile, type Workspace } from "../support/deploy";
+import { tempDir } from "../support/temp-dir";
 
 const API = { retries: 8, minBackoffMs: 50 };
 const CLAIMS_ACTION = "Add metadata to user profile";
@@ -38,9 +38,9 @@ async function management<T>(method: string, path: string, body?: unknown): Prom
 }
 
 beforeAll(async () => {
-  tenant = await startLocalTenant({ stateDir: mkdtempSync(join(tmpdir(), "unmanaged-tenant-")), port: 0 });
+  tenant = await startLocalTenant({ stateDir: tempDir("unmanaged-tenant"), port: 0 });
   ws = makeWorkspace("unmanaged");
-  pluginCache = mkdtempSync(join(tmpdir(), "unmanaged-plugin-cache-"));
+  pluginCache = tempDir("unmanaged-plugin-cache");
   writeTenantFile(ws, "dev", tenant.domain, ["backend:", "  type: local", "  path: state/dev.tfstate"]);
   // Made by hand through the Management API: same name as the declared claims Action, deployed and bound.
   const made = await management<{ id: string }>("POST", "/actions/actions", {

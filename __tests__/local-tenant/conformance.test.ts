@@ -8,7 +8,7 @@
 import { requestJson, type HttpResult } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
-import { keysOf, tempDir } from "./support";
+import { keysOf, tempDir } from "../support/local-tenant";
 
 // ---- facts from the recordings -----------------------------------------------------------
 const ACTION_FIELDS = [

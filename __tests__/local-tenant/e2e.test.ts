@@ -9,7 +9,7 @@ import { requestJson, verifyIdToken } from "../../src/local-run/client";
 import { LOCAL_APP } from "../../src/local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-run/deploy";
-import { pluginCacheEnv, rewriteActionCode, runnerFor, synthInto, tempDir, tenantFor } from "./support";
+import { pluginCacheEnv, rewriteActionCode, runnerFor, synthInto, tempDir, tenantFor } from "../support/local-tenant";
 
 const VARIANT_CLAIM = "https://claims.example.com/variant";
 

@@ -12,7 +12,7 @@ import { requestJson } from "../../src/local-run/client";
 import { TerraformError } from "../../src/terraform/errors";
 import type { TenantState } from "../../src/local-tenant/state-file";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { freePort, runnerFor, synthInto, tempDir, tenantFor } from "./support";
+import { freePort, runnerFor, synthInto, tempDir, tenantFor } from "../support/local-tenant";
 
 const ACTION_NAME = "Add metadata to user profile";
 

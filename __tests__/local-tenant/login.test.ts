@@ -7,7 +7,7 @@ import { bundlePostLoginHandler } from "../../src/bundle/bundle-action";
 import { requestJson, verifyIdToken } from "../../src/local-run/client";
 import { LOCAL_APP } from "../../src/local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { tempDir } from "./support";
+import { tempDir } from "../support/local-tenant";
 
 const CLAIMS_CONFIG = JSON.stringify({ namespace: "", id_token: ["usertype", "coops", "coopnames"], access_token: [] });
 

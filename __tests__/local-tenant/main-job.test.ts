@@ -11,7 +11,7 @@ import { TenantModel } from "../../src/local-tenant/model";
 import type { TenantState } from "../../src/local-tenant/state-file";
 import { startLocalTenant } from "../../src/local-tenant/server";
 import { JsonStore } from "../../src/local-tenant/store";
-import { freePort, pluginCacheEnv, tempDir } from "./support";
+import { freePort, pluginCacheEnv, tempDir } from "../support/local-tenant";
 
 const MARKETPLACE = "Marketplace integration";
 

@@ -6,7 +6,7 @@ import { TenantError, TenantModel } from "../../src/local-tenant/model";
 import { emptyState, type TenantState } from "../../src/local-tenant/state-file";
 import { JsonStore } from "../../src/local-tenant/store";
 import { AUTH0_TRIGGER_VERSIONS, TRIGGERS } from "../../src/triggers";
-import { tempDir } from "./support";
+import { tempDir } from "../support/local-tenant";
 
 const POST_LOGIN = [{ id: "post-login", version: "v3" }];
 const CODE = "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('/a', 1); };";

@@ -26,7 +26,7 @@ import { unescapeTerraformTemplate } from "../../src/terraform/template-escape";
 import { compareTenant, type Finding } from "../../src/verify/compare";
 import { readDeclaredStack } from "../../src/terraform/declared-stack";
 import { readTenantTruth } from "../../src/verify/run-verify";
-import { runnerFor, tempDir } from "./support";
+import { runnerFor, tempDir } from "../support/local-tenant";
 
 const HANDLERS = join(__dirname, "handlers");
 const GREETING_CLAIM = "https://claims.example.com/greeting";

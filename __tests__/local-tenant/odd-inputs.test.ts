@@ -10,7 +10,7 @@ import { connect, type TLSSocket } from "node:tls";
 import { gzipSync } from "node:zlib";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
-import { tempDir } from "./support";
+import { tempDir } from "../support/local-tenant";
 
 type Json = Record<string, any>;
 interface Answer {

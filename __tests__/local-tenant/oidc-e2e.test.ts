@@ -15,8 +15,8 @@ import { CHROMIUM, launchHeadlessChromium } from "../../src/local-run/headless-c
 import { verifyIdToken } from "../../src/local-run/client";
 import { ClientRegistry } from "../../src/local-tenant/oidc/clients";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { runnerFor, synthInto, tempDir, tenantFor } from "./support";
-import { formRequest } from "./oidc-support";
+import { runnerFor, synthInto, tempDir, tenantFor } from "../support/local-tenant";
+import { formRequest } from "../support/oidc";
 
 // The seed user's app_metadata (fixtures/users/kazuyuki.json), copied by the claims Action of tenants/*.yaml.
 const SEED_CLAIMS = { "/usertype": "member", "/coops": ["coop-north", "coop-south"], "/coopnames": ["Coop North", "Coop South"] };

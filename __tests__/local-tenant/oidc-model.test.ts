@@ -8,7 +8,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Authentication } from "../../src/local-tenant/login";
 import { CLIENT_SECRETS_FILE, ClientRegistry, DEFAULT_CLIENTS_DIR } from "../../src/local-tenant/oidc/clients";
-import { tempDir } from "./support";
+import { tempDir } from "../support/local-tenant";
 import { OAuthError } from "../../src/local-tenant/errors";
 import {
   AUTHORIZATION_CODE_TTL_MS,

@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { ClientRegistry } from "../../src/local-tenant/oidc/clients";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { tempDir } from "./support";
+import { tempDir } from "../support/local-tenant";
 
 const CALLBACK = "https://app.example.com/callback";
 const UNREGISTERED = "https://attacker.example.net/callback";

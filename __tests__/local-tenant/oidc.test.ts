@@ -7,8 +7,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ClientRegistry } from "../../src/local-tenant/oidc/clients";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { formRequest, type FormResult } from "./oidc-support";
-import { tempDir } from "./support";
+import { formRequest, type FormResult } from "../support/oidc";
+import { tempDir } from "../support/local-tenant";
 
 const CALLBACK = "https://app.example.com/callback";
 const SPA_ORIGIN = "http://localhost:5173";

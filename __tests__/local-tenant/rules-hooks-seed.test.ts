@@ -8,7 +8,7 @@ import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { UserDirectory } from "../../src/local-tenant/users";
 import { REPO_ROOT } from "../../src/paths";
-import { tempDir } from "./support";
+import { tempDir } from "../support/local-tenant";
 
 const SEED = join(REPO_ROOT, "fixtures/adopt/team-tenant.seed.yaml");
 const users = UserDirectory.of({});

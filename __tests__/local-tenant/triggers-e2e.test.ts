@@ -17,7 +17,7 @@ import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/loca
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { LOCAL_API } from "../../src/local-tenant/tokens";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { pluginCacheEnv, tempDir } from "./support";
+import { pluginCacheEnv, tempDir } from "../support/local-tenant";
 
 const HANDLERS = join(__dirname, "handlers");
 

@@ -7,7 +7,7 @@
 import { requestJson, verifyIdToken } from "../../src/local-run/client";
 import { LOCAL_APP } from "../../src/local-tenant/login";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { tempDir } from "./support";
+import { tempDir } from "../support/local-tenant";
 
 /** The mistake the Node 22 migration note warns about: per-request state at module level. */
 const LEAKY = `let logins = 0;

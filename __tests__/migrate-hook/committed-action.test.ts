@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrateHook } from "../../src/migrate/hook/migrate-hook";
 import { parityHookCli } from "../../src/parity/hook/cli";
-import { runCli } from "./support";
+import { runCli } from "../support/migrate-hook";
 
 const ROOT = join(__dirname, "..", "..");
 const hook = join(ROOT, "hooks", "m2m-claims-by-audience.js");

@@ -2,13 +2,13 @@
  * Hook → Action conversions: what each construct becomes, and the never-silent rule (anything
  * without an exact Action equivalent is a MIGRATION_TODO_* that fails type-checking).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { flowsSnippet, migrateHookCli } from "../../src/migrate/hook/cli";
 import type { HookType } from "../../src/migrate/hook/hook-types";
 import { migrateHook } from "../../src/migrate/hook/migrate-hook";
-import { runCli } from "./support";
+import { runCli } from "../support/migrate-hook";
+import { tempDir } from "../support/temp-dir";
 
 function convert(source: string, hookType: HookType = "credentials-exchange", handler = "converted-hook") {
   return migrateHook({ source, hookFile: "hooks/test-hook.js", hookType, handler });
@@ -174,7 +174,7 @@ it("is deterministic: the same Hook gives the same bytes", async () => {
 });
 
 describe("npm run migrate-hook", () => {
-  const dir = mkdtempSync(join(tmpdir(), "migrate-hook-"));
+  const dir = tempDir("migrate-hook");
 
   it("exits 2 without writing on bad arguments, naming what is allowed", async () => {
     const hook = join(dir, "h.js");

@@ -6,14 +6,14 @@
  * The conversion rate docs/hook-migration.md and the README state is the one measured here.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrateHookCli } from "../../src/migrate/hook/cli";
 import { HOOK_KINDS, HOOK_TYPES } from "../../src/migrate/hook/hook-types";
 import { parityHookCli } from "../../src/parity/hook/cli";
 import { loadHookFixtureFile } from "../../src/parity/hook/fixtures";
-import { reportedTodos, runCli } from "./support";
+import { reportedTodos, runCli } from "../support/migrate-hook";
+import { tempDir } from "../support/temp-dir";
 
 const ROOT = join(__dirname, "..", "..");
 const HOOKS = join(ROOT, "hooks");
@@ -22,7 +22,7 @@ const hooks = readdirSync(HOOKS)
   .sort()
   .map((f) => f.slice(0, -".js".length));
 
-const project = mkdtempSync(join(tmpdir(), "hook-corpus-"));
+const project = tempDir("hook-corpus");
 const converted: Array<{ name: string; file: string; full: boolean }> = [];
 let silentDifferences = 0;
 

@@ -5,16 +5,16 @@
  * value the Hook saw with the value the Action computes. Fields Auth0 does not document, or that
  * the Action's event does not carry, are MIGRATION_TODO_*s.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HOOK_KINDS, type HookType } from "../../src/migrate/hook/hook-types";
 import { migrateHook } from "../../src/migrate/hook/migrate-hook";
 import type { HookFixture } from "../../src/parity/hook/fixtures";
 import { checkHookParity } from "../../src/parity/hook/run-parity";
 import { bundleActionFile } from "../../src/parity/run-parity";
+import { tempDir } from "../support/temp-dir";
 
-const project = mkdtempSync(join(tmpdir(), "hook-fields-"));
+const project = tempDir("hook-fields");
 let written = 0;
 
 function convert(source: string, hookType: HookType) {

@@ -3,13 +3,13 @@
  * Action that differs from the Hook in claims, denial, scope or HTTP calls is reported field by
  * field with exit 1; unusable input is exit 3 with a message.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parityHookCli } from "../../src/parity/hook/cli";
-import { runCli } from "./support";
+import { runCli } from "../support/migrate-hook";
+import { tempDir } from "../support/temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "parity-hook-"));
+const dir = tempDir("parity-hook");
 const hook = join(dir, "claims.js");
 writeFileSync(
   hook,

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RuleSyntaxError } from "../../src/migrate/parse-rule";
-import { convert, handlerBody, todoMarkers } from "./support";
+import { convert, handlerBody, todoMarkers } from "../support/migrate";
 
 const SEED_RULE = readFileSync(join(__dirname, "..", "..", "rules", "add-metadata-to-user-profile.js"), "utf8");
 

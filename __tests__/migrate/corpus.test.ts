@@ -6,12 +6,12 @@
  * (tsc, the project's strict options) checks every fully converted handler together.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrateRuleCli } from "../../src/migrate/cli";
 import { parityCli } from "../../src/parity/cli";
 import { loadFixtureFile } from "../../src/parity/fixtures";
+import { tempDir } from "../support/temp-dir";
 
 const ROOT = join(__dirname, "..", "..");
 const RULES = join(ROOT, "rules");
@@ -20,7 +20,7 @@ const rules = readdirSync(RULES)
   .sort()
   .map((f) => f.slice(0, -".js".length));
 
-const project = mkdtempSync(join(tmpdir(), "corpus-"));
+const project = tempDir("corpus");
 const outDir = join(project, "actions", "post-login");
 mkdirSync(outDir, { recursive: true });
 const fullyConverted: string[] = [];

@@ -7,7 +7,7 @@
  */
 import { checkAndRepair } from "../../src/migrate/type-check";
 import { formatTypeScript } from "../../src/migrate/emit";
-import { convert, handlerBody, todoMarkers } from "./support";
+import { convert, handlerBody, todoMarkers } from "../support/migrate";
 
 describe("writes to the event", () => {
   it("turns user writes, deletes and context writes into TODOs with their Rule lines", async () => {

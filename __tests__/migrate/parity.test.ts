@@ -5,8 +5,7 @@
  */
 import fc from "fast-check";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONTEXT_FIELDS } from "../../src/migrate/mapping";
 import { eventFromLogin } from "../../src/parity/event-from-login";
@@ -14,13 +13,14 @@ import { FixtureError, loadFixtureFile, normalizeFixture, parseFixtureFile } fro
 import { runRule } from "../../src/parity/rule-sandbox";
 import { parityCli } from "../../src/parity/cli";
 import { bundleActionFile, checkParity, parityExitCode } from "../../src/parity/run-parity";
-import { convert } from "./support";
+import { convert } from "../support/migrate";
+import { tempDir } from "../support/temp-dir";
 
 const ROOT = join(__dirname, "..", "..");
 const SEED_RULE_FILE = join(ROOT, "rules", "add-metadata-to-user-profile.js");
 const SEED_RULE = readFileSync(SEED_RULE_FILE, "utf8");
 const SEED_FIXTURES = loadFixtureFile(join(ROOT, "rules", "add-metadata-to-user-profile.fixtures.json")).fixtures;
-const work = mkdtempSync(join(tmpdir(), "parity-"));
+const work = tempDir("parity");
 
 /** Writes Action source to a fresh file (the bundler caches by path) and bundles it as the stacks would. */
 let written = 0;
@@ -294,7 +294,7 @@ describe("what parity compares and how it ends", () => {
   });
 
   it("reports a Rule that throws inside an HTTP callback as an error with exit 3, and goes on with the other fixtures", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "parity-error-"));
+    const dir = tempDir("parity-error");
     const ruleFile = join(dir, "throws.js");
     writeFileSync(
       ruleFile,

@@ -5,8 +5,7 @@
  * synthesizes it with cdktf, and the real Terraform + provider plan the Action with its code.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 // Converted code runs in the Action sandbox, never in the test process.
@@ -18,6 +17,7 @@ import { eventFromLogin } from "../../src/parity/event-from-login";
 import { loadFixtureFile, normalizeFixture, parseFixtureFile, type FixtureFile } from "../../src/parity/fixtures";
 import { actionOutcome, compareOutcomes } from "../../src/parity/outcome";
 import { bundleActionFile } from "../../src/parity/run-parity";
+import { tempDir } from "../support/temp-dir";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -25,7 +25,7 @@ const SEED_FIXTURES = loadFixtureFile(join(ROOT, "rules", "add-metadata-to-user-
 
 /** A copy of the project (sources, tenant file; node_modules and bindings linked) that a test may change. */
 function projectCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "seed-deploy-"));
+  const dir = tempDir("seed-deploy");
   for (const entry of ["src", "actions", "rules", "main.ts", "cdktf.json", "tsconfig.json", "package.json"])
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   mkdirSync(join(dir, "scripts"));

@@ -3,14 +3,14 @@
  * dependencies), written into a tenant file with its comments kept, validated before writing;
  * and the command's refusals (exit 2, nothing written).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { migrateRuleCli } from "../../src/migrate/cli";
 import { renderTenantSnippet, tenantActionEntry, TenantFileError, writeTenantEntry } from "../../src/migrate/tenant-entry";
+import { tempDir } from "../support/temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "tenant-entry-"));
+const dir = tempDir("tenant-entry");
 const TENANT = `# Staging tenant: comments stay where they are.
 domain: coop-staging.eu.auth0.com
 claims:
@@ -19,7 +19,7 @@ claims:
 actions: []
 `;
 // The tenant schema checks that the handler file exists: validate against a handlers folder of the test's own.
-const handlersDir = mkdtempSync(join(tmpdir(), "tenant-entry-handlers-"));
+const handlersDir = tempDir("tenant-entry-handlers");
 for (const [trigger, handler] of [
   ["post-login", "add-metadata-claims"],
   ["post-login", "crm-sync"],

@@ -1,12 +1,12 @@
 /** "Which files under actions/ changed since the base branch", from git, and honest when git cannot tell. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { baseCandidates, changedActionSources } from "../../src/plan/action-sources";
+import { tempDir } from "../support/temp-dir";
 
 function repo(): { dir: string; git: (...args: string[]) => void; write: (path: string, text: string) => void } {
-  const dir = mkdtempSync(join(tmpdir(), "action-sources-"));
+  const dir = tempDir("action-sources");
   const git = (...args: string[]) => {
     execFileSync("git", ["-C", dir, ...args], {
       stdio: "ignore",
@@ -58,5 +58,5 @@ test("unknown, with the reason, when there is no base branch or no git checkout"
     known: false,
     reason: expect.stringContaining("base branch not found (tried origin/main)"),
   });
-  expect(changedActionSources(mkdtempSync(join(tmpdir(), "no-git-")), ["main"])).toEqual({ known: false, reason: "not a git checkout" });
+  expect(changedActionSources(tempDir("no-git"), ["main"])).toEqual({ known: false, reason: "not a git checkout" });
 });

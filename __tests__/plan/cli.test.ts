@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { synthesizedActions } from "./support/stack";
-import { actionResource, bindingResource, writeState } from "./support/state";
-import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+import { synthesizedActions } from "../support/plan/stack";
+import { actionResource, bindingResource, writeState } from "../support/plan/state";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "../support/plan/workspace";
 
 afterAll(removeWorkspaces);
 

@@ -1,10 +1,10 @@
 /** The unified diff behind "a changed Action code shown as a readable diff". */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { formatUnifiedDiff, unifiedDiff, type UnifiedDiff } from "../../src/plan/code-diff";
+import { tempDir } from "../support/temp-dir";
 
 /** Applies a diff to `before`: the diff is right only if this gives back `after`. */
 function applyDiff(before: string, diff: UnifiedDiff): string {
@@ -49,7 +49,7 @@ test("a missing final newline is a change, shown the way git shows it", () => {
 });
 
 test("same output as GNU diff -u on typical edits", () => {
-  const dir = mkdtempSync(join(tmpdir(), "code-diff-"));
+  const dir = tempDir("code-diff");
   const cases: Array<[string, string]> = [
     ["a\nb\nc\n", "a\nB\nc\n"],
     ["", "x\n"],

@@ -3,17 +3,17 @@
  * Management API (here a small HTTPS fake on localhost) and the report lists what was changed
  * outside this repository. Exit codes: 0 no drift, 2 drift.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Tenant } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
 import { driftTenants } from "../../src/drift/run-drift";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { startFakeManagementApi, type FakeManagementApi, type FakeTenantData } from "./support/fake-management-api";
-import { synthesizedActions, type SynthesizedAction } from "./support/stack";
-import { actionResource, bindingResource, writeState } from "./support/state";
-import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+import { startFakeManagementApi, type FakeManagementApi, type FakeTenantData } from "../support/plan/fake-management-api";
+import { synthesizedActions, type SynthesizedAction } from "../support/plan/stack";
+import { actionResource, bindingResource, writeState } from "../support/plan/state";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "../support/plan/workspace";
+import { tempDir } from "../support/temp-dir";
 
 afterAll(removeWorkspaces);
 
@@ -120,7 +120,7 @@ test("a failed check still writes its report, saying why: exit 1", async () => {
     outdir: ws.outdir,
     localStateDir: stateDir,
     // No terraform on PATH: the step fails before any plan.
-    env: { ...testEnv({ AUTH0_API_TOKEN: "drift-test-token" }), PATH: mkdtempSync(join(tmpdir(), "no-terraform-")) },
+    env: { ...testEnv({ AUTH0_API_TOKEN: "drift-test-token" }), PATH: tempDir("no-terraform") },
   });
   expect(outcome.exitCode).toBe(1);
   const report = readFileSync(join(ws.outdir, "drift", "drifting.md"), "utf8");

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
 import { planTenants, type PlanOutcome } from "../../src/plan/run-plan";
-import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "../support/plan/workspace";
 
 afterAll(removeWorkspaces);
 

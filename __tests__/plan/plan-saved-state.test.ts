@@ -6,7 +6,7 @@
  * Management API. These tests have no tenant to ask, so they compare the configuration with the
  * recorded state only; that comparison is exactly what the review is built from.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/extra-handler").bundleModuleWithExtraHandler());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/plan/extra-handler").bundleModuleWithExtraHandler());
 
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -15,10 +15,10 @@ import { REPO_ROOT } from "../../src/paths";
 import type { Tenant } from "../../src/config/load-tenants";
 import { planTenants, type TenantPlanOutcome } from "../../src/plan/run-plan";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
-import { synthesizedActions, type SynthesizedAction } from "./support/stack";
-import { actionResource, bindingResource, flowResource, writeState, type StateResource } from "./support/state";
-import { makeWorkspace, normalizeReview, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+import { EXTRA_HANDLER, tenantFromYaml } from "../support/plan/extra-handler";
+import { synthesizedActions, type SynthesizedAction } from "../support/plan/stack";
+import { actionResource, bindingResource, flowResource, writeState, type StateResource } from "../support/plan/state";
+import { makeWorkspace, normalizeReview, testEnv, removeWorkspaces, type Workspace } from "../support/plan/workspace";
 
 afterAll(removeWorkspaces);
 

@@ -13,8 +13,8 @@ import { openStackWorkdir } from "../../src/terraform/workdir";
 import { checkPromotion } from "../../src/promote/promotion-gate";
 import { promote, type DeployStep, type DeployTarget } from "../../src/promote/promote";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { writeState } from "./support/state";
-import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+import { writeState } from "../support/plan/state";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "../support/plan/workspace";
 
 afterAll(removeWorkspaces);
 

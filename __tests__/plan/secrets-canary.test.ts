@@ -6,7 +6,7 @@
  * prints the client secret, a TF_VAR_ value and PG_CONN_STR's password (raw, URL-encoded,
  * JSON-escaped) and fails leaves none in its logs, report, stdout, stderr or any file.
  */
-jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/extra-handler").bundleModuleWithExtraHandler());
+jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/plan/extra-handler").bundleModuleWithExtraHandler());
 
 import { spawnSync } from "node:child_process";
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,8 +19,8 @@ import { planTenants } from "../../src/plan/run-plan";
 import { deployTenant } from "../../src/deploy/run-deploy";
 import { createRedactor, REDACTED } from "../../src/terraform/redaction";
 import { openStackWorkdir } from "../../src/terraform/workdir";
-import { EXTRA_HANDLER, tenantFromYaml } from "./support/extra-handler";
-import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+import { EXTRA_HANDLER, tenantFromYaml } from "../support/plan/extra-handler";
+import { makeWorkspace, normalizeReview, NO_SOURCE_CHANGES, testEnv, removeWorkspaces, type Workspace } from "../support/plan/workspace";
 
 afterAll(removeWorkspaces);
 

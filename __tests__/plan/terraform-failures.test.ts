@@ -2,8 +2,7 @@
  * Real Terraform failures turned into one sentence that says what to do, with Terraform's own
  * error kept below it: the provider missing from the mirror, no credentials, an unset secret.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadTenants } from "../../src/config/load-tenants";
 import { tenantSchema } from "../../src/config/tenant-schema";
@@ -11,9 +10,10 @@ import { savedPlan, terraformInit, terraformProcessEnv } from "../../src/terrafo
 import { TerraformError } from "../../src/terraform/errors";
 import { openStackWorkdir } from "../../src/terraform/workdir";
 import { synthTenants } from "../../src/synth/synth-tenants";
-import { synthesizedActions } from "./support/stack";
-import { actionResource, writeState } from "./support/state";
-import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "./support/workspace";
+import { synthesizedActions } from "../support/plan/stack";
+import { actionResource, writeState } from "../support/plan/state";
+import { makeWorkspace, testEnv, removeWorkspaces, type Workspace } from "../support/plan/workspace";
+import { tempDir } from "../support/temp-dir";
 
 afterAll(removeWorkspaces);
 
@@ -38,7 +38,7 @@ async function failure(step: () => Promise<unknown>): Promise<string> {
 }
 
 test("the provider missing from the mirror: says to run npm run provider:mirror", async () => {
-  const empty = mkdtempSync(join(tmpdir(), "empty-mirror-"));
+  const empty = tempDir("empty-mirror");
   mkdirSync(join(empty, "mirror"));
   const config = join(empty, "terraformrc");
   writeFileSync(
@@ -101,7 +101,7 @@ test("a tenant that cannot be reached while refreshing: says what to check", asy
 test("no terraform on PATH: a step failure that says to install it, not a crash", async () => {
   const workdir = openStackWorkdir(join(ws.outdir, "stacks", "dev"), "dev", { localStateDir: ws.stateDir });
   try {
-    const env = { ...terraformProcessEnv(testEnv()), PATH: mkdtempSync(join(tmpdir(), "no-terraform-")) };
+    const env = { ...terraformProcessEnv(testEnv()), PATH: tempDir("no-terraform") };
     const message = await failure(() => terraformInit(workdir.dir, env));
     expect(message).toMatch(/cannot run terraform .*install Terraform >= 1\.11 and put it on PATH/);
   } finally {

@@ -4,13 +4,13 @@
  * when run the way GitHub runs them (`shell: node {0}`).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../src/paths";
 import { loadTenants } from "../../src/config/load-tenants";
 import { terraformEnv } from "../../src/terraform/terraform-env";
+import { tempDir } from "../support/temp-dir";
 
 type Step = {
   name?: string;
@@ -42,7 +42,7 @@ const step = (wf: string, job: string, id: string): Step => {
 /** Runs a `shell: node {0}` step in `cwd` with GitHub's output files; returns them. */
 function runNodeStep(s: Step, cwd: string, env: Record<string, string> = {}) {
   expect(s.shell).toBe("node {0}");
-  const dir = mkdtempSync(join(tmpdir(), "workflow-step-"));
+  const dir = tempDir("workflow-step");
   const script = join(dir, "step.js");
   writeFileSync(script, s.run!);
   const files = { GITHUB_OUTPUT: join(dir, "output"), GITHUB_ENV: join(dir, "env") };
@@ -59,7 +59,7 @@ function runNodeStep(s: Step, cwd: string, env: Record<string, string> = {}) {
 /** Runs a `run:` step as GitHub's default shell does (`bash --noprofile --norc -eo pipefail {0}`). */
 function runBashStep(s: Step, cwd: string, env: Record<string, string> = {}) {
   expect(s.shell).toBeUndefined();
-  const dir = mkdtempSync(join(tmpdir(), "workflow-step-"));
+  const dir = tempDir("workflow-step");
   const script = join(dir, "step.sh");
   writeFileSync(script, s.run!);
   const output = join(dir, "output");
@@ -99,7 +99,7 @@ test("the plan matrix has one entry per tenant file, the local tenant marked", (
 });
 
 test("a tenant file the loader rejects stops the plan matrix, naming the file", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tenants-"));
+  const dir = tempDir("tenants");
   writeFileSync(join(dir, "broken.yaml"), "domain: coop-dev.eu.auth0.com\nclaims: { namespace: '', id_token: [roles] }\n");
   const r = runBashStep(step("plan.yml", "tenants", "list"), REPO_ROOT, { TENANTS_DIR: dir });
   expect(r.code).not.toBe(0);
@@ -150,7 +150,7 @@ test("pull-request plans and drift checks never receive secret values: they plan
 });
 
 test("deploys refuse a tenant whose state would live on the runner (local backend)", () => {
-  const cwd = mkdtempSync(join(tmpdir(), "deploy-guard-"));
+  const cwd = tempDir("deploy-guard");
   const stack = (name: string, backend: object) => {
     mkdirSync(join(cwd, "cdktf.out", "stacks", name), { recursive: true });
     writeFileSync(join(cwd, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ terraform: { backend } }));

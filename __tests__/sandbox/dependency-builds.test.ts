@@ -10,7 +10,7 @@ import { decodeJwt } from "jose";
 import { startLocalTenant } from "../../src/local-tenant/server";
 import { dependencyDir, dependencyExists, DependencyStore, installDependency } from "../../src/sandbox/dependencies";
 import { runInSandbox } from "../../src/sandbox/sandbox";
-import { tempDir } from "../local-tenant/support";
+import { tempDir } from "../support/local-tenant";
 
 const action = (deps: Array<{ name: string; version: string }>) => ({
   name: "a",

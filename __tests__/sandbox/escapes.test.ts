@@ -12,7 +12,7 @@ import { emptyOutcome, recordingApi } from "../../src/actions-runtime/run-post-l
 import { replayCalls } from "../../src/sandbox/replay";
 import { runInSandbox, type SandboxRequest } from "../../src/sandbox/sandbox";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
-import { tempDir } from "../local-tenant/support";
+import { tempDir } from "../support/local-tenant";
 
 const CANARY_NAME = "SANDBOX_ESCAPE_CANARY";
 const CANARY = `canary-${process.pid}-${Date.now()}`;

@@ -5,16 +5,16 @@
  * variable and a file), write a file, or hang, and none may end as "same" (exit 0) by cheating.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parityCli } from "../../src/parity/cli";
 import { parityHookCli } from "../../src/parity/hook/cli";
 import { REPO_ROOT } from "../../src/paths";
+import { tempDir } from "../support/temp-dir";
 
 jest.setTimeout(90_000);
 
-const dir = mkdtempSync(join(tmpdir(), "hostile-parity-"));
+const dir = tempDir("hostile-parity");
 const CANARY = `canary-${process.pid}-${Date.now()}-do-not-print`;
 const canaryFile = join(dir, "canary.txt");
 writeFileSync(canaryFile, `${CANARY}-from-file`);

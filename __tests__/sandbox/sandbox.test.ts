@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInSandbox, SandboxPool, type SandboxRequest } from "../../src/sandbox/sandbox";
 import { TRIGGERS } from "../../src/triggers";
-import { tempDir } from "../local-tenant/support";
+import { tempDir } from "../support/local-tenant";
 
 const postLogin = (code: string, extra: Partial<SandboxRequest> = {}, pool?: SandboxPool) =>
   runInSandbox(

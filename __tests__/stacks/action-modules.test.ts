@@ -4,8 +4,7 @@
  * Deploying and running them: __tests__/local-tenant/modules-e2e.test.ts.
  */
 import { Testing } from "cdktf";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseTenantFile, type Tenant } from "../../src/config/load-tenants";
@@ -15,6 +14,7 @@ import { loadActionModule, runPostLogin } from "../../src/actions-runtime/run-po
 import { TenantStack } from "../../src/stacks/tenant-stack";
 import { postLoginEvent } from "../support/events";
 import { unescapeTerraformTemplate } from "../../src/terraform/template-escape";
+import { tempDir } from "../support/temp-dir";
 
 const HANDLERS = join(__dirname, "..", "local-tenant", "handlers");
 
@@ -105,7 +105,7 @@ it("a tenant stack without modules has no module resource and no module output (
 });
 
 describe("module bundles", () => {
-  const root = mkdtempSync(join(tmpdir(), "action-modules-"));
+  const root = tempDir("action-modules");
   const write = (file: string, text: string) => {
     mkdirSync(join(root, file, ".."), { recursive: true });
     writeFileSync(join(root, file), text);

@@ -4,10 +4,10 @@
  */
 import { TerraformStack, Testing } from "cdktf";
 import "cdktf/lib/testing/adapters/jest"; // types of the cdktf jest matchers (registered in setup.js)
-import { Action } from "../../.gen/providers/auth0/action";
-import { Auth0Provider } from "../../.gen/providers/auth0/provider";
-import { TriggerAction } from "../../.gen/providers/auth0/trigger-action";
-import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
+import { Action } from "../../.gen/providers/auth0/action/index";
+import { Auth0Provider } from "../../.gen/providers/auth0/provider/index";
+import { TriggerAction } from "../../.gen/providers/auth0/trigger-action/index";
+import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions/index";
 import { createHash } from "node:crypto";
 import { clearBundleCache } from "../../src/bundle/bundle-action";
 import { actionResource, deployedAction, synthRepositoryTenants } from "../support/synth";

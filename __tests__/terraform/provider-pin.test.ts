@@ -4,11 +4,11 @@
  * the generated bindings come from that file, so a stale one would type-check code against the
  * old provider. This fails until both agree, with the command to run.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../src/paths";
 import { runTerraform, terraformEnv } from "../../src/terraform/terraform-env";
+import { tempDir } from "../support/temp-dir";
 
 const SOURCE = "registry.terraform.io/auth0/auth0";
 const pin = (JSON.parse(readFileSync(join(REPO_ROOT, "cdktf.json"), "utf8")) as { terraformProviders: string[] }).terraformProviders
@@ -23,7 +23,7 @@ test("provider-schema/ holds exactly one schema, for the version cdktf.json pins
 });
 
 test("the committed schema is what the pinned provider itself reports (else: npm run provider:schema)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "provider-pin-"));
+  const dir = tempDir("provider-pin");
   writeFileSync(
     join(dir, "main.tf.json"),
     JSON.stringify({ terraform: { required_providers: { auth0: { source: "auth0/auth0", version: pin } } } }),

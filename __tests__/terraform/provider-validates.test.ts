@@ -3,15 +3,15 @@
  * synthesized stack, and read the Action code exactly as bundled. This tier never skips: a
  * missing Terraform or provider mirror fails it with the command to run.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { loadTenants } from "../../src/config/load-tenants";
 import { synthTenants } from "../../src/synth/synth-tenants";
 import { runTerraform, terraformEnv } from "../../src/terraform/terraform-env";
+import { tempDir } from "../support/temp-dir";
 
-const workdir = mkdtempSync(join(tmpdir(), "tenant-stacks-"));
+const workdir = tempDir("tenant-stacks");
 const stacks = synthTenants(loadTenants("tenants"), join(workdir, "cdktf.out"));
 // Credentials-shaped placeholders: planning creation makes no API call, but the provider
 // refuses to configure without some credential.

@@ -13,8 +13,7 @@
  */
 import { App } from "cdktf";
 import fc from "fast-check";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Tenant } from "../../src/config/load-tenants";
 import { CLAIMS_HANDLER, tenantSchema } from "../../src/config/tenant-schema";
@@ -22,6 +21,7 @@ import { Auth0Action } from "../../src/constructs/auth0-action";
 import { TenantStack } from "../../src/stacks/tenant-stack";
 import { POST_LOGIN, terraformName, triggerSpec } from "../../src/triggers";
 import { runTerraform, terraformEnv } from "../../src/terraform/terraform-env";
+import { tempDir } from "../support/temp-dir";
 
 const TENANT = "escape-batch";
 const SETTINGS_PER_ACTION = 30; // Auth0's limit of secrets per Action
@@ -79,7 +79,7 @@ const flowNames = FLOWS.map((flow, i) => {
 });
 const settingValues = batch;
 
-const root = mkdtempSync(join(tmpdir(), "escape-property-"));
+const root = tempDir("escape-property");
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const env = terraformEnv({

@@ -1,15 +1,15 @@
 /** Helpers shared by the local tenant's tests: temp dirs, free ports, tenants synthesized into temp dirs, Terraform env. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTenantFile, type Tenant } from "../../src/config/load-tenants";
 import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-run/deploy";
 import type { LocalTenant } from "../../src/local-tenant/server";
 import { synthTenants } from "../../src/synth/synth-tenants";
+import { tempDir as newTempDir } from "./temp-dir";
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `local-tenant-${prefix}-`));
+  return newTempDir(`local-tenant-${prefix}`);
 }
 
 /** A port nobody listens on right now (for tests that must know the port before the tenant starts). */
@@ -53,7 +53,7 @@ export function synthInto(root: string, tenants: Tenant[]): string[] {
  */
 let pluginCacheDir: string | undefined;
 export function pluginCacheEnv(): NodeJS.ProcessEnv {
-  pluginCacheDir ??= mkdtempSync(join(tmpdir(), "local-tenant-tf-plugin-cache-"));
+  pluginCacheDir ??= newTempDir("local-tenant-tf-plugin-cache");
   return { TF_PLUGIN_CACHE_DIR: pluginCacheDir };
 }
 

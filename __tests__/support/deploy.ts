@@ -5,12 +5,12 @@
  * is set, the claims handler's real bundle gets a suffix that adds one claim, a code change a login shows.
  *
  * Use in a test file:
- *   jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support").bundleModuleWithVariant());
+ *   jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./deploy").bundleModuleWithVariant());
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "./temp-dir";
 
 export const VARIANT_CLAIM = "https://variant.example.com/version";
 let variant: string | undefined;
@@ -48,7 +48,7 @@ export interface Workspace {
 }
 
 export function makeWorkspace(prefix: string): Workspace {
-  const root = mkdtempSync(join(tmpdir(), `deploy-${prefix}-`));
+  const root = tempDir(`deploy-${prefix}`);
   const ws = { root, tenantsDir: join(root, "tenants"), outdir: join(root, "cdktf.out"), stateDir: join(root, "state") };
   mkdirSync(ws.tenantsDir);
   mkdirSync(ws.stateDir);

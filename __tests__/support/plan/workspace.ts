@@ -3,11 +3,11 @@
  * a minimal environment (so no credentials from the developer's shell leak into a test), and
  * review normalisation for snapshots.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../../src/paths";
 import type { ChangedSources } from "../../../src/plan/review-types";
+import { tempDir } from "../temp-dir";
 
 export interface Workspace {
   root: string;
@@ -25,7 +25,7 @@ export function removeWorkspaces(): void {
 
 /** A temp workspace; `tenants` replaces the repository's tenant files when given (name -> YAML). */
 export function makeWorkspace(tenants?: Record<string, string>): Workspace {
-  const root = mkdtempSync(join(tmpdir(), "plan-test-"));
+  const root = tempDir("plan-test");
   created.push(root);
   const ws = { root, tenantsDir: join(root, "tenants"), outdir: join(root, "cdktf.out"), stateDir: join(root, "state") };
   mkdirSync(ws.tenantsDir);

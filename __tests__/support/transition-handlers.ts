@@ -4,7 +4,7 @@
  * other handler (the claims Action) is bundled for real. Tests must not write into actions/.
  *
  * Use in a test file:
- *   jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./transition-handlers").bundleModuleWithTransitionHandlers());
+ *   jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/transition-handlers").bundleModuleWithTransitionHandlers());
  */
 import { createHash } from "node:crypto";
 

@@ -5,7 +5,7 @@
  * code, every other handler is bundled for real.
  *
  * Use in a test file:
- *   jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("./support/extra-handler").bundleModuleWithExtraHandler());
+ *   jest.mock("../../src/bundle/bundle-action", () => jest.requireActual("../support/plan/extra-handler").bundleModuleWithExtraHandler());
  */
 import { createHash } from "node:crypto";
 

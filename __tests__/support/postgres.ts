@@ -4,10 +4,10 @@
  * refuses to run as root, so as root the cluster runs as the "postgres" system user.
  */
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir } from "./temp-dir";
 
 export interface Postgres {
   connStr: string;
@@ -34,7 +34,7 @@ export function freePort(): Promise<number> {
 }
 
 export function startPostgres(port: number): Postgres {
-  const root = mkdtempSync(join(tmpdir(), "pg-backend-test-"));
+  const root = tempDir("pg-backend-test");
   const data = join(root, "data");
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
