@@ -187,6 +187,13 @@ describe("npm run migrate-hook", () => {
     const unknown = await runCli(migrateHookCli, [hook, "--trigger", "post-login"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('--trigger "post-login" is not a Hook type');
+    expect(unknown.stderr).not.toContain("password-exchange");
+    // Auth0's beta password-exchange Hooks have no Action trigger: the error says where they go instead.
+    const passwordExchange = await runCli(migrateHookCli, [hook, "--trigger", "password-exchange"]);
+    expect(passwordExchange.status).toBe(2);
+    expect(passwordExchange.stderr).toContain("Auth0 runs post-login Actions for the password grant");
+    const protoName = await runCli(migrateHookCli, [hook, "--trigger", "__proto__"]);
+    expect(protoName.stderr).not.toContain("[object Object]");
     const badName = await runCli(migrateHookCli, [hook, "--trigger", "post-change-password", "--name", "Bad Name"]);
     expect(badName.status).toBe(2);
   });

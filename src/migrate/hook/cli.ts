@@ -18,6 +18,12 @@ import { HookSyntaxError } from "./parse-hook";
 
 const USAGE = `usage: npm run migrate-hook -- <hook.js> --trigger <${HOOK_TYPES.join("|")}> [--name <handler>] [--out <dir>] [--dependency pkg@1.2.3]...`;
 
+/** Hook extensibility points Auth0 offered (in beta) that have no Action trigger: what to do instead. */
+const NO_ACTION_TRIGGER: Record<string, string> = {
+  "password-exchange":
+    "\npassword-exchange Hooks have no Action trigger of their own: Auth0 runs post-login Actions for the password grant, so rewrite the Hook by hand as a post-login Action (its claims through api.idToken/api.accessToken.setCustomClaim)",
+};
+
 export type { CommandOutput as Output } from "../cli-input";
 
 export async function migrateHookCli(argv: string[], io: CommandOutput): Promise<number> {
@@ -32,7 +38,7 @@ export async function migrateHookCli(argv: string[], io: CommandOutput): Promise
   const trigger = args.values.trigger;
   if (!trigger || !isHookType(trigger)) {
     io.error(
-      `--trigger ${trigger === undefined ? "is required" : `"${trigger}" is not a Hook type`}: one of ${HOOK_TYPES.join(", ")}\n${USAGE}`,
+      `--trigger ${trigger === undefined ? "is required" : `"${trigger}" is not a Hook type`}: one of ${HOOK_TYPES.join(", ")}${trigger && Object.hasOwn(NO_ACTION_TRIGGER, trigger) ? NO_ACTION_TRIGGER[trigger] : ""}\n${USAGE}`,
     );
     return 2;
   }
