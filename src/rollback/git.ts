@@ -66,13 +66,21 @@ export type RevertWritten = { branch: string; commit: string } | { branch: strin
 
 /**
  * Writes a commit on a new branch `rollback/<tenant>-v<n>`, child of HEAD, whose actions/ is the
- * target commit's actions/ (everything else as at HEAD). Refuses when the branch exists. When
- * HEAD's actions/ already is the target's, writes nothing (`unchanged`).
+ * target commit's actions/ (everything else as at HEAD). A branch of that name that already holds this
+ * revert (a rerun) is returned as it is; any other existing branch is refused. When HEAD's actions/
+ * already is the target's, writes nothing (`unchanged`).
  */
 export async function writeRevertBranch(ctx: GitContext, revert: RevertCommit): Promise<RevertWritten> {
   const branch = rollbackBranch(revert.tenant, revert.version);
-  const existing = await git(ctx, ["for-each-ref", "--format=%(refname)", `refs/heads/${branch}`]);
-  if (existing !== "") throw new GitError(`branch ${branch} already exists: delete it (git branch -D ${branch}) or open its pull request`);
+  const existing = await git(ctx, ["for-each-ref", "--format=%(objectname)", `refs/heads/${branch}`]);
+  if (existing !== "") {
+    // A rerun (e.g. after the first run was killed once the branch was written) finds its own revert:
+    // the same tenant, version and target. It is kept as it is; anything else is never overwritten.
+    if (await isRevertOf(ctx, existing, revert)) return { branch, commit: existing };
+    throw new GitError(
+      `branch ${branch} already exists and does not hold this roll-back's revert: delete it (git branch -D ${branch}) or open its pull request`,
+    );
+  }
   const scratch = mkdtempSync(join(tmpdir(), "rollback-index-"));
   const index = { GIT_INDEX_FILE: join(scratch, "index") };
   try {
@@ -102,6 +110,17 @@ export async function writeRevertBranch(ctx: GitContext, revert: RevertCommit): 
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Whether `commit` is the revert commit writeRevertBranch writes for `revert` (by its trailers). */
+async function isRevertOf(ctx: GitContext, commit: string, revert: RevertCommit): Promise<boolean> {
+  const body = await git(ctx, ["log", "-1", "--format=%B", commit]).catch(() => "");
+  const trailer = (key: string) => new RegExp(`^${key}: (.+)$`, "m").exec(body)?.[1]?.trim();
+  return (
+    trailer(TRAILER.tenant) === revert.tenant &&
+    trailer(TRAILER.version) === String(revert.version) &&
+    trailer(TRAILER.to) === revert.target
+  );
 }
 
 export interface RollbackRecord {
