@@ -44,6 +44,7 @@ const E2E = [
   "__tests__/deploy/failed-build.test.ts", // the npm registry
   "__tests__/deploy/hostile-names.test.ts",
   "__tests__/deploy/kill-faults.test.ts", // PostgreSQL
+  "__tests__/deploy/kill-anywhere.test.ts", // PostgreSQL, the deploy command killed and rerun
   "__tests__/deploy/one-init.test.ts",
   "__tests__/deploy/pg-lock.test.ts", // PostgreSQL
   "__tests__/deploy/rate-limit-storm.test.ts", // three local tenants at once
