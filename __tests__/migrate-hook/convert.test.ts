@@ -221,3 +221,33 @@ describe("npm run migrate-hook", () => {
     expect(readFileSync(join(dir, "storage-hook.ts"), "utf8")).toContain("MIGRATION_TODO_STORAGE");
   });
 });
+
+it("a user variable the Hook only writes is kept: no repair leaves a write to an undeclared name", async () => {
+  const result = await convert(
+    `module.exports = function (user, context, cb) {
+    var response = {};
+    response.user = { user_metadata: { icecream: 'coffee' } };
+    user = response.user;
+    cb(null, response);
+  };`,
+    "pre-user-registration",
+  );
+  expect(result.repairs["unused side-effect-free variable removed"]).toBeUndefined();
+  expect(result.typeProblems.map((p) => p.message).join("\n")).not.toContain("Cannot find name");
+  // Still not "fully converted": the never-read variable is named for the author to delete.
+  expect(result.fullyConverted).toBe(false);
+  expect(result.typeProblems.map((p) => p.message).join("\n")).toContain("'user' is declared but its value is never read");
+});
+
+it("a computed key from a field that may be undefined is cast, not left as a type error", async () => {
+  const result = await convert(
+    `module.exports = function (user, context, cb) {
+    console.log(JSON.stringify({ guestlist: { [user.email]: {} } }));
+    cb();
+  };`,
+    "post-user-registration",
+  );
+  expect(result.typeProblems).toEqual([]);
+  expect(result.code).toContain("[event.user.email as any]: {}");
+  expect(result.fullyConverted).toBe(true);
+});

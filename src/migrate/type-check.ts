@@ -318,7 +318,9 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
           declaration.parent.declarations.length === 1 &&
           statement &&
           ts.isVariableStatement(statement) &&
-          (!declaration.initializer || isSideEffectFree(declaration.initializer))
+          (!declaration.initializer || isSideEffectFree(declaration.initializer)) &&
+          // Never read, but maybe written (`user = response.user`): removing it would break the write.
+          !hasOtherReferences(node, sf, checker)
         ) {
           add("unused side-effect-free variable removed", `drop:${statement.getStart(sf)}`, {
             pos: statement.getStart(sf),
@@ -355,6 +357,13 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
         // `event.user.identities.push(…)`: the read-only event has no mutating methods, on purpose.
         if (ts.isPropertyAccessExpression(access) && access.name === node && !isReadonlyMutation(access, checker))
           castToAny(access.expression);
+        break;
+      }
+      case 2464: {
+        // A computed property name whose type may be undefined (`{ [user.email]: … }`): JavaScript
+        // turns any value into a key, so a cast (no runtime change) says so.
+        const computed = ancestor(node, ts.isComputedPropertyName);
+        if (computed) castToAny(computed.expression);
         break;
       }
       case 7053: {
@@ -468,4 +477,18 @@ function applyEdits(text: string, edits: Edit[]): string {
   let out = text;
   for (const e of sorted) out = out.slice(0, e.pos) + e.text + out.slice(e.pos + (e.remove ?? 0));
   return out;
+}
+
+/** Whether `name`'s symbol is used anywhere in `sf` besides its declaration (a write counts). */
+function hasOtherReferences(name: ts.Identifier, sf: ts.SourceFile, checker: ts.TypeChecker): boolean {
+  const symbol = checker.getSymbolAtLocation(name);
+  if (!symbol) return true;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n !== name && n.text === name.text && checker.getSymbolAtLocation(n) === symbol) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }
