@@ -147,6 +147,38 @@ it("fails the login with access_denied when an Action denies, throws or runs pas
   expect(res.body.error_description).toMatch(/did not complete within 1.5 seconds/);
 });
 
+it("says so, instead of issuing tokens, when an Action asks for what the local tenant does not carry out (MFA, a redirect, scopes)", async () => {
+  const mfa = deployed(
+    "mfa",
+    "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('https://x.example.com/a', 1); api.multifactor.enable('any'); };",
+  );
+  bind(mfa);
+  const challenged = await login();
+  expect(challenged.status).toBe(501);
+  expect(challenged.body.error).toBe("not_implemented");
+  expect(challenged.body.error_description).toMatch(
+    /^mfa called api\.multifactor\.enable\("any"\): the local tenant does not emulate this/,
+  );
+  expect(challenged.body.id_token).toBeUndefined();
+
+  const redirects = deployed(
+    "redirects",
+    "exports.onExecutePostLogin = async (e, api) => { api.redirect.sendUserTo('https://example.com/consent'); api.accessToken.addScope('x'); };",
+  );
+  bind(redirects);
+  expect((await login()).body.error_description).toMatch(
+    /^redirects called api\.redirect\.sendUserTo, api\.accessToken\.addScope\/removeScope:/,
+  );
+
+  // SAML attributes are ignored by Auth0 itself in an OIDC login: the login goes through.
+  const saml = deployed(
+    "saml",
+    "exports.onExecutePostLogin = async (e, api) => { api.samlResponse.setAttribute('https://x.example.com/role', 'a'); };",
+  );
+  bind(saml);
+  expect((await login()).status).toBe(200);
+});
+
 it("fails the login, not the deploy, when deployed code does not parse (Auth0's build does not parse code)", async () => {
   const unparsable = deployed("unparsable", 'exports.onExecutePostLogin = async () => {};"\n');
   bind(unparsable);

@@ -180,6 +180,13 @@ export class LoginService {
         timedOut ? `The post-login flow did not complete within ${this.limitSeconds()} seconds.` : `${actionName}: ${outcome.error}`,
       );
     }
+    const notCarriedOut = asksNotEmulated(outcome);
+    if (notCarriedOut.length > 0)
+      throw new LoginError(
+        501,
+        "not_implemented",
+        `${actionName} called ${notCarriedOut.join(", ")}: the local tenant does not emulate this, and Auth0 would not issue these tokens as they are (docs/local-tenant.md, Logins)`,
+      );
     Object.assign(changes.idClaims, outcome.idTokenClaims);
     Object.assign(changes.accessClaims, outcome.accessTokenClaims);
     Object.assign(changes.appMetadata, outcome.appMetadata);
@@ -221,6 +228,21 @@ export class LoginService {
       ...(session ? { session } : {}),
     };
   }
+}
+
+/**
+ * The api calls of a post-login Action that change what Auth0 does next and that this tenant does not
+ * carry out: an MFA challenge, a redirect, a change of primary user, scope changes. Answering with
+ * tokens anyway would claim a login Auth0 would not complete as is, so the login fails naming them.
+ * (SAML attributes are left out: Auth0 itself ignores them in an OIDC login.)
+ */
+function asksNotEmulated(outcome: PostLoginOutcome): string[] {
+  const asks: string[] = [];
+  if (outcome.multifactor) asks.push(`api.multifactor.enable(${JSON.stringify(outcome.multifactor.provider)})`);
+  if (outcome.redirect) asks.push("api.redirect.sendUserTo");
+  if (outcome.primaryUser !== undefined) asks.push("api.authentication.setPrimaryUser");
+  if (outcome.addedScopes.length > 0 || outcome.removedScopes.length > 0) asks.push("api.accessToken.addScope/removeScope");
+  return asks;
 }
 
 /** What a post-login execution asked for: the sandbox's recorded calls replayed onto the v3 api. */

@@ -320,7 +320,7 @@ function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: t
           ts.isVariableStatement(statement) &&
           (!declaration.initializer || isSideEffectFree(declaration.initializer)) &&
           // Never read, but maybe written (`user = response.user`): removing it would break the write.
-          !hasOtherReferences(node, sf, checker)
+          !(ts.isIdentifier(declaration.name) && hasOtherReferences(declaration.name, sf, checker))
         ) {
           add("unused side-effect-free variable removed", `drop:${statement.getStart(sf)}`, {
             pos: statement.getStart(sf),
