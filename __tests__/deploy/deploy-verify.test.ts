@@ -15,7 +15,6 @@ import { loadTenants } from "../../src/config/load-tenants";
 import { deployTenant } from "../../src/deploy/run-deploy";
 import { driftTenants } from "../../src/drift/run-drift";
 import { planTenants } from "../../src/plan/run-plan";
-import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { promote } from "../../src/promote/promote";
 import { synthTenants } from "../../src/synth/synth-tenants";
@@ -24,22 +23,13 @@ import { terraformEnv } from "../../src/terraform/terraform-env";
 import { verifyTenants } from "../../src/verify/run-verify";
 import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "../support/deploy";
 import { tempDir } from "../support/temp-dir";
+import { loginClaims } from "../support/local-tenant";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let dev: LocalTenant;
 let staging: LocalTenant;
 let ws: Workspace;
 let pluginCache: string;
-
-async function loginClaims(tenant: LocalTenant): Promise<Record<string, unknown>> {
-  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, {
-    method: "POST",
-    body: { user: "kazuyuki" },
-    ca: tenant.caPem,
-  });
-  expect(res.status).toBe(200);
-  return JSON.parse(Buffer.from(res.body.id_token.split(".")[1], "base64url").toString());
-}
 
 beforeAll(async () => {
   dev = await startLocalTenant({ stateDir: tempDir("deploy-dev-tenant"), port: 0 });

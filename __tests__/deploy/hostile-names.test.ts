@@ -8,12 +8,12 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { deployTenant } from "../../src/deploy/run-deploy";
-import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { planTenants } from "../../src/plan/run-plan";
 import { verifyTenants } from "../../src/verify/run-verify";
 import { makeWorkspace, tenantEnv, type Workspace } from "../support/deploy";
 import { tempDir } from "../support/temp-dir";
+import { loginClaims } from "../support/local-tenant";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let tenant: LocalTenant;
@@ -98,13 +98,7 @@ test("deploy creates the Action and binding under the literal names; verify find
   expect(tenant.model.getBindings("post-login").map((b) => b.display_name)).toEqual([names.display]);
   expect((await verifyTenants({ ...opts(), selection: ["dev"] })).exitCode).toBe(0);
 
-  const login = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, {
-    method: "POST",
-    body: { user: "kazuyuki" },
-    ca: tenant.caPem,
-  });
-  expect(login.status).toBe(200);
-  const claims = JSON.parse(Buffer.from(login.body.id_token.split(".")[1], "base64url").toString()) as Record<string, unknown>;
+  const claims = await loginClaims(tenant);
   expect(claims["/usertype"]).toBe("member");
 
   const tenantHolds = JSON.stringify({ actions: tenant.model.listActions(), bindings: tenant.model.getBindings("post-login") });

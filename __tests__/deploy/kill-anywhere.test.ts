@@ -13,11 +13,11 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CLAIMS_ACTION_NAME } from "../../src/config/claims-settings";
-import { requestJson } from "../../src/local-run/client";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant/server";
 import { REPO_ROOT } from "../../src/paths";
 import { verifyTenants } from "../../src/verify/run-verify";
 import { makeWorkspace, tenantEnv, type Workspace } from "../support/deploy";
+import { loginClaims } from "../support/local-tenant";
 import { freePort, startPostgres, type Postgres } from "../support/postgres";
 import { tempDir } from "../support/temp-dir";
 
@@ -84,15 +84,8 @@ function deploy(killAfterMs?: number): Promise<Run> {
   );
 }
 
-async function loginClaims(): Promise<string[]> {
-  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, {
-    method: "POST",
-    body: { user: "kazuyuki" },
-    ca: tenant.caPem,
-  });
-  expect(res.status).toBe(200);
-  const claims = JSON.parse(Buffer.from(res.body.id_token.split(".")[1], "base64url").toString()) as Record<string, unknown>;
-  return Object.keys(claims)
+async function customClaims(): Promise<string[]> {
+  return Object.keys(await loginClaims(tenant))
     .filter((k) => k.startsWith("/"))
     .sort();
 }
@@ -104,7 +97,7 @@ async function expectConverged(claims: string[]): Promise<void> {
   const actions = tenant.model.listActions().filter((a) => a.name === CLAIMS_ACTION);
   expect(actions).toHaveLength(1);
   expect(tenant.model.getBindings("post-login").map((b) => b.action_id)).toEqual([actions[0].id]);
-  expect(await loginClaims()).toEqual(claims.map((c) => `/${c}`).sort());
+  expect(await customClaims()).toEqual(claims.map((c) => `/${c}`).sort());
 }
 
 let fullRunMs = 0;

@@ -18,6 +18,7 @@ import { verifyTenants } from "../../src/verify/run-verify";
 import { waitFor } from "../support/postgres";
 import { makeWorkspace, setHandlerVariant, tenantEnv, VARIANT_CLAIM, writeTenantFile, type Workspace } from "../support/deploy";
 import { tempDir } from "../support/temp-dir";
+import { loginClaims } from "../support/local-tenant";
 
 const API = { retries: 8, minBackoffMs: 50 };
 let tenant: LocalTenant;
@@ -55,16 +56,6 @@ async function applyKilledWhen(when: (requests: LocalTenant["requests"]) => bool
   expect(await applied).not.toBe("finished");
 }
 
-async function loginClaims(): Promise<Record<string, unknown>> {
-  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, {
-    method: "POST",
-    body: { user: "kazuyuki" },
-    ca: tenant.caPem,
-  });
-  expect(res.status).toBe(200);
-  return JSON.parse(Buffer.from(res.body.id_token.split(".")[1], "base64url").toString());
-}
-
 test("killed during create: verify names the orphan and the missing state; deploy leaves one Action, deployed and bound", async () => {
   setHandlerVariant("created");
   await applyKilledWhen((requests) =>
@@ -89,7 +80,7 @@ test("killed during create: verify names the orphan and the missing state; deplo
   expect(actions.map((a) => a.id)).not.toContain(orphan.id);
   expect(actions).toHaveLength(1);
   expect(tenant.model.getBindings("post-login").map((b) => b.action_id)).toEqual([actions[0].id]);
-  expect(await loginClaims()).toMatchObject({ [VARIANT_CLAIM]: "created" });
+  expect(await loginClaims(tenant)).toMatchObject({ [VARIANT_CLAIM]: "created" });
 });
 
 test("killed while binding: deploy binds it again, verify exits 0", async () => {
@@ -124,5 +115,5 @@ test("429 and 503 bursts on the deploy call: deploy waits out the rate limit, re
   expect(tenant.faults.pending()).toBe(0);
   expect(tenant.faults.served.filter((s) => s.startsWith("429 POST"))).toHaveLength(2);
   expect(tenant.model.listActions()).toHaveLength(1);
-  expect(await loginClaims()).toMatchObject({ [VARIANT_CLAIM]: "burst" });
+  expect(await loginClaims(tenant)).toMatchObject({ [VARIANT_CLAIM]: "burst" });
 });

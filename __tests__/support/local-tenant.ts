@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseTenantFile, type Tenant } from "../../src/config/load-tenants";
+import { requestJson } from "../../src/local-run/client";
 import { localTerraformEnv, stackRunner, type StackRunner } from "../../src/local-run/deploy";
 import type { LocalTenant } from "../../src/local-tenant/server";
 import { synthTenants } from "../../src/synth/synth-tenants";
@@ -77,4 +78,14 @@ export function rewriteActionCode(stackDir: string, edit: (code: string) => stri
 /** Key names of an object, in order: what conformance compares. */
 export function keysOf(value: unknown): string[] {
   return Object.keys(value as object);
+}
+
+/**
+ * Logs `user` in through `POST /local/login` and returns the ID token's claims (decoded, not verified:
+ * the tests that verify signatures do so against the JWKS themselves). Fails the test on any other answer.
+ */
+export async function loginClaims(tenant: { url: string; caPem: string }, user = "kazuyuki"): Promise<Record<string, unknown>> {
+  const res = await requestJson<{ id_token: string }>(`${tenant.url}/local/login`, { method: "POST", body: { user }, ca: tenant.caPem });
+  if (res.status !== 200) throw new Error(`login of ${user} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return JSON.parse(Buffer.from(res.body.id_token.split(".")[1], "base64url").toString()) as Record<string, unknown>;
 }
