@@ -4,6 +4,7 @@
  */
 import { App } from "cdktf";
 import { loadTenants, TenantConfigError } from "./src/config/load-tenants";
+import { UserFacingError } from "./src/errors";
 import { TenantStack } from "./src/stacks/tenant-stack";
 
 try {
@@ -11,8 +12,8 @@ try {
   for (const tenant of loadTenants(process.env.TENANTS_DIR ?? "tenants")) new TenantStack(app, tenant);
   app.synth();
 } catch (error) {
-  if (!(error instanceof TenantConfigError)) throw error;
-  // A config problem is the user's to fix: say what and where, without a stack trace.
-  console.error(`Invalid tenant configuration:\n${error.message}`);
+  if (!(error instanceof UserFacingError)) throw error;
+  // A config or construct problem is the user's to fix: say what and where, without a stack trace.
+  console.error(error instanceof TenantConfigError ? `Invalid tenant configuration:\n${error.message}` : error.message);
   process.exit(1);
 }

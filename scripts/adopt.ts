@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { adopt, describeOutcome } from "../src/adopt/adopt";
 import { managementToken } from "../src/adopt/reader";
-import { UserFacingError } from "../src/errors";
+import { errorReport } from "../src/errors";
 import { REPO_ROOT } from "../src/paths";
 
 const USAGE = "usage: npm run adopt -- <tenant> [--domain <domain>] [--force] [--ca-file <pem>]";
@@ -73,9 +73,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     // A refusal (a name or path adopt cannot make safe, a file in the way) is the whole message; anything else is a bug.
-    const message =
-      error instanceof UserFacingError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`adopt: ${message}\n`);
+    process.stderr.write(`adopt: ${errorReport(error)}\n`);
     process.exit(1);
   },
 );

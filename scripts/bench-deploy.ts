@@ -29,6 +29,7 @@ import { REPO_ROOT } from "../src/paths";
 import { planTenants } from "../src/plan/run-plan";
 import { DEFAULT_TENANT_CONCURRENCY } from "../src/terraform/session";
 import { synthTenants } from "../src/synth/synth-tenants";
+import { errorReport } from "../src/errors";
 
 const progress = (line: string) => process.stderr.write(`bench:deploy: ${line}\n`);
 const TENANT = "bench";
@@ -321,7 +322,7 @@ function median(values: readonly number[]): number {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (ours: number, theirs: number) => (ours / theirs).toFixed(2);
 
-main().catch((error: Error) => {
-  console.error(error.message);
+main().catch((error: unknown) => {
+  console.error(errorReport(error));
   process.exit(1);
 });

@@ -20,6 +20,7 @@ import { localTerraformEnv, stackRunner } from "../src/local-run/deploy";
 import { deployAndLogin } from "../src/local-run/main-job";
 import { startLocalTenant, type LocalTenant } from "../src/local-tenant/server";
 import { synthTenants } from "../src/synth/synth-tenants";
+import { errorReport } from "../src/errors";
 
 const progress = (line: string) => process.stderr.write(`bench:local: ${line}\n`);
 
@@ -173,6 +174,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const seconds = (ms: number | undefined) => (ms === undefined ? "n/a" : `${(ms / 1000).toFixed(2)} s`);
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:local: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench:local: ${errorReport(error)}\n`);
   process.exit(1);
 });

@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { migrateRule } from "../src/migrate/migrate-rule";
 import { loadFixtureFile } from "../src/parity/fixtures";
 import { bundleActionFile, checkParity, parityExitCode } from "../src/parity/run-parity";
+import { errorReport } from "../src/errors";
 
 const ROOT = join(__dirname, "..");
 
@@ -121,6 +122,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(errorReport(error));
   process.exit(1);
 });

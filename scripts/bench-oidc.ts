@@ -20,6 +20,7 @@ import { bundlePostLoginHandler } from "../src/bundle/bundle-action";
 import { agentFor } from "../src/local-run/client";
 import { ClientRegistry } from "../src/local-tenant/oidc/clients";
 import { startLocalTenant, type LocalTenant } from "../src/local-tenant/server";
+import { errorReport } from "../src/errors";
 
 const CLAIMS_CONFIG = JSON.stringify({ namespace: "", id_token: ["usertype", "coops", "coopnames"], access_token: [] });
 const progress = (line: string) => process.stderr.write(`bench:oidc: ${line}\n`);
@@ -204,6 +205,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:oidc: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench:oidc: ${errorReport(error)}\n`);
   process.exit(1);
 });

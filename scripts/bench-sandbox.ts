@@ -24,6 +24,7 @@ import { runInSandbox, SandboxPool } from "../src/sandbox/sandbox";
 import { sandboxNode } from "../src/sandbox/node-runtime";
 import { WarmActionPool, type WarmPoolOptions } from "../src/sandbox/warm-pool";
 import type { Event } from "../actions/types/post-login-v3";
+import { errorReport } from "../src/errors";
 
 const CLAIMS_CONFIG = JSON.stringify({ namespace: "", id_token: ["usertype", "coops", "coopnames"], access_token: [] });
 
@@ -135,7 +136,7 @@ async function measure(runs: number, once: () => Promise<void>, pauseMs = 0): Pr
   return { p50: times[Math.floor(times.length / 2)], p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))] };
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
+main().catch((error: unknown) => {
+  console.error(errorReport(error));
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { bundlePostLoginHandler } from "../src/bundle/bundle-action";
 import { loadActionModule, recordingApi, emptyOutcome } from "../src/actions-runtime/run-post-login";
+import { errorReport } from "../src/errors";
 
 const RUNS = 3;
 
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   console.log(`| handler time per call (seed user, 100,000 calls, bundled code in a vm context) | ${perCall.toFixed(2)} µs |`);
 }
 
-main().catch((error) => {
-  console.error(error);
+main().catch((error: unknown) => {
+  console.error(errorReport(error));
   process.exit(1);
 });

@@ -12,6 +12,7 @@
 import { deployTenants } from "../src/deploy/run-deploy";
 import { parseConcurrency, parseTenantSelection } from "../src/tenant-selection-args";
 import { redactStandardStreams } from "../src/terraform/redaction";
+import { errorReport } from "../src/errors";
 
 const USAGE =
   "usage: npm run deploy -- <tenant...> | --all [--concurrency <n, default 4>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>] [--lock-timeout <duration, e.g. 60s>] [--delete-unmanaged]";
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`deploy: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`deploy: ${errorReport(error, "unexpected failure: ")}`);
     process.exit(1);
   },
 );

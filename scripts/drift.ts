@@ -7,6 +7,7 @@
 import { parseTenantSelection } from "../src/tenant-selection-args";
 import { driftTenants } from "../src/drift/run-drift";
 import { redactStandardStreams } from "../src/terraform/redaction";
+import { errorReport } from "../src/errors";
 
 const USAGE =
   "usage: npm run drift -- <tenant...> | --all [--local-state <dir>] [--placeholder-secrets] [--outdir <dir>] [--tenants-dir <dir>]";
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`drift: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(`drift: ${errorReport(error, "unexpected failure: ")}`);
     process.exit(1);
   },
 );

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { startLocalTenant } from "../src/local-tenant/server";
+import { errorReport } from "../src/errors";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -69,6 +70,6 @@ function integer(flag: string, raw: string, min: number, max: number): number {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`local-tenant: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`local-tenant: ${errorReport(error)}\n`);
   process.exit(1);
 });

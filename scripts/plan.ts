@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { composePullRequestComment } from "../src/plan/pr-comment";
 import { parseConcurrency } from "../src/tenant-selection-args";
 import { redactStandardStreams } from "../src/terraform/redaction";
+import { errorReport } from "../src/errors";
 
 const USAGE =
   "usage: npm run plan -- <tenant...> | --all [--concurrency <n, default 4>] [--local-state <dir>] [--placeholder-secrets] [--refresh=false] [--base <git ref>] [--outdir <dir>] [--tenants-dir <dir>]\n" +
@@ -101,7 +102,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`plan: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(`plan: ${errorReport(error, "unexpected failure: ")}`);
     process.exit(1);
   },
 );

@@ -8,6 +8,7 @@
 import { promote } from "../src/promote/promote";
 import { parseTenantPositionals } from "../src/tenant-selection-args";
 import { redactStandardStreams } from "../src/terraform/redaction";
+import { errorReport } from "../src/errors";
 
 const USAGE =
   "usage: npm run promote -- <from> <to> [--artifact <cdktf.out dir>] [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>]";
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`promote: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(`promote: ${errorReport(error, "unexpected failure: ")}`);
     process.exit(1);
   },
 );

@@ -10,6 +10,7 @@
 import { rollbackTenant } from "../src/rollback/run-rollback";
 import { parseRollbackArgs } from "../src/rollback/rules";
 import { redactStandardStreams } from "../src/terraform/redaction";
+import { errorReport } from "../src/errors";
 
 async function main(): Promise<number> {
   // Every line this command prints passes the redactor of its environment (secret values, by value).
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`rollback: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(`rollback: ${errorReport(error, "unexpected failure: ")}`);
     process.exit(1);
   },
 );

@@ -8,7 +8,7 @@
  */
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { UserFacingError } from "../src/errors";
+import { errorReport } from "../src/errors";
 import { deployAndLogin } from "../src/local-run/main-job";
 import type { ForeignBinding } from "../src/local-run/foreign-bindings";
 
@@ -43,9 +43,6 @@ async function confirm(foreign: ForeignBinding[], flag: boolean): Promise<boolea
 
 main().catch((error: unknown) => {
   // Problems the user can act on are reported by their message alone; anything else with its stack.
-  const known = error instanceof UserFacingError;
-  process.stderr.write(
-    `npm start: ${known || !(error instanceof Error) ? String((error as Error).message ?? error) : (error.stack ?? error.message)}\n`,
-  );
+  process.stderr.write(`npm start: ${errorReport(error)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@
 import { parseTenantSelection } from "../src/tenant-selection-args";
 import { verifyTenants } from "../src/verify/run-verify";
 import { redactStandardStreams } from "../src/terraform/redaction";
+import { errorReport } from "../src/errors";
 
 const USAGE =
   "usage: npm run verify -- <tenant...> | --all [--local-state <dir>] [--outdir <dir>] [--tenants-dir <dir>] [--artifact <cdktf.out dir>]";
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`verify: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`verify: ${errorReport(error, "unexpected failure: ")}`);
     process.exit(1);
   },
 );

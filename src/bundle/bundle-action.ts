@@ -18,6 +18,18 @@ export const MAX_ACTION_CODE_BYTES = AUTH0_LIMITS.actionCodeSize;
 
 export type { BundledAction } from "./bundled";
 
+/** A handler whose code is over Auth0's limit: `entry` as the message shows it, `bytes` its size. */
+export class ActionCodeTooLargeError extends Error {
+  constructor(
+    readonly entry: string,
+    readonly bytes: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ActionCodeTooLargeError";
+  }
+}
+
 /** Bundles by entry, with the modification times of every input: an edited source is rebuilt. */
 const cache = new Map<string, { bundle: BundledAction; stamps: ReadonlyArray<[string, number]> }>();
 
@@ -77,7 +89,9 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
   const code = result.outputFiles[0].text;
   const bytes = Buffer.byteLength(code);
   if (bytes > MAX_ACTION_CODE_BYTES) {
-    throw new Error(
+    throw new ActionCodeTooLargeError(
+      shownEntry,
+      bytes,
       `${shownEntry}: bundled code is ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}. Move libraries to Action dependencies.`,
     );
   }
@@ -98,7 +112,8 @@ export function bundleActionHandler(trigger: string, handler: string, external: 
 function verbatimHandler(entry: string): BundledAction {
   const code = readFileSync(resolve(REPO_ROOT, entry), "utf8");
   const bytes = Buffer.byteLength(code);
-  if (bytes > MAX_ACTION_CODE_BYTES) throw new Error(`${entry}: ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`);
+  if (bytes > MAX_ACTION_CODE_BYTES)
+    throw new ActionCodeTooLargeError(entry, bytes, `${entry}: ${bytes} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`);
   // Adopted code is deployed as it is; a module it requires is not pinned by this repository.
   return { code, sha256: createHash("sha256").update(code).digest("hex"), inputs: [entry], modules: [] };
 }

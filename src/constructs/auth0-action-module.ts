@@ -11,6 +11,7 @@ import { ActionModule } from "../../.gen/providers/auth0/action-module";
 import { bundleActionModule, MODULE_NAME, MODULES_DIR } from "../bundle/action-modules";
 import { terraformLiteral } from "../terraform/template-escape";
 import { terraformName } from "../triggers";
+import { ConstructValidationError } from "./validation-error";
 
 export interface Auth0ActionModuleProps {
   /** The module's folder under actions/modules/ and its name in Auth0: Actions `require("actions:<name>")`. */
@@ -47,11 +48,19 @@ export class Auth0ActionModule extends Construct {
   constructor(scope: Construct, id: string, props: Auth0ActionModuleProps) {
     super(scope, id);
     if (!MODULE_NAME.test(props.name))
-      throw new Error(`${this.node.path}: module name "${props.name}" must be a folder name under ${MODULES_DIR}/, in kebab-case`);
+      throw new ConstructValidationError(
+        "MODULE_NAME_INVALID",
+        this,
+        `module name "${props.name}" must be a folder name under ${MODULES_DIR}/, in kebab-case`,
+      );
     const dependencies = Object.entries(props.dependencies ?? {}).sort(([a], [b]) => a.localeCompare(b));
     for (const [name, version] of dependencies) {
       if (!EXACT_VERSION.test(version))
-        throw new Error(`${this.node.path}: dependency ${name}: "${version}" must be an exact version such as 1.2.3`);
+        throw new ConstructValidationError(
+          "DEPENDENCY_VERSION_NOT_EXACT",
+          this,
+          `dependency ${name}: "${version}" must be an exact version such as 1.2.3`,
+        );
     }
     const bundle = bundleActionModule(
       props.name,

@@ -14,11 +14,12 @@ import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { Action } from "../../.gen/providers/auth0/action";
 import { AUTH0_LIMITS, SECRET_NAME } from "../auth0-facts";
-import { bundleActionHandler } from "../bundle/bundle-action";
+import { ActionCodeTooLargeError, bundleActionHandler, type BundledAction } from "../bundle/bundle-action";
 import { MODULE_SPECIFIER_PREFIX } from "../bundle/action-modules";
 import type { ModulePin } from "./auth0-action-module";
 import { terraformLiteral } from "../terraform/template-escape";
-import { TRIGGERS, terraformName, type TriggerId } from "../triggers";
+import { TRIGGERS, terraformName, type TriggerId, type TriggerSpec } from "../triggers";
+import { ConstructValidationError } from "./validation-error";
 
 export interface Auth0ActionProps {
   /** Auth0's trigger id, e.g. "post-login" or "credentials-exchange" (a row of src/triggers.ts). */
@@ -75,35 +76,11 @@ export class Auth0Action extends Construct {
 
   constructor(scope: Construct, id: string, props: Auth0ActionProps) {
     super(scope, id);
-    const spec = TRIGGERS.find((t) => t.id === props.trigger);
-    if (!spec) {
-      throw new Error(
-        `${this.node.path}: trigger "${props.trigger}" is not one of ${TRIGGERS.map((t) => t.id).join(", ")}; add a row to src/triggers.ts`,
-      );
-    }
-    const version = props.triggerVersion ?? spec.version;
-    if (version !== spec.version) {
-      throw new Error(
-        `${this.node.path}: ${spec.id} ${version}: handlers here are typed for ${spec.id} ${spec.version} (${spec.typesModule}.d.ts); change the version in src/triggers.ts together with the types`,
-      );
-    }
+    const { spec, version } = checkedTrigger(this, props);
     const settings = props.settings ?? {};
     const secretsFromEnv = props.secretsFromEnv ?? {};
-    for (const secret of [...Object.keys(settings), ...Object.keys(secretsFromEnv)]) {
-      if (!SECRET_NAME.test(secret)) throw new Error(`${this.node.path}: secret name "${secret}" must match ${SECRET_NAME}`);
-      if (secret in settings && secret in secretsFromEnv)
-        throw new Error(`${this.node.path}: "${secret}" is both a setting and a secret; pick one`);
-    }
-    const secretCount = Object.keys(settings).length + Object.keys(secretsFromEnv).length;
-    if (secretCount > MAX_SECRETS) throw new Error(`${this.node.path}: ${secretCount} secrets; Auth0 allows ${MAX_SECRETS} per Action`);
-
-    const bundle = bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}), props.entry);
-    const size = Buffer.byteLength(bundle.code, "utf8");
-    if (size > MAX_CODE_BYTES) {
-      throw new Error(
-        `${spec.handlerDir}/${props.handler}.ts bundles to ${size} bytes; Auth0 allows ${MAX_CODE_BYTES} (100 kB) of code per Action: move large data out of the code, or list big libraries under dependencies`,
-      );
-    }
+    checkSecretNames(this, settings, secretsFromEnv);
+    const bundle = bundleWithinLimit(this, spec, props);
     this.code = bundle.code;
     this.codeSha256 = bundle.sha256;
     this.name = props.name;
@@ -114,8 +91,10 @@ export class Auth0Action extends Construct {
     const pins = bundle.modules.map((name) => {
       const pin = props.modules?.find((m) => m.name === name);
       if (!pin)
-        throw new Error(
-          `${this.node.path}: ${spec.handlerDir}/${props.handler}.ts requires "${MODULE_SPECIFIER_PREFIX}${name}", which this tenant does not deploy; add "${name}: {}" under modules in the tenant file`,
+        throw new ConstructValidationError(
+          "MODULE_NOT_DEPLOYED",
+          this,
+          `${spec.handlerDir}/${props.handler}.ts requires "${MODULE_SPECIFIER_PREFIX}${name}", which this tenant does not deploy; add "${name}: {}" under modules in the tenant file`,
         );
       return { moduleId: pin.moduleId, moduleVersionId: pin.moduleVersionId };
     });
@@ -152,6 +131,58 @@ export class Auth0Action extends Construct {
     });
     // A readable, stable address for plans and state: auth0_action.<handler> (handlers are unique per tenant).
     this.action.overrideLogicalId(terraformName(props.handler));
+  }
+}
+
+/** The trigger's row and the version the handler is written for: any other trigger or version is refused. */
+function checkedTrigger(action: Construct, props: Auth0ActionProps): { spec: TriggerSpec; version: string } {
+  const spec = TRIGGERS.find((t) => t.id === props.trigger);
+  if (!spec) {
+    throw new ConstructValidationError(
+      "TRIGGER_UNKNOWN",
+      action,
+      `trigger "${props.trigger}" is not one of ${TRIGGERS.map((t) => t.id).join(", ")}; add a row to src/triggers.ts`,
+    );
+  }
+  const version = props.triggerVersion ?? spec.version;
+  if (version !== spec.version) {
+    throw new ConstructValidationError(
+      "TRIGGER_VERSION_UNSUPPORTED",
+      action,
+      `triggerVersion: ${spec.id} ${version}: handlers here are typed for ${spec.id} ${spec.version} (${spec.typesModule}.d.ts); change the version in src/triggers.ts together with the types`,
+    );
+  }
+  return { spec, version };
+}
+
+/** Settings and secrets share Auth0's secret names: each a valid name, used once, within Auth0's count. */
+function checkSecretNames(
+  action: Construct,
+  settings: Readonly<Record<string, string>>,
+  secretsFromEnv: Readonly<Record<string, string>>,
+): void {
+  for (const secret of [...Object.keys(settings), ...Object.keys(secretsFromEnv)]) {
+    if (!SECRET_NAME.test(secret))
+      throw new ConstructValidationError("SECRET_NAME_INVALID", action, `secret name "${secret}" must match ${SECRET_NAME}`);
+    if (secret in settings && secret in secretsFromEnv)
+      throw new ConstructValidationError("SECRET_NAME_CONFLICT", action, `"${secret}" is both a setting and a secret; pick one`);
+  }
+  const secretCount = Object.keys(settings).length + Object.keys(secretsFromEnv).length;
+  if (secretCount > MAX_SECRETS)
+    throw new ConstructValidationError("TOO_MANY_SECRETS", action, `${secretCount} secrets; Auth0 allows ${MAX_SECRETS} per Action`);
+}
+
+/** The handler's code as Auth0 receives it; code over Auth0's limit is refused, naming the file. */
+function bundleWithinLimit(action: Construct, spec: TriggerSpec, props: Auth0ActionProps): BundledAction {
+  try {
+    return bundleActionHandler(spec.id, props.handler, Object.keys(props.dependencies ?? {}), props.entry);
+  } catch (error) {
+    if (!(error instanceof ActionCodeTooLargeError)) throw error;
+    throw new ConstructValidationError(
+      "ACTION_CODE_TOO_LARGE",
+      action,
+      `${error.entry} bundles to ${error.bytes} bytes; Auth0 allows ${MAX_CODE_BYTES} (100 kB) of code per Action: move large data out of the code, or list big libraries under dependencies`,
+    );
   }
 }
 

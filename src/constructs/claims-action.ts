@@ -10,6 +10,7 @@ import { CLAIMS_HANDLER, claimsSchema, type ClaimsConfig } from "../config/tenan
 import { claimsSecretValue, DEFAULT_CLAIMS_ACTION_NAME } from "../config/claims-settings";
 import { CLAIMS_CONFIG_SECRET } from "../../actions/post-login/add-metadata-claims";
 import { Auth0Action, type Auth0ActionProps } from "./auth0-action";
+import { ConstructValidationError } from "./validation-error";
 
 export interface ClaimsActionProps {
   /** Namespace and fields, as in a tenant file's `claims` section. */
@@ -25,7 +26,8 @@ export function claimsAction(scope: Construct, id: string, props: ClaimsActionPr
   const parsed = claimsSchema.safeParse(props.claims);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(`claims Action ${id}: claims.${first.path.join(".")}: ${first.message}`);
+    // The Action is not created: the error names the path it would have had.
+    throw new ConstructValidationError("CLAIMS_INVALID", scope, `claims.${first.path.join(".")}: ${first.message}`, id);
   }
   const claims = parsed.data;
   const action = new Auth0Action(scope, id, {

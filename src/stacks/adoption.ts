@@ -15,6 +15,7 @@
  * <trigger with _>_binding_<index> (append) and <trigger with _>_flow (authoritative).
  */
 import { TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Action } from "../../.gen/providers/auth0/action";
@@ -23,6 +24,7 @@ import { TriggerActions } from "../../.gen/providers/auth0/trigger-actions";
 import { MAX_ACTION_CODE_BYTES } from "../bundle/bundle-action";
 import { REPO_ROOT } from "../paths";
 import { terraformLiteral } from "../terraform/template-escape";
+import { ConstructValidationError } from "../constructs/validation-error";
 
 export interface AdoptionEntry {
   readonly handler: string;
@@ -41,19 +43,36 @@ export interface AdoptionFlow {
 
 const tfName = (s: string) => s.replace(/-/g, "_");
 
-/** Code deployed verbatim for an entry, or undefined when the handler's bundle is deployed. */
-export function verbatimCode(trigger: string, entry: AdoptionEntry, root = REPO_ROOT): { file: string; code: string } | undefined {
+/**
+ * Code deployed verbatim for an entry, or undefined when the handler's bundle is deployed.
+ * `scope`: the entry's Auth0Action, `where`: the entry in the tenant file (flows.<trigger>.actions[<index>]).
+ */
+export function verbatimCode(
+  scope: IConstruct,
+  where: string,
+  trigger: string,
+  entry: AdoptionEntry,
+  root = REPO_ROOT,
+): { file: string; code: string } | undefined {
   const file =
     entry.adopted_code ??
     (existsSync(join(root, `actions/${trigger}/${entry.handler}.ts`)) ? undefined : `actions/${trigger}/${entry.handler}.js`);
   if (file === undefined || !existsSync(join(root, file))) {
     if (entry.adopted_code !== undefined)
-      throw new Error(`adopted_code: ${entry.adopted_code} does not exist; run npm run adopt again or remove the field`);
+      throw new ConstructValidationError(
+        "ADOPTED_CODE_MISSING",
+        scope,
+        `${where}.adopted_code: ${entry.adopted_code} does not exist; run npm run adopt again or remove the field`,
+      );
     return undefined;
   }
   const code = readFileSync(join(root, file), "utf8");
   if (Buffer.byteLength(code) > MAX_ACTION_CODE_BYTES)
-    throw new Error(`${file}: ${Buffer.byteLength(code)} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`);
+    throw new ConstructValidationError(
+      "ACTION_CODE_TOO_LARGE",
+      scope,
+      `${entry.adopted_code !== undefined ? `${where}.adopted_code: ` : ""}${file}: ${Buffer.byteLength(code)} bytes; Auth0 accepts about ${MAX_ACTION_CODE_BYTES}`,
+    );
   return { file, code };
 }
 
@@ -63,11 +82,16 @@ export function applyAdoption(stack: TerraformStack, flows: Readonly<Record<stri
   for (const [trigger, flow] of Object.entries(flows)) {
     if (!flow) continue;
     flow.actions.forEach((entry, index) => {
+      const where = `flows.${trigger}.actions[${index}]`;
       const action = actionFor(entry.handler);
       if (!action)
-        throw new Error(`flows.${trigger}.actions[${index}]: no auth0_action.${tfName(entry.handler)} in stack ${stack.node.id}`);
-      const verbatim = verbatimCode(trigger, entry, root);
-      const where = `flows.${trigger}.actions[${index}]`;
+        throw new ConstructValidationError(
+          "ADOPTED_ACTION_MISSING",
+          stack,
+          `${where}: no auth0_action.${tfName(entry.handler)} in stack ${stack.node.id}`,
+        );
+      // Errors name the Auth0Action the resource belongs to (dev/<handler>), as the construct's own do.
+      const verbatim = verbatimCode(action.node.scope ?? action, where, trigger, entry, root);
       // Import ids and display names are evaluated as templates like any attribute: escaped text only.
       if (verbatim) action.code = terraformLiteral(verbatim.code, `${verbatim.file}`);
       if (entry.runtime) action.runtime = entry.runtime;
