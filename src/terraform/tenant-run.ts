@@ -72,10 +72,40 @@ export class RunSetupError extends UserFacingError {
   }
 }
 
+/**
+ * Everything a command needs before Terraform runs: the tenants selected, the checks of the
+ * environment (credentials, PG_CONN_STR, secret variables) and one synthesis (or the artifact).
+ * Any failure is a RunSetupError naming what to change.
+ */
 export function prepareRun(options: TenantRunOptions): PreparedRun {
   const tenantsDir = options.tenantsDir ?? (options.env ?? process.env).TENANTS_DIR ?? join(REPO_ROOT, "tenants");
   const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
   const requested = options.selection === "all" ? [] : [...options.selection];
+  const { all, selected } = selectTenants(options, tenantsDir, requested);
+  const env = options.placeholderSecrets ? withSecretPlaceholders(selected, options.env ?? process.env) : (options.env ?? process.env);
+  const terraformEnvironment = checkEnvironment(options, env, selected, tenantsDir, requested);
+
+  if (options.artifactDir) {
+    const artifactDir = options.artifactDir;
+    const missing = selected.filter((t) => !existsSync(join(artifactDir, "stacks", t.name, "cdk.tf.json")));
+    if (missing.length > 0)
+      throw new RunSetupError(`the artifact ${artifactDir} has no stack for ${missing.map((t) => t.name).join(", ")}`, requested);
+    options.log?.(`using the synthesized artifact in ${artifactDir}`);
+    return {
+      env: terraformEnvironment,
+      outdir: artifactDir,
+      tenants: selected.map((tenant) => preparedFromStacks(tenant, tenantsDir, artifactDir)),
+    };
+  }
+  return { env: terraformEnvironment, outdir, tenants: synthesizeSelected(options, all, selected, outdir, tenantsDir, env, requested) };
+}
+
+/** The tenant files (or the given tenants) and the ones the selection names; unknown names are refused. */
+function selectTenants(
+  options: TenantRunOptions,
+  tenantsDir: string,
+  requested: readonly string[],
+): { all: readonly Tenant[]; selected: readonly Tenant[] } {
   let all: readonly Tenant[];
   try {
     all = options.tenants ?? loadTenants(tenantsDir, ...(options.handlersRoot ? [options.handlersRoot] : []));
@@ -93,8 +123,17 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   }
   const selected = options.selection === "all" ? all : all.filter((t) => requested.includes(t.name));
   if (selected.length === 0) throw new RunSetupError("no tenant selected: name one (e.g. dev) or pass --all");
+  return { all, selected };
+}
 
-  const env = options.placeholderSecrets ? withSecretPlaceholders(selected, options.env ?? process.env) : (options.env ?? process.env);
+/** Credentials, PG_CONN_STR for pg backends and every Action secret's variable; returns Terraform's environment. */
+function checkEnvironment(
+  options: TenantRunOptions,
+  env: NodeJS.ProcessEnv,
+  selected: readonly Tenant[],
+  tenantsDir: string,
+  requested: readonly string[],
+): NodeJS.ProcessEnv {
   const noCredentials = missingCredentials(env);
   if (noCredentials) throw new RunSetupError(noCredentials, requested);
   const pgWithoutConnection = selected.filter((t) => t.backend.type === "pg" && !options.localStateDir && (env.PG_CONN_STR ?? "") === "");
@@ -111,26 +150,24 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
       requested,
     );
   }
-  let terraformEnvironment: NodeJS.ProcessEnv;
   try {
-    terraformEnvironment = terraformProcessEnv(env);
+    return terraformProcessEnv(env);
   } catch (error) {
     if (error instanceof TerraformError) throw new RunSetupError(error.message, requested);
     throw error;
   }
+}
 
-  if (options.artifactDir) {
-    const artifactDir = options.artifactDir;
-    const missing = selected.filter((t) => !existsSync(join(artifactDir, "stacks", t.name, "cdk.tf.json")));
-    if (missing.length > 0)
-      throw new RunSetupError(`the artifact ${artifactDir} has no stack for ${missing.map((t) => t.name).join(", ")}`, requested);
-    options.log?.(`using the synthesized artifact in ${artifactDir}`);
-    return {
-      env: terraformEnvironment,
-      outdir: artifactDir,
-      tenants: selected.map((tenant) => preparedFromStacks(tenant, tenantsDir, artifactDir)),
-    };
-  }
+/** Synthesizes every tenant's stack, as `cdktf synth` does, and prepares the selected ones. */
+function synthesizeSelected(
+  options: TenantRunOptions,
+  all: readonly Tenant[],
+  selected: readonly Tenant[],
+  outdir: string,
+  tenantsDir: string,
+  env: NodeJS.ProcessEnv,
+  requested: readonly string[],
+): PreparedTenant[] {
   options.log?.(`synthesizing ${all.length} tenant stack${all.length > 1 ? "s" : ""} into ${outdir}`);
   let stacks;
   try {
@@ -139,24 +176,20 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
     throw new RunSetupError(`synthesis failed: ${redactSecrets((error as Error).message, env)}`, requested);
   }
   const byName = new Map(stacks.map((s) => [s.tenant.name, s]));
-  return {
-    env: terraformEnvironment,
-    outdir,
-    tenants: selected.map((tenant) => {
-      const stack = byName.get(tenant.name)!;
-      return {
-        tenant,
-        tenantFile: displayFile(tenantsDir, tenant),
-        stackDir: stack.dir,
-        declaredFlows: stack.stack.flows.map((f) => ({
-          trigger: f.trigger,
-          mode: f.mode,
-          order: f.actions.map((a) => `${a.action.terraformResourceType}.${terraformName(a.handler)}`),
-          actions: f.actions.map((a) => a.name),
-        })),
-      };
-    }),
-  };
+  return selected.map((tenant) => {
+    const stack = byName.get(tenant.name)!;
+    return {
+      tenant,
+      tenantFile: displayFile(tenantsDir, tenant),
+      stackDir: stack.dir,
+      declaredFlows: stack.stack.flows.map((f) => ({
+        trigger: f.trigger,
+        mode: f.mode,
+        order: f.actions.map((a) => `${a.action.terraformResourceType}.${terraformName(a.handler)}`),
+        actions: f.actions.map((a) => a.name),
+      })),
+    };
+  });
 }
 
 /** A tenant whose stack is already synthesized under `stacksRoot` (an artifact, or what promote just synthesized). */
