@@ -54,99 +54,133 @@ export function collectWarnings(
   /** The claims Action's id, when the state records it: its binding going away means tokens without claims. */
   claimsActionId?: string,
 ): ReviewWarning[] {
-  const warnings: ReviewWarning[] = [];
   const unboundIds = unboundActionIds(changes);
-  for (const rc of changes) {
-    const kind = changeKind(rc.change.actions);
-    const before = (rc.change.before ?? {}) as Values;
-    const after = (rc.change.after ?? {}) as Values;
-    const add = (k: WarningKind, message: string) => warnings.push({ kind: k, address: rc.address, message });
+  return changes.flatMap((rc) => {
+    const change: ChangeInPlan = {
+      rc,
+      kind: changeKind(rc.change.actions),
+      before: (rc.change.before ?? {}) as Values,
+      after: (rc.change.after ?? {}) as Values,
+    };
     switch (rc.type) {
-      case "auth0_action": {
-        const name = quote(before.name ?? after.name);
-        if (kind === "delete") {
-          const stillBound = typeof before.id === "string" && !unboundIds.has(before.id);
-          const successor = changes.find(
-            (c) =>
-              c.type === "auth0_action" && changeKind(c.change.actions) === "create" && (c.change.after as Values)?.name === before.name,
-          );
-          add(
-            "action-deleted",
-            `Deletes Action ${name} (\`${rc.address}\`): logins stop running it and its deployed versions are lost.` +
-              (stillBound
-                ? " No binding to it is removed by this plan: if it is still bound (in the dashboard or by another tool), Auth0 refuses the delete (HTTP 409) and the apply fails; unbind it first."
-                : "") +
-              (successor
-                ? ` \`${successor.address}\` creates an Action of the same name: if the handler was renamed, add \`renamed_from: ${rc.name.replace(/_/g, "-")}\` to its entry in ${context.tenantFile}, so the Action is moved (same id, bindings and versions) instead of deleted and created again.`
-                : ""),
-          );
-        }
-        if (kind === "replace") {
-          add(
-            "action-replaced",
-            `Replaces Action ${name} (\`${rc.address}\`): it is deleted and created again with a new id${because(rc)}; its bindings are re-created and its version history is lost.`,
-          );
-        }
-        if (
-          (kind === "update" || kind === "replace") &&
-          typeof before.runtime === "string" &&
-          typeof after.runtime === "string" &&
-          before.runtime !== after.runtime
-        ) {
-          add(
-            "runtime-changed",
-            `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
-          );
-        }
-        // A version that is not exact (latest, ^1.2.3: as adopted from a tenant) is resolved when Auth0 builds this version.
-        const unpinned =
-          (kind === "create" || kind === "update" || kind === "replace") && Array.isArray(after.dependencies)
-            ? (after.dependencies as Array<{ name?: unknown; version?: unknown }>).filter(
-                (d) => typeof d.version === "string" && !isPinnedVersion(d.version),
-              )
-            : [];
-        if (unpinned.length > 0)
-          add(
-            "dependency-unpinned",
-            `Builds Action ${name} with ${unpinned.map((d) => `${String(d.name)}@${String(d.version)}`).join(", ")}: not pinned, so Auth0 installs whatever that resolves to at this build (it may differ from the version running now); pin an exact version in ${context.tenantFile}.`,
-          );
-        break;
-      }
-      case "auth0_action_module": {
-        if (kind !== "delete" && kind !== "replace") break;
-        const unpinned = actionsDroppingModule(changes, before.id);
-        add(
-          "module-deleted",
-          `${kind === "delete" ? "Deletes" : "Replaces"} Action Module ${quote(before.name)} (\`${rc.address}\`): ` +
-            (unpinned.length > 0 ? `this plan first re-deploys ${unpinned.map((a) => `\`${a}\``).join(", ")} without it. ` : "") +
-            "If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.",
-        );
-        break;
-      }
-      case "auth0_trigger_action": {
-        const name = quote(before.display_name ?? after.display_name);
-        if ((kind === "delete" || kind === "replace") && claimsActionId !== undefined && before.action_id === claimsActionId) {
-          add(
-            "claims-gap",
-            `Logins get ID tokens without the claims while this apply runs: the ${trigger(before)} binding of ${name} (\`${rc.address}\`) is removed` +
-              (kind === "replace" ? ", then appended again" : "") +
-              ". An append flow changes its order only by unbinding; with `mode: authoritative` one call sets the whole flow, with no gap.",
-          );
-        }
-        if (kind === "delete")
-          add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
-        if (kind === "replace") {
-          add(
-            "binding-recreated",
-            `Re-creates the ${trigger(before)} binding of ${name} (\`${rc.address}\`)${because(rc)}: it is unbound, then appended to the end of the flow, so the order Actions run in can change.`,
-          );
-        }
-        break;
-      }
+      case "auth0_action":
+        return actionWarnings(change, changes, unboundIds, context);
+      case "auth0_action_module":
+        return moduleWarnings(change, changes);
+      case "auth0_trigger_action":
+        return bindingWarnings(change, claimsActionId);
       case "auth0_trigger_actions":
-        warnings.push(...flowWarnings(rc, kind, before, after, context));
-        break;
+        return flowWarnings(rc, change.kind, change.before, change.after, context);
+      default:
+        return [];
     }
+  });
+}
+
+/** One resource change of the plan, with its kind and its values before and after. */
+interface ChangeInPlan {
+  rc: PlanResourceChange;
+  kind: ReturnType<typeof changeKind>;
+  before: Values;
+  after: Values;
+}
+
+/** A warning list for `rc`, and the function that adds one to it. */
+function warningsOf(rc: PlanResourceChange): { warnings: ReviewWarning[]; add: (k: WarningKind, message: string) => void } {
+  const warnings: ReviewWarning[] = [];
+  return { warnings, add: (k, message) => warnings.push({ kind: k, address: rc.address, message }) };
+}
+
+/** An Action deleted (still bound? renamed?), replaced, moved to another runtime, or built with unpinned dependencies. */
+function actionWarnings(
+  { rc, kind, before, after }: ChangeInPlan,
+  changes: readonly PlanResourceChange[],
+  unboundIds: ReadonlySet<string>,
+  context: Pick<ReviewContext, "tenantFile">,
+): ReviewWarning[] {
+  const { warnings, add } = warningsOf(rc);
+  const name = quote(before.name ?? after.name);
+  if (kind === "delete") {
+    const stillBound = typeof before.id === "string" && !unboundIds.has(before.id);
+    const successor = changes.find(
+      (c) => c.type === "auth0_action" && changeKind(c.change.actions) === "create" && (c.change.after as Values)?.name === before.name,
+    );
+    add(
+      "action-deleted",
+      `Deletes Action ${name} (\`${rc.address}\`): logins stop running it and its deployed versions are lost.` +
+        (stillBound
+          ? " No binding to it is removed by this plan: if it is still bound (in the dashboard or by another tool), Auth0 refuses the delete (HTTP 409) and the apply fails; unbind it first."
+          : "") +
+        (successor
+          ? ` \`${successor.address}\` creates an Action of the same name: if the handler was renamed, add \`renamed_from: ${rc.name.replace(/_/g, "-")}\` to its entry in ${context.tenantFile}, so the Action is moved (same id, bindings and versions) instead of deleted and created again.`
+          : ""),
+    );
+  }
+  if (kind === "replace") {
+    add(
+      "action-replaced",
+      `Replaces Action ${name} (\`${rc.address}\`): it is deleted and created again with a new id${because(rc)}; its bindings are re-created and its version history is lost.`,
+    );
+  }
+  if (
+    (kind === "update" || kind === "replace") &&
+    typeof before.runtime === "string" &&
+    typeof after.runtime === "string" &&
+    before.runtime !== after.runtime
+  ) {
+    add(
+      "runtime-changed",
+      `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
+    );
+  }
+  // A version that is not exact (latest, ^1.2.3: as adopted from a tenant) is resolved when Auth0 builds this version.
+  const unpinned =
+    (kind === "create" || kind === "update" || kind === "replace") && Array.isArray(after.dependencies)
+      ? (after.dependencies as Array<{ name?: unknown; version?: unknown }>).filter(
+          (d) => typeof d.version === "string" && !isPinnedVersion(d.version),
+        )
+      : [];
+  if (unpinned.length > 0)
+    add(
+      "dependency-unpinned",
+      `Builds Action ${name} with ${unpinned.map((d) => `${String(d.name)}@${String(d.version)}`).join(", ")}: not pinned, so Auth0 installs whatever that resolves to at this build (it may differ from the version running now); pin an exact version in ${context.tenantFile}.`,
+    );
+  return warnings;
+}
+
+/** An Action Module deleted or replaced: the Actions this plan re-deploys without it, and the 409 risk. */
+function moduleWarnings({ rc, kind, before }: ChangeInPlan, changes: readonly PlanResourceChange[]): ReviewWarning[] {
+  const { warnings, add } = warningsOf(rc);
+  if (kind !== "delete" && kind !== "replace") return warnings;
+  const unpinned = actionsDroppingModule(changes, before.id);
+  add(
+    "module-deleted",
+    `${kind === "delete" ? "Deletes" : "Replaces"} Action Module ${quote(before.name)} (\`${rc.address}\`): ` +
+      (unpinned.length > 0 ? `this plan first re-deploys ${unpinned.map((a) => `\`${a}\``).join(", ")} without it. ` : "") +
+      "If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.",
+  );
+  return warnings;
+}
+
+/** A binding removed or re-created: logins stop running the Action, or run it elsewhere in the flow, or lose the claims. */
+function bindingWarnings({ rc, kind, before, after }: ChangeInPlan, claimsActionId: string | undefined): ReviewWarning[] {
+  const { warnings, add } = warningsOf(rc);
+  const name = quote(before.display_name ?? after.display_name);
+  if ((kind === "delete" || kind === "replace") && claimsActionId !== undefined && before.action_id === claimsActionId) {
+    add(
+      "claims-gap",
+      `Logins get ID tokens without the claims while this apply runs: the ${trigger(before)} binding of ${name} (\`${rc.address}\`) is removed` +
+        (kind === "replace" ? ", then appended again" : "") +
+        ". An append flow changes its order only by unbinding; with `mode: authoritative` one call sets the whole flow, with no gap.",
+    );
+  }
+  if (kind === "delete")
+    add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
+  if (kind === "replace") {
+    add(
+      "binding-recreated",
+      `Re-creates the ${trigger(before)} binding of ${name} (\`${rc.address}\`)${because(rc)}: it is unbound, then appended to the end of the flow, so the order Actions run in can change.`,
+    );
   }
   return warnings;
 }
