@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadTenants, TenantConfigError, type Tenant } from "../config/load-tenants";
 import { REPO_ROOT } from "../paths";
-import { synthTenants } from "../synth/synth-tenants";
+import { synthTenants, type SynthesizedStack } from "../synth/synth-tenants";
 import { terraformName } from "../triggers";
 import type { NamedDeclaredFlow } from "./declared-flow";
 import { missingCredentials, missingSecretVariables } from "./credentials";
@@ -76,48 +76,9 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   const tenantsDir = options.tenantsDir ?? (options.env ?? process.env).TENANTS_DIR ?? join(REPO_ROOT, "tenants");
   const outdir = options.outdir ?? join(REPO_ROOT, "cdktf.out");
   const requested = options.selection === "all" ? [] : [...options.selection];
-  let all: readonly Tenant[];
-  try {
-    all = options.tenants ?? loadTenants(tenantsDir, ...(options.handlersRoot ? [options.handlersRoot] : []));
-  } catch (error) {
-    if (error instanceof TenantConfigError) throw new RunSetupError(`invalid tenant configuration:\n${error.message}`, requested);
-    throw error;
-  }
-  const names = all.map((t) => t.name);
-  const unknown = requested.filter((n) => !names.includes(n));
-  if (unknown.length > 0) {
-    throw new RunSetupError(
-      `no tenant named ${unknown.map((n) => `"${n}"`).join(", ")}; tenants are: ${names.join(", ")} (one file per tenant in ${basename(tenantsDir)}/)`,
-      requested,
-    );
-  }
-  const selected = options.selection === "all" ? all : all.filter((t) => requested.includes(t.name));
-  if (selected.length === 0) throw new RunSetupError("no tenant selected: name one (e.g. dev) or pass --all");
-
+  const { all, selected } = selectTenants(options, tenantsDir, requested);
   const env = options.placeholderSecrets ? withSecretPlaceholders(selected, options.env ?? process.env) : (options.env ?? process.env);
-  const noCredentials = missingCredentials(env);
-  if (noCredentials) throw new RunSetupError(noCredentials, requested);
-  const pgWithoutConnection = selected.filter((t) => t.backend.type === "pg" && !options.localStateDir && (env.PG_CONN_STR ?? "") === "");
-  if (pgWithoutConnection.length > 0) {
-    throw new RunSetupError(
-      `${pgWithoutConnection.map((t) => displayFile(tenantsDir, t)).join(", ")}: the pg backend reads its connection string from PG_CONN_STR; set it (e.g. postgres://user@host:5432/terraform?sslmode=require), never in the tenant file`,
-      requested,
-    );
-  }
-  const missingVars = selected.flatMap((t) => missingSecretVariables(t, env).map((v) => `${displayFile(tenantsDir, t)}: ${v}`));
-  if (missingVars.length > 0) {
-    throw new RunSetupError(
-      `Action secrets without a value; set these environment variables:\n${missingVars.map((m) => `  ${m}`).join("\n")}`,
-      requested,
-    );
-  }
-  let terraformEnvironment: NodeJS.ProcessEnv;
-  try {
-    terraformEnvironment = terraformProcessEnv(env);
-  } catch (error) {
-    if (error instanceof TerraformError) throw new RunSetupError(error.message, requested);
-    throw error;
-  }
+  const terraformEnvironment = checkedEnvironment(options, tenantsDir, requested, selected, env);
 
   if (options.artifactDir) {
     const artifactDir = options.artifactDir;
@@ -142,20 +103,83 @@ export function prepareRun(options: TenantRunOptions): PreparedRun {
   return {
     env: terraformEnvironment,
     outdir,
-    tenants: selected.map((tenant) => {
-      const stack = byName.get(tenant.name)!;
-      return {
-        tenant,
-        tenantFile: displayFile(tenantsDir, tenant),
-        stackDir: stack.dir,
-        declaredFlows: stack.stack.flows.map((f) => ({
-          trigger: f.trigger,
-          mode: f.mode,
-          order: f.actions.map((a) => `${a.action.terraformResourceType}.${terraformName(a.handler)}`),
-          actions: f.actions.map((a) => a.name),
-        })),
-      };
-    }),
+    tenants: selected.map((tenant) => preparedFromSynth(tenant, tenantsDir, byName.get(tenant.name)!)),
+  };
+}
+
+/** Every tenant (validated) and the ones `options.selection` names; an unknown name or an empty selection is refused. */
+function selectTenants(
+  options: TenantRunOptions,
+  tenantsDir: string,
+  requested: readonly string[],
+): { all: readonly Tenant[]; selected: readonly Tenant[] } {
+  let all: readonly Tenant[];
+  try {
+    all = options.tenants ?? loadTenants(tenantsDir, ...(options.handlersRoot ? [options.handlersRoot] : []));
+  } catch (error) {
+    if (error instanceof TenantConfigError) throw new RunSetupError(`invalid tenant configuration:\n${error.message}`, requested);
+    throw error;
+  }
+  const names = all.map((t) => t.name);
+  const unknown = requested.filter((n) => !names.includes(n));
+  if (unknown.length > 0) {
+    throw new RunSetupError(
+      `no tenant named ${unknown.map((n) => `"${n}"`).join(", ")}; tenants are: ${names.join(", ")} (one file per tenant in ${basename(tenantsDir)}/)`,
+      requested,
+    );
+  }
+  const selected = options.selection === "all" ? all : all.filter((t) => requested.includes(t.name));
+  if (selected.length === 0) throw new RunSetupError("no tenant selected: name one (e.g. dev) or pass --all");
+  return { all, selected };
+}
+
+/**
+ * The environment Terraform runs with, once everything the selected tenants need is in `env`:
+ * credentials, PG_CONN_STR for pg backends, a value for every Action secret.
+ */
+function checkedEnvironment(
+  options: TenantRunOptions,
+  tenantsDir: string,
+  requested: readonly string[],
+  selected: readonly Tenant[],
+  env: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  const noCredentials = missingCredentials(env);
+  if (noCredentials) throw new RunSetupError(noCredentials, requested);
+  const pgWithoutConnection = selected.filter((t) => t.backend.type === "pg" && !options.localStateDir && (env.PG_CONN_STR ?? "") === "");
+  if (pgWithoutConnection.length > 0) {
+    throw new RunSetupError(
+      `${pgWithoutConnection.map((t) => displayFile(tenantsDir, t)).join(", ")}: the pg backend reads its connection string from PG_CONN_STR; set it (e.g. postgres://user@host:5432/terraform?sslmode=require), never in the tenant file`,
+      requested,
+    );
+  }
+  const missingVars = selected.flatMap((t) => missingSecretVariables(t, env).map((v) => `${displayFile(tenantsDir, t)}: ${v}`));
+  if (missingVars.length > 0) {
+    throw new RunSetupError(
+      `Action secrets without a value; set these environment variables:\n${missingVars.map((m) => `  ${m}`).join("\n")}`,
+      requested,
+    );
+  }
+  try {
+    return terraformProcessEnv(env);
+  } catch (error) {
+    if (error instanceof TerraformError) throw new RunSetupError(error.message, requested);
+    throw error;
+  }
+}
+
+/** A tenant whose stack this run synthesized: its flows read from the stack itself. */
+function preparedFromSynth(tenant: Tenant, tenantsDir: string, stack: SynthesizedStack): PreparedTenant {
+  return {
+    tenant,
+    tenantFile: displayFile(tenantsDir, tenant),
+    stackDir: stack.dir,
+    declaredFlows: stack.stack.flows.map((f) => ({
+      trigger: f.trigger,
+      mode: f.mode,
+      order: f.actions.map((a) => `${a.action.terraformResourceType}.${terraformName(a.handler)}`),
+      actions: f.actions.map((a) => a.name),
+    })),
   };
 }
 
