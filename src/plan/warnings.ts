@@ -60,95 +60,132 @@ export function collectWarnings(
     const kind = changeKind(rc.change.actions);
     const before = (rc.change.before ?? {}) as Values;
     const after = (rc.change.after ?? {}) as Values;
-    const add = (k: WarningKind, message: string) => warnings.push({ kind: k, address: rc.address, message });
     switch (rc.type) {
-      case "auth0_action": {
-        const name = quote(before.name ?? after.name);
-        if (kind === "delete") {
-          const stillBound = typeof before.id === "string" && !unboundIds.has(before.id);
-          const successor = changes.find(
-            (c) =>
-              c.type === "auth0_action" && changeKind(c.change.actions) === "create" && (c.change.after as Values)?.name === before.name,
-          );
-          add(
-            "action-deleted",
-            `Deletes Action ${name} (\`${rc.address}\`): logins stop running it and its deployed versions are lost.` +
-              (stillBound
-                ? " No binding to it is removed by this plan: if it is still bound (in the dashboard or by another tool), Auth0 refuses the delete (HTTP 409) and the apply fails; unbind it first."
-                : "") +
-              (successor
-                ? ` \`${successor.address}\` creates an Action of the same name: if the handler was renamed, add \`renamed_from: ${rc.name.replace(/_/g, "-")}\` to its entry in ${context.tenantFile}, so the Action is moved (same id, bindings and versions) instead of deleted and created again.`
-                : ""),
-          );
-        }
-        if (kind === "replace") {
-          add(
-            "action-replaced",
-            `Replaces Action ${name} (\`${rc.address}\`): it is deleted and created again with a new id${because(rc)}; its bindings are re-created and its version history is lost.`,
-          );
-        }
-        if (
-          (kind === "update" || kind === "replace") &&
-          typeof before.runtime === "string" &&
-          typeof after.runtime === "string" &&
-          before.runtime !== after.runtime
-        ) {
-          add(
-            "runtime-changed",
-            `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
-          );
-        }
-        // A version that is not exact (latest, ^1.2.3: as adopted from a tenant) is resolved when Auth0 builds this version.
-        const unpinned =
-          (kind === "create" || kind === "update" || kind === "replace") && Array.isArray(after.dependencies)
-            ? (after.dependencies as Array<{ name?: unknown; version?: unknown }>).filter(
-                (d) => typeof d.version === "string" && !isPinnedVersion(d.version),
-              )
-            : [];
-        if (unpinned.length > 0)
-          add(
-            "dependency-unpinned",
-            `Builds Action ${name} with ${unpinned.map((d) => `${String(d.name)}@${String(d.version)}`).join(", ")}: not pinned, so Auth0 installs whatever that resolves to at this build (it may differ from the version running now); pin an exact version in ${context.tenantFile}.`,
-          );
+      case "auth0_action":
+        warnings.push(...actionWarnings(rc, kind, before, after, { changes, unboundIds, tenantFile: context.tenantFile }));
         break;
-      }
-      case "auth0_action_module": {
-        if (kind !== "delete" && kind !== "replace") break;
-        const unpinned = actionsDroppingModule(changes, before.id);
-        add(
-          "module-deleted",
-          `${kind === "delete" ? "Deletes" : "Replaces"} Action Module ${quote(before.name)} (\`${rc.address}\`): ` +
-            (unpinned.length > 0 ? `this plan first re-deploys ${unpinned.map((a) => `\`${a}\``).join(", ")} without it. ` : "") +
-            "If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.",
-        );
+      case "auth0_action_module":
+        warnings.push(...moduleWarnings(rc, kind, before, changes));
         break;
-      }
-      case "auth0_trigger_action": {
-        const name = quote(before.display_name ?? after.display_name);
-        if ((kind === "delete" || kind === "replace") && claimsActionId !== undefined && before.action_id === claimsActionId) {
-          add(
-            "claims-gap",
-            `Logins get ID tokens without the claims while this apply runs: the ${trigger(before)} binding of ${name} (\`${rc.address}\`) is removed` +
-              (kind === "replace" ? ", then appended again" : "") +
-              ". An append flow changes its order only by unbinding; with `mode: authoritative` one call sets the whole flow, with no gap.",
-          );
-        }
-        if (kind === "delete")
-          add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
-        if (kind === "replace") {
-          add(
-            "binding-recreated",
-            `Re-creates the ${trigger(before)} binding of ${name} (\`${rc.address}\`)${because(rc)}: it is unbound, then appended to the end of the flow, so the order Actions run in can change.`,
-          );
-        }
+      case "auth0_trigger_action":
+        warnings.push(...bindingWarnings(rc, kind, before, after, claimsActionId));
         break;
-      }
       case "auth0_trigger_actions":
         warnings.push(...flowWarnings(rc, kind, before, after, context));
         break;
     }
   }
   return warnings;
+}
+
+/** An Action deleted (still bound? renamed?), replaced, moved to another runtime, or built with unpinned dependencies. */
+function actionWarnings(
+  rc: PlanResourceChange,
+  kind: ReturnType<typeof changeKind>,
+  before: Values,
+  after: Values,
+  plan: { changes: readonly PlanResourceChange[]; unboundIds: ReadonlySet<string>; tenantFile: string },
+): ReviewWarning[] {
+  const out: ReviewWarning[] = [];
+  const add = (k: WarningKind, message: string) => out.push({ kind: k, address: rc.address, message });
+  const name = quote(before.name ?? after.name);
+  if (kind === "delete") {
+    const stillBound = typeof before.id === "string" && !plan.unboundIds.has(before.id);
+    const successor = plan.changes.find(
+      (c) => c.type === "auth0_action" && changeKind(c.change.actions) === "create" && (c.change.after as Values)?.name === before.name,
+    );
+    add(
+      "action-deleted",
+      `Deletes Action ${name} (\`${rc.address}\`): logins stop running it and its deployed versions are lost.` +
+        (stillBound
+          ? " No binding to it is removed by this plan: if it is still bound (in the dashboard or by another tool), Auth0 refuses the delete (HTTP 409) and the apply fails; unbind it first."
+          : "") +
+        (successor
+          ? ` \`${successor.address}\` creates an Action of the same name: if the handler was renamed, add \`renamed_from: ${rc.name.replace(/_/g, "-")}\` to its entry in ${plan.tenantFile}, so the Action is moved (same id, bindings and versions) instead of deleted and created again.`
+          : ""),
+    );
+  }
+  if (kind === "replace") {
+    add(
+      "action-replaced",
+      `Replaces Action ${name} (\`${rc.address}\`): it is deleted and created again with a new id${because(rc)}; its bindings are re-created and its version history is lost.`,
+    );
+  }
+  if (
+    (kind === "update" || kind === "replace") &&
+    typeof before.runtime === "string" &&
+    typeof after.runtime === "string" &&
+    before.runtime !== after.runtime
+  ) {
+    add(
+      "runtime-changed",
+      `Changes the runtime of Action ${name} from ${before.runtime} to ${after.runtime}: from the next login its code runs on a different Node.js version.`,
+    );
+  }
+  // A version that is not exact (latest, ^1.2.3: as adopted from a tenant) is resolved when Auth0 builds this version.
+  const unpinned =
+    (kind === "create" || kind === "update" || kind === "replace") && Array.isArray(after.dependencies)
+      ? (after.dependencies as Array<{ name?: unknown; version?: unknown }>).filter(
+          (d) => typeof d.version === "string" && !isPinnedVersion(d.version),
+        )
+      : [];
+  if (unpinned.length > 0)
+    add(
+      "dependency-unpinned",
+      `Builds Action ${name} with ${unpinned.map((d) => `${String(d.name)}@${String(d.version)}`).join(", ")}: not pinned, so Auth0 installs whatever that resolves to at this build (it may differ from the version running now); pin an exact version in ${plan.tenantFile}.`,
+    );
+  return out;
+}
+
+/** An Action Module deleted or replaced: Auth0 refuses while an Action still uses it. */
+function moduleWarnings(
+  rc: PlanResourceChange,
+  kind: ReturnType<typeof changeKind>,
+  before: Values,
+  changes: readonly PlanResourceChange[],
+): ReviewWarning[] {
+  if (kind !== "delete" && kind !== "replace") return [];
+  const unpinned = actionsDroppingModule(changes, before.id);
+  return [
+    {
+      kind: "module-deleted",
+      address: rc.address,
+      message:
+        `${kind === "delete" ? "Deletes" : "Replaces"} Action Module ${quote(before.name)} (\`${rc.address}\`): ` +
+        (unpinned.length > 0 ? `this plan first re-deploys ${unpinned.map((a) => `\`${a}\``).join(", ")} without it. ` : "") +
+        "If any other Action still uses it, Auth0 refuses the delete (HTTP 409) and the apply fails: remove it from those Actions first.",
+    },
+  ];
+}
+
+/** An append binding removed or re-created: logins without that Action (the claims Action: without claims), or in another order. */
+function bindingWarnings(
+  rc: PlanResourceChange,
+  kind: ReturnType<typeof changeKind>,
+  before: Values,
+  after: Values,
+  claimsActionId: string | undefined,
+): ReviewWarning[] {
+  const out: ReviewWarning[] = [];
+  const add = (k: WarningKind, message: string) => out.push({ kind: k, address: rc.address, message });
+  const name = quote(before.display_name ?? after.display_name);
+  if ((kind === "delete" || kind === "replace") && claimsActionId !== undefined && before.action_id === claimsActionId) {
+    add(
+      "claims-gap",
+      `Logins get ID tokens without the claims while this apply runs: the ${trigger(before)} binding of ${name} (\`${rc.address}\`) is removed` +
+        (kind === "replace" ? ", then appended again" : "") +
+        ". An append flow changes its order only by unbinding; with `mode: authoritative` one call sets the whole flow, with no gap.",
+    );
+  }
+  if (kind === "delete")
+    add("binding-removed", `Removes the ${trigger(before)} binding of ${name} (\`${rc.address}\`): logins stop running that Action.`);
+  if (kind === "replace") {
+    add(
+      "binding-recreated",
+      `Re-creates the ${trigger(before)} binding of ${name} (\`${rc.address}\`)${because(rc)}: it is unbound, then appended to the end of the flow, so the order Actions run in can change.`,
+    );
+  }
+  return out;
 }
 
 function flowWarnings(
