@@ -109,6 +109,65 @@ function percentiles(samples: number[]): { p50: number; p95: number } {
   return { p50: sorted[Math.floor(sorted.length * 0.5)], p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] };
 }
 
+/** Code flows over HTTP: with the login page, then from the session it left (prompt=none). */
+async function codeFlowRows(tenant: LocalTenant, callback: string, secret: string, count: number): Promise<Array<[string, string]>> {
+  for (let i = 0; i < 10; i++) await codeFlow(tenant, callback, secret); // warm-up: JIT, TLS sessions
+  progress(`${count} code flows with the login page`);
+  const full: number[] = [];
+  let cookie: string | undefined;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    cookie = await codeFlow(tenant, callback, secret);
+    full.push(performance.now() - started);
+  }
+  progress(`${count} code flows from a session`);
+  const sso: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await codeFlow(tenant, callback, secret, cookie);
+    sso.push(performance.now() - started);
+  }
+  const f = percentiles(full);
+  const s = percentiles(sso);
+  return [
+    [
+      `code flow + PKCE: /authorize, login page POST (post-login flow), token exchange, /userinfo; median / p95 of ${count}`,
+      `${f.p50.toFixed(1)} / ${f.p95.toFixed(1)} ms`,
+    ],
+    [`the same from a session (prompt=none, no login page); median / p95 of ${count}`, `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} ms`],
+  ];
+}
+
+/** A login in headless Chromium, launch included. */
+async function browserRow(tenant: LocalTenant, callback: string, browserRuns: number): Promise<[string, string]> {
+  progress(`Chromium x${browserRuns}`);
+  const browser: number[] = [];
+  for (let i = 0; i < browserRuns; i++) {
+    const started = performance.now();
+    const context = await launchHeadlessChromium(mkdtempSync(join(tmpdir(), "bench-oidc-chromium-")));
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const query = new URLSearchParams({
+        client_id: "bench",
+        redirect_uri: callback,
+        response_type: "code",
+        scope: "openid",
+        state: "s",
+      });
+      await page.goto(`${tenant.url}/authorize?${query.toString()}`);
+      await page.getByRole("button", { name: /Kazuyuki/ }).click();
+      await page.waitForURL((url) => url.href.startsWith(callback));
+    } finally {
+      await context.close();
+    }
+    browser.push(performance.now() - started);
+  }
+  return [
+    `Chromium: launch, /authorize, click the user, callback reached; median of ${browserRuns}`,
+    `${(percentiles(browser).p50 / 1000).toFixed(2)} s`,
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { logins: { type: "string", default: "200" }, "browser-runs": { type: "string", default: "3" } },
@@ -138,60 +197,8 @@ async function main(): Promise<void> {
     tenant.model.deployAction(action.id);
     tenant.model.replaceBindings("post-login", [{ ref: { type: "action_id", value: action.id } }]);
     const secret = tenant.clients.get("bench")?.client_secret ?? "";
-
-    for (let i = 0; i < 10; i++) await codeFlow(tenant, callback, secret); // warm-up: JIT, TLS sessions
-    progress(`${count} code flows with the login page`);
-    const full: number[] = [];
-    let cookie: string | undefined;
-    for (let i = 0; i < count; i++) {
-      const started = performance.now();
-      cookie = await codeFlow(tenant, callback, secret);
-      full.push(performance.now() - started);
-    }
-    progress(`${count} code flows from a session`);
-    const sso: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const started = performance.now();
-      await codeFlow(tenant, callback, secret, cookie);
-      sso.push(performance.now() - started);
-    }
-    const f = percentiles(full);
-    const s = percentiles(sso);
-    rows.push([
-      `code flow + PKCE: /authorize, login page POST (post-login flow), token exchange, /userinfo; median / p95 of ${count}`,
-      `${f.p50.toFixed(1)} / ${f.p95.toFixed(1)} ms`,
-    ]);
-    rows.push([
-      `the same from a session (prompt=none, no login page); median / p95 of ${count}`,
-      `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} ms`,
-    ]);
-
-    progress(`Chromium x${browserRuns}`);
-    const browser: number[] = [];
-    for (let i = 0; i < browserRuns; i++) {
-      const started = performance.now();
-      const context = await launchHeadlessChromium(mkdtempSync(join(tmpdir(), "bench-oidc-chromium-")));
-      try {
-        const page = context.pages()[0] ?? (await context.newPage());
-        const query = new URLSearchParams({
-          client_id: "bench",
-          redirect_uri: callback,
-          response_type: "code",
-          scope: "openid",
-          state: "s",
-        });
-        await page.goto(`${tenant.url}/authorize?${query.toString()}`);
-        await page.getByRole("button", { name: /Kazuyuki/ }).click();
-        await page.waitForURL((url) => url.href.startsWith(callback));
-      } finally {
-        await context.close();
-      }
-      browser.push(performance.now() - started);
-    }
-    rows.push([
-      `Chromium: launch, /authorize, click the user, callback reached; median of ${browserRuns}`,
-      `${(percentiles(browser).p50 / 1000).toFixed(2)} s`,
-    ]);
+    rows.push(...(await codeFlowRows(tenant, callback, secret, count)));
+    rows.push(await browserRow(tenant, callback, browserRuns));
   } finally {
     await tenant.close();
     callbackServer.close();

@@ -75,8 +75,41 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
   const snapshot = await readTenant(options.connection);
   const plan = planAdoption(snapshot, repositoryHandlers(), options.tenant);
   const files: Record<string, string> = { ...plan.files };
+  await convertRules(plan, files);
+  await convertHooks(plan, files);
 
-  // Rules: the converter's result next to each Rule's code, reported like `npm run migrate-rule`.
+  const tenantFile = `tenants/${options.tenant}.yaml`;
+  const existing = existsSync(join(root, tenantFile)) ? readFileSync(join(root, tenantFile), "utf8") : undefined;
+  const tenantText = tenantFileWithFlows(
+    existing,
+    plan.flows,
+    {
+      name: options.tenant,
+      ...(options.domain ? { domain: options.domain } : {}),
+    },
+    tenantFile,
+  );
+  files[tenantFile] = tenantText;
+  if (plan.proposedFlows) {
+    files[`adopt/${options.tenant}/tenant.proposed.yaml`] =
+      `# Proposed follow-up to the adoption of ${options.tenant}: the repository's handlers replace the hand-made code.\n` +
+      `# Review, then: cp adopt/${options.tenant}/tenant.proposed.yaml ${tenantFile} && npm run plan -- ${options.tenant}\n` +
+      tenantFileWithFlows(tenantText, plan.proposedFlows, { name: options.tenant }, tenantFile);
+  }
+  const summary = renderSummary(options.tenant, plan);
+  files[`adopt/${options.tenant}/SUMMARY.md`] = summary;
+
+  // The tenant file may gain flows without --force; flows already there are someone's work.
+  const mayUpdate = new Set<string>(existing !== undefined && !declaresFlows(existing) ? [tenantFile] : []);
+  const outcome = writeFiles(root, files, {
+    ...(options.force ? { force: true } : {}),
+    mayUpdate,
+  });
+  return { plan, outcome, summary };
+}
+
+/** Rules: the converter's result next to each Rule's code (in `files`), reported like `npm run migrate-rule`. */
+async function convertRules(plan: AdoptionPlan, files: Record<string, string>): Promise<void> {
   const taken = new Set(
     Object.keys(files)
       .filter((f) => f.startsWith("actions/post-login/"))
@@ -112,7 +145,10 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
       );
     }
   }
-  // Hooks: the Hook converter's result (actions/<trigger>/<name>.ts) next to each Hook's code.
+}
+
+/** Hooks: the Hook converter's result (actions/<trigger>/<name>.ts, in `files`) next to each Hook's code. */
+async function convertHooks(plan: AdoptionPlan, files: Record<string, string>): Promise<void> {
   for (const hook of plan.hooks) {
     const secrets =
       hook.secretNames.length > 0
@@ -159,35 +195,6 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
       );
     }
   }
-
-  const tenantFile = `tenants/${options.tenant}.yaml`;
-  const existing = existsSync(join(root, tenantFile)) ? readFileSync(join(root, tenantFile), "utf8") : undefined;
-  const tenantText = tenantFileWithFlows(
-    existing,
-    plan.flows,
-    {
-      name: options.tenant,
-      ...(options.domain ? { domain: options.domain } : {}),
-    },
-    tenantFile,
-  );
-  files[tenantFile] = tenantText;
-  if (plan.proposedFlows) {
-    files[`adopt/${options.tenant}/tenant.proposed.yaml`] =
-      `# Proposed follow-up to the adoption of ${options.tenant}: the repository's handlers replace the hand-made code.\n` +
-      `# Review, then: cp adopt/${options.tenant}/tenant.proposed.yaml ${tenantFile} && npm run plan -- ${options.tenant}\n` +
-      tenantFileWithFlows(tenantText, plan.proposedFlows, { name: options.tenant }, tenantFile);
-  }
-  const summary = renderSummary(options.tenant, plan);
-  files[`adopt/${options.tenant}/SUMMARY.md`] = summary;
-
-  // The tenant file may gain flows without --force; flows already there are someone's work.
-  const mayUpdate = new Set<string>(existing !== undefined && !declaresFlows(existing) ? [tenantFile] : []);
-  const outcome = writeFiles(root, files, {
-    ...(options.force ? { force: true } : {}),
-    mayUpdate,
-  });
-  return { plan, outcome, summary };
 }
 
 function renderSummary(tenant: string, plan: AdoptionPlan): string {

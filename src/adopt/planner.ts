@@ -139,189 +139,242 @@ function checkActionVersion(action: AdoptedAction, trigger: string): void {
 }
 
 export function planAdoption(snapshot: TenantSnapshot, repo: readonly RepositoryHandler[], tenantName: string): AdoptionPlan {
-  const files: Record<string, string> = {};
-  const summary: AdoptionSummary = {
+  const plan = new AdoptionPlanner(snapshot, repo);
+  plan.adoptBoundActions();
+  plan.proposeDeclaredActions();
+  plan.noteUnboundActions();
+  const rules = plan.adoptRules(tenantName);
+  const hooks = plan.adoptHooks(tenantName);
+  return {
+    files: plan.files,
+    flows: plan.flows,
+    ...(plan.proposes ? { proposedFlows: plan.proposedFlows } : {}),
+    summary: plan.summary,
+    rules,
+    hooks,
+    secretVariables: [...plan.secretVariables].sort(),
+  };
+}
+
+/** The plan as it is built: each step adds files, flow entries and summary lines, in the order they are written. */
+class AdoptionPlanner {
+  readonly files: Record<string, string> = {};
+  readonly summary: AdoptionSummary = {
     adopted: [],
     converted: [],
     needingAttention: [],
     draftsOnly: [],
   };
-  const secretVariables = new Set<string>();
-  const envNames = new Set<string>();
-  const flows: Record<string, FlowDoc> = {};
-  const proposedFlows: Record<string, FlowDoc> = {};
-  let proposes = false;
-  const usedHandlers = new Map<string, Set<string>>();
-  const byId = new Map(snapshot.actions.map((a) => [a.id, a]));
-  const bound = new Set<string>();
+  readonly secretVariables = new Set<string>();
+  readonly flows: Record<string, FlowDoc> = {};
+  readonly proposedFlows: Record<string, FlowDoc> = {};
+  proposes = false;
+  private readonly envNames = new Set<string>();
+  private readonly usedHandlers = new Map<string, Set<string>>();
+  private readonly byId: Map<string, AdoptedAction>;
+  private readonly bound = new Set<string>();
 
-  const uniqueHandler = (trigger: string, wanted: string) => {
-    const used = usedHandlers.get(trigger) ?? new Set(repo.filter((r) => r.trigger === trigger).map((r) => r.handler));
-    usedHandlers.set(trigger, used);
+  constructor(
+    private readonly snapshot: TenantSnapshot,
+    private readonly repo: readonly RepositoryHandler[],
+  ) {
+    this.byId = new Map(snapshot.actions.map((a) => [a.id, a]));
+  }
+
+  /** `wanted`, or `wanted-2`, `-3`…: a handler name no other handler of the trigger (the repository's included) has. */
+  private uniqueHandler(trigger: string, wanted: string): string {
+    const used = this.usedHandlers.get(trigger) ?? new Set(this.repo.filter((r) => r.trigger === trigger).map((r) => r.handler));
+    this.usedHandlers.set(trigger, used);
     let name = wanted;
     for (let n = 2; used.has(name); n++) name = `${wanted}-${n}`;
     used.add(name);
     return name;
-  };
-
-  for (const trigger of Object.keys(snapshot.bindings).sort()) {
-    if (!isTriggerId(trigger))
-      throw new AdoptRefusedError(
-        `the tenant binds Actions to trigger ${JSON.stringify(String(trigger).slice(0, 100))}, not one this repository declares; adopt accepts ${TRIGGER_IDS.join(", ")} (src/triggers.ts)`,
-      );
-    const entries: ActionEntryDoc[] = [];
-    const proposed: ActionEntryDoc[] = [];
-    for (const binding of snapshot.bindings[trigger]) {
-      const action = byId.get(binding.actionId);
-      if (!action?.deployed) continue; // Auth0 binds deployed Actions only.
-      bound.add(action.id);
-      const { entry, proposal } = entryFor(action, trigger, binding.displayName);
-      checkEntry(entry, action, trigger);
-      entries.push(entry);
-      proposed.push(proposal ?? entry);
-      if (proposal) proposes = true;
-    }
-    flows[trigger] = {
-      mode: "append",
-      import_bindings: true,
-      actions: entries,
-    };
-    proposedFlows[trigger] = {
-      mode: "append",
-      import_bindings: true,
-      actions: proposed,
-    };
   }
 
-  function entryFor(action: AdoptedAction, trigger: string, displayName: string): { entry: ActionEntryDoc; proposal?: ActionEntryDoc } {
+  /** One append flow per trigger with bindings: an entry per bound, deployed Action, in flow order. */
+  adoptBoundActions(): void {
+    for (const trigger of Object.keys(this.snapshot.bindings).sort()) {
+      if (!isTriggerId(trigger))
+        throw new AdoptRefusedError(
+          `the tenant binds Actions to trigger ${JSON.stringify(String(trigger).slice(0, 100))}, not one this repository declares; adopt accepts ${TRIGGER_IDS.join(", ")} (src/triggers.ts)`,
+        );
+      const entries: ActionEntryDoc[] = [];
+      const proposed: ActionEntryDoc[] = [];
+      for (const binding of this.snapshot.bindings[trigger]) {
+        const action = this.byId.get(binding.actionId);
+        if (!action?.deployed) continue; // Auth0 binds deployed Actions only.
+        this.bound.add(action.id);
+        const { entry, proposal } = this.entryFor(action, trigger, binding.displayName);
+        checkEntry(entry, action, trigger);
+        entries.push(entry);
+        proposed.push(proposal ?? entry);
+        if (proposal) this.proposes = true;
+      }
+      this.flows[trigger] = {
+        mode: "append",
+        import_bindings: true,
+        actions: entries,
+      };
+      this.proposedFlows[trigger] = {
+        mode: "append",
+        import_bindings: true,
+        actions: proposed,
+      };
+    }
+  }
+
+  /**
+   * The flow entry of a bound Action: the repository's handler when its code is byte-identical; the
+   * repository's declared handler with `adopted_code` (and a proposal without it) when the name is one
+   * the repository declares; else the tenant's code as a new handler file.
+   */
+  private entryFor(action: AdoptedAction, trigger: string, displayName: string): { entry: ActionEntryDoc; proposal?: ActionEntryDoc } {
     const deployed = action.deployed!;
     checkActionVersion(action, trigger);
-    const identical = repo.find((r) => r.trigger === trigger && r.code === deployed.code);
-    const declared = repo.find((r) => r.trigger === trigger && r.declaredName === action.name);
-    const common = (handler: string): ActionEntryDoc => {
-      const secrets = Object.fromEntries(
-        deployed.secretNames.map((s) => {
-          const env = secretEnvName(handler, s, envNames);
-          envNames.add(env);
-          return [s, { env }];
-        }),
-      );
-      for (const s of Object.values(secrets)) secretVariables.add(`TF_VAR_${s.env}`);
-      return {
-        handler,
-        ...(declared && declared.handler === handler ? {} : { name: action.name }),
-        ...(displayName !== action.name ? { display_name: displayName } : {}),
-        ...(deployed.runtime !== DEFAULT_RUNTIME ? { runtime: deployed.runtime } : {}),
-        ...(deployed.secretNames.length > 0 ? { secrets } : {}),
-        ...(deployed.dependencies.length > 0
-          ? {
-              dependencies: Object.fromEntries(deployed.dependencies.map((d) => [d.name, d.version])),
-            }
-          : {}),
-        import_id: action.id,
-      };
-    };
+    const identical = this.repo.find((r) => r.trigger === trigger && r.code === deployed.code);
+    const declared = this.repo.find((r) => r.trigger === trigger && r.declaredName === action.name);
+    const common = (handler: string) => this.entryFields(action, handler, displayName, declared);
     const title = `${trigger}: "${md(action.name)}"`;
-    if (action.pendingDraft) summary.needingAttention.push(`${title} has saved changes that were never deployed; adopted as deployed`);
-    const unpinned = deployed.dependencies.filter((d) => !isPinnedVersion(d.version));
-    if (unpinned.length > 0)
-      summary.needingAttention.push(
-        `${title}: ${unpinned.map((d) => `${md(d.name)} ${md(d.version)}`).join(", ")} not pinned: Auth0 installed whatever the version ` +
-          "resolved to when the Action was built, and a rebuild may install another. Adopted as the tenant has it; pin an exact version " +
-          "in the tenant file when you next change this Action",
-      );
+    this.noteDeployedState(action, title);
     if (identical) {
-      uniqueHandler(trigger, identical.handler);
-      summary.adopted.push(`${title} (id ${md(action.id)}): the repository's ${identical.handler} (deployed code is byte-identical)`);
+      this.uniqueHandler(trigger, identical.handler);
+      this.summary.adopted.push(`${title} (id ${md(action.id)}): the repository's ${identical.handler} (deployed code is byte-identical)`);
       return { entry: common(identical.handler) };
     }
-    const file = tenantPath(`actions/${trigger}`, uniqueHandler(trigger, safeFileStem(action.name)), ".js");
-    files[file] = deployed.code;
+    const file = tenantPath(`actions/${trigger}`, this.uniqueHandler(trigger, safeFileStem(action.name)), ".js");
+    this.files[file] = deployed.code;
     if (declared) {
       const entry = { ...common(declared.handler), adopted_code: file };
       // Keep key order stable: adopted_code just before import_id.
       const { import_id, ...rest } = entry;
-      summary.adopted.push(
+      this.summary.adopted.push(
         `${title} (id ${md(action.id)}): imported as the repository's ${declared.handler} with the tenant's code (${file})`,
       );
-      summary.needingAttention.push(
+      this.summary.needingAttention.push(
         `${title} runs hand-made code, not the repository's ${declared.handler}: the proposed follow-up change replaces it (an in-place update)`,
       );
       const { adopted_code: _dropped, import_id: _id, ...proposal } = entry;
       return { entry: { ...rest, import_id }, proposal };
     }
     const handler = file.slice(`actions/${trigger}/`.length, -3);
-    summary.adopted.push(`${title} (id ${md(action.id)}): ${file}`);
+    this.summary.adopted.push(`${title} (id ${md(action.id)}): ${file}`);
     return { entry: common(handler) };
   }
 
-  // The repository's declared Actions the tenant does not run yet: the follow-up adds them (creates).
-  for (const declared of repo.filter((r) => r.declaredName !== undefined)) {
-    if (flows[declared.trigger]?.actions.some((a) => a.handler === declared.handler)) continue;
-    summary.needingAttention.push(
-      `${declared.trigger}: the tenant does not run this repository's ${declared.handler}; tenant files bind it, so the tenant file ` +
-        "needs it before the first plan (which then also creates it), or adopt the tenant first with the entry added by the proposed follow-up",
+  /** The entry's fields as the tenant has the Action: names, runtime, secrets (an env: per secret), dependencies, import_id. */
+  private entryFields(
+    action: AdoptedAction,
+    handler: string,
+    displayName: string,
+    declared: RepositoryHandler | undefined,
+  ): ActionEntryDoc {
+    const deployed = action.deployed!;
+    const secrets = Object.fromEntries(
+      deployed.secretNames.map((s) => {
+        const env = secretEnvName(handler, s, this.envNames);
+        this.envNames.add(env);
+        return [s, { env }];
+      }),
     );
-    const flow = proposedFlows[declared.trigger] ?? { mode: "append" as const, import_bindings: true as const, actions: [] };
-    proposedFlows[declared.trigger] = { ...flow, actions: [...flow.actions, { handler: declared.handler }] };
-    proposes = true;
+    for (const s of Object.values(secrets)) this.secretVariables.add(`TF_VAR_${s.env}`);
+    return {
+      handler,
+      ...(declared && declared.handler === handler ? {} : { name: action.name }),
+      ...(displayName !== action.name ? { display_name: displayName } : {}),
+      ...(deployed.runtime !== DEFAULT_RUNTIME ? { runtime: deployed.runtime } : {}),
+      ...(deployed.secretNames.length > 0 ? { secrets } : {}),
+      ...(deployed.dependencies.length > 0
+        ? {
+            dependencies: Object.fromEntries(deployed.dependencies.map((d) => [d.name, d.version])),
+          }
+        : {}),
+      import_id: action.id,
+    };
   }
 
-  for (const action of snapshot.actions) {
-    if (bound.has(action.id)) continue;
-    const title = `${md(action.trigger.id)}: "${md(action.name)}" (id ${md(action.id)})`;
-    if (!action.deployed) summary.draftsOnly.push(`${title}: never deployed; not adopted`);
-    else summary.needingAttention.push(`${title}: deployed but bound to no trigger; not adopted (bind it, or delete it)`);
-  }
-
-  const rules: AdoptedScript[] = [];
-  const hooks: AdoptedScript[] = [];
-  const ruleNames = new Set<string>();
-  for (const rule of snapshot.rules) {
-    const stem = safeFileStem(rule.name);
-    let name = tenantPath(`rules/${tenantName}`, stem, ".js");
-    for (let n = 2; ruleNames.has(name); n++) name = tenantPath(`rules/${tenantName}`, `${stem}-${n}`, ".js");
-    ruleNames.add(name);
-    files[name] = rule.script;
-    rules.push({
-      file: name,
-      name: rule.name,
-      enabled: rule.enabled,
-      kind: "rule",
-      secretNames: [],
-      dependencies: {},
-    });
-  }
-  const hookNames = new Set<string>();
-  for (const hook of snapshot.hooks) {
-    // The trigger id becomes a folder: only Auth0's Hook extensibility points are accepted.
-    if (!(HOOK_TRIGGERS as readonly string[]).includes(hook.triggerId))
-      throw new AdoptRefusedError(
-        `Hook ${JSON.stringify(hook.name.slice(0, 100))} (id ${hook.id}): triggerId ${JSON.stringify(String(hook.triggerId).slice(0, 100))} is not a Hook trigger; ` +
-          `adopt accepts ${HOOK_TRIGGERS.join(", ")}`,
+  /** Saved but undeployed changes, and dependencies not pinned to an exact version: adopted as deployed, named in the summary. */
+  private noteDeployedState(action: AdoptedAction, title: string): void {
+    if (action.pendingDraft) this.summary.needingAttention.push(`${title} has saved changes that were never deployed; adopted as deployed`);
+    const unpinned = action.deployed!.dependencies.filter((d) => !isPinnedVersion(d.version));
+    if (unpinned.length > 0)
+      this.summary.needingAttention.push(
+        `${title}: ${unpinned.map((d) => `${md(d.name)} ${md(d.version)}`).join(", ")} not pinned: Auth0 installed whatever the version ` +
+          "resolved to when the Action was built, and a rebuild may install another. Adopted as the tenant has it; pin an exact version " +
+          "in the tenant file when you next change this Action",
       );
-    const stem = safeFileStem(hook.name);
-    let name = tenantPath(`hooks/${tenantName}/${hook.triggerId}`, stem, ".js");
-    for (let n = 2; hookNames.has(name); n++) name = tenantPath(`hooks/${tenantName}/${hook.triggerId}`, `${stem}-${n}`, ".js");
-    hookNames.add(name);
-    files[name] = hook.script;
-    hooks.push({
-      file: name,
-      name: hook.name,
-      enabled: hook.enabled,
-      kind: hook.triggerId,
-      secretNames: hook.secretNames,
-      dependencies: hook.dependencies,
-    });
   }
 
-  return {
-    files,
-    flows,
-    ...(proposes ? { proposedFlows } : {}),
-    summary,
-    rules,
-    hooks,
-    secretVariables: [...secretVariables].sort(),
-  };
+  /** The repository's declared Actions the tenant does not run yet: the follow-up adds them (creates). */
+  proposeDeclaredActions(): void {
+    for (const declared of this.repo.filter((r) => r.declaredName !== undefined)) {
+      if (this.flows[declared.trigger]?.actions.some((a) => a.handler === declared.handler)) continue;
+      this.summary.needingAttention.push(
+        `${declared.trigger}: the tenant does not run this repository's ${declared.handler}; tenant files bind it, so the tenant file ` +
+          "needs it before the first plan (which then also creates it), or adopt the tenant first with the entry added by the proposed follow-up",
+      );
+      const flow = this.proposedFlows[declared.trigger] ?? { mode: "append" as const, import_bindings: true as const, actions: [] };
+      this.proposedFlows[declared.trigger] = { ...flow, actions: [...flow.actions, { handler: declared.handler }] };
+      this.proposes = true;
+    }
+  }
+
+  /** Actions no flow binds are not adopted: drafts, and deployed but unbound ones, each named. */
+  noteUnboundActions(): void {
+    for (const action of this.snapshot.actions) {
+      if (this.bound.has(action.id)) continue;
+      const title = `${md(action.trigger.id)}: "${md(action.name)}" (id ${md(action.id)})`;
+      if (!action.deployed) this.summary.draftsOnly.push(`${title}: never deployed; not adopted`);
+      else this.summary.needingAttention.push(`${title}: deployed but bound to no trigger; not adopted (bind it, or delete it)`);
+    }
+  }
+
+  /** Each Rule's code under rules/<tenant>/, one file per Rule. */
+  adoptRules(tenantName: string): AdoptedScript[] {
+    const rules: AdoptedScript[] = [];
+    const ruleNames = new Set<string>();
+    for (const rule of this.snapshot.rules) {
+      const stem = safeFileStem(rule.name);
+      let name = tenantPath(`rules/${tenantName}`, stem, ".js");
+      for (let n = 2; ruleNames.has(name); n++) name = tenantPath(`rules/${tenantName}`, `${stem}-${n}`, ".js");
+      ruleNames.add(name);
+      this.files[name] = rule.script;
+      rules.push({
+        file: name,
+        name: rule.name,
+        enabled: rule.enabled,
+        kind: "rule",
+        secretNames: [],
+        dependencies: {},
+      });
+    }
+    return rules;
+  }
+
+  /** Each Hook's code under hooks/<tenant>/<trigger>/, one file per Hook; a trigger that is no Hook trigger is refused. */
+  adoptHooks(tenantName: string): AdoptedScript[] {
+    const hooks: AdoptedScript[] = [];
+    const hookNames = new Set<string>();
+    for (const hook of this.snapshot.hooks) {
+      // The trigger id becomes a folder: only Auth0's Hook extensibility points are accepted.
+      if (!(HOOK_TRIGGERS as readonly string[]).includes(hook.triggerId))
+        throw new AdoptRefusedError(
+          `Hook ${JSON.stringify(hook.name.slice(0, 100))} (id ${hook.id}): triggerId ${JSON.stringify(String(hook.triggerId).slice(0, 100))} is not a Hook trigger; ` +
+            `adopt accepts ${HOOK_TRIGGERS.join(", ")}`,
+        );
+      const stem = safeFileStem(hook.name);
+      let name = tenantPath(`hooks/${tenantName}/${hook.triggerId}`, stem, ".js");
+      for (let n = 2; hookNames.has(name); n++) name = tenantPath(`hooks/${tenantName}/${hook.triggerId}`, `${stem}-${n}`, ".js");
+      hookNames.add(name);
+      this.files[name] = hook.script;
+      hooks.push({
+        file: name,
+        name: hook.name,
+        enabled: hook.enabled,
+        kind: hook.triggerId,
+        secretNames: hook.secretNames,
+        dependencies: hook.dependencies,
+      });
+    }
+    return hooks;
+  }
 }

@@ -100,6 +100,30 @@ export async function managementToken(url: string, clientId: string, clientSecre
 }
 
 export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot> {
+  const api = managementReader(conn);
+  const actions = await readActions(api);
+  const bindings = await readBindings(api);
+  const rules = (await api.all<AdoptedRule & { stage?: string }>("/api/v2/rules?include_totals=true", "rules"))
+    .map((r) => ({
+      id: r.id,
+      name: r.name,
+      enabled: r.enabled,
+      order: r.order,
+      script: r.script,
+    }))
+    .sort((a, b) => a.order - b.order);
+  const hooks = await readHooks(api);
+  return { actions, bindings, rules, hooks };
+}
+
+interface ManagementReader {
+  get<T>(path: string): Promise<T>;
+  /** Pages with page/per_page until a short page, the way Auth0's SDKs read lists. */
+  all<T>(path: string, key: string): Promise<T[]>;
+}
+
+/** GETs of the Management API with the connection's token; anything but 200 is a TenantReadError. */
+function managementReader(conn: TenantConnection): ManagementReader {
   const get = async <T>(path: string): Promise<T> => {
     const res = await requestJson<T>(`${conn.url}${path}`, {
       token: conn.token,
@@ -110,7 +134,6 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
     if (res.status !== 200) throw new TenantReadError(`GET ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  /** Pages with page/per_page until a short page, the way Auth0's SDKs read lists. */
   const all = async <T>(path: string, key: string): Promise<T[]> => {
     const items: T[] = [];
     const sep = path.includes("?") ? "&" : "?";
@@ -122,22 +145,28 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
     }
     throw new TenantReadError(`GET ${path}: the list did not end after 1000 pages`);
   };
+  return { get, all };
+}
 
-  type RawVersion = {
-    code: string;
-    runtime: string;
-    dependencies?: Array<{ name: string; version: string }>;
-    secrets?: Array<{ name: string }>;
-  };
-  type RawAction = {
-    id: string;
-    name: string;
-    supported_triggers: Array<{ id: string; version: string }>;
-    deployed_version?: RawVersion;
-    all_changes_deployed?: boolean;
-  };
-  const rawActions = await all<RawAction>("/api/v2/actions/actions", "actions");
-  const actions: AdoptedAction[] = rawActions.map((a) => ({
+interface RawVersion {
+  code: string;
+  runtime: string;
+  dependencies?: Array<{ name: string; version: string }>;
+  secrets?: Array<{ name: string }>;
+}
+
+interface RawAction {
+  id: string;
+  name: string;
+  supported_triggers: Array<{ id: string; version: string }>;
+  deployed_version?: RawVersion;
+  all_changes_deployed?: boolean;
+}
+
+/** Every Action with its trigger and deployed version (dependencies and secret names sorted). */
+async function readActions(api: ManagementReader): Promise<AdoptedAction[]> {
+  const rawActions = await api.all<RawAction>("/api/v2/actions/actions", "actions");
+  return rawActions.map((a) => ({
     id: a.id,
     name: a.name,
     trigger: {
@@ -156,14 +185,17 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
       : {}),
     pendingDraft: a.deployed_version !== undefined && a.all_changes_deployed === false,
   }));
+}
 
-  const triggers = await get<{ triggers: Array<{ id: string }> }>("/api/v2/actions/triggers");
+/** Each trigger's bindings in flow order; a trigger this repository cannot declare is refused once anything is bound to it. */
+async function readBindings(api: ManagementReader): Promise<Record<string, AdoptedBinding[]>> {
+  const triggers = await api.get<{ triggers: Array<{ id: string }> }>("/api/v2/actions/triggers");
   const bindings: Record<string, AdoptedBinding[]> = {};
   for (const trigger of [...new Set(triggers.triggers.map((t) => String(t.id)))].sort()) {
     // Auth0 offers triggers this repository cannot declare: reading their (usually empty) flows is
     // harmless, but a trigger id becomes a folder and a tenant-file key, so only known ids are adopted.
     if (!isTriggerId(trigger) && !AUTH0_TRIGGER_ID.test(trigger)) throw unknownTrigger(trigger, "GET /api/v2/actions/triggers");
-    const list = await all<{ display_name: string; action: { id: string } }>(
+    const list = await api.all<{ display_name: string; action: { id: string } }>(
       `/api/v2/actions/triggers/${encodeURIComponent(trigger)}/bindings`,
       "bindings",
     );
@@ -174,22 +206,16 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
       displayName: b.display_name,
     }));
   }
+  return bindings;
+}
 
-  const rules = (await all<AdoptedRule & { stage?: string }>("/api/v2/rules?include_totals=true", "rules"))
-    .map((r) => ({
-      id: r.id,
-      name: r.name,
-      enabled: r.enabled,
-      order: r.order,
-      script: r.script,
-    }))
-    .sort((a, b) => a.order - b.order);
-
-  const rawHooks = await all<Omit<AdoptedHook, "secretNames">>("/api/v2/hooks?include_totals=true", "hooks");
+/** Every Hook, with the names of its secrets. */
+async function readHooks(api: ManagementReader): Promise<AdoptedHook[]> {
+  const rawHooks = await api.all<Omit<AdoptedHook, "secretNames">>("/api/v2/hooks?include_totals=true", "hooks");
   const hooks: AdoptedHook[] = [];
   for (const h of rawHooks) {
     // Values come back as "_VALUE_NOT_SHOWN_": only the names are of use.
-    const secrets = await get<Record<string, string>>(`/api/v2/hooks/${encodeURIComponent(h.id)}/secrets`);
+    const secrets = await api.get<Record<string, string>>(`/api/v2/hooks/${encodeURIComponent(h.id)}/secrets`);
     hooks.push({
       id: h.id,
       name: h.name,
@@ -200,5 +226,5 @@ export async function readTenant(conn: TenantConnection): Promise<TenantSnapshot
       secretNames: Object.keys(secrets).sort(),
     });
   }
-  return { actions, bindings, rules, hooks };
+  return hooks;
 }

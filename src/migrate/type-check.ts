@@ -235,185 +235,228 @@ interface Edit {
   order: number;
 }
 
-function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: ts.TypeChecker, counts: Record<string, number>): Edit[] {
-  const edits: Edit[] = [];
-  const seen = new Set<string>();
-  const add = (kind: string, key: string, ...newEdits: Edit[]) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    counts[kind] = (counts[kind] ?? 0) + 1;
-    edits.push(...newEdits);
-  };
-  const castToAny = (node: ts.Node) =>
-    add(
+/** The edits planned so far: each repair counted by kind, and made once per place however many diagnostics ask for it. */
+class RepairPlan {
+  readonly edits: Edit[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly sf: ts.SourceFile,
+    private readonly counts: Record<string, number>,
+  ) {}
+
+  add(kind: string, key: string, ...newEdits: Edit[]): void {
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    this.edits.push(...newEdits);
+  }
+
+  castToAny(node: ts.Node): void {
+    this.add(
       "cast to any",
-      `cast:${node.getStart(sf)}:${node.getEnd()}`,
-      { pos: node.getStart(sf), text: "(", order: 0 },
+      `cast:${node.getStart(this.sf)}:${node.getEnd()}`,
+      { pos: node.getStart(this.sf), text: "(", order: 0 },
       { pos: node.getEnd(), text: " as any)", order: 0 },
     );
-  const nonNull = (node: ts.Node) => add("non-null assertion", `nonnull:${node.getEnd()}`, { pos: node.getEnd(), text: "!", order: 0 });
-  const anyParam = (p: ts.ParameterDeclaration) => {
+  }
+
+  nonNull(node: ts.Node): void {
+    this.add("non-null assertion", `nonnull:${node.getEnd()}`, { pos: node.getEnd(), text: "!", order: 0 });
+  }
+
+  anyParam(p: ts.ParameterDeclaration): void {
     if (p.type) return;
     const rest = p.dotDotDotToken ? "[]" : "";
-    add("parameter typed any", `param:${p.getStart(sf)}`, { pos: (p.questionToken ?? p.name).getEnd(), text: `: any${rest}`, order: 2 });
-  };
-  const anyVariable = (d: ts.VariableDeclaration) => {
-    if (!d.type) add("variable typed any", `var:${d.getStart(sf)}`, { pos: d.name.getEnd(), text: ": any", order: 2 });
-  };
-  const anyReturn = (fn: ts.SignatureDeclaration) => {
-    if (fn.type || !ts.isFunctionLike(fn)) return;
-    const close = fn.getChildren(sf).find((child) => child.kind === ts.SyntaxKind.CloseParenToken);
-    if (!close) return;
-    add("return typed any", `ret:${fn.getStart(sf)}`, { pos: close.getEnd(), text: ": any", order: 0 });
-  };
+    this.add("parameter typed any", `param:${p.getStart(this.sf)}`, {
+      pos: (p.questionToken ?? p.name).getEnd(),
+      text: `: any${rest}`,
+      order: 2,
+    });
+  }
 
+  anyVariable(d: ts.VariableDeclaration): void {
+    if (!d.type) this.add("variable typed any", `var:${d.getStart(this.sf)}`, { pos: d.name.getEnd(), text: ": any", order: 2 });
+  }
+
+  anyReturn(fn: ts.SignatureDeclaration): void {
+    if (fn.type || !ts.isFunctionLike(fn)) return;
+    const close = fn.getChildren(this.sf).find((child) => child.kind === ts.SyntaxKind.CloseParenToken);
+    if (!close) return;
+    this.add("return typed any", `ret:${fn.getStart(this.sf)}`, { pos: close.getEnd(), text: ": any", order: 0 });
+  }
+}
+
+function planRepairs(diagnostics: ts.Diagnostic[], sf: ts.SourceFile, checker: ts.TypeChecker, counts: Record<string, number>): Edit[] {
+  const plan = new RepairPlan(sf, counts);
   for (const d of diagnostics) {
     if (d.start === undefined || d.length === undefined || d.file !== sf) continue;
     const node = nodeAt(sf, d.start, d.start + d.length);
     if (!node || denyArgument(node)) continue;
-    switch (d.code) {
-      case 7006: // Parameter implicitly has an 'any' type.
-      case 7019: // Rest parameter implicitly has an 'any[]' type.
-      case 7031: {
-        // Binding element implicitly has an 'any' type.
-        const param = ancestor(node, ts.isParameter);
-        if (param) anyParam(param);
-        break;
-      }
-      case 7034: // Variable implicitly has type 'any' in some locations.
-      case 7022: {
-        const declaration = ancestor(node, ts.isVariableDeclaration);
-        if (declaration) anyVariable(declaration);
-        break;
-      }
-      case 7005: {
-        // Variable implicitly has an 'any[]' type (at a use): type its declaration.
-        const declaration = checker.getSymbolAtLocation(node)?.declarations?.find(ts.isVariableDeclaration);
-        if (declaration && declaration.getSourceFile() === sf) anyVariable(declaration);
-        break;
-      }
-      case 7023: // Function implicitly has return type 'any' because it is referenced in its own return expressions.
-      case 7024:
-      case 7030: {
-        // Not all code paths return a value.
-        const fn = ancestor(node, (n): n is ts.SignatureDeclaration => ts.isFunctionLike(n));
-        if (fn) anyReturn(fn);
-        break;
-      }
-      case 6133: {
-        // Declared but never read: an unused parameter gets the `_` that marks it as intended.
-        const param = ancestor(node, ts.isParameter);
-        if (param && ts.isIdentifier(param.name) && param.name === node) {
-          add("unused parameter prefixed with _", `unused:${node.getStart(sf)}`, { pos: node.getStart(sf), text: "_", order: 0 });
-          break;
-        }
-        // An unused constant whose value has no side effect (e.g. one shared by both entry points
-        // but read by only one of them) is removed: nothing observable goes with it.
-        const declaration = node.parent;
-        const statement = declaration?.parent?.parent;
-        if (
-          ts.isVariableDeclaration(declaration) &&
-          declaration.name === node &&
-          ts.isVariableDeclarationList(declaration.parent) &&
-          declaration.parent.declarations.length === 1 &&
-          statement &&
-          ts.isVariableStatement(statement) &&
-          (!declaration.initializer || isSideEffectFree(declaration.initializer)) &&
-          // Never read, but maybe written (`user = response.user`): removing it would break the write.
-          !(ts.isIdentifier(declaration.name) && hasOtherReferences(declaration.name, sf, checker))
-        ) {
-          add("unused side-effect-free variable removed", `drop:${statement.getStart(sf)}`, {
-            pos: statement.getStart(sf),
-            text: "",
-            remove: statement.getEnd() - statement.getStart(sf),
-            order: 0,
-          });
-        }
-        break;
-      }
-      case 2554: {
-        // Expected N arguments, but got M: JavaScript allowed fewer; make the missing parameters optional.
-        const call = ancestor(node, (n): n is ts.CallExpression => ts.isCallExpression(n));
-        const declaration = call ? checker.getResolvedSignature(call)?.declaration : undefined;
-        if (call && declaration && !ts.isJSDocSignature(declaration) && declaration.getSourceFile() === sf) {
-          declaration.parameters.slice(call.arguments.length).forEach((p) => {
-            if (!p.questionToken && !p.initializer && !p.dotDotDotToken)
-              add("parameter made optional", `opt:${p.getStart(sf)}`, { pos: p.name.getEnd(), text: "?", order: 1 });
-          });
-        }
-        break;
-      }
-      case 18048: // 'x' is possibly 'undefined'.
-      case 18047:
-      case 18049:
-      case 2531:
-      case 2532:
-      case 2533:
-        if (ts.isExpression(node)) nonNull(node);
-        break;
-      case 2339: {
-        // Property does not exist on type: read it from an untyped view of the object.
-        const access = node.parent;
-        // `event.user.identities.push(…)`: the read-only event has no mutating methods, on purpose.
-        if (ts.isPropertyAccessExpression(access) && access.name === node && !isReadonlyMutation(access, checker))
-          castToAny(access.expression);
-        break;
-      }
-      case 2464: {
-        // A computed property name whose type may be undefined (`{ [user.email]: … }`): JavaScript
-        // turns any value into a key, so a cast (no runtime change) says so.
-        const computed = ancestor(node, ts.isComputedPropertyName);
-        if (computed) castToAny(computed.expression);
-        break;
-      }
-      case 7053: {
-        const access = ancestor(node, ts.isElementAccessExpression);
-        if (access) castToAny(access.expression);
-        break;
-      }
-      case 2365: // Operator cannot be applied to types.
-      case 2367: {
-        // Comparison between types with no overlap.
-        const binary = ancestor(node, ts.isBinaryExpression);
-        if (binary) for (const side of [binary.left, binary.right]) if (!isLiteral(side)) castToAny(side);
-        break;
-      }
-      case 2322: {
-        // Type is not assignable.
-        const parent = node.parent;
-        if (ts.isBinaryExpression(parent) && parent.left === node) castToAny(parent.right);
-        else if (ts.isVariableDeclaration(parent) && parent.initializer) castToAny(parent.initializer);
-        else if (ts.isReturnStatement(parent) && parent.expression) castToAny(parent.expression);
-        else if (ts.isExpression(node) && !isLiteral(node)) castToAny(node);
-        break;
-      }
-      case 2769: {
-        // No overload matches this call.
-        const call = ts.isCallExpression(node) || ts.isNewExpression(node) ? node : undefined;
-        if (call) {
-          for (const arg of call.arguments ?? []) if (!isLiteral(arg)) castToAny(arg);
-        } else if (ts.isExpression(node)) {
-          castToAny(node);
-        }
-        break;
-      }
-      case 18046: // 'x' is of type 'unknown'.
-      case 2571: // Object is of type 'unknown'.
-      case 2345: // Argument of type is not assignable to parameter.
-      case 2362: // Left-hand side of an arithmetic operation must be any, number, bigint or enum.
-      case 2363:
-      case 2488: // Type must have a '[Symbol.iterator]()' method.
-      case 2349: // This expression is not callable.
-      case 2538: // Type cannot be used as an index type.
-      case 2739:
-      case 2740:
-      case 2741:
-      case 2559:
-        if (ts.isExpression(node)) castToAny(node);
-        break;
+    // Each diagnostic code belongs to one of these.
+    repairImplicitAny(plan, d.code, node, checker);
+    repairUnusedOrMissing(plan, d.code, node, checker);
+    repairTypeMismatch(plan, d.code, node, checker);
+  }
+  return plan.edits;
+}
+
+/** Implicit `any`: the declaration gets the `any` the JavaScript had. */
+function repairImplicitAny(plan: RepairPlan, code: number, node: ts.Node, checker: ts.TypeChecker): void {
+  switch (code) {
+    case 7006: // Parameter implicitly has an 'any' type.
+    case 7019: // Rest parameter implicitly has an 'any[]' type.
+    case 7031: {
+      // Binding element implicitly has an 'any' type.
+      const param = ancestor(node, ts.isParameter);
+      if (param) plan.anyParam(param);
+      break;
+    }
+    case 7034: // Variable implicitly has type 'any' in some locations.
+    case 7022: {
+      const declaration = ancestor(node, ts.isVariableDeclaration);
+      if (declaration) plan.anyVariable(declaration);
+      break;
+    }
+    case 7005: {
+      // Variable implicitly has an 'any[]' type (at a use): type its declaration.
+      const declaration = checker.getSymbolAtLocation(node)?.declarations?.find(ts.isVariableDeclaration);
+      if (declaration && declaration.getSourceFile() === plan.sf) plan.anyVariable(declaration);
+      break;
+    }
+    case 7023: // Function implicitly has return type 'any' because it is referenced in its own return expressions.
+    case 7024:
+    case 7030: {
+      // Not all code paths return a value.
+      const fn = ancestor(node, (n): n is ts.SignatureDeclaration => ts.isFunctionLike(n));
+      if (fn) plan.anyReturn(fn);
+      break;
     }
   }
-  return edits;
+}
+
+/** An unused name (prefixed with `_`, or dropped when nothing observable goes with it), and arguments JavaScript let a call leave out. */
+function repairUnusedOrMissing(plan: RepairPlan, code: number, node: ts.Node, checker: ts.TypeChecker): void {
+  const sf = plan.sf;
+  switch (code) {
+    case 6133: {
+      // Declared but never read: an unused parameter gets the `_` that marks it as intended.
+      const param = ancestor(node, ts.isParameter);
+      if (param && ts.isIdentifier(param.name) && param.name === node) {
+        plan.add("unused parameter prefixed with _", `unused:${node.getStart(sf)}`, { pos: node.getStart(sf), text: "_", order: 0 });
+        break;
+      }
+      // An unused constant whose value has no side effect (e.g. one shared by both entry points
+      // but read by only one of them) is removed: nothing observable goes with it.
+      const declaration = node.parent;
+      const statement = declaration?.parent?.parent;
+      if (
+        ts.isVariableDeclaration(declaration) &&
+        declaration.name === node &&
+        ts.isVariableDeclarationList(declaration.parent) &&
+        declaration.parent.declarations.length === 1 &&
+        statement &&
+        ts.isVariableStatement(statement) &&
+        (!declaration.initializer || isSideEffectFree(declaration.initializer)) &&
+        // Never read, but maybe written (`user = response.user`): removing it would break the write.
+        !(ts.isIdentifier(declaration.name) && hasOtherReferences(declaration.name, sf, checker))
+      ) {
+        plan.add("unused side-effect-free variable removed", `drop:${statement.getStart(sf)}`, {
+          pos: statement.getStart(sf),
+          text: "",
+          remove: statement.getEnd() - statement.getStart(sf),
+          order: 0,
+        });
+      }
+      break;
+    }
+    case 2554: {
+      // Expected N arguments, but got M: JavaScript allowed fewer; make the missing parameters optional.
+      const call = ancestor(node, (n): n is ts.CallExpression => ts.isCallExpression(n));
+      const declaration = call ? checker.getResolvedSignature(call)?.declaration : undefined;
+      if (call && declaration && !ts.isJSDocSignature(declaration) && declaration.getSourceFile() === sf) {
+        declaration.parameters.slice(call.arguments.length).forEach((p) => {
+          if (!p.questionToken && !p.initializer && !p.dotDotDotToken)
+            plan.add("parameter made optional", `opt:${p.getStart(sf)}`, { pos: p.name.getEnd(), text: "?", order: 1 });
+        });
+      }
+      break;
+    }
+  }
+}
+
+/** A value whose type does not fit where it is used: a non-null assertion, or a cast to any at the narrowest place. */
+function repairTypeMismatch(plan: RepairPlan, code: number, node: ts.Node, checker: ts.TypeChecker): void {
+  switch (code) {
+    case 18048: // 'x' is possibly 'undefined'.
+    case 18047:
+    case 18049:
+    case 2531:
+    case 2532:
+    case 2533:
+      if (ts.isExpression(node)) plan.nonNull(node);
+      break;
+    case 2339: {
+      // Property does not exist on type: read it from an untyped view of the object.
+      const access = node.parent;
+      // `event.user.identities.push(…)`: the read-only event has no mutating methods, on purpose.
+      if (ts.isPropertyAccessExpression(access) && access.name === node && !isReadonlyMutation(access, checker))
+        plan.castToAny(access.expression);
+      break;
+    }
+    case 2464: {
+      // A computed property name whose type may be undefined (`{ [user.email]: … }`): JavaScript
+      // turns any value into a key, so a cast (no runtime change) says so.
+      const computed = ancestor(node, ts.isComputedPropertyName);
+      if (computed) plan.castToAny(computed.expression);
+      break;
+    }
+    case 7053: {
+      const access = ancestor(node, ts.isElementAccessExpression);
+      if (access) plan.castToAny(access.expression);
+      break;
+    }
+    case 2365: // Operator cannot be applied to types.
+    case 2367: {
+      // Comparison between types with no overlap.
+      const binary = ancestor(node, ts.isBinaryExpression);
+      if (binary) for (const side of [binary.left, binary.right]) if (!isLiteral(side)) plan.castToAny(side);
+      break;
+    }
+    case 2322: {
+      // Type is not assignable.
+      const parent = node.parent;
+      if (ts.isBinaryExpression(parent) && parent.left === node) plan.castToAny(parent.right);
+      else if (ts.isVariableDeclaration(parent) && parent.initializer) plan.castToAny(parent.initializer);
+      else if (ts.isReturnStatement(parent) && parent.expression) plan.castToAny(parent.expression);
+      else if (ts.isExpression(node) && !isLiteral(node)) plan.castToAny(node);
+      break;
+    }
+    case 2769: {
+      // No overload matches this call.
+      const call = ts.isCallExpression(node) || ts.isNewExpression(node) ? node : undefined;
+      if (call) {
+        for (const arg of call.arguments ?? []) if (!isLiteral(arg)) plan.castToAny(arg);
+      } else if (ts.isExpression(node)) {
+        plan.castToAny(node);
+      }
+      break;
+    }
+    case 18046: // 'x' is of type 'unknown'.
+    case 2571: // Object is of type 'unknown'.
+    case 2345: // Argument of type is not assignable to parameter.
+    case 2362: // Left-hand side of an arithmetic operation must be any, number, bigint or enum.
+    case 2363:
+    case 2488: // Type must have a '[Symbol.iterator]()' method.
+    case 2349: // This expression is not callable.
+    case 2538: // Type cannot be used as an index type.
+    case 2739:
+    case 2740:
+    case 2741:
+    case 2559:
+      if (ts.isExpression(node)) plan.castToAny(node);
+      break;
+  }
 }
 
 function isReadonlyMutation(access: ts.PropertyAccessExpression, checker: ts.TypeChecker): boolean {

@@ -51,8 +51,46 @@ export interface RuleRunOptions {
 
 const projectRequire = createRequire(join(REPO_ROOT, "package.json"));
 
+/** Where errors thrown out of every caller's reach go: `report` changes once the Rule is called. */
+interface AsyncErrors {
+  report: AsyncErrorReporter;
+}
+
 export async function runRule(source: string, ruleFile: string, login: RuleLogin, options: RuleRunOptions = {}): Promise<RuleRun> {
   const run: RuleRun = { metadataUpdates: [], logs: [] };
+  // Errors thrown where nothing can catch them end the run as the Rule's failure, never the process.
+  const asyncErrors: AsyncErrors = {
+    report: (error) => run.logs.push(`error after the login was decided: ${errorMessage(error)}`),
+  };
+  const sandbox = ruleContext(run, login, options, asyncErrors);
+  try {
+    // Realm-native objects, as the Rules runtime built them (Array.isArray, instanceof Error work inside).
+    vm.runInContext(
+      `this.global = this;
+       class UnauthorizedError extends Error { constructor(message) { super(message); this.name = "UnauthorizedError"; } }
+       this.UnauthorizedError = UnauthorizedError;`,
+      sandbox,
+    );
+    const fromJson = (value: unknown) =>
+      vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox) as Record<string, unknown>;
+    sandbox.configuration = fromJson(login.configuration);
+    const user = fromJson(login.user);
+    const context = fromJson({ ...login.context, idToken: {}, accessToken: {} });
+    const rule = vm.runInContext(`(${source}\n)`, sandbox, { filename: ruleFile }) as RuleFunction;
+    await callRule(rule, user, context, run, options.timeoutMs ?? RULE_TIME_LIMIT_MS, asyncErrors);
+  } catch (error) {
+    run.failure = error instanceof Error ? error.message : String(error);
+  }
+  return run;
+}
+
+type RuleFunction = (user: unknown, context: unknown, callback: unknown) => void;
+
+/**
+ * The globals Rules had: console (into `run.logs`), timers whose callbacks' errors go to `asyncErrors`,
+ * `require` of `pkg@version` (or the doubles of `options.modules`), and the recording `auth0` stub.
+ */
+function ruleContext(run: RuleRun, login: RuleLogin, options: RuleRunOptions, asyncErrors: AsyncErrors): vm.Context {
   const print = (...args: unknown[]) => run.logs.push(args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" "));
   const auth0 = {
     domain: `${String(login.context.tenant)}.auth0.com`,
@@ -67,26 +105,23 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
     run.metadataUpdates.push({ kind, userId: String(userId), metadata: jsonCopy(metadata ?? {}) as Record<string, unknown> });
     return Promise.resolve();
   }
-  // Errors thrown where nothing can catch them end the run as the Rule's failure, never the process.
-  let reportAsyncError: AsyncErrorReporter = (error) => run.logs.push(`error after the login was decided: ${errorMessage(error)}`);
   const guarded =
     <A extends unknown[]>(fn: (...args: A) => unknown) =>
     (...args: A) => {
       try {
         fn(...args);
       } catch (error) {
-        reportAsyncError(error);
+        asyncErrors.report(error);
       }
     };
-  const modules = typeof options.modules === "function" ? options.modules((error) => reportAsyncError(error)) : options.modules;
+  const modules = typeof options.modules === "function" ? options.modules((error) => asyncErrors.report(error)) : options.modules;
   const ruleRequire = (spec: string): unknown => {
     const { name } = parsePackageSpec(String(spec));
     if (modules && Object.prototype.hasOwnProperty.call(modules, name)) return modules[name];
     if (isBuiltinModule(name)) return projectRequire(name.startsWith("node:") ? name : `node:${name}`) as unknown;
     return projectRequire(name) as unknown;
   };
-
-  const sandbox = vm.createContext({
+  return vm.createContext({
     console: { log: print, info: print, warn: print, error: print, debug: print },
     setTimeout: (fn: (...a: unknown[]) => unknown, ms?: number, ...args: unknown[]) => setTimeout(guarded(fn), ms, ...args),
     clearTimeout,
@@ -99,23 +134,22 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
     require: ruleRequire,
     auth0,
   });
+}
+
+/**
+ * Calls the Rule and waits for its callback, recording what it was called with in `run`; or for the
+ * time limit (`run.timedOut`). Rejects when the Rule throws before calling back (also asynchronously).
+ */
+async function callRule(
+  rule: RuleFunction,
+  user: Record<string, unknown>,
+  context: Record<string, unknown>,
+  run: RuleRun,
+  timeoutMs: number,
+  asyncErrors: AsyncErrors,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    // Realm-native objects, as the Rules runtime built them (Array.isArray, instanceof Error work inside).
-    vm.runInContext(
-      `this.global = this;
-       class UnauthorizedError extends Error { constructor(message) { super(message); this.name = "UnauthorizedError"; } }
-       this.UnauthorizedError = UnauthorizedError;`,
-      sandbox,
-    );
-    const fromJson = (value: unknown) =>
-      vm.runInContext(`JSON.parse(${JSON.stringify(JSON.stringify(value))})`, sandbox) as Record<string, unknown>;
-    sandbox.configuration = fromJson(login.configuration);
-    const user = fromJson(login.user);
-    const context = fromJson({ ...login.context, idToken: {}, accessToken: {} });
-    const rule = vm.runInContext(`(${source}\n)`, sandbox, { filename: ruleFile }) as (u: unknown, c: unknown, cb: unknown) => void;
-
-    const timeoutMs = options.timeoutMs ?? RULE_TIME_LIMIT_MS;
     await new Promise<void>((resolve, reject) => {
       timer = setTimeout(() => {
         run.timedOut = `the Rule did not call callback within ${timeoutMs / 1000} seconds`;
@@ -123,11 +157,11 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
       }, timeoutMs);
       let called = false;
       const fail = (error: unknown) => {
-        if (called) return reportAsyncError(error);
+        if (called) return asyncErrors.report(error);
         called = true;
         reject(new Error(errorMessage(error)));
       };
-      reportAsyncError = (error) => {
+      asyncErrors.report = (error) => {
         if (called) run.logs.push(`error after the login was decided: ${errorMessage(error)}`);
         else fail(error);
       };
@@ -145,12 +179,9 @@ export async function runRule(source: string, ruleFile: string, login: RuleLogin
         (error) => fail(error),
       );
     });
-  } catch (error) {
-    run.failure = error instanceof Error ? error.message : String(error);
   } finally {
     if (timer) clearTimeout(timer);
   }
-  return run;
 }
 
 /** What Rules showed for an error: its message, or the value itself. Duck-typed: errors come from another realm. */

@@ -45,6 +45,7 @@ import {
   sameContent,
   versionByNumber,
   type DeclaredContent,
+  type RollbackTarget,
 } from "./rules";
 
 export interface RollbackOptions extends Omit<TenantRunOptions, "selection" | "placeholderSecrets" | "artifactDir"> {
@@ -119,37 +120,8 @@ export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOu
     return await withTenantSession(prepared, { env: runEnv }, options, async (session) => {
       const ids = await session.actionIds();
       const api = await connectTo(prepared, options);
-      const contentOf = versionContentReader(api);
-      const steps: Step[] = [];
-      for (const declared of selected) {
-        const id = ids[declared.address];
-        if (!id) throw new RollbackRefusal(`the state of ${tenant.name} records no ${declared.address}: nothing deployed to roll back`);
-        const action = await getAction(api, id);
-        const versions = await versionsOf(api, id);
-        await contentOf.load(versions);
-        const version =
-          "version" in target
-            ? versionByNumber(versions, target.version, declared.name, tenant.name)
-            : await versionWithContent(versions, contentOf, wanted![declared.address], declared, target.ref, tenant, env, options);
-        checkSecrets(action, version, declared.name, tenant.name);
-        steps.push({ declared, action, version, content: contentOf.get(version)! });
-      }
-
-      const rolled: RolledBackAction[] = [];
-      for (const { declared, action, version, content } of steps) {
-        const entry = { address: declared.address, name: declared.name, version: version.number!, sha256: content.sha256, content };
-        if (action.deployed_version && versionContent(action.deployed_version) === versionContent(version) && action.all_changes_deployed) {
-          log(`${tenant.name}: "${declared.name}" already runs v${version.number}'s code`);
-          rolled.push(entry);
-          continue;
-        }
-        log(`${tenant.name}: deploying v${version.number} of "${declared.name}" again`);
-        // update_draft: the provider reads the draft, so it must hold the version's code and module pins too.
-        const made = await deployVersion(api, action.id, version.id, { updateDraft: true });
-        await waitForBuild(api, action.id);
-        await rollBackModuleDrafts(api, version, log);
-        rolled.push({ ...entry, ...(made.number !== undefined ? { deployedVersion: made.number } : {}) });
-      }
+      const steps = await checkedSteps(api, ids, selected, { target, wanted, tenant, env, options });
+      const rolled = await deploySteps(api, steps, tenant.name, log);
 
       const result = await verifyOnce(session, options, api);
       const notRunning = rolled.filter((r) => result.actions.find((a) => a.address === r.address)?.deployedSha256 !== r.sha256);
@@ -157,37 +129,110 @@ export async function rollbackTenant(given: RollbackOptions): Promise<RollbackOu
         return fail(
           `rolled back, but ${tenant.name} does not run it: ${notRunning.map((r) => `"${r.name}"`).join(", ")} (run npm run verify -- ${tenant.name})`,
         );
-
-      const version = "version" in target ? target.version : rolled[0].version;
-      const searched = given.searchCommits ?? 20;
-      const commit = targetCommit ?? (await commitWithContent(gitCtx, codeAt, rolled, searched));
-      const summary = rolled.map(
-        (r) =>
-          `${r.address} ("${r.name}"): v${r.version}${r.deployedVersion ? ` deployed again as v${r.deployedVersion}` : ""}, code sha256 ${r.sha256.slice(0, 12)}`,
+      const commit = targetCommit ?? (await commitWithContent(gitCtx, codeAt, rolled, given.searchCommits ?? 20));
+      return revertAndReport(
+        gitCtx,
+        tenant.name,
+        "version" in target ? target.version : rolled[0].version,
+        commit,
+        rolled,
+        given.searchCommits ?? 20,
       );
-      const revert = commit ? await writeRevertBranch(gitCtx, { tenant: tenant.name, version, target: commit, summary }) : undefined;
-      const lines = [
-        `rolled back ${tenant.name} to v${version}; verified: the tenant runs that code`,
-        ...summary.map((line) => `  ${line}`),
-      ];
-      if (revert && "commit" in revert)
-        lines.push(
-          `revert written on branch ${revert.branch} (commit ${revert.commit.slice(0, 12)}: actions/ as at ${commit!.slice(0, 12)}); open a pull request from it.`,
-          `until it lands, plan, verify and drift report "rolled back to v${version}"; after it lands, the plan of ${tenant.name} shows no change.`,
-        );
-      else if (revert)
-        lines.push(`no revert needed: HEAD's actions/ already is the code of v${version} (${commit!.slice(0, 12)}); nothing written.`);
-      else
-        lines.push(
-          `no revert branch written: none of the last ${searched} commits that changed actions/ builds that code.`,
-          `find the commit, then: npm run rollback -- ${tenant.name} --to <commit> (already deployed: it only writes the branch)`,
-        );
-      return { exitCode: 0, message: lines.join("\n"), actions: rolled, ...(revert ? { revert } : {}) };
     });
   } catch (error) {
     if (error instanceof UserFacingError) return fail(`refusing to roll back ${tenant.name} to ${target.text}: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The version each selected Action goes back to (by number, or the one with the code `wanted` at a ref),
+ * checked before anything changes: recorded in state, kept by Auth0, and its secrets still there.
+ */
+async function checkedSteps(
+  api: ManagementApi,
+  ids: Readonly<Record<string, string>>,
+  selected: readonly DeclaredAction[],
+  ctx: {
+    target: RollbackTarget;
+    wanted: Record<string, DeclaredContent> | undefined;
+    tenant: PreparedTenant["tenant"];
+    env: NodeJS.ProcessEnv;
+    options: RollbackOptions;
+  },
+): Promise<Step[]> {
+  const { target, wanted, tenant, env, options } = ctx;
+  const contentOf = versionContentReader(api);
+  const steps: Step[] = [];
+  for (const declared of selected) {
+    const id = ids[declared.address];
+    if (!id) throw new RollbackRefusal(`the state of ${tenant.name} records no ${declared.address}: nothing deployed to roll back`);
+    const action = await getAction(api, id);
+    const versions = await versionsOf(api, id);
+    await contentOf.load(versions);
+    const version =
+      "version" in target
+        ? versionByNumber(versions, target.version, declared.name, tenant.name)
+        : await versionWithContent(versions, contentOf, wanted![declared.address], declared, target.ref, tenant, env, options);
+    checkSecrets(action, version, declared.name, tenant.name);
+    steps.push({ declared, action, version, content: contentOf.get(version)! });
+  }
+  return steps;
+}
+
+/** Deploys each step's version again (with its draft and module drafts), unless the Action already runs that code. */
+async function deploySteps(
+  api: ManagementApi,
+  steps: readonly Step[],
+  tenantName: string,
+  log: (line: string) => void,
+): Promise<RolledBackAction[]> {
+  const rolled: RolledBackAction[] = [];
+  for (const { declared, action, version, content } of steps) {
+    const entry = { address: declared.address, name: declared.name, version: version.number!, sha256: content.sha256, content };
+    if (action.deployed_version && versionContent(action.deployed_version) === versionContent(version) && action.all_changes_deployed) {
+      log(`${tenantName}: "${declared.name}" already runs v${version.number}'s code`);
+      rolled.push(entry);
+      continue;
+    }
+    log(`${tenantName}: deploying v${version.number} of "${declared.name}" again`);
+    // update_draft: the provider reads the draft, so it must hold the version's code and module pins too.
+    const made = await deployVersion(api, action.id, version.id, { updateDraft: true });
+    await waitForBuild(api, action.id);
+    await rollBackModuleDrafts(api, version, log);
+    rolled.push({ ...entry, ...(made.number !== undefined ? { deployedVersion: made.number } : {}) });
+  }
+  return rolled;
+}
+
+/** Writes the revert branch (when `commit`, the code's commit, is known) and says what happened and what to do next. */
+async function revertAndReport(
+  gitCtx: GitContext,
+  tenantName: string,
+  version: number,
+  commit: string | undefined,
+  rolled: RolledBackAction[],
+  searched: number,
+): Promise<RollbackOutcome> {
+  const summary = rolled.map(
+    (r) =>
+      `${r.address} ("${r.name}"): v${r.version}${r.deployedVersion ? ` deployed again as v${r.deployedVersion}` : ""}, code sha256 ${r.sha256.slice(0, 12)}`,
+  );
+  const revert = commit ? await writeRevertBranch(gitCtx, { tenant: tenantName, version, target: commit, summary }) : undefined;
+  const lines = [`rolled back ${tenantName} to v${version}; verified: the tenant runs that code`, ...summary.map((line) => `  ${line}`)];
+  if (revert && "commit" in revert)
+    lines.push(
+      `revert written on branch ${revert.branch} (commit ${revert.commit.slice(0, 12)}: actions/ as at ${commit!.slice(0, 12)}); open a pull request from it.`,
+      `until it lands, plan, verify and drift report "rolled back to v${version}"; after it lands, the plan of ${tenantName} shows no change.`,
+    );
+  else if (revert)
+    lines.push(`no revert needed: HEAD's actions/ already is the code of v${version} (${commit!.slice(0, 12)}); nothing written.`);
+  else
+    lines.push(
+      `no revert branch written: none of the last ${searched} commits that changed actions/ builds that code.`,
+      `find the commit, then: npm run rollback -- ${tenantName} --to <commit> (already deployed: it only writes the branch)`,
+    );
+  return { exitCode: 0, message: lines.join("\n"), actions: rolled, ...(revert ? { revert } : {}) };
 }
 
 function selectActions(actions: readonly DeclaredAction[], handler: string | undefined, tenantFile: string): DeclaredAction[] {

@@ -233,129 +233,151 @@ const READING_ARRAY_MEMBERS = new Set([
  */
 export function checkScopes(file: t.File, scopeName: string | undefined, callbackName: string | undefined, conv: Conversion): void {
   withRuleFunction(file, (fn) => {
-    const scopeBinding = scopeName ? fn.scope.getBinding(scopeName) : undefined;
+    // The names of responses that copy the granted scopes (`x.scope = scope`, `const x = { scope }`).
     const keepers = new Set<string>();
-    // 1. Every use of the granted scopes must only read them, or copy them into a response's scope.
-    if (scopeBinding && scopeName) {
-      for (const ref of scopeBinding.referencePaths.filter((p) => isParamRef(p, fn, scopeName))) {
-        const parent = ref.parentPath;
-        if (
-          parent.isAssignmentExpression({ operator: "=" }) &&
-          parent.node.right === ref.node &&
-          t.isMemberExpression(parent.node.left) &&
-          t.isIdentifier(parent.node.left.object) &&
-          memberName(parent.node.left) === "scope"
-        ) {
-          keepers.add(parent.node.left.object.name);
-          continue;
-        }
-        if (parent.isObjectProperty() && parent.node.value === ref.node && propertyKey(parent.node) === "scope") continue;
-        if ((parent.isMemberExpression() || parent.isOptionalMemberExpression()) && parent.node.object === ref.node) {
-          const member = parent.node.computed
-            ? t.isNumericLiteral(parent.node.property)
-              ? "[index]"
-              : undefined
-            : memberName(parent.node);
-          if (member && (member === "[index]" || READING_ARRAY_MEMBERS.has(member)) && !isWriteTarget(parent)) continue;
-        }
-        if (
-          parent.isIfStatement() ||
-          parent.isLogicalExpression() ||
-          parent.isConditionalExpression() ||
-          parent.isUnaryExpression({ operator: "!" }) ||
-          parent.isUnaryExpression({ operator: "typeof" })
-        )
-          continue;
-        if (
-          parent.isCallExpression() &&
-          t.isMemberExpression(parent.node.callee) &&
-          t.isIdentifier(parent.node.callee.object, { name: "Array" })
-        )
-          continue;
+    checkGrantedScopesOnlyRead(fn, scopeName, keepers, conv);
+    checkNoScopeChanged(fn, scopeName, keepers, conv);
+    if (callbackName) checkResponsesKeepScopes(fn, callbackName, keepers, conv);
+  });
+}
+
+/** 1. Every use of the granted scopes must only read them, or copy them into a response's scope (recorded in `keepers`). */
+function checkGrantedScopesOnlyRead(
+  fn: NodePath<t.FunctionExpression>,
+  scopeName: string | undefined,
+  keepers: Set<string>,
+  conv: Conversion,
+): void {
+  const scopeBinding = scopeName ? fn.scope.getBinding(scopeName) : undefined;
+  if (!scopeBinding || !scopeName) return;
+  for (const ref of scopeBinding.referencePaths.filter((p) => isParamRef(p, fn, scopeName))) {
+    const parent = ref.parentPath;
+    if (
+      parent.isAssignmentExpression({ operator: "=" }) &&
+      parent.node.right === ref.node &&
+      t.isMemberExpression(parent.node.left) &&
+      t.isIdentifier(parent.node.left.object) &&
+      memberName(parent.node.left) === "scope"
+    ) {
+      keepers.add(parent.node.left.object.name);
+      continue;
+    }
+    if (parent.isObjectProperty() && parent.node.value === ref.node && propertyKey(parent.node) === "scope") continue;
+    if ((parent.isMemberExpression() || parent.isOptionalMemberExpression()) && parent.node.object === ref.node) {
+      const member = parent.node.computed ? (t.isNumericLiteral(parent.node.property) ? "[index]" : undefined) : memberName(parent.node);
+      if (member && (member === "[index]" || READING_ARRAY_MEMBERS.has(member)) && !isWriteTarget(parent)) continue;
+    }
+    if (
+      parent.isIfStatement() ||
+      parent.isLogicalExpression() ||
+      parent.isConditionalExpression() ||
+      parent.isUnaryExpression({ operator: "!" }) ||
+      parent.isUnaryExpression({ operator: "typeof" })
+    )
+      continue;
+    if (
+      parent.isCallExpression() &&
+      t.isMemberExpression(parent.node.callee) &&
+      t.isIdentifier(parent.node.callee.object, { name: "Array" })
+    )
+      continue;
+    conv.todo(
+      ref,
+      "SCOPE",
+      `the Hook hands the granted scopes on (${excerpt(parent.node)}); an Action cannot change the scopes of a machine-to-machine token`,
+      "wrap",
+    );
+  }
+}
+
+/** 2. No response may set or change a scope other than by copying the granted scopes (an object copying them is recorded in `keepers`). */
+function checkNoScopeChanged(
+  fn: NodePath<t.FunctionExpression>,
+  scopeName: string | undefined,
+  keepers: Set<string>,
+  conv: Conversion,
+): void {
+  fn.traverse({
+    MemberExpression(path) {
+      if (memberName(path.node) !== "scope") return;
+      const parent = path.parentPath;
+      if (parent.isAssignmentExpression() && parent.node.left === path.node) {
+        if (scopeName && t.isIdentifier(parent.node.right, { name: scopeName }) && parent.node.operator === "=") return;
         conv.todo(
-          ref,
+          parent.get("right"),
           "SCOPE",
-          `the Hook hands the granted scopes on (${excerpt(parent.node)}); an Action cannot change the scopes of a machine-to-machine token`,
+          "the Hook sets the token's scopes; an Action cannot change the scopes of a machine-to-machine token (grant them to the application instead)",
           "wrap",
         );
+        return;
       }
-    }
-    // 2. No response may set or change a scope other than by copying the granted scopes.
-    fn.traverse({
-      MemberExpression(path) {
-        if (memberName(path.node) !== "scope") return;
-        const parent = path.parentPath;
-        if (parent.isAssignmentExpression() && parent.node.left === path.node) {
-          if (scopeName && t.isIdentifier(parent.node.right, { name: scopeName }) && parent.node.operator === "=") return;
+      if ((parent.isMemberExpression() || parent.isOptionalMemberExpression()) && parent.node.object === path.node) {
+        const member = memberName(parent.node);
+        if (member && MUTATING_ARRAY_METHODS.has(member)) {
           conv.todo(
-            parent.get("right"),
+            parent,
             "SCOPE",
-            "the Hook sets the token's scopes; an Action cannot change the scopes of a machine-to-machine token (grant them to the application instead)",
+            `the Hook changes the token's scopes (.scope.${member}); an Action cannot change the scopes of a machine-to-machine token`,
             "wrap",
           );
-          return;
         }
-        if ((parent.isMemberExpression() || parent.isOptionalMemberExpression()) && parent.node.object === path.node) {
-          const member = memberName(parent.node);
-          if (member && MUTATING_ARRAY_METHODS.has(member)) {
-            conv.todo(
-              parent,
-              "SCOPE",
-              `the Hook changes the token's scopes (.scope.${member}); an Action cannot change the scopes of a machine-to-machine token`,
-              "wrap",
-            );
-          }
-        }
-      },
-      ObjectProperty(path) {
-        if (propertyKey(path.node) !== "scope" || !t.isObjectExpression(path.parent)) return;
-        if (scopeName && t.isIdentifier(path.node.value, { name: scopeName })) {
-          const declarator = path.parentPath.parentPath;
-          if (declarator?.isVariableDeclarator() && t.isIdentifier(declarator.node.id)) keepers.add(declarator.node.id.name);
-          return;
-        }
-        conv.todo(
-          path.get("value"),
-          "SCOPE",
-          "the Hook's response sets the token's scopes; an Action cannot change the scopes of a machine-to-machine token",
-          "wrap",
-        );
-      },
-    });
-    // 3. A response without `scope` gave a token without scopes; an Action keeps them: not the same.
-    if (!callbackName) return;
-    const cbBinding = fn.scope.getBinding(callbackName);
-    fn.traverse({
-      CallExpression(path) {
-        const callee = path.node.callee;
-        if (!t.isIdentifier(callee)) return;
-        const isHookCallback = callee.name === callbackName && path.scope.getBinding(callbackName) === cbBinding;
-        // A helper's parameter the callback was passed to (`callback(null, accessToken)`).
-        const isPassedCallback =
-          !isHookCallback && path.scope.getBinding(callee.name)?.kind === "param" && looksLikeCallbackName(callee.name);
-        if (!isHookCallback && !isPassedCallback) return;
-        const [first, second] = path.node.arguments;
-        const noError = first === undefined || t.isNullLiteral(first) || t.isIdentifier(first, { name: "undefined" });
-        if (!second) {
-          if (noError)
-            conv.todo(
-              path,
-              "SCOPE",
-              "this success has no response: the Hook's token carried no scopes, while an Action's token keeps the granted ones",
-              "wrap",
-            );
-          return;
-        }
-        if (t.isObjectExpression(second) && second.properties.some((p) => t.isObjectProperty(p) && propertyKey(p) === "scope")) return;
-        if (t.isIdentifier(second) && keepers.has(second.name)) return;
-        conv.todo(
-          path.get("arguments.1"),
-          "SCOPE",
-          "this response has no `scope = <granted scopes>`: the Hook's token carried only the response's scopes, while an Action's token keeps the granted ones",
-          "wrap",
-        );
-      },
-    });
+      }
+    },
+    ObjectProperty(path) {
+      if (propertyKey(path.node) !== "scope" || !t.isObjectExpression(path.parent)) return;
+      if (scopeName && t.isIdentifier(path.node.value, { name: scopeName })) {
+        const declarator = path.parentPath.parentPath;
+        if (declarator?.isVariableDeclarator() && t.isIdentifier(declarator.node.id)) keepers.add(declarator.node.id.name);
+        return;
+      }
+      conv.todo(
+        path.get("value"),
+        "SCOPE",
+        "the Hook's response sets the token's scopes; an Action cannot change the scopes of a machine-to-machine token",
+        "wrap",
+      );
+    },
+  });
+}
+
+/** 3. A response without `scope` gave a token without scopes; an Action keeps them: not the same. */
+function checkResponsesKeepScopes(
+  fn: NodePath<t.FunctionExpression>,
+  callbackName: string,
+  keepers: ReadonlySet<string>,
+  conv: Conversion,
+): void {
+  const cbBinding = fn.scope.getBinding(callbackName);
+  fn.traverse({
+    CallExpression(path) {
+      const callee = path.node.callee;
+      if (!t.isIdentifier(callee)) return;
+      const isHookCallback = callee.name === callbackName && path.scope.getBinding(callbackName) === cbBinding;
+      // A helper's parameter the callback was passed to (`callback(null, accessToken)`).
+      const isPassedCallback =
+        !isHookCallback && path.scope.getBinding(callee.name)?.kind === "param" && looksLikeCallbackName(callee.name);
+      if (!isHookCallback && !isPassedCallback) return;
+      const [first, second] = path.node.arguments;
+      const noError = first === undefined || t.isNullLiteral(first) || t.isIdentifier(first, { name: "undefined" });
+      if (!second) {
+        if (noError)
+          conv.todo(
+            path,
+            "SCOPE",
+            "this success has no response: the Hook's token carried no scopes, while an Action's token keeps the granted ones",
+            "wrap",
+          );
+        return;
+      }
+      if (t.isObjectExpression(second) && second.properties.some((p) => t.isObjectProperty(p) && propertyKey(p) === "scope")) return;
+      if (t.isIdentifier(second) && keepers.has(second.name)) return;
+      conv.todo(
+        path.get("arguments.1"),
+        "SCOPE",
+        "this response has no `scope = <granted scopes>`: the Hook's token carried only the response's scopes, while an Action's token keeps the granted ones",
+        "wrap",
+      );
+    },
   });
 }
 
